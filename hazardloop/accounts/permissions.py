@@ -1,0 +1,99 @@
+"""What each role may do. The one table every access check reads.
+
+A permission is granted by a membership and holds inside that membership's scope (a region
+subtree, or one unit). Later features add their permissions here, not in views.
+"""
+
+from hazardloop.accounts.choices import Role
+
+VIEW = {
+    "region.view",
+    "unit.view",
+    "hazard.view",
+    "inspection.view",
+    "campaign.view",
+    "stats.view",
+    "duty.view",
+    "accident.view",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.REGULATOR: frozenset(
+        VIEW
+        | {
+            "unit.create",
+            "unit.edit",
+            "unit.import",
+            "unit.export",
+            "unit.override_risk",
+            "hazard.create",
+            "hazard.order",
+            "hazard.verify",
+            "hazard.decide_extension",
+            "hazard.override_grade",
+            "hazard.export",
+            "hazard.enforce",
+            "inspection.create",
+            "checklist.manage",
+            "campaign.manage",
+            "accident.report",
+            "accountability.manage",
+        }
+    ),
+    Role.INSPECTOR: frozenset(
+        VIEW
+        | {
+            "unit.export",
+            "hazard.create",
+            "hazard.order",
+            "hazard.verify",
+            "hazard.export",
+            "hazard.enforce",
+            "inspection.create",
+        }
+    ),
+    Role.EXPERT: frozenset(VIEW | {"inspection.create", "hazard.verify", "hazard.advise"}),
+    Role.LEADER: frozenset(VIEW | {"inspection.create", "hazard.export", "unit.export"}),
+    Role.DUTY_OFFICER: frozenset(VIEW | {"duty.manage", "accident.report"}),
+    Role.UNIT_MANAGER: frozenset(
+        {
+            "unit.view",
+            "unit.edit",
+            "hazard.view",
+            "hazard.create",
+            "hazard.rectify",
+            "hazard.request_extension",
+            "inspection.view",
+            "inspection.create",
+            "campaign.view",
+            "accident.view",
+            "accident.report",
+            "training.manage",
+        }
+    ),
+    Role.UNIT_SAFETY_OFFICER: frozenset(
+        {
+            "unit.view",
+            "hazard.view",
+            "hazard.create",
+            "hazard.rectify",
+            "hazard.request_extension",
+            "inspection.view",
+            "inspection.create",
+            "campaign.view",
+            "accident.view",
+            "accident.report",
+            "training.manage",
+        }
+    ),
+}
+
+ADMIN_ONLY = frozenset({"audit.view", "accounts.manage"})
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) | ADMIN_ONLY
+ROLE_PERMISSIONS[Role.ADMIN] = ALL_PERMISSIONS
+
+
+def role_has(role: str, perm: str) -> bool:
+    if perm not in ALL_PERMISSIONS:
+        raise KeyError(f"Unknown permission {perm!r}: add it to ROLE_PERMISSIONS.")
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

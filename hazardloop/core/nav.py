@@ -1,0 +1,31 @@
+"""The main navigation: each entry names a URL and the permission that shows it.
+
+Entries whose URL is not installed yet are left out, so features add themselves by adding
+their URL; the permission test is applied by accounts.context_processors.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    icon: str
+    perm: str | None  # None: every signed-in user
+
+
+NAV = [
+    NavItem("reports:home", _("Overview"), "house", None),
+    NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
+    NavItem("stats:dashboard", _("Dashboard"), "bar-chart", "stats.view"),
+    NavItem("units:list", _("Units"), "shop", "unit.view"),
+    NavItem("inspections:list", _("Inspections"), "clipboard-check", "inspection.view"),
+    NavItem("hazards:list", _("Hazard ledger"), "exclamation-triangle", "hazard.view"),
+    NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
+    NavItem("duty:roster", _("Duty"), "telephone", "duty.view"),
+    NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
+    NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),
+]

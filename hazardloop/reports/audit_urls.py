@@ -1,0 +1,6 @@
+from django.urls import path
+
+from hazardloop.reports import audit_views as views
+
+app_name = "audit"
+urlpatterns = [path("audit/", views.event_list, name="list")]

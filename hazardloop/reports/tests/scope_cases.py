@@ -1,0 +1,29 @@
+from hazardloop.testing import ALLOW, DENY, LOGIN, ScopeCase
+
+CASES = [
+    ScopeCase(
+        "overview",
+        "reports:home",
+        lambda c, o: "/",
+        {
+            "anonymous": LOGIN,
+            "admin": ALLOW,
+            "neighbour_inspector": ALLOW,
+            "duty_officer": ALLOW,
+            "unit_manager": ALLOW,
+        },
+    ),
+    ScopeCase(
+        "audit log is for administrators",
+        "audit:list",
+        lambda c, o: "/audit/",
+        {
+            "anonymous": LOGIN,
+            "admin": ALLOW,
+            "province_regulator": DENY,
+            "regulator": DENY,
+            "duty_officer": DENY,
+            "unit_manager": DENY,
+        },
+    ),
+]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from hazardloop.reports import views
+
+app_name = "reports"
+urlpatterns = [path("", views.home, name="home")]

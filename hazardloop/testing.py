@@ -1,0 +1,238 @@
+"""Test helpers shared by every app: builders, the standard cast, and the shared scope test.
+
+The cast (`Cast`) is the same in every test module: a province and a county regulator, an
+inspector of Nanguan district (220102) and one of the neighbouring Kuancheng district
+(220103), a read-only duty officer in Nanguan, an expert and a leader of Changchun, the managers
+of two units in Nanguan and an administrator.
+
+Every page and API endpoint is registered in a `tests/scope_cases.py` of its app as a
+`ScopeCase`; `hazardloop/core/tests/test_scope.py` runs each case against the cast and fails
+for any URL that no case covers.
+"""
+
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.test import Client
+
+from hazardloop.accounts.choices import Role
+from hazardloop.accounts.models import Membership, User
+from hazardloop.accounts.services import create_api_token
+from hazardloop.lib import uscc
+from hazardloop.regions.choices import DepartmentKind
+from hazardloop.regions.loading import DATA, SECTORS, read_rows, upsert_regions
+from hazardloop.regions.models import Department, Region, Sector
+from hazardloop.units.models import Unit
+
+HOME, NEIGHBOUR, CITY, PROVINCE = "220102", "220103", "220100", "220000"
+_counter = itertools.count(1)
+_rng = random.Random(7)
+
+
+def ensure_reference_data() -> None:
+    """Regions and sectors come from a data migration; transactional tests flush them."""
+    if not Region.objects.filter(code=PROVINCE).exists():
+        upsert_regions(Region, read_rows(DATA / "jilin-regions.csv"))
+    if not Sector.objects.exists():
+        for sort, (code, zh, en) in enumerate(SECTORS):
+            Sector.objects.create(code=code, name_zh=zh, name_en=en, sort=sort)
+    from hazardloop.audit.models import AuditChainHead
+
+    AuditChainHead.objects.get_or_create(pk=1)
+
+
+def make_department(region_code: str, kind: str = DepartmentKind.SAFETY_COMMITTEE) -> Department:
+    region = Region.objects.get(code=region_code)
+    dept, _ = Department.objects.get_or_create(
+        region=region,
+        kind=kind,
+        defaults={"name_zh": f"{region.name_zh}{kind}", "name_en": f"{region.name_en} {kind}"},
+    )
+    return dept
+
+
+def make_unit(region_code: str = HOME, sector: str = "catering", **fields) -> Unit:
+    n = next(_counter)
+    values = {
+        "name": f"测试单位{n}号饭店",
+        "uscc": uscc.generate(region_code[:6], _rng),
+        "region_id": region_code,
+        "sector_id": sector,
+        "address": f"测试路{n}号",
+    }
+    values.update(fields)
+    return Unit.objects.create(**values)
+
+
+def make_user(
+    username: str | None = None,
+    role: str | None = None,
+    *,
+    region: str = HOME,
+    kind: str = DepartmentKind.SAFETY_COMMITTEE,
+    unit: Unit | None = None,
+    password: str = "correct-horse-battery",  # noqa: S107 - test data
+    **fields,
+) -> User:
+    username = username or f"user{next(_counter)}"
+    user = User.objects.create_user(username=username, password=password, **fields)
+    if role == Role.ADMIN:
+        Membership.objects.create(user=user, role=role, region_id=PROVINCE)
+    elif role in (Role.UNIT_MANAGER, Role.UNIT_SAFETY_OFFICER):
+        Membership.objects.create(user=user, role=role, unit=unit, region_id=unit.region_id)
+    elif role:
+        Membership.objects.create(
+            user=user, role=role, department=make_department(region, kind), region_id=region
+        )
+    return user
+
+
+@dataclass
+class Cast:
+    admin: User
+    province_regulator: User
+    city_regulator: User
+    regulator: User
+    inspector: User
+    neighbour_inspector: User
+    neighbour_regulator: User
+    duty_officer: User
+    expert: User
+    leader: User
+    unit: Unit
+    other_unit: Unit
+    neighbour_unit: Unit
+    unit_manager: User
+    other_unit_manager: User
+    extra: dict = field(default_factory=dict)
+
+
+def build_cast() -> Cast:
+    ensure_reference_data()
+    unit = make_unit(HOME, name="南关测试饺子馆")
+    other_unit = make_unit(HOME, name="南关另一家饭店")
+    neighbour_unit = make_unit(NEIGHBOUR, name="宽城测试烧烤店")
+    return Cast(
+        admin=make_user("t-admin", Role.ADMIN, is_superuser=True, is_staff=True),
+        province_regulator=make_user("t-prov", Role.REGULATOR, region=PROVINCE),
+        city_regulator=make_user("t-city", Role.REGULATOR, region=CITY),
+        regulator=make_user("t-reg", Role.REGULATOR, region=HOME, kind=DepartmentKind.EMERGENCY),
+        inspector=make_user("t-insp", Role.INSPECTOR, region=HOME, kind=DepartmentKind.FIRE),
+        neighbour_inspector=make_user(
+            "t-insp-n", Role.INSPECTOR, region=NEIGHBOUR, kind=DepartmentKind.FIRE
+        ),
+        neighbour_regulator=make_user("t-reg-n", Role.REGULATOR, region=NEIGHBOUR),
+        duty_officer=make_user(
+            "t-duty", Role.DUTY_OFFICER, region=HOME, kind=DepartmentKind.EMERGENCY
+        ),
+        expert=make_user("t-expert", Role.EXPERT, region=CITY, kind=DepartmentKind.EMERGENCY),
+        leader=make_user("t-leader", Role.LEADER, region=CITY),
+        unit=unit,
+        other_unit=other_unit,
+        neighbour_unit=neighbour_unit,
+        unit_manager=make_user("t-unit", Role.UNIT_MANAGER, unit=unit),
+        other_unit_manager=make_user("t-unit-o", Role.UNIT_MANAGER, unit=other_unit),
+    )
+
+
+def web_client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api_client(user: User | None) -> Client:
+    """A client that sends a fresh bearer token for user on every request."""
+    if user is None:
+        return Client()
+    _token, raw = create_api_token(user, actor=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+# --- the shared scope test -------------------------------------------------------------------
+
+ALLOW, HIDE, DENY, LOGIN = "allow", "hide", "deny", "login"
+
+
+@dataclass
+class ScopeCase:
+    """One endpoint, checked against the cast.
+
+    `covers` names what the case checks, so that an endpoint without a case fails the
+    coverage test.
+    `url(cast, obj)` builds the URL for an object made by `make(cast)` (a row in Nanguan,
+    belonging to cast.unit, or None for endpoints without an object). `expect` maps cast member
+    names to ALLOW (2xx/3xx and, for lists, `marker(obj)` in the body), HIDE (404, or for lists
+    a 200 without the marker), DENY (403) or LOGIN (302 to login / 401). Members left out are
+    not checked. `api=True` authenticates with a bearer token instead of a session.
+    """
+
+    name: str
+    covers: str  # the URL name ("app:name") or API operation ("GET /api/v1/...") checked
+    url: Callable
+    expect: dict
+    make: Callable | None = None
+    method: str = "get"
+    data: Callable | dict | None = None
+    api: bool = False
+    is_list: bool = False
+    marker: Callable | None = None
+    content_type: str | None = None
+
+
+def scope_expectations(**overrides) -> dict:
+    """The usual expectations for a detail view of an object in Nanguan owned by cast.unit."""
+    base = {
+        "anonymous": LOGIN,
+        "admin": ALLOW,
+        "province_regulator": ALLOW,
+        "city_regulator": ALLOW,
+        "regulator": ALLOW,
+        "inspector": ALLOW,
+        "neighbour_inspector": HIDE,
+        "neighbour_regulator": HIDE,
+        "unit_manager": ALLOW,
+        "other_unit_manager": HIDE,
+    }
+    base.update(overrides)
+    return base
+
+
+def run_scope_case(case: ScopeCase, cast: Cast, member: str, outcome: str) -> None:
+    obj = case.make(cast) if case.make else None
+    user = None if member == "anonymous" else getattr(cast, member)
+    client = api_client(user) if case.api else web_client(user)
+    url = case.url(cast, obj)
+    kwargs = {}
+    if case.data is not None:
+        data = case.data(cast, obj) if callable(case.data) else case.data
+        kwargs["data"] = data
+        if case.content_type:
+            kwargs["content_type"] = case.content_type
+    response = getattr(client, case.method)(url, **kwargs)
+    status = response.status_code
+    label = (
+        f"{case.name}: {member} expected {outcome}, got {status} for {case.method.upper()} {url}"
+    )
+    if outcome == ALLOW:
+        assert 200 <= status < 400, label
+        if case.is_list and case.marker:
+            assert case.marker(obj) in response.content.decode(), label + " (row missing)"
+    elif outcome == HIDE:
+        if case.is_list:
+            assert status == 200, label
+            if case.marker:
+                assert case.marker(obj) not in response.content.decode(), label + " (row leaked)"
+        else:
+            assert status == 404, label
+    elif outcome == DENY:
+        assert status == 403, label
+    elif outcome == LOGIN:
+        assert status in (401, 302), label
+        if status == 302:
+            assert "/login/" in response["Location"], label
+    else:  # pragma: no cover - a typo in a case
+        raise AssertionError(f"unknown outcome {outcome}")

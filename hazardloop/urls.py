@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from hazardloop.api.router import api
+
+urlpatterns = [
+    path("", include("hazardloop.reports.urls")),
+    path("", include("hazardloop.accounts.urls")),
+    path("", include("hazardloop.regions.urls")),
+    path("", include("hazardloop.reports.audit_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+]
