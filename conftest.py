@@ -17,3 +17,54 @@ def reference_data(db):
 @pytest.fixture
 def cast(db):
     return build_cast()
+
+
+# --- browser tests: Playwright driving Debian's Chromium ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server, transactional_db):
+    """A fresh browser context (desktop size, Chinese) against the live test server."""
+    ensure_reference_data()
+    context = _browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_browser, live_server, transactional_db):
+    """A 375-px-wide phone context against the live test server."""
+    ensure_reference_data()
+    context = _browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()

@@ -73,7 +73,7 @@ def make_user(
     region: str = HOME,
     kind: str = DepartmentKind.SAFETY_COMMITTEE,
     unit: Unit | None = None,
-    password: str = "correct-horse-battery",  # noqa: S107 - test data
+    password: str = "correct-horse-battery",
     **fields,
 ) -> User:
     username = username or f"user{next(_counter)}"
@@ -236,3 +236,12 @@ def run_scope_case(case: ScopeCase, cast: Cast, member: str, outcome: str) -> No
             assert "/login/" in response["Location"], label
     else:  # pragma: no cover - a typo in a case
         raise AssertionError(f"unknown outcome {outcome}")
+
+
+def browser_login(page, username: str, password: str = "correct-horse-battery") -> None:
+    """Sign in through the real login form (with the `browser_page` / `phone_page` fixtures)."""
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state("networkidle")
