@@ -138,7 +138,10 @@ def get_in_scope_or_404(
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         pass
     if not scope.everything:
-        other = queryset.model._default_manager.filter(**lookup).first()
+        try:
+            other = queryset.model._default_manager.filter(**lookup).first()
+        except (ValueError, TypeError):
+            other = None
         if other is not None:
             record_event(
                 "access.out_of_scope",

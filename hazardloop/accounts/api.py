@@ -11,7 +11,7 @@ from hazardloop.accounts.services import (
     record_login,
     revoke_api_token,
 )
-from hazardloop.api.errors import ApiError
+from hazardloop.core.api import ApiError
 
 router = Router(tags=["auth"])
 

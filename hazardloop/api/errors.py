@@ -6,20 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-
-class ApiError(Exception):
-    """Raised by endpoints for a refusal with a stable code and a translated message."""
-
-    def __init__(self, status: int, code: str, detail: str, errors: list | None = None):
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.errors = errors or []
-
-
-def error_body(detail: str, code: str, errors: list | None = None) -> dict:
-    return {"detail": str(detail), "code": code, "errors": errors or []}
+from hazardloop.core.api import ApiError, error_body
 
 
 def _field_errors(exc: ValidationError) -> list[dict]:

@@ -27,9 +27,11 @@ AUTHORITY_TYPES = {
     "Y": "1",
 }
 # Full-width forms people paste from documents, mapped to ASCII.
-_FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
-    chr(0xFF21 + i): chr(ord("A") + i) for i in range(26)
-}
+_FULLWIDTH = (
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(ord("A") + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(ord("A") + i) for i in range(26)}
+)
 
 
 class USCCError(ValueError):

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from hazardloop.api.pagination import Pagination
+from hazardloop.core.api import Pagination
 from hazardloop.regions.models import Region
 
 router = Router(tags=["regions"])

@@ -1,0 +1,87 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from hazardloop.audit.models import AppendOnlyError, AuditEvent
+from hazardloop.audit.services import record_event, verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events(reference_data):
+    return [
+        record_event(
+            "unit.updated",
+            object_type="units.unit",
+            object_id=str(i),
+            object_repr=f"单位{i}",
+            region_code="220102",
+            before={"name": f"旧名{i}", "n": i},
+            after={"name": f"新名{i}", "n": i + 1},
+        )
+        for i in range(1, 8)
+    ]
+
+
+def test_chain_links_every_event(events):
+    assert [e.seq for e in events] == list(range(1, 8))
+    for previous, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == previous.hash
+    assert verify_chain() == (7, None, "")
+    call_command("verify_audit")
+
+
+def _sql(statement, params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_an_altered_row_is_named(events):
+    _sql("UPDATE audit_auditevent SET object_repr = %s WHERE seq = %s", ["篡改", 4])
+    checked, broken, reason = verify_chain()
+    assert checked == 3 and broken.seq == 4 and "changed" in reason
+    with pytest.raises(CommandError, match="#4"):
+        call_command("verify_audit")
+
+
+def test_an_altered_before_value_is_named(events):
+    _sql("UPDATE audit_auditevent SET after = %s WHERE seq = %s", ['{"name": "x", "n": 0}', 6])
+    assert verify_chain()[1].seq == 6
+
+
+def test_a_deleted_row_is_found(events):
+    _sql("DELETE FROM audit_auditevent WHERE seq = %s", [3])
+    checked, broken, reason = verify_chain()
+    assert broken.seq == 4 and "#3" in reason
+
+
+def test_a_deleted_last_row_is_found(events):
+    _sql("DELETE FROM audit_auditevent WHERE seq = %s", [7])
+    checked, broken, reason = verify_chain()
+    assert checked == 6 and "#7" in reason
+    with pytest.raises(CommandError, match="deleted"):
+        call_command("verify_audit")
+
+
+def test_a_recomputed_forgery_still_breaks_the_next_link(events):
+    """Rewriting a row and its own hash is caught by the following row's link."""
+    _sql("UPDATE audit_auditevent SET hash = %s WHERE seq = %s", ["f" * 64, 5])
+    assert verify_chain()[1].seq == 5
+
+
+def test_events_cannot_be_changed_through_the_orm(events):
+    event = AuditEvent.objects.get(seq=2)
+    event.message = "edited"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_object_fields_come_from_the_object(cast):
+    event = record_event("unit.viewed", actor=cast.regulator, obj=cast.unit)
+    assert event.object_type == "units.unit"
+    assert event.object_id == str(cast.unit.pk)
+    assert event.region_code == "220102"
+    assert event.actor_label == "t-reg"
