@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -26,7 +28,7 @@ def events(reference_data):
 
 def test_chain_links_every_event(events):
     assert [e.seq for e in events] == list(range(1, 8))
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
     assert verify_chain() == (7, None, "")
     call_command("verify_audit")
@@ -52,13 +54,13 @@ def test_an_altered_before_value_is_named(events):
 
 def test_a_deleted_row_is_found(events):
     _sql("DELETE FROM audit_auditevent WHERE seq = %s", [3])
-    checked, broken, reason = verify_chain()
+    _checked, broken, reason = verify_chain()
     assert broken.seq == 4 and "#3" in reason
 
 
 def test_a_deleted_last_row_is_found(events):
     _sql("DELETE FROM audit_auditevent WHERE seq = %s", [7])
-    checked, broken, reason = verify_chain()
+    checked, _broken, reason = verify_chain()
     assert checked == 6 and "#7" in reason
     with pytest.raises(CommandError, match="deleted"):
         call_command("verify_audit")

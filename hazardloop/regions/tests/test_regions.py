@@ -31,7 +31,9 @@ def test_subtree_is_one_range_filter(reference_data):
     kuancheng = make_unit("220103")
     jilin_city = make_unit("220204")
     changchun = Region.objects.get(code="220100")
-    in_changchun = set(Unit.objects.filter(changchun.subtree_q("region")).values_list("pk", flat=True))
+    in_changchun = set(
+        Unit.objects.filter(changchun.subtree_q("region")).values_list("pk", flat=True)
+    )
     assert in_changchun == {nanguan.pk, kuancheng.pk}
     province = Region.objects.get(code="220000")
     assert Unit.objects.filter(province.subtree_q("region")).count() == 3
