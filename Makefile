@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: run dev worker test lint gate pytest install assets messages migrate demo clean bench-help
 
 run: install assets messages migrate demo ## install, migrate, load the demo province, serve on HOST:PORT
-	$(PY) manage.py collectstatic --noinput -v0
+	HAZARDLOOP_STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v0
 	HAZARDLOOP_STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m hazardloop.serve
 
 dev: install assets messages migrate demo ## Django's autoreloading server plus the worker
