@@ -9,8 +9,7 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run dev worker test lint gate pytest install assets messages migrate demo clean bench-help
 
-run: install assets messages migrate demo ## install, migrate, load the demo province, serve on HOST:PORT
-	HAZARDLOOP_STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v0
+run: install assets messages migrate demo staticfiles/staticfiles.json ## install, migrate, load the demo province, serve on HOST:PORT
 	HAZARDLOOP_STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m hazardloop.serve
 
 dev: install assets messages migrate demo ## Django's autoreloading server plus the worker
@@ -34,6 +33,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 static_vendor/.done: node_modules/.package-lock.json scripts/vendor_assets.py
 	$(PYTHON) scripts/vendor_assets.py
+
+# Collected (hashed, compressed) static files for the production server; redone when any changes.
+STATIC_SOURCES := $(shell find static hazardloop -path '*/static/*' -type f 2>/dev/null)
+staticfiles/staticfiles.json: static_vendor/.done requirements.txt $(STATIC_SOURCES)
+	HAZARDLOOP_STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v0
 
 messages: install
 	$(PY) scripts/compile_messages.py

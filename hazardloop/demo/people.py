@@ -40,21 +40,31 @@ UNIT_MANAGER_COUNT = 4
 _PHONE_PREFIXES = ["130", "131", "135", "138", "139", "150", "158", "186", "187", "189"]
 
 
-def _password() -> str:
-    # One hash for every demo account: hashing is slow by design (Argon2).
-    return make_password(settings.DEMO_PASSWORD)
+class _Password:
+    """One hash for every demo account, made only if an account is created (Argon2 is slow)."""
+
+    def __init__(self):
+        self._hash = None
+
+    def __str__(self) -> str:
+        if self._hash is None:
+            self._hash = make_password(settings.DEMO_PASSWORD)
+        return self._hash
 
 
-def _user(username: str, display: str, password_hash: str, **extra) -> tuple[User, bool]:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display, "password": password_hash, **extra}
+def _user(username: str, display: str, password: "_Password", **extra) -> tuple[User, bool]:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create(
+        username=username, display_name=display, password=str(password), **extra
     )
-    return user, created
+    return user, True
 
 
 def load_people(rng: random.Random) -> list[str]:
     """Create the demo accounts and units if missing. Returns the unit usernames."""
-    password_hash = _password()
+    password_hash = _Password()
     province = Region.objects.get(code="220000")
     admin, created = _user("admin", "系统管理员", password_hash, is_staff=True, is_superuser=True)
     if created:

@@ -1,10 +1,14 @@
+import hashlib
 import random
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from hazardloop.accounts.models import User
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.people import STAFF, load_people
 
 
@@ -14,17 +18,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=20220928, help="random seed for demo data")
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+        parser.add_argument("--force", action="store_true", help="run every loader again")
 
-    def handle(self, *args, seed, quiet, **options):
+    @staticmethod
+    def fingerprint(seed: int) -> str:
+        """Changes when any demo loader's code or the seed changes."""
+        digest = hashlib.sha256(str(seed).encode())
+        for path in sorted(Path(__file__).resolve().parents[2].rglob("*.py")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
+        units = User.objects.filter(username__startswith="unit@").order_by("pk")
+        for username in ["admin", *STAFF, *units.values_list("username", flat=True)[:10]]:
+            self.stdout.write(f"  {username}")
+
+    def handle(self, *args, seed, quiet, force, **options):
+        fingerprint = self.fingerprint(seed)
+        if not force and DemoLoad.objects.filter(fingerprint=fingerprint).exists():
+            self.stdout.write("The demo province is already loaded.")
+            if not quiet:
+                self.print_logins()
+            return
         rng = random.Random(seed)
         with transaction.atomic():
             departments = load_departments()
-            unit_users = load_people(rng)
+            load_people(rng)
         if departments:
             self.stdout.write(f"Created {departments} departments.")
-        if quiet:
-            return
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
-        for username in ["admin", *STAFF, *unit_users]:
-            self.stdout.write(f"  {username}")
+        DemoLoad.objects.get_or_create(fingerprint=fingerprint)
+        if not quiet:
+            self.print_logins()
