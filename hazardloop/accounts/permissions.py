@@ -29,11 +29,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.create",
             "hazard.order",
             "hazard.verify",
+            "hazard.close",
             "hazard.decide_extension",
             "hazard.override_grade",
             "hazard.export",
             "hazard.enforce",
             "inspection.create",
+            "evidence.upload",
             "checklist.manage",
             "campaign.manage",
             "accident.report",
@@ -47,13 +49,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.create",
             "hazard.order",
             "hazard.verify",
+            "hazard.close",
             "hazard.export",
             "hazard.enforce",
             "inspection.create",
+            "evidence.upload",
         }
     ),
-    Role.EXPERT: frozenset(VIEW | {"inspection.create", "hazard.verify", "hazard.advise"}),
-    Role.LEADER: frozenset(VIEW | {"inspection.create", "hazard.export", "unit.export"}),
+    Role.EXPERT: frozenset(
+        VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
+    ),
+    Role.LEADER: frozenset(
+        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
+    ),
     Role.DUTY_OFFICER: frozenset(VIEW | {"duty.manage", "accident.report"}),
     Role.UNIT_MANAGER: frozenset(
         {
@@ -65,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.request_extension",
             "inspection.view",
             "inspection.create",
+            "evidence.upload",
             "campaign.view",
             "accident.view",
             "accident.report",
@@ -80,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.request_extension",
             "inspection.view",
             "inspection.create",
+            "evidence.upload",
             "campaign.view",
             "accident.view",
             "accident.report",

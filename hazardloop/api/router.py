@@ -5,7 +5,15 @@ from ninja import NinjaAPI
 from hazardloop.accounts.api import router as auth_router
 from hazardloop.api import errors
 from hazardloop.api.auth import api_auth
+from hazardloop.campaigns.api import router as campaigns_router
+from hazardloop.checklists.api import router as checklists_router
+from hazardloop.evidence.api import router as evidence_router
+from hazardloop.hazards.api import router as hazards_router
+from hazardloop.inspections.api import router as inspections_router
 from hazardloop.regions.api import router as regions_router
+from hazardloop.reports.api import router as stats_router
+from hazardloop.supervision.api import router as supervision_router
+from hazardloop.units.api import router as units_router
 
 api = NinjaAPI(
     title="hazardloop API",
@@ -18,3 +26,11 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
+api.add_router("/units", units_router)
+api.add_router("/evidence", evidence_router)
+api.add_router("/checklists", checklists_router)
+api.add_router("/inspections", inspections_router)
+api.add_router("/hazards", hazards_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/stats", stats_router)
+api.add_router("", supervision_router)

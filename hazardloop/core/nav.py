@@ -27,5 +27,6 @@ NAV = [
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("duty:roster", _("Duty"), "telephone", "duty.view"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
+    NavItem("notifications:inbox", _("Inbox"), "inbox", None),
     NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),
 ]

@@ -1,19 +1,45 @@
-"""Units (生产经营单位 / 社会单位): every business and venue a regulator supervises."""
+"""Units (生产经营单位 / 社会单位): every business and venue a regulator supervises.
 
+A unit carries its region code (the scope filter) and a few columns derived from its facts so
+that lists filter and sort on indexed columns: `risk_*` (risk.py), `search_text` (search.py).
+`save()` keeps the derived columns in step; bulk writes (the importer) call `refresh_derived()`.
+"""
+
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hazardloop.units.choices import GasUse, RiskLevel
+from hazardloop.units import risk, search
+from hazardloop.units.choices import RISK_RANK, GasUse, JobKind, JobStatus, RiskLevel
+
+PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+PUBLIC_ID_LENGTH = 12
+
+
+def new_public_id() -> str:
+    """12 characters from a 31-letter alphabet: about 59 bits, not guessable, easy to read."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
 
 
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    public_id = models.CharField(
+        _("public code"), max_length=PUBLIC_ID_LENGTH, unique=True, default=new_public_id
+    )
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="units", verbose_name=_("region")
     )
     sector = models.ForeignKey(
         "regions.Sector", on_delete=models.PROTECT, related_name="units", verbose_name=_("sector")
+    )
+    supervising_departments = models.ManyToManyField(
+        "regions.Department",
+        blank=True,
+        related_name="supervised_units",
+        verbose_name=_("supervising departments"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.DecimalField(
@@ -40,9 +66,39 @@ class Unit(models.Model):
     safety_manager_name = models.CharField(_("safety manager"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("safety manager's phone"), max_length=32, blank=True)
 
+    # Risk: the effective level (override if any, else computed) is what lists filter on.
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.BLUE
     )
+    risk_rank = models.PositiveSmallIntegerField(_("risk rank"), default=1, editable=False)
+    risk_score = models.PositiveSmallIntegerField(_("risk score"), default=0, editable=False)
+    risk_computed = models.CharField(
+        _("computed risk level"),
+        max_length=8,
+        choices=RiskLevel.choices,
+        default=RiskLevel.BLUE,
+        editable=False,
+    )
+    risk_override = models.CharField(
+        _("risk level override"), max_length=8, choices=RiskLevel.choices, blank=True
+    )
+    risk_override_reason = models.TextField(_("reason for the override"), blank=True)
+    risk_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
+    risk_override_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    # Filled by the hazards app through services.recompute_risk.
+    open_hazards = models.PositiveIntegerField(_("open hazards"), default=0, editable=False)
+    open_major_hazards = models.PositiveIntegerField(
+        _("open major hazards"), default=0, editable=False
+    )
+
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -53,7 +109,126 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["region", "id"], name="unit_region_id"),
             models.Index(fields=["sector", "region"], name="unit_sector_region"),
+            models.Index(fields=["risk_level", "region"], name="unit_risk_region"),
+            models.Index(fields=["gas_use", "region"], name="unit_gas_region"),
+            models.Index(fields=["name", "id"], name="unit_name_id"),
+            models.Index(fields=["region", "name", "id"], name="unit_region_name_id"),
+            models.Index(fields=["risk_rank", "id"], name="unit_riskrank_id"),
+            models.Index(fields=["updated_at", "id"], name="unit_updated_id"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "risk_score",
+                "risk_computed",
+                "risk_level",
+                "risk_rank",
+                "search_text",
+            }
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self) -> None:
+        """Recompute the risk columns and the search text from the unit's own facts."""
+        result = risk.compute_for(self)
+        self.risk_score = min(result.score, 32767)
+        self.risk_computed = result.level
+        self.risk_level = self.risk_override or result.level
+        self.risk_rank = RISK_RANK[RiskLevel(self.risk_level)]
+        self.search_text = search.search_text(self.name, self.uscc, self.address)
+
+    @property
+    def hazard_history_score(self) -> int:
+        return risk.hazard_history_score(self.open_major_hazards, self.open_hazards)
+
+    @property
+    def has_risk_override(self) -> bool:
+        return bool(self.risk_override)
+
+
+class UnitContact(models.Model):
+    """Another contact of the unit (e.g. the fire-safety administrator, the kitchen chief)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contacts")
+    role_title = models.CharField(_("role"), max_length=50)
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=32)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["unit_id", "sort", "id"]
+        verbose_name = _("unit contact")
+        verbose_name_plural = _("unit contacts")
+
+    def __str__(self) -> str:
+        return f"{self.role_title} {self.name}"
+
+
+class UnitJob(models.Model):
+    """An import or export run in the background, with its progress (polled by the page).
+
+    Imports: queued → checking → checked (dry run done; `errors` lists every problem row) →
+    queued → committing → committed, or failed (nothing changed). Exports: queued → exporting →
+    done / failed. Status changes go through `workflow.transition`.
+    """
+
+    kind = models.CharField(_("kind"), max_length=8, choices=JobKind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    commit_requested = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_jobs"
+    )
+    file = models.FileField(upload_to="unit_jobs/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("unit import or export")
+        verbose_name_plural = _("unit imports and exports")
+        indexes = [models.Index(fields=["created_by", "-id"], name="unitjob_user_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.is_finished else 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            JobStatus.CHECKED,
+            JobStatus.COMMITTED,
+            JobStatus.DONE,
+            JobStatus.FAILED,
+        )
+
+    @property
+    def can_commit(self) -> bool:
+        return (
+            self.kind == JobKind.IMPORT
+            and self.status == JobStatus.CHECKED
+            and not self.errors
+            and self.total > 0
+        )

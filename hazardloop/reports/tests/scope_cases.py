@@ -27,3 +27,7 @@ CASES = [
         },
     ),
 ]
+
+from hazardloop.reports.tests.stats_scope_cases import CASES as STATS_CASES  # noqa: E402
+
+CASES += STATS_CASES

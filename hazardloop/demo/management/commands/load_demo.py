@@ -7,9 +7,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from hazardloop.accounts.models import User
+from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.hazards import load_hazards
+from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.people import STAFF, load_people
+from hazardloop.demo.units import load_units
+from hazardloop.supervision.demo import load_supervision_demo
 
 
 class Command(BaseCommand):
@@ -46,8 +51,23 @@ class Command(BaseCommand):
         with transaction.atomic():
             departments = load_departments()
             load_people(rng)
+            units = load_units(rng)
+            hazards = load_hazards(rng)
+            inspections = load_inspections(rng)
+            campaigns = load_campaigns()
+            documents = load_supervision_demo()
         if departments:
             self.stdout.write(f"Created {departments} departments.")
+        if units:
+            self.stdout.write(f"Created {units} units.")
+        if hazards:
+            self.stdout.write(f"Created {hazards} hazards.")
+        if inspections:
+            self.stdout.write(f"Created {inspections} inspections.")
+        if campaigns:
+            self.stdout.write(f"Created {campaigns} campaigns.")
+        if documents:
+            self.stdout.write(f"Created {documents} enforcement documents.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()

@@ -1,0 +1,231 @@
+"""Unit registry benchmarks on PostgreSQL (not part of the test run).
+
+    createdb -h 127.0.0.1 -U postgres hazardloop_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/hazardloop_bench
+    .venv/bin/python manage.py migrate -v0
+    .venv/bin/python bench/units/bench.py generate --units 500000   # COPY, ~1-2 min
+    .venv/bin/python bench/units/bench.py import --rows 100000      # target < 60 s
+    .venv/bin/python bench/units/bench.py export                    # all units, flat memory
+    .venv/bin/python bench/units/bench.py list --requests 200       # target p95 < 150 ms
+
+Figures go to stdout; docs/units.md records the last run.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from hazardloop.accounts.choices import Role  # noqa: E402
+from hazardloop.accounts.models import Membership, User  # noqa: E402
+from hazardloop.demo.departments import load_departments  # noqa: E402
+from hazardloop.demo.units import build_units  # noqa: E402
+from hazardloop.regions.models import Department, Region  # noqa: E402
+from hazardloop.units.exports import write_units  # noqa: E402
+from hazardloop.units.importing.columns import COLUMNS  # noqa: E402
+from hazardloop.units.importing.run import import_units  # noqa: E402
+from hazardloop.units.models import Unit  # noqa: E402
+
+COPY_FIELDS = [
+    "name", "uscc", "public_id", "region_id", "sector_id", "address", "floor_area_m2", "floors",
+    "business_hours", "is_fire_key_unit", "is_crowded_place", "is_public_gathering", "gas_use",
+    "lpg_cylinders", "lpg_stored_kg", "principal_name", "principal_phone", "safety_manager_name",
+    "safety_manager_phone", "risk_level", "risk_rank", "risk_score", "risk_computed",
+    "risk_override", "risk_override_reason", "open_hazards", "open_major_hazards", "search_text",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def counties():
+    return list(Region.objects.filter(level__in=["county", "zone"]).order_by("code"))
+
+
+def ensure_users():
+    load_departments()
+    users = {}
+    for username, role, region, kind in [
+        ("bench-admin", Role.ADMIN, "220000", None),
+        ("bench-province", Role.REGULATOR, "220000", "safety_committee"),
+        ("bench-county", Role.REGULATOR, "220102", "emergency"),
+    ]:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_superuser": role == Role.ADMIN}
+        )
+        if created:
+            dept = Department.objects.get(region_id=region, kind=kind) if kind else None
+            Membership.objects.create(user=user, role=role, region_id=region, department=dept)
+        users[username] = user
+    return users
+
+
+def generate(n: int) -> None:
+    rng = random.Random(500_000)
+    regions = counties()
+    started = time.monotonic()
+    made = 0
+    taken = set(Unit.objects.values_list("uscc", flat=True))
+    with connection.cursor() as cursor:
+        while made < n:
+            batch = build_units(rng, regions, min(50_000, n - made))
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for unit in batch:
+                if unit.uscc in taken:
+                    continue
+                taken.add(unit.uscc)
+                unit.created_at = unit.updated_at = django.utils.timezone.now()
+                writer.writerow(
+                    ["" if getattr(unit, f) is None else getattr(unit, f) for f in COPY_FIELDS]
+                )
+                made += 1
+            buffer.seek(0)
+            columns = ", ".join(COPY_FIELDS)
+            sql = f"COPY units_unit ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+            print(f"  {made} units", flush=True)
+        cursor.execute("ANALYZE units_unit")
+    took = time.monotonic() - started
+    print(f"generated {made} units in {took:.1f} s; total {Unit.objects.count()}")
+
+
+def write_import_file(path: Path, rows: int) -> None:
+    rng = random.Random(100_000)
+    regions = counties()
+    names = dict(Region.objects.values_list("code", "name_zh"))
+    from hazardloop.regions.models import Sector
+
+    sectors = dict(Sector.objects.values_list("code", "name_zh"))
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["吉林省生产经营单位台账（基准测试）"])
+        writer.writerow([c.template_header for c in COLUMNS])
+        for unit in build_units(rng, regions, rows):
+            writer.writerow([
+                unit.name, unit.uscc, names[unit.region_id], sectors[unit.sector_id], unit.address,
+                "", "", unit.floor_area_m2, unit.floors, unit.business_hours,
+                "是" if unit.is_fire_key_unit else "否", "是" if unit.is_crowded_place else "否",
+                "是" if unit.is_public_gathering else "否", unit.get_gas_use_display(),
+                unit.lpg_cylinders, unit.lpg_stored_kg, unit.principal_name, unit.principal_phone,
+                unit.safety_manager_name, unit.safety_manager_phone,
+            ])  # fmt: skip
+
+
+def bench_import(rows: int) -> None:
+    users = ensure_users()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "units.csv"
+        write_import_file(path, rows)
+        for commit in (False, True):
+            started = time.monotonic()
+            with open(path, "rb") as fh:
+                result = import_units(fh, path.name, user=users["bench-admin"], commit=commit)
+            took = time.monotonic() - started
+            print(
+                f"import {rows} rows ({'commit' if commit else 'dry run'}): {took:.1f} s, "
+                f"created {result.created}, updated {result.updated}, problems {result.error_count}"
+            )
+        started = time.monotonic()
+        with open(path, "rb") as fh:
+            result = import_units(fh, path.name, user=users["bench-admin"], commit=True)
+        print(
+            f"re-import the same {rows} rows: {time.monotonic() - started:.1f} s, "
+            f"created {result.created}, unchanged {result.unchanged}"
+        )
+
+
+def bench_export() -> None:
+    users = ensure_users()
+    from hazardloop.units.filters import UnitFilter
+
+    qs = UnitFilter({}, users["bench-admin"], perm="unit.export").queryset()
+    before = rss_mb()
+    samples = []
+
+    def progress(done, total):
+        if done % 100_000 < 2000:
+            samples.append((done, rss_mb()))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        rows = write_units(qs, Path(tmp) / "units.xlsx", progress=progress)
+        took = time.monotonic() - started
+        size = (Path(tmp) / "units.xlsx").stat().st_size / 1e6
+    print(f"export {rows} rows: {took:.1f} s, {size:.0f} MB file; peak RSS {before:.0f} MB before, "
+          f"{rss_mb():.0f} MB after; RSS along the way: "
+          + ", ".join(f"{d // 1000}k:{m:.0f}MB" for d, m in samples))  # fmt: skip
+
+
+def bench_list(requests: int) -> None:
+    setup_test_environment()
+    users = ensure_users()
+    queries = [
+        "", "?q=饺子", "?q=火锅&region=220100", "?gas=bottled_lpg&risk=red", "?region=220102",
+        "?sector=catering&key=1", "?sort=-risk", "?sort=-updated&crowded=1", "?q=长春市南关区人民",
+        "?region=222401&gas=pipeline&sort=-risk", "?q=91220",
+    ]  # fmt: skip
+    for username in ("bench-admin", "bench-province", "bench-county"):
+        client = Client()
+        client.force_login(users[username])
+        client.get("/units/")
+        timings = {}
+        for i in range(requests):
+            q = queries[i % len(queries)]
+            started = time.perf_counter()
+            response = client.get("/units/" + q)
+            timings.setdefault(q, []).append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        every = sorted(t for ts in timings.values() for t in ts)
+        p95 = every[int(len(every) * 0.95) - 1]
+        worst = max(timings, key=lambda k: statistics.median(timings[k]))
+        median = statistics.median(every)
+        print(f"list as {username}: {len(every)} requests, median {median:.0f} ms, "
+              f"p95 {p95:.0f} ms; slowest query {worst or '(none)'} median "
+              f"{statistics.median(timings[worst]):.0f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("generate").add_argument("--units", type=int, default=500_000)
+    sub.add_parser("import").add_argument("--rows", type=int, default=100_000)
+    sub.add_parser("export")
+    sub.add_parser("list").add_argument("--requests", type=int, default=220)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run the benchmarks on PostgreSQL: set DATABASE_URL.")
+    if args.cmd == "generate":
+        generate(args.units)
+    elif args.cmd == "import":
+        bench_import(args.rows)
+    elif args.cmd == "export":
+        bench_export()
+    else:
+        bench_list(args.requests)
+
+
+if __name__ == "__main__":
+    main()

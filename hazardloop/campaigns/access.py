@@ -1,0 +1,33 @@
+"""The one way in to a campaign row for a user."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hazardloop.audit.services import record_event
+from hazardloop.campaigns.models import Campaign
+
+
+def access_campaign(user, pk, *, perm: str = "campaign.view") -> Campaign:
+    """The campaign if the user may see it; out of scope looks exactly like missing (404),
+    and the attempt is audited."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404(_("Not found.")) from exc
+    found = (
+        Campaign.objects.visible_to(user, perm)
+        .select_related("region", "parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is not None:
+        return found
+    other = Campaign.objects.filter(pk=pk).first()
+    if other is not None:
+        record_event(
+            "access.out_of_scope",
+            actor=user,
+            obj=other,
+            message=f"{perm} refused: outside the user's scope",
+        )
+    raise Http404(_("Not found."))

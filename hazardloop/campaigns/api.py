@@ -1,0 +1,113 @@
+"""GET/POST /api/v1/campaigns and GET /api/v1/campaigns/{id}/progress."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from hazardloop.accounts.access import require, scope_for
+from hazardloop.campaigns import progress as campaign_progress
+from hazardloop.campaigns import services
+from hazardloop.campaigns.access import access_campaign
+from hazardloop.campaigns.models import Campaign
+from hazardloop.core.api import ApiError, Pagination
+from hazardloop.regions.models import Department, Region
+
+router = Router(tags=["campaigns"])
+
+
+class CampaignOut(Schema):
+    id: int
+    parent: int | None
+    region: str
+    level: str
+    title: str
+    document_number: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    scope_regions: list[str]
+    sectors: list[str]
+    unit_filters: list[str]
+    checklists: list[str]
+    focus_items: list[str]
+    target_coverage_pct: int
+    target_major_recheck_pct: int
+    target_training_pct: int
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_code
+
+    @staticmethod
+    def resolve_level(obj):
+        return obj.region.level
+
+
+class CampaignIn(Schema):
+    region: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    document_number: str = ""
+    department: int | None = None
+    scope_regions: list[str] = []
+    sectors: list[str] = []
+    unit_filters: list[str] = []
+    checklists: list[str] = []
+    focus_items: list[str] = []
+    target_coverage_pct: int = 100
+    target_major_recheck_pct: int = 100
+    target_training_pct: int = 0
+    launch: bool = True
+    idempotency_key: str | None = None
+
+
+@router.get("", response=list[CampaignOut])
+@paginate(Pagination)
+def list_campaigns(request, status: str | None = None):
+    """Campaigns of your regions and below, and the upper levels' campaigns that reach you."""
+    qs = Campaign.objects.visible_to(request.user).select_related("region")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-starts_on", "-id")
+
+
+@router.post("", response={201: CampaignOut})
+def create_campaign(request, payload: CampaignIn):
+    """Launch a campaign at the level of `region` (needs campaign.manage there)."""
+    if scope_for(request.user, "campaign.manage").is_empty:
+        raise ApiError(403, "forbidden", _("Your role does not allow this action here."))
+    region = Region.objects.filter(code=payload.region).first()
+    if region is None or not scope_for(request.user, "campaign.view").covers_region(region.code):
+        raise ApiError(404, "not_found", _("Not found."))
+    require(request.user, "campaign.manage", region_code=region.code, obj=region)
+    department = None
+    if payload.department is not None:
+        department = Department.objects.filter(pk=payload.department, region=region).first()
+        if department is None:
+            raise ApiError(422, "bad_department", _("The department must be of that region."))
+    data = payload.dict()
+    for key in ("region", "department"):
+        data.pop(key)
+    try:
+        with transaction.atomic():
+            campaign = services.create_campaign(
+                actor=request.user, region=region, department=department, **data
+            )
+    except services.CampaignInputError as exc:
+        raise ApiError(422, "invalid", str(exc)) from exc
+    return 201, campaign
+
+
+@router.get("/{campaign_id}/progress")
+def get_progress(request, campaign_id: int):
+    """The campaign's progress per child region of its level, inside your scope."""
+    campaign = access_campaign(request.user, campaign_id)
+    return campaign_progress.progress(request.user, campaign)

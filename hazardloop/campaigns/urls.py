@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hazardloop.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="list"),
+    path("campaigns/new/", views.campaign_create, name="create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
+    path("campaigns/<int:pk>/<slug:action>/", views.campaign_act, name="act"),
+    path("campaigns/draws/<int:pk>/", views.draw_detail, name="draw"),
+]

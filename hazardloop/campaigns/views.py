@@ -1,0 +1,246 @@
+"""Campaign pages: list, launch, detail (scope, cascade, progress, task forces, draws) and the
+actions a level takes on a campaign (adopt, task list, task force, draw, invitations, close)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hazardloop.accounts.access import memberships_of, require, scope_for
+from hazardloop.accounts.models import User
+from hazardloop.campaigns import services, workflow
+from hazardloop.campaigns.access import access_campaign
+from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole, UnitFilter
+from hazardloop.campaigns.forms import CampaignForm
+from hazardloop.campaigns.models import Campaign, InspectionTask, RandomDraw
+from hazardloop.campaigns.progress import progress
+from hazardloop.campaigns.scoping import effective_scope
+from hazardloop.regions.models import Region, Sector, subtree_filter
+from hazardloop.units.models import Unit
+
+PAGE = 50
+
+
+def _manage_regions(user) -> list[Region]:
+    scope = scope_for(user, "campaign.manage")
+    if scope.everything:
+        return list(
+            Region.objects.filter(level__in=["province", "prefecture", "county"]).order_by("code")[
+                :200
+            ]
+        )
+    codes = {m.region_id for m in memberships_of(user) if m.unit_id is None}
+    return [
+        r
+        for r in Region.objects.filter(code__in=codes).order_by("code")
+        if scope.covers_region(r.code)
+    ]
+
+
+@login_required
+def campaign_list(request):
+    if scope_for(request.user, "campaign.view").is_empty:
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    qs = (
+        Campaign.objects.visible_to(request.user).select_related("region", "parent").order_by("-id")
+    )
+    before = request.GET.get("before")
+    if before and before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    campaigns = list(qs[: PAGE + 1])
+    more = campaigns[PAGE].pk if len(campaigns) > PAGE else None
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "campaigns": [(c, STATUS_BADGE[CampaignStatus(c.status)]) for c in campaigns[:PAGE]],
+            "next_before": campaigns[PAGE - 1].pk if more else None,
+            "can_create": bool(_manage_regions(request.user)),
+        },
+    )
+
+
+@login_required
+def campaign_create(request):
+    regions = _manage_regions(request.user)
+    if not regions:
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    form = CampaignForm(request.POST or None, regions=regions, sectors=Sector.objects.all())
+    if request.method == "POST" and form.is_valid():
+        region = Region.objects.get(code=form.cleaned_data["region"])
+        require(request.user, "campaign.manage", region_code=region.code, obj=region)
+        try:
+            campaign = services.create_campaign(
+                actor=request.user, region=region, **form.service_kwargs()
+            )
+        except services.CampaignInputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign is launched."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = access_campaign(request.user, pk)
+    manage = scope_for(request.user, "campaign.manage")
+    scope = effective_scope(campaign)
+    my_regions = [r for r in _manage_regions(request.user) if r.parent_id == campaign.region_code]
+    adopted = set(Campaign.objects.filter(parent=campaign).values_list("region_code", flat=True))
+    labels = dict(UnitFilter.choices)
+    sector_names = dict((s.code, str(s)) for s in Sector.objects.all())
+    context = {
+        "campaign": campaign,
+        "badge": STATUS_BADGE[CampaignStatus(campaign.status)],
+        "chain": campaign.parent,
+        "scope": scope,
+        "filters": [[labels.get(f, f) for f in level.filters] for level in scope.levels],
+        "sectors": [[sector_names.get(s, s) for s in level.sectors] for level in scope.levels],
+        "adoptions": Campaign.objects.visible_to(request.user)
+        .filter(parent=campaign)
+        .select_related("region"),
+        "can_manage": manage.covers_region(campaign.region_code),
+        "can_adopt": [r for r in my_regions if r.code not in adopted]
+        if campaign.status == CampaignStatus.ACTIVE
+        else [],
+        "progress": progress(request.user, campaign)
+        if scope_for(request.user, "campaign.view").prefixes
+        or scope_for(request.user, "campaign.view").everything
+        else None,
+        "task_forces": campaign.task_forces.prefetch_related("members__user"),
+        "draws": campaign.draws.all()[:20],
+        "task_count": InspectionTask.objects.filter(campaign=campaign).count(),
+        "member_roles": MemberRole.choices,
+        "candidates": User.objects.filter(
+            subtree_filter("memberships__region", campaign.region.prefix),
+            memberships__unit__isnull=True,
+            memberships__role__in=["inspector", "expert", "leader", "regulator"],
+        )
+        .distinct()
+        .order_by("username")[:200],
+        "today": dt.date.today().isoformat(),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError as exc:
+        raise services.CampaignInputError(_("Enter a date like 2022-10-08.")) from exc
+
+
+def _int(value, default):
+    try:
+        return int(value) if value not in (None, "") else default
+    except (TypeError, ValueError) as exc:
+        raise services.CampaignInputError(_("Enter a whole number.")) from exc
+
+
+@login_required
+@require_POST
+def campaign_act(request, pk, action):
+    campaign = access_campaign(request.user, pk)
+    post = request.POST
+    user = request.user
+    try:
+        if action == "adopt":
+            region = Region.objects.filter(code=post.get("region", "")).first()
+            if region is None:
+                raise Http404(_("Not found."))
+            require(user, "campaign.manage", region_code=region.code, obj=campaign)
+            lines = [x.strip() for x in post.get("focus_items", "").splitlines() if x.strip()]
+            child = services.adopt_campaign(
+                campaign,
+                actor=user,
+                region=region,
+                unit_filters=post.getlist("unit_filters"),
+                focus_items=lines,
+                scope_regions=[
+                    x.strip() for x in post.get("scope_regions", "").split() if x.strip()
+                ],
+            )
+            messages.success(request, _("Adopted for %(region)s.") % {"region": region})
+            return redirect("campaigns:detail", pk=child.pk)
+        require(user, "campaign.manage", region_code=campaign.region_code, obj=campaign)
+        if action == "close":
+            services.close_campaign(campaign, actor=user)
+            messages.success(request, _("The campaign is closed."))
+        elif action == "tasks":
+            n = services.generate_tasks(campaign, actor=user, due_on=_date(post.get("due_on")))
+            messages.success(request, _("%(count)s inspection tasks added.") % {"count": n})
+        elif action == "task-force":
+            ids = [int(x) for x in post.getlist("members") if x.isdigit()]
+            people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+            roles = [post.get(f"role_{i}", MemberRole.CADRE) for i in ids]
+            members = [
+                (people[i], r if r in MemberRole.values else MemberRole.CADRE)
+                for i, r in zip(ids, roles, strict=True)
+                if i in people
+            ]
+            services.create_task_force(
+                campaign, actor=user, name=post.get("name", ""), members=members
+            )
+            messages.success(request, _("The task force is set up."))
+        elif action == "draw":
+            draw = services.draw_units(
+                campaign,
+                actor=user,
+                unit_count=_int(post.get("unit_count"), 5),
+                inspectors_per_unit=_int(post.get("inspectors_per_unit"), 2),
+                exclude_same_township=bool(post.get("exclude_same_township")),
+                seed=post.get("seed", ""),
+            )
+            return redirect("campaigns:draw", pk=draw.pk)
+        elif action == "invite":
+            n = services.invite_self_inspection(
+                campaign, actor=user, due_on=_date(post.get("due_on"))
+            )
+            messages.success(request, _("%(count)s units asked to self-inspect.") % {"count": n})
+        else:
+            raise Http404(_("Not found."))
+    except (services.CampaignInputError, workflow.NotAllowedNow, workflow.CampaignChanged) as exc:
+        messages.error(request, str(exc))
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@login_required
+def draw_detail(request, pk):
+    draw = RandomDraw.objects.select_related("campaign").filter(pk=pk).first()
+    if draw is None:
+        raise Http404(_("Not found."))
+    access_campaign(request.user, draw.campaign_id)
+    if request.method == "POST":
+        require(request.user, "campaign.manage", region_code=draw.region_code, obj=draw)
+        services.publish_draw(draw, actor=request.user)
+        messages.success(request, _("The draw is published."))
+        return redirect("campaigns:draw", pk=draw.pk)
+    names = dict(
+        Unit.objects.filter(pk__in=[r["unit"] for r in draw.result]).values_list("pk", "name")
+    )
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={i for r in draw.result for i in r["inspectors"]})
+    }
+    rows = [
+        (names.get(r["unit"], r["unit"]), [people.get(i, i) for i in r["inspectors"]])
+        for r in draw.result
+    ]
+    return render(
+        request,
+        "campaigns/draw_detail.html",
+        {
+            "draw": draw,
+            "rows": rows,
+            "reproduced": services.reproduce_draw(draw) == draw.result,
+            "can_manage": scope_for(request.user, "campaign.manage").covers_region(
+                draw.region_code
+            ),
+        },
+    )

@@ -1,0 +1,172 @@
+"""Checklist templates, their versions and items.
+
+A `ChecklistTemplate` is the identity (built-in, or a region's adapted copy); each change makes a
+`ChecklistVersion`. A version that any inspection has used (`used_at` set) is immutable: editing
+it makes a new version (services.revise_version). Built-in templates are loaded from
+`data/*.json` by `load_checklists`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
+
+
+def _pick(zh: str, en: str) -> str:
+    if (get_language() or "zh-hans").startswith("en") and en:
+        return en
+    return zh
+
+
+class ChecklistTemplate(models.Model):
+    code = models.SlugField(_("code"), max_length=60)
+    # "" for built-in (province-wide) templates; a region's code for its adapted copy.
+    region_code = models.CharField(_("region"), max_length=12, blank=True, default="")
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    topic = models.CharField(_("topic"), max_length=40, blank=True)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    gas_uses = models.JSONField(_("gas uses"), default=list, blank=True)
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("adapted from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["region_code", "code"]
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "code"], name="checklist_code_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _pick(self.title_zh, self.title_en)
+
+
+class ChecklistVersion(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    is_current = models.BooleanField(_("current"), default=True)
+    note = models.CharField(_("change note"), max_length=300, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(
+        _("first used"),
+        null=True,
+        blank=True,
+        help_text=_("Set when an inspection first uses this version; it is immutable from then."),
+    )
+
+    class Meta:
+        ordering = ["template_id", "-number"]
+        verbose_name = _("checklist version")
+        verbose_name_plural = _("checklist versions")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="checklist_version_number"),
+            models.UniqueConstraint(
+                fields=["template"],
+                condition=models.Q(is_current=True),
+                name="checklist_one_current_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.used_at is not None
+
+
+class ChecklistItem(models.Model):
+    version = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=20)
+    sort = models.PositiveIntegerField(default=0)
+    section_zh = models.CharField(_("section (Chinese)"), max_length=100)
+    section_en = models.CharField(_("section (English)"), max_length=100, blank=True)
+    text_zh = models.CharField(_("item (Chinese)"), max_length=400)
+    text_en = models.CharField(_("item (English)"), max_length=400, blank=True)
+    guidance_zh = models.TextField(_("guidance (Chinese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=400, blank=True)
+    basis_status = models.CharField(
+        _("source status"),
+        max_length=12,
+        choices=BasisStatus.choices,
+        default=BasisStatus.VERIFIED,
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=ItemCategory.choices, default=ItemCategory.OTHER
+    )
+    default_grade = models.CharField(
+        _("default grade"), max_length=10, choices=DefaultGrade.choices, default="general"
+    )
+    # Major-hazard rule elements this item feeds: "<family>:<element>", e.g. "gb35181:7.3.10",
+    # "city_gas:9.1", "gongmao:14" (interpreted by hazards.grading).
+    rule_refs = models.JSONField(_("major-hazard rules fed"), default=list, blank=True)
+    answer_type = models.CharField(
+        _("answer type"), max_length=12, choices=AnswerType.choices, default=AnswerType.PASS_FAIL
+    )
+    number_min = models.DecimalField(
+        _("lowest acceptable"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("highest acceptable"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    number_unit = models.CharField(_("unit of measure"), max_length=16, blank=True)
+    photo_on_fail = models.BooleanField(_("a failure needs a photo"), default=False)
+
+    class Meta:
+        ordering = ["version_id", "sort", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="checklist_item_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    @property
+    def text(self) -> str:
+        return _pick(self.text_zh, self.text_en)
+
+    @property
+    def section(self) -> str:
+        return _pick(self.section_zh, self.section_en)
+
+    @property
+    def guidance(self) -> str:
+        return _pick(self.guidance_zh, self.guidance_en)
+
+    @property
+    def is_fire(self) -> bool:
+        """A failure of this item can change the unit's GB 35181 determination."""
+        return any(str(ref).startswith("gb35181:") for ref in self.rule_refs)
+
+    def judge_number(self, value) -> bool:
+        """True when `value` lies within the item's limits (inclusive)."""
+        if self.number_min is not None and value < self.number_min:
+            return False
+        return not (self.number_max is not None and value > self.number_max)

@@ -1,0 +1,246 @@
+"""/api/v1/hazards: the ledger (keyset pages), one hazard with its events, creating hazards and
+applying any action of the loop."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
+from hazardloop.core.api import ApiError
+from hazardloop.hazards import services, workflow
+from hazardloop.hazards.choices import Grade, Source
+from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
+from hazardloop.hazards.models import Hazard
+from hazardloop.units.models import Unit
+
+router = Router(tags=["hazards"])
+
+
+class HazardRow(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    region_code: str
+    title: str
+    category: str
+    grade: str
+    grade_reason: str
+    status: str
+    source: str
+    source_ref: str
+    found_at: dt.datetime
+    due_at: dt.datetime | None
+    original_due_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    overdue: bool
+    supervision_level: str
+    listed_level: str
+    campaign_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue(timezone.now())
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    at: dt.datetime
+    reason: str
+    data: dict
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.get_username() if obj.actor else None
+
+
+class HazardOut(HazardRow):
+    description: str
+    legal_basis: str
+    rule_refs: list
+    grade_overridden: bool
+    responsible_person: str
+    measures: str
+    events: list[EventOut]
+    actions: list[str]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.select_related("actor"))
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list[str]:
+        user = context["request"].auth
+        return [a.name for a in workflow.available_actions(user, obj)]
+
+
+class HazardPage(Schema):
+    items: list[HazardRow]
+    next: str | None
+
+
+class HazardIn(Schema):
+    unit_id: int
+    source: str = Source.MANUAL
+    description: str
+    title: str = ""
+    category: str = ""
+    legal_basis: str = ""
+    rule_refs: list[str] = []
+    default_grade: str = Grade.GENERAL
+    source_ref: str = ""
+    photo_ids: list[int] = []
+    found_at: dt.datetime | None = None
+    fixed_on_spot: bool = False
+    after_photo_ids: list[int] = []
+    campaign_id: int | None = None
+
+
+class TransitionIn(Schema):
+    action: str
+    version: int | None = None
+    reason: str = ""
+    note: str = ""
+    due_at: dt.datetime | None = None
+    measures: str = ""
+    responsible_person: str = ""
+    photo_ids: list[int] = []
+    team: list[dict] = []
+    on_site: bool = True
+    close: bool = False
+    grade: str = ""
+    expert_id: int | None = None
+    plan: dict = {}
+
+
+class LedgerQuery(Schema):
+    region: str | None = None
+    unit: int | None = None
+    sector: str | None = None
+    grade: str | None = None
+    status: str | None = None
+    overdue: str | None = None
+    source: str | None = None
+    campaign: int | None = None
+    found_from: dt.date | None = None
+    found_to: dt.date | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    after: str | None = None
+    limit: int = 50
+
+
+def _invalid(errors) -> ApiError:
+    items = [
+        {"field": field, "message": str(msg), "type": "invalid"}
+        for field, msgs in errors.items()
+        for msg in msgs
+    ]
+    return ApiError(422, "invalid", _("The request is not valid."), items)
+
+
+def _hazard(request, hazard_id: int) -> Hazard:
+    return get_in_scope_or_404(
+        request.auth,
+        Hazard.objects.select_related("unit"),
+        perm="hazard.view",
+        region_field="region_code",
+        unit_field="unit",
+        pk=hazard_id,
+    )
+
+
+@router.get("", response=HazardPage)
+def list_hazards(request, filters: Query[LedgerQuery]):
+    """The ledger, newest first. Pass `next` back as `after` for the following page."""
+    user = request.auth
+    if not has_perm_anywhere(user, "hazard.view"):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    raw = {k: v for k, v in filters.dict().items() if v is not None and k not in ("after", "limit")}
+    form = HazardFilterForm(raw)
+    if not form.is_valid():
+        raise _invalid(form.errors)
+    qs = apply_filters(Hazard.objects.visible_to(user).select_related("unit"), form.cleaned_data)
+    rows, cursor = page(qs, filters.after, size=max(1, min(filters.limit, 200)))
+    return {"items": rows, "next": cursor}
+
+
+@router.get("/{hazard_id}", response=HazardOut)
+def get_hazard(request, hazard_id: int):
+    return _hazard(request, hazard_id)
+
+
+@router.post("", response={201: HazardOut})
+def create(request, payload: HazardIn):
+    """Record a hazard at a unit in the caller's scope."""
+    user = request.auth
+    unit = get_in_scope_or_404(
+        user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=payload.unit_id
+    )
+    require(user, "hazard.create", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
+    if payload.found_at is not None and timezone.is_naive(payload.found_at):
+        raise ApiError(422, "invalid", _("Times must carry a time zone."))
+    try:
+        hazard = services.create_hazard(
+            unit,
+            actor=user,
+            source=payload.source,
+            description=payload.description,
+            category=payload.category,
+            title=payload.title,
+            legal_basis=payload.legal_basis,
+            rule_refs=payload.rule_refs,
+            default_grade=payload.default_grade,
+            source_ref=payload.source_ref,
+            photo_ids=payload.photo_ids,
+            found_at=payload.found_at,
+            fixed_on_spot=payload.fixed_on_spot,
+            after_photo_ids=payload.after_photo_ids,
+            campaign_id=payload.campaign_id,
+        )
+    except ValueError as exc:  # PhotoError
+        raise ApiError(422, getattr(exc, "code", "invalid"), str(exc)) from exc
+    return 201, hazard
+
+
+@router.post("/{hazard_id}/transitions", response=HazardOut)
+def transition(request, hazard_id: int, payload: TransitionIn):
+    """Apply one action: order, plan, start, submit, verify, reject, close, request_extension,
+    approve_extension, refuse_extension, override_grade, assign_expert, advise.
+
+    With `version`, the action is refused (409 `changed`) if the hazard changed since.
+    """
+    user = request.auth
+    hazard = _hazard(request, hazard_id)
+    if payload.action not in workflow.USER_ACTIONS:
+        raise ApiError(422, "unknown_action", _("Unknown action."))
+    if not workflow.role_allows(user, payload.action, hazard):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    if payload.version is not None and payload.version != hazard.version:
+        raise ApiError(409, "changed", _("This hazard changed meanwhile. Reload it and try again."))
+    params = payload.dict()
+    for field in ("due_at",):
+        if params.get(field) is not None and timezone.is_naive(params[field]):
+            raise ApiError(422, "invalid", _("Times must carry a time zone."))
+    try:
+        services.apply_action(hazard, payload.action, actor=user, params=params)
+    except services.HazardChanged as exc:
+        raise ApiError(409, "changed", str(exc)) from exc
+    except services.NotAllowedNow as exc:
+        raise ApiError(409, "not_allowed_now", str(exc)) from exc
+    except ValidationError:
+        raise
+    except ValueError as exc:  # PhotoError
+        raise ApiError(422, getattr(exc, "code", "invalid"), str(exc)) from exc
+    return Hazard.objects.select_related("unit").get(pk=hazard.pk)

@@ -1,0 +1,120 @@
+"""Hazard choices, translated, with their badge colours beside them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    FOUND = "found", _("Found")
+    ORDERED = "ordered", _("Rectification ordered")
+    RECTIFYING = "rectifying", _("Rectifying")
+    SUBMITTED = "submitted", _("Submitted for verification")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.FOUND, Status.ORDERED, Status.RECTIFYING, Status.SUBMITTED)
+DONE_STATUSES = (Status.VERIFIED, Status.CLOSED)
+
+STATUS_BADGE = {
+    Status.FOUND: "secondary",
+    Status.ORDERED: "primary",
+    Status.RECTIFYING: "info",
+    Status.SUBMITTED: "warning",
+    Status.VERIFIED: "success",
+    Status.CLOSED: "dark",
+}
+
+
+class Grade(models.TextChoices):
+    GENERAL = "general", _("General hazard")
+    MAJOR = "major", _("Major hazard")
+
+
+GRADE_BADGE = {Grade.GENERAL: "secondary", Grade.MAJOR: "danger"}
+
+
+class Source(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection item")
+    SELF_INSPECTION = "self_inspection", _("Self-inspection")
+    PUBLIC_TIP = "public_tip", _("Public tip")
+    ACCIDENT = "accident", _("Accident follow-up")
+    MANUAL = "manual", _("Entered by hand")
+
+
+class Category(models.TextChoices):
+    """Broad hazard categories; deadlines can be configured per category."""
+
+    EVACUATION = "evacuation", _("Escape routes and exits")
+    FIRE_FACILITIES = "fire_facilities", _("Fire facilities and equipment")
+    GAS = "gas", _("Gas use")
+    ELECTRICAL = "electrical", _("Electrical")
+    HOT_WORK = "hot_work", _("Hot work")
+    MATERIALS = "materials", _("Decoration and building materials")
+    HAZCHEM = "hazchem", _("Hazardous chemicals")
+    MANAGEMENT = "management", _("Safety management")
+    OTHER = "other", _("Other")
+
+
+class SupervisionLevel(models.TextChoices):
+    """The supervision ladder. The order of the members is the order of the rungs."""
+
+    NONE = "none", _("Not under supervision")
+    REMINDED = "reminded", _("Reminded")
+    LETTER = "letter", _("Supervision letter")
+    LISTED = "listed", _("Listed for supervision")
+    ACCOUNTABILITY = "accountability", _("Accountability proposed")
+
+
+SUPERVISION_RANK = {level.value: rank for rank, level in enumerate(SupervisionLevel)}
+
+SUPERVISION_BADGE = {
+    SupervisionLevel.NONE: "light text-dark",
+    SupervisionLevel.REMINDED: "info",
+    SupervisionLevel.LETTER: "warning",
+    SupervisionLevel.LISTED: "danger",
+    SupervisionLevel.ACCOUNTABILITY: "dark",
+}
+
+
+class ListedLevel(models.TextChoices):
+    COUNTY = "county", _("County level")
+    CITY = "city", _("City level")
+    PROVINCE = "province", _("Province level")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Recorded")
+    FIXED_ON_SPOT = "fixed_on_spot", _("Fixed on the spot and closed")
+    ORDER = "order", _("Rectification ordered")
+    START = "start", _("Rectification started")
+    SUBMIT = "submit", _("Rectification submitted")
+    VERIFY = "verify", _("Verification passed")
+    REJECT = "reject", _("Verification failed")
+    CLOSE = "close", _("Closed")
+    PLAN = "plan", _("Rectification plan saved")
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")
+    EXTENSION_APPROVE = "extension_approve", _("Extension approved")
+    EXTENSION_REFUSE = "extension_refuse", _("Extension refused")
+    OVERRIDE_GRADE = "override_grade", _("Grade overridden")
+    REGRADE = "regrade", _("Grade determined again")
+    ASSIGN_EXPERT = "assign_expert", _("Expert assigned")
+    ADVICE = "advice", _("Expert advice")
+    SUPERVISION = "supervision", _("Supervision")
+    NOTE = "note", _("Note")
+
+
+class PhotoRole(models.TextChoices):
+    BEFORE = "before", _("Before")
+    AFTER = "after", _("After")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class VerificationResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,138 @@
+"""The ledger's filters, shared by the ledger page, its export and the API list."""
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source, Status
+from hazardloop.hazards.deadlines import LOCAL
+from hazardloop.regions.models import Region, Sector, subtree_filter
+
+PAGE_SIZE = 50
+
+
+class HazardFilterForm(forms.Form):
+    region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    unit = forms.IntegerField(label=_("Unit"), required=False, min_value=1)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    grade = forms.ChoiceField(
+        label=_("Grade"), required=False, choices=[("", _("Any grade")), *Grade.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), ("open", _("Open")), *Status.choices],
+    )
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("Overdue or not")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("Any source")), *Source.choices]
+    )
+    campaign = forms.IntegerField(label=_("Campaign"), required=False, min_value=1)
+    found_from = forms.DateField(
+        label=_("Found from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    found_to = forms.DateField(
+        label=_("Found until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("Any sector"))] + [
+            (s.code, s.name) for s in Sector.objects.all()
+        ]
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("Unknown region."))
+        return region
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL)
+
+
+def apply_filters(qs, data: dict, now=None):
+    """Narrow a hazard queryset by the cleaned filter values."""
+    now = now or timezone.now()
+    if data.get("region"):
+        qs = qs.filter(subtree_filter("region_code", data["region"].prefix))
+    if data.get("unit"):
+        qs = qs.filter(unit_id=data["unit"])
+    if data.get("sector"):
+        qs = qs.filter(sector_code=data["sector"])
+    if data.get("grade"):
+        qs = qs.filter(grade=data["grade"])
+    status = data.get("status")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if data.get("overdue") == "yes":
+        qs = qs.overdue(now)
+    elif data.get("overdue") == "no":
+        qs = qs.not_overdue(now)
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("campaign"):
+        qs = qs.filter(campaign_id=data["campaign"])
+    if data.get("found_from"):
+        qs = qs.filter(found_at__gte=_day_start(data["found_from"]))
+    if data.get("found_to"):
+        qs = qs.filter(found_at__lt=_day_start(data["found_to"] + dt.timedelta(days=1)))
+    if data.get("due_from"):
+        qs = qs.filter(due_at__gte=_day_start(data["due_from"]))
+    if data.get("due_to"):
+        qs = qs.filter(due_at__lt=_day_start(data["due_to"] + dt.timedelta(days=1)))
+    return qs
+
+
+# --- keyset pagination: newest first, by (found_at, id) --------------------------------------
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICRO = dt.timedelta(microseconds=1)
+
+
+def encode_cursor(hazard) -> str:
+    return f"{(hazard.found_at - EPOCH) // MICRO}.{hazard.pk}"
+
+
+def decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        micros, pk = cursor.split(".", 1)
+        moment = EPOCH + int(micros) * MICRO
+        return moment, int(pk)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def page(qs, cursor: str | None, size: int = PAGE_SIZE):
+    """One page after the cursor and the cursor of the next page (None on the last page)."""
+    qs = qs.order_by("-found_at", "-id")
+    after = decode_cursor(cursor)
+    if after:
+        moment, pk = after
+        qs = qs.filter(Q(found_at__lt=moment) | Q(found_at=moment, id__lt=pk))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (encode_cursor(rows[-1]) if more and rows else None)

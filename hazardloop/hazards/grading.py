@@ -1,0 +1,289 @@
+"""Major-hazard grading from versioned rule sets (GB 35181, the city-gas standard, 工贸 10号令).
+
+A rule reference on a hazard is "<family>:<element>", e.g. "gb35181:6.5", "gb35181:7.3.9",
+"city_gas:9.1", "gongmao:14". For each family the rule set in force on the date of the finding
+is used (`RuleSet.valid_from <= date <= valid_to`), so GB 35181-2017 decides 2022 findings and a
+loaded GB 35181-2025 set decides findings from 2025-11-01. A rule set is a JSON document:
+
+    code, family, title, label, valid_from, valid_to,
+    direct:        {element: text}     any one → major
+    comprehensive: {element: text}     counted per unit against the thresholds
+    places:        {place: {label, label_en, unit_flags: [...], sectors: [...], always}}
+    thresholds:    [{id, places: [...], elements: ["7.3.1-7.3.9", "7.5", "7.*"], min}]
+    exclusions:    {clause: text}      a recorded exclusion stops the determination
+
+Thresholds and element lists are data (several are unverified, regulations.md §3.5).
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from hazardloop.hazards.choices import Grade
+from hazardloop.hazards.models import GradingExclusion, RuleSet
+
+RULESET_DIR = Path(__file__).resolve().parent / "data" / "rulesets"
+
+
+class RuleSetError(ValueError):
+    pass
+
+
+def validate_document(doc: dict) -> dict:
+    """Check a rule set document; returns it with parsed dates. RuleSetError on a problem."""
+    if not isinstance(doc, dict):
+        raise RuleSetError("a rule set must be a JSON object")
+    for key in ("code", "family", "title", "valid_from"):
+        if not str(doc.get(key, "")).strip():
+            raise RuleSetError(f"the rule set needs '{key}'")
+    try:
+        valid_from = dt.date.fromisoformat(doc["valid_from"])
+        valid_to = dt.date.fromisoformat(doc["valid_to"]) if doc.get("valid_to") else None
+    except (TypeError, ValueError) as exc:
+        raise RuleSetError(f"bad date in the rule set: {exc}") from exc
+    if valid_to and valid_to < valid_from:
+        raise RuleSetError("valid_to is before valid_from")
+    for key in ("direct", "comprehensive", "places", "exclusions"):
+        if not isinstance(doc.get(key, {}), dict):
+            raise RuleSetError(f"'{key}' must be an object")
+    if not (doc.get("direct") or doc.get("comprehensive")):
+        raise RuleSetError("the rule set has no elements")
+    places = doc.get("places", {})
+    for rule in doc.get("thresholds", []):
+        if not isinstance(rule, dict) or not isinstance(rule.get("min"), int) or rule["min"] < 1:
+            raise RuleSetError(f"threshold {rule!r} needs a positive integer 'min'")
+        unknown = [p for p in rule.get("places", []) if p not in places]
+        if unknown:
+            raise RuleSetError(f"threshold {rule.get('id')} names unknown places {unknown}")
+        if not expand(rule.get("elements", []), doc.get("comprehensive", {})):
+            raise RuleSetError(f"threshold {rule.get('id')} counts no known element")
+    return {**doc, "valid_from": valid_from, "valid_to": valid_to}
+
+
+def _key(element: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in element.split("."))
+
+
+def expand(patterns: list[str], elements: dict) -> set[str]:
+    """Element codes matched by patterns: "7.3.1-7.3.9" (a range), "7.*" (a prefix), "7.5"."""
+    out: set[str] = set()
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            stem = pattern[:-1]
+            out |= {e for e in elements if e.startswith(stem)}
+        elif "-" in pattern:
+            low, high = (_key(p.strip()) for p in pattern.split("-", 1))
+            out |= {e for e in elements if low <= _key(e) <= high}
+        elif pattern in elements:
+            out.add(pattern)
+    return out
+
+
+def parse_refs(refs) -> dict[str, list[str]]:
+    """{"gb35181": ["6.5", ...], ...} from a list of "family:element" strings."""
+    by_family: dict[str, list[str]] = {}
+    for ref in refs or ():
+        family, sep, element = str(ref).partition(":")
+        if sep and family.strip() and element.strip():
+            by_family.setdefault(family.strip().lower(), []).append(element.strip())
+    return by_family
+
+
+def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
+    """The rule set in force on on_date for each family (the newest one starting by then)."""
+    rows = RuleSet.objects.filter(family__in=list(families), valid_from__lte=on_date).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
+    )
+    chosen: dict[str, RuleSet] = {}
+    for row in sorted(rows, key=lambda r: r.valid_from):
+        chosen[row.family] = row
+    return chosen
+
+
+def places_of(unit, places: dict) -> list[str]:
+    out = []
+    for name, spec in places.items():
+        flags = spec.get("unit_flags", [])
+        if (
+            spec.get("always")
+            or any(getattr(unit, f, False) for f in flags)
+            or unit.sector_id in spec.get("sectors", [])
+        ):
+            out.append(name)
+    return out
+
+
+@dataclass
+class Determination:
+    grade: str
+    reason: str
+    rule_set: str = ""
+    basis: dict = field(default_factory=dict)
+    # Comprehensive elements that reached a threshold: other hazards carrying them become major.
+    counted: set[str] = field(default_factory=set)
+
+
+def determine(
+    unit,
+    refs,
+    *,
+    on_date: dt.date,
+    default_grade: str = Grade.GENERAL,
+    unresolved_refs=(),
+) -> Determination:
+    """The grade of a finding with rule references `refs` at `unit` on `on_date`.
+
+    `unresolved_refs` are the references of the unit's other unresolved hazards, counted with
+    this one against the comprehensive thresholds.
+    """
+    by_family = parse_refs(refs)
+    if not by_family:
+        return _default(default_grade)
+    sets = rule_sets_in_force(by_family, on_date)
+    excluded = {
+        (e.family, e.clause): e
+        for e in GradingExclusion.objects.filter(
+            unit_id=unit.pk, family__in=list(by_family), ended_at__isnull=True
+        )
+    }
+    others = parse_refs(unresolved_refs)
+    below: Determination | None = None
+    for family, elements in by_family.items():
+        rule_set = sets.get(family)
+        if rule_set is None:
+            continue
+        data = rule_set.data
+        label = data.get("label") or rule_set.code
+        exclusion = next((e for (f, _c), e in excluded.items() if f == family), None)
+        if exclusion is not None:
+            return Determination(
+                Grade.GENERAL,
+                f"not major: exclusion {label} {exclusion.clause} recorded",
+                rule_set.code,
+                {"kind": "excluded", "label": label, "clause": exclusion.clause},
+            )
+        direct = [e for e in elements if e in data.get("direct", {})]
+        if direct:
+            direct.sort(key=_key)
+            return Determination(
+                Grade.MAJOR,
+                f"major: {label} {', '.join(direct)}",
+                rule_set.code,
+                {"kind": "direct", "label": label, "elements": direct},
+            )
+        comprehensive = data.get("comprehensive", {})
+        mine = {e for e in elements if e in comprehensive}
+        if not mine:
+            continue
+        pool = mine | {e for e in others.get(family, []) if e in comprehensive}
+        unit_places = places_of(unit, data.get("places", {}))
+        best = None
+        for rule in data.get("thresholds", []):
+            if not set(rule.get("places", [])) & set(unit_places):
+                continue
+            counted = pool & expand(rule.get("elements", []), comprehensive)
+            if not counted & mine:
+                continue
+            place = next(p for p in rule["places"] if p in unit_places)
+            candidate = (len(counted) >= rule["min"], len(counted) - rule["min"], rule, place)
+            if best is None or candidate[:2] > best[:2]:
+                best = (*candidate[:2], rule, place, counted)
+        if best is None:
+            continue
+        reached, _margin, rule, place, counted = best
+        place_spec = data["places"][place]
+        listed = sorted(counted, key=_key)
+        basis = {
+            "kind": "comprehensive" if reached else "below_threshold",
+            "label": label,
+            "elements": listed,
+            "place": place,
+            "place_label": place_spec.get("label", place),
+            "place_label_en": place_spec.get("label_en", place),
+            "min": rule["min"],
+            "rule": rule.get("id", ""),
+        }
+        if reached:
+            return Determination(
+                Grade.MAJOR,
+                f"major: {len(listed)} comprehensive elements at "
+                f"{place_spec.get('label_en', place)} — {', '.join(listed)} "
+                f"({label} {rule.get('id', '')})",
+                rule_set.code,
+                basis,
+                counted=set(counted),
+            )
+        below = Determination(
+            Grade.GENERAL,
+            f"general: {len(listed)} of {rule['min']} comprehensive elements at "
+            f"{place_spec.get('label_en', place)} — {', '.join(listed)} ({label})",
+            rule_set.code,
+            basis,
+        )
+    if below is not None:
+        return below
+    missing = sorted(set(by_family) - set(sets))
+    if missing:
+        result = _default(default_grade)
+        result.reason += f"; no {'/'.join(missing)} rule set in force on {on_date.isoformat()}"
+        result.basis["no_rule_set"] = missing
+        return result
+    return _default(default_grade)
+
+
+def _default(default_grade: str) -> Determination:
+    grade = Grade.MAJOR if default_grade == Grade.MAJOR else Grade.GENERAL
+    return Determination(grade, f"{grade}: checklist default", "", {"kind": "default"})
+
+
+def describe(hazard) -> str:
+    """The grading reason in the active language, from the stored basis."""
+    basis = hazard.grade_basis or {}
+    kind = basis.get("kind")
+    if hazard.grade_overridden:
+        return _("%(grade)s (overridden: %(reason)s)") % {
+            "grade": hazard.get_grade_display(),
+            "reason": hazard.grade_override_reason,
+        }
+    if kind == "direct":
+        return _("major: %(label)s %(elements)s") % {
+            "label": basis["label"],
+            "elements": ", ".join(basis["elements"]),
+        }
+    if kind in ("comprehensive", "below_threshold"):
+        params = {
+            "count": len(basis["elements"]),
+            "min": basis["min"],
+            "place": basis["place_label"],
+            "elements": ", ".join(basis["elements"]),
+            "label": basis["label"],
+        }
+        if kind == "comprehensive":
+            return _("major: %(count)s comprehensive elements at %(place)s — %(elements)s") % (
+                params
+            )
+        return (
+            _("general: %(count)s of %(min)s comprehensive elements at %(place)s — %(elements)s")
+            % params
+        )
+    if kind == "excluded":
+        return _("not major: exclusion %(label)s %(clause)s recorded") % basis
+    if kind == "default":
+        text = _("%(grade)s (checklist default)") % {"grade": hazard.get_grade_display()}
+        if basis.get("no_rule_set"):
+            text += _("; no rule set of %(families)s was in force on the finding date") % {
+                "families": "/".join(basis["no_rule_set"])
+            }
+        return text
+    return hazard.grade_reason
+
+
+def load_document(path: str | Path) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RuleSetError(f"cannot read {path}: {exc}") from exc

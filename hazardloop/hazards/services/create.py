@@ -1,0 +1,271 @@
+"""Creating hazards and determining their grade (see hazards.services for the contract).
+
+Each is `verb_noun(obj, *, actor, ...)`, runs in one transaction, writes its HazardEvent and
+audit event through `workflow.apply`, and returns the updated object. Role checks
+(PermissionDenied), status checks (NotAllowedNow) and concurrent changes (HazardChanged) are
+raised before anything is written. Notifications go out after commit.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hazardloop.audit.services import record_event
+from hazardloop.evidence.services import claim_photos
+from hazardloop.hazards import grading
+from hazardloop.hazards.choices import (
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    Grade,
+    PhotoRole,
+    Source,
+    Status,
+)
+from hazardloop.hazards.models import (
+    GradingExclusion,
+    Hazard,
+    HazardEvent,
+    HazardPhoto,
+)
+from hazardloop.hazards.workflow import HazardChanged, NotAllowedNow, apply
+
+__all__ = ["HazardChanged", "NotAllowedNow"]
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def _attach_photos(hazard, event, photo_ids, role, *, actor) -> list[int]:
+    photos = claim_photos(
+        photo_ids,
+        actor=actor,
+        unit_id=hazard.unit_id,
+        region_code=hazard.region_code,
+        ref=f"hazard:{hazard.pk}",
+    )
+    HazardPhoto.objects.bulk_create(
+        [HazardPhoto(hazard=hazard, event=event, photo=p, role=role) for p in photos],
+        ignore_conflicts=True,
+    )
+    return [p.pk for p in photos]
+
+
+def _unresolved_refs(unit, exclude_pk=None) -> list[str]:
+    qs = Hazard.objects.filter(unit=unit, status__in=OPEN_STATUSES).exclude(rule_refs=[])
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return [ref for refs in qs.values_list("rule_refs", flat=True) for ref in refs or []]
+
+
+# --- creating --------------------------------------------------------------------------------
+
+
+def create_hazard(
+    unit,
+    *,
+    actor,
+    source: str,
+    description: str,
+    category: str = "",
+    title: str = "",
+    legal_basis: str = "",
+    rule_refs=(),
+    default_grade: str = Grade.GENERAL,
+    source_ref: str = "",
+    photo_ids=(),
+    due_at=None,
+    found_at=None,
+    fixed_on_spot: bool = False,
+    after_photo_ids=(),
+    campaign_id: int | None = None,
+    responsible_person: str = "",
+    measures: str = "",
+) -> Hazard:
+    """Record a hazard found at `unit`; returns it in status `found` (or `closed`).
+
+    The grade is computed from `rule_refs` by the rule sets in force on the finding date
+    (falling back to `default_grade`), and the unit's other unresolved hazards are determined
+    again (a comprehensive threshold may now be reached). `photo_ids` (before-photos) must be
+    photos stored for this unit. With `fixed_on_spot`, a general hazard is recorded as found and
+    closed in one step with its `after_photo_ids`; a major hazard cannot be fixed on the spot.
+    With `due_at`, the deadline is noted but ordering stays a separate step.
+    """
+    now = timezone.now()
+    found_at = found_at or now
+    description = (description or "").strip()
+    if source not in Source.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    if not description:
+        raise ValidationError({"description": _("Describe the hazard.")})
+    if default_grade not in Grade.values:
+        raise ValidationError({"default_grade": _("Unknown grade.")})
+    if timezone.is_naive(found_at) or (due_at is not None and timezone.is_naive(due_at)):
+        raise ValidationError(_("Times must carry a time zone."))
+    if found_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"found_at": _("The finding cannot be in the future.")})
+    refs = [str(r).strip() for r in rule_refs or () if str(r).strip()]
+    with transaction.atomic():
+        result = grading.determine(
+            unit,
+            refs,
+            on_date=timezone.localtime(found_at).date(),
+            default_grade=default_grade,
+            unresolved_refs=_unresolved_refs(unit),
+        )
+        if fixed_on_spot and result.grade == Grade.MAJOR:
+            raise ValidationError(
+                _("A major hazard cannot be fixed on the spot: order its rectification.")
+            )
+        if fixed_on_spot and not after_photo_ids:
+            raise ValidationError(
+                {"after_photo_ids": _("A hazard fixed on the spot needs an after-photo.")}
+            )
+        hazard = Hazard.objects.create(
+            unit=unit,
+            region_code=unit.region_id,
+            sector_code=unit.sector_id,
+            source=source,
+            source_ref=source_ref[:200],
+            title=(title or description.splitlines()[0])[:200],
+            description=description,
+            category=category or Category.OTHER,
+            grade=result.grade,
+            grade_reason=result.reason[:400],
+            grade_rule_set=result.rule_set,
+            grade_basis=result.basis,
+            legal_basis=legal_basis[:400],
+            rule_refs=refs,
+            responsible_person=responsible_person[:50],
+            measures=measures,
+            status=Status.CLOSED if fixed_on_spot else Status.FOUND,
+            found_at=found_at,
+            found_by=actor if getattr(actor, "is_authenticated", False) else None,
+            due_at=due_at,
+            original_due_at=due_at,
+            closed_at=now if fixed_on_spot else None,
+            campaign_id=campaign_id,
+        )
+        kind = EventKind.FIXED_ON_SPOT if fixed_on_spot else EventKind.CREATED
+        event = HazardEvent.objects.create(
+            hazard=hazard,
+            kind=kind,
+            from_status="",
+            to_status=hazard.status,
+            actor=hazard.found_by,
+            at=now,
+            data={"grade": hazard.grade, "grade_reason": hazard.grade_reason},
+        )
+        if photo_ids:
+            _attach_photos(hazard, event, photo_ids, PhotoRole.BEFORE, actor=actor)
+        if fixed_on_spot:
+            _attach_photos(hazard, event, after_photo_ids, PhotoRole.AFTER, actor=actor)
+        record_event(
+            "hazard.fixed_on_spot" if fixed_on_spot else "hazard.create",
+            actor=actor,
+            obj=hazard,
+            after={"grade": hazard.grade, "status": hazard.status, "source": source},
+        )
+        if result.counted:
+            _upgrade_counted(unit, result, actor=actor, now=now, skip=hazard.pk)
+    return hazard
+
+
+def _upgrade_counted(unit, result, *, actor, now, skip=None) -> list[Hazard]:
+    """Make the unit's other open general hazards carrying the counted elements major."""
+    family = grading.RuleSet.objects.get(code=result.rule_set).family
+    wanted = {f"{family}:{e}" for e in result.counted}
+    changed = []
+    candidates = Hazard.objects.filter(
+        unit=unit, status__in=OPEN_STATUSES, grade=Grade.GENERAL, grade_overridden=False
+    ).exclude(pk=skip)
+    for other in candidates:
+        if not wanted & set(other.rule_refs or []):
+            continue
+        apply(
+            other,
+            "regrade",
+            actor=actor,
+            now=now,
+            reason=result.reason,
+            data={"from": other.grade, "to": Grade.MAJOR, "basis": result.basis},
+            changes={
+                "grade": Grade.MAJOR,
+                "grade_reason": result.reason[:400],
+                "grade_rule_set": result.rule_set,
+                "grade_basis": result.basis,
+            },
+        )
+        changed.append(other)
+    return changed
+
+
+def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
+    """Determine again the grade of the unit's open, not overridden hazards on `on_date`.
+
+    Comprehensive thresholds now reached make the hazards carrying the counted elements major;
+    a recorded exclusion makes rule-graded majors general again. A threshold no longer reached
+    (an element was rectified) does not downgrade: that needs a person's override. Returns the
+    hazards whose grade changed.
+    """
+    now = timezone.now()
+    changed = []
+    with transaction.atomic():
+        hazards = list(
+            Hazard.objects.filter(unit=unit, status__in=OPEN_STATUSES, grade_overridden=False)
+            .exclude(rule_refs=[])
+            .order_by("id")
+        )
+        for hazard in hazards:
+            others = [r for h in hazards if h.pk != hazard.pk for r in h.rule_refs]
+            result = grading.determine(
+                unit, hazard.rule_refs, on_date=on_date, unresolved_refs=others
+            )
+            downgrade = result.basis.get("kind") == "excluded" and hazard.grade == Grade.MAJOR
+            upgrade = result.grade == Grade.MAJOR and hazard.grade == Grade.GENERAL
+            if not (upgrade or downgrade):
+                continue
+            apply(
+                hazard,
+                "regrade",
+                actor=actor,
+                now=now,
+                reason=result.reason,
+                data={"from": hazard.grade, "to": result.grade, "basis": result.basis},
+                changes={
+                    "grade": result.grade,
+                    "grade_reason": result.reason[:400],
+                    "grade_rule_set": result.rule_set,
+                    "grade_basis": result.basis,
+                },
+            )
+            changed.append(hazard)
+    return changed
+
+
+def record_exclusion(unit, *, actor, family: str, clause: str, note: str) -> GradingExclusion:
+    """Record a §5.1.3-style exclusion at the unit; it stops the family's determination."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Explain the exclusion.")})
+    sets = grading.rule_sets_in_force([family], timezone.localdate())
+    rule_set = sets.get(family)
+    if rule_set is None or clause not in rule_set.data.get("exclusions", {}):
+        raise ValidationError({"clause": _("Unknown exclusion clause.")})
+    with transaction.atomic():
+        exclusion = GradingExclusion.objects.create(
+            unit=unit,
+            region_code=unit.region_id,
+            family=family,
+            clause=clause,
+            note=note,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        record_event("hazard.exclusion", actor=actor, obj=unit, message=f"{family} {clause}")
+        redetermine_unit(unit, actor=actor, on_date=timezone.localdate())
+    return exclusion

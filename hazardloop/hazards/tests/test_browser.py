@@ -1,0 +1,69 @@
+"""The whole loop in a browser: an inspector orders, the unit submits with an after-photo, a
+different inspector verifies, the hazard closes."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from hazardloop.accounts.choices import Role
+from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.tests.helpers import hazard
+from hazardloop.regions.choices import DepartmentKind
+from hazardloop.testing import browser_login, build_cast, make_user
+
+
+@pytest.mark.browser
+def test_the_whole_loop(browser_page, phone_page, tmp_path):
+    cast = build_cast()
+    second = make_user("t-insp-2", Role.INSPECTOR, region="220102", kind=DepartmentKind.FIRE)
+    h = hazard(cast, title="安全出口被杂物堵塞")
+    page = browser_page
+
+    browser_login(page, cast.inspector.username)
+    page.goto(f"{page.base_url}/hazards/{h.pk}/")
+    page.fill("#due-order", "2099-12-31")
+    page.fill("#measures", "清理安全出口杂物")
+    page.click("[data-testid=do-order]")
+    page.wait_for_load_state("networkidle")
+    assert "已责令整改" in page.inner_text("[data-testid=status]")
+    page.screenshot(path="/tmp/hazard-ordered.png", full_page=True)
+
+    image = tmp_path / "after.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (30, 140, 60)).save(buf, "JPEG")
+    image.write_bytes(buf.getvalue())
+    phone = phone_page
+    browser_login(phone, cast.unit_manager.username)
+    phone.goto(f"{phone.base_url}/hazards/{h.pk}/")
+    phone.click("[data-testid=do-start]")
+    phone.wait_for_load_state("networkidle")
+    phone.set_input_files("#photos-submit", str(image))
+    phone.fill("#reason-submit", "杂物已清理，出口畅通")
+    phone.click("[data-testid=do-submit]")
+    phone.wait_for_load_state("networkidle")
+    assert "已提交复查" in phone.inner_text("[data-testid=status]")
+    assert phone.locator("[data-testid=after-photo]").count() == 1
+    phone.screenshot(path="/tmp/hazard-submitted-phone.png", full_page=True)
+
+    page.context.clear_cookies()
+    browser_login(page, second.username)
+    page.goto(f"{page.base_url}/hazards/{h.pk}/")
+    page.fill("#reason-verify", "现场复查合格")
+    page.click("[data-testid=do-verify]")
+    page.wait_for_load_state("networkidle")
+    assert "已销号" in page.inner_text("[data-testid=status]")
+    page.screenshot(path="/tmp/hazard-closed.png", full_page=True)
+    h.refresh_from_db()
+    assert h.status == "closed"
+    assert list(h.events.values_list("kind", flat=True)) == [
+        "created",
+        "order",
+        "start",
+        "submit",
+        "verify",
+        "close",
+    ]
+    assert Hazard.objects.get(pk=h.pk).events.get(kind="verify").actor == second
+    page.goto(f"{page.base_url}/hazards/")
+    page.screenshot(path="/tmp/hazard-ledger.png", full_page=True)

@@ -1,0 +1,151 @@
+"""GB 35181 determinations (direct, threshold reached / not reached, exclusion), versioned rule
+sets chosen by the finding date, and the gas and 工贸 rules."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from hazardloop.hazards import services
+from hazardloop.hazards.grading import RULESET_DIR
+from hazardloop.hazards.models import Hazard, RuleSet
+from hazardloop.hazards.tests.helpers import ensure_rules, hazard
+from hazardloop.testing import make_unit
+
+IN_2022 = timezone.make_aware(dt.datetime(2022, 10, 8, 10, 0))
+IN_2026 = timezone.make_aware(dt.datetime(2026, 3, 2, 10, 0))
+
+
+@pytest.fixture
+def crowded(cast):
+    return make_unit(is_crowded_place=True, sector="catering")
+
+
+@pytest.fixture
+def plain(cast):
+    return make_unit(sector="other")
+
+
+@pytest.mark.django_db
+def test_direct_element_is_major(cast, plain):
+    h = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
+    assert h.grade == "major"
+    assert h.grade_reason == "major: GB 35181-2017 6.5"
+    assert h.grade_rule_set == "GB35181-2017"
+
+
+@pytest.mark.django_db
+def test_threshold_not_reached_stays_general(cast, crowded):
+    hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022)
+    h = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2022)
+    assert h.grade == "general"
+    assert h.grade_reason.startswith("general: 2 of 3 comprehensive elements at a crowded place")
+
+
+@pytest.mark.django_db
+def test_threshold_reached_makes_all_counted_hazards_major(cast, crowded):
+    a = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022)
+    b = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2022)
+    other = hazard(cast, unit=crowded, rule_refs=["gb35181:7.1.1"], found_at=IN_2022)
+    c = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.9"], found_at=IN_2022)
+    assert c.grade == "major"
+    assert c.grade_reason.startswith(
+        "major: 3 comprehensive elements at a crowded place — 7.3.1, 7.3.3, 7.3.9"
+    )
+    for h in (a, b):
+        h.refresh_from_db()
+        assert h.grade == "major" and h.events.filter(kind="regrade").exists()
+    other.refresh_from_db()
+    assert other.grade == "general"  # 7.1.1 is not in the crowded-place list (threshold a)
+
+
+@pytest.mark.django_db
+def test_the_same_elements_at_an_ordinary_place_are_below_its_threshold(cast, plain):
+    for element in ("7.3.1", "7.3.3", "7.3.9"):
+        h = hazard(cast, unit=plain, rule_refs=[f"gb35181:{element}"], found_at=IN_2022)
+    assert h.grade == "general" and "of 6" in h.grade_reason
+
+
+@pytest.mark.django_db
+def test_a_rectified_element_no_longer_counts(cast, crowded):
+    a = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022)
+    hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2022)
+    Hazard.objects.filter(pk=a.pk).update(status="closed")
+    c = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.9"], found_at=IN_2022)
+    assert c.grade == "general"
+
+
+@pytest.mark.django_db
+def test_exclusion_stops_the_determination(cast, plain):
+    direct = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
+    assert direct.grade == "major"
+    ensure_rules()
+    # The 2017 set is in force on the exclusion's date only when the clock says 2022.
+    import time_machine
+
+    with time_machine.travel(IN_2022, tick=False):
+        services.record_exclusion(
+            plain, actor=cast.regulator, family="gb35181", clause="5.1.3(2)", note="已停业"
+        )
+    direct.refresh_from_db()
+    assert direct.grade == "general" and "exclusion" in direct.grade_reason
+    later = hazard(cast, unit=plain, rule_refs=["gb35181:6.6"], found_at=IN_2022)
+    assert later.grade == "general"
+    assert later.grade_reason == "not major: exclusion GB 35181-2017 5.1.3(2) recorded"
+
+
+@pytest.mark.django_db
+def test_no_2017_rules_after_2025_11_01_until_the_2025_set_is_loaded(cast, plain, tmp_path):
+    h = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2026)
+    assert h.grade == "general"
+    assert "no gb35181 rule set in force on 2026-03-02" in h.grade_reason
+    # Adding GB 35181-2025 is a data file, no code: here a made-up test set.
+    document = {
+        "code": "GB35181-2025-TEST",
+        "family": "gb35181",
+        "title": "test set",
+        "label": "GB 35181-2025",
+        "valid_from": "2025-11-01",
+        "direct": {"5.1": "test direct element"},
+        "comprehensive": {},
+    }
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    call_command("load_rule_set", str(path))
+    h2 = hazard(cast, unit=plain, rule_refs=["gb35181:5.1"], found_at=IN_2026)
+    assert h2.grade == "major" and h2.grade_reason == "major: GB 35181-2025 5.1"
+    # Findings of 2022 are still judged by the 2017 set.
+    old = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
+    assert old.grade_rule_set == "GB35181-2017"
+
+
+@pytest.mark.django_db
+def test_city_gas_art_9_and_gongmao_art_14_are_major(cast, plain):
+    gas = hazard(cast, unit=plain, rule_refs=["city_gas:9.1"], found_at=IN_2026)
+    assert gas.grade == "major" and "9.1" in gas.grade_reason
+    device = hazard(cast, unit=plain, rule_refs=["gongmao:14"], found_at=IN_2026)
+    assert device.grade == "major" and device.grade_reason.endswith(" 14")
+
+
+@pytest.mark.django_db
+def test_the_shipped_2017_set_is_complete(cast):
+    ensure_rules()
+    data = RuleSet.objects.get(code="GB35181-2017").data
+    assert sorted(data["direct"]) == sorted(f"6.{n}" for n in range(1, 11))
+    assert len(data["comprehensive"]) == 38  # 4+3+12+6+1+2+3+2+5
+    assert {t["min"] for t in data["thresholds"]} == {3, 4, 6}
+    assert len(data["exclusions"]) == 3
+    assert (RULESET_DIR / "gb35181-2017.json").exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_rule_set_file_is_refused(cast, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"code": "X", "family": "gb35181", "title": "t"}))
+    with pytest.raises(CommandError):
+        call_command("load_rule_set", str(path))
+    assert not RuleSet.objects.filter(code="X").exists()

@@ -1,0 +1,168 @@
+"""The ledger, the hazard page, the export, the API and the inbox: content, filters, query
+budgets and error handling."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from hazardloop.hazards import services
+from hazardloop.hazards.jobs import notify_deadlines_once
+from hazardloop.hazards.tests.helpers import hazard, photo
+from hazardloop.notifications.models import Notification
+from hazardloop.testing import api_client, make_unit, web_client
+
+
+@pytest.mark.django_db
+def test_ledger_filters_and_query_budget(cast, django_assert_max_num_queries):
+    for _ in range(5):
+        hazard(cast)
+    major = hazard(cast, default_grade="major", title="重大隐患样例")
+    hazard(cast, unit=cast.neighbour_unit, title="邻区隐患")
+    client = web_client(cast.regulator)
+    with django_assert_max_num_queries(12):
+        page = client.get("/hazards/").content.decode()
+    assert "重大隐患样例" in page and "邻区隐患" not in page
+    page = client.get("/hazards/?grade=major").content.decode()
+    assert f"/hazards/{major.pk}/" in page and page.count('href="/hazards/') < 6
+    assert client.get("/hazards/?region=999999").status_code == 200
+
+
+@pytest.mark.django_db
+def test_ledger_keyset_pages(cast):
+    made = [hazard(cast, title=f"隐患{i}") for i in range(55)]
+    client = web_client(cast.regulator)
+    first = client.get("/hazards/")
+    cursor = first.context["next_cursor"]
+    assert cursor and len(first.context["rows"]) == 50
+    second = client.get(f"/hazards/?after={cursor}")
+    ids = [h.pk for h in first.context["rows"]] + [h.pk for h in second.context["rows"]]
+    assert sorted(ids) == sorted(h.pk for h in made) and second.context["next_cursor"] is None
+
+
+@pytest.mark.django_db
+def test_overdue_is_derived(cast):
+    h = hazard(cast)
+    services.order_hazard(h, actor=cast.inspector, due_at=timezone.now() + dt.timedelta(days=1))
+    from hazardloop.hazards.models import Hazard
+
+    later = timezone.now() + dt.timedelta(days=2)
+    assert list(Hazard.objects.overdue(later)) == [h]
+    assert not Hazard.objects.overdue(timezone.now()).exists()
+
+
+@pytest.mark.django_db
+def test_export_is_scoped(cast):
+    hazard(cast, title="本区隐患")
+    hazard(cast, unit=cast.neighbour_unit, title="邻区隐患")
+    response = web_client(cast.inspector).get("/hazards/export.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    titles = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["本区隐患"]
+
+
+@pytest.mark.django_db
+def test_hazard_page_and_action_errors(cast):
+    h = hazard(cast, photo_ids=[photo(cast.inspector, cast.unit).pk])
+    client = web_client(cast.inspector)
+    page = client.get(f"/hazards/{h.pk}/").content.decode()
+    assert "checklist default" in page or "一般" in page
+    # A stale version: nothing changes, the user is told.
+    response = client.post(
+        f"/hazards/{h.pk}/order/", {"version": h.version + 5, "due_date": "2099-01-01"}, follow=True
+    )
+    assert "已被他人修改" in response.content.decode()
+    h.refresh_from_db()
+    assert h.status == "found"
+    # A deadline in the past: refused with a clear message.
+    response = client.post(
+        f"/hazards/{h.pk}/order/", {"version": h.version, "due_date": "2001-01-01"}, follow=True
+    )
+    assert "整改期限必须晚于现在" in response.content.decode()
+    client.post(f"/hazards/{h.pk}/order/", {"version": h.version, "due_date": "2099-01-01"})
+    h.refresh_from_db()
+    assert h.status == "ordered"
+
+
+@pytest.mark.django_db
+def test_api_list_detail_create_and_transitions(cast, django_assert_max_num_queries):
+    for _ in range(5):
+        hazard(cast)
+    client = api_client(cast.inspector)
+    with django_assert_max_num_queries(12):
+        body = client.get("/api/v1/hazards?limit=3").json()
+    assert len(body["items"]) == 3 and body["next"]
+    created = client.post(
+        "/api/v1/hazards",
+        {"unit_id": cast.unit.pk, "description": "疏散指示标志损坏", "rule_refs": ["gongmao:14"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["grade"] == "major" and data["status"] == "found" and data["events"]
+    hid = data["id"]
+    bad = client.post(
+        f"/api/v1/hazards/{hid}/transitions", {"action": "fly"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "unknown_action"
+    wrong_state = client.post(
+        f"/api/v1/hazards/{hid}/transitions", {"action": "close"}, content_type="application/json"
+    )
+    assert wrong_state.status_code == 409 and wrong_state.json()["code"] == "not_allowed_now"
+    stale = client.post(
+        f"/api/v1/hazards/{hid}/transitions",
+        {"action": "order", "version": 99},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "changed"
+    ok = client.post(
+        f"/api/v1/hazards/{hid}/transitions",
+        {"action": "order", "due_at": "2099-06-01T18:00:00+08:00"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "ordered"
+    unit = api_client(cast.unit_manager)
+    plan = unit.post(
+        f"/api/v1/hazards/{hid}/transitions",
+        {"action": "start"},
+        content_type="application/json",
+    )
+    assert plan.status_code == 409 and "六项" in plan.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_notifications_once_and_inbox(cast, django_capture_on_commit_callbacks, mailoutbox):
+    cast.unit_manager.email = "unit@example.com"
+    cast.unit_manager.save()
+    h = hazard(cast)
+    due = timezone.now() + dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_hazard(h, actor=cast.inspector, due_at=due)
+        notify_deadlines_once(timezone.now())
+        notify_deadlines_once(timezone.now())
+        notify_deadlines_once(due + dt.timedelta(hours=1))
+        notify_deadlines_once(due + dt.timedelta(hours=2))
+    keys = sorted(
+        Notification.objects.filter(recipient=cast.unit_manager).values_list("key", flat=True)
+    )
+    assert [k.split(":")[2] for k in keys] == ["due_soon", "ordered", "overdue"]
+    assert len(mailoutbox) == 3
+    page = web_client(cast.unit_manager).get("/inbox/").content.decode()
+    assert h.title in page
+    assert not web_client(cast.other_unit_manager).get("/inbox/").content.decode().count(h.title)
+    web_client(cast.unit_manager).post("/inbox/read/")
+    assert not Notification.objects.filter(recipient=cast.unit_manager, read_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_unit_panel_lists_open_hazards_only(cast):
+    open_one = hazard(cast, title="未整改隐患")
+    after = photo(cast.inspector, cast.unit)
+    hazard(cast, title="已销号隐患", fixed_on_spot=True, after_photo_ids=[after.pk])
+    page = web_client(cast.unit_manager).get(f"/hazards/units/{cast.unit.pk}/panel/")
+    text = page.content.decode()
+    assert open_one.title in text and "已销号隐患" not in text
+    other = make_unit()
+    assert web_client(cast.unit_manager).get(f"/hazards/units/{other.pk}/panel/").status_code == 404

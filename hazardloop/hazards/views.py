@@ -1,0 +1,155 @@
+"""The hazard ledger, the hazard page and its actions, the unit panel and the export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere
+from hazardloop.evidence.services import PhotoError, store_photo
+from hazardloop.hazards import exports, services, workflow
+from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
+from hazardloop.hazards.forms import ActionForm, PlanForm
+from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.pages import detail_context
+from hazardloop.units.models import Unit
+
+
+def _require_anywhere(user, perm: str) -> None:
+    if not has_perm_anywhere(user, perm):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+
+
+@login_required
+@require_GET
+def ledger(request):
+    """The hazard ledger (台账): filters, newest first, keyset pages."""
+    _require_anywhere(request.user, "hazard.view")
+    form = HazardFilterForm(request.GET or None)
+    qs = Hazard.objects.visible_to(request.user).select_related("unit")
+    if form.is_bound and form.is_valid():
+        qs = apply_filters(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    rows, next_cursor = page(qs, request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "form": form,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "query": query.urlencode(),
+        "now": timezone.now(),
+        "can_export": has_perm_anywhere(request.user, "hazard.export"),
+    }
+    return render(request, "hazards/hazard_list.html", context)
+
+
+@login_required
+@require_GET
+def export(request):
+    """The filtered ledger as .xlsx, streamed; only what the user may export."""
+    _require_anywhere(request.user, "hazard.export")
+    form = HazardFilterForm(request.GET or None)
+    qs = Hazard.objects.visible_to(request.user, "hazard.export")
+    if form.is_bound:
+        if not form.is_valid():
+            return render(
+                request, "hazards/hazard_list.html", {"form": form, "rows": []}, status=400
+            )
+        qs = apply_filters(qs, form.cleaned_data)
+    return exports.xlsx_response(qs, actor=request.user)
+
+
+def _hazard(request, pk: int) -> Hazard:
+    return get_in_scope_or_404(
+        request.user,
+        Hazard.objects.select_related("unit", "unit__region", "found_by", "submitted_by"),
+        perm="hazard.view",
+        region_field="region_code",
+        unit_field="unit",
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    hazard = _hazard(request, pk)
+    return render(request, "hazards/hazard_detail.html", detail_context(request, hazard))
+
+
+def _store_uploads(request, hazard) -> list[int]:
+    ids = []
+    for upload in request.FILES.getlist("photos"):
+        photo = store_photo(
+            upload,
+            actor=request.user,
+            region_code=hazard.region_code,
+            unit_id=hazard.unit_id,
+            original_name=upload.name,
+        )
+        ids.append(photo.pk)
+    return ids
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """Apply one action from the hazard page; errors come back as messages on the page."""
+    hazard = _hazard(request, pk)
+    if action not in workflow.USER_ACTIONS:
+        raise Http404(_("Not found."))
+    if not workflow.role_allows(request.user, action, hazard):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    expected = request.POST.get("version")
+    if expected and expected != str(hazard.version):
+        messages.error(request, _("This hazard changed meanwhile. Reload it and try again."))
+        return redirect("hazards:detail", pk=hazard.pk)
+    try:
+        if action == "plan":
+            form = PlanForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Check the plan."))
+            services.save_plan(hazard, actor=request.user, parts=form.cleaned_data)
+        else:
+            form = ActionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Check the form."))
+            params = form.params()
+            params["photo_ids"] = _store_uploads(request, hazard)
+            services.apply_action(hazard, action, actor=request.user, params=params)
+    except services.HazardChanged:
+        messages.error(request, _("This hazard changed meanwhile. Reload it and try again."))
+    except services.NotAllowedNow as exc:
+        messages.error(request, str(exc))
+    except PhotoError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Saved: %(action)s.") % {"action": workflow.ACTIONS[action].label}
+        )
+    return redirect("hazards:detail", pk=hazard.pk)
+
+
+@login_required
+@require_GET
+def unit_panel(request, unit_id: int):
+    """The unit page's panel of open hazards (an htmx partial)."""
+    unit = get_in_scope_or_404(
+        request.user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=unit_id
+    )
+    rows = list(
+        Hazard.objects.visible_to(request.user)
+        .filter(unit=unit)
+        .open()
+        .order_by("due_at", "id")[:50]
+    )
+    context = {"unit": unit, "rows": rows, "now": timezone.now()}
+    return render(request, "hazards/partials/_unit_panel.html", context)

@@ -1,0 +1,288 @@
+"""The hazard loop: the transition table, who may act, and the one compare-and-swap helper.
+
+Every change to a hazard — a status change or not (a plan, an extension, a grade override, a
+supervision rung) — goes through `apply()`: it checks the action is possible in the current
+status, updates the row only if its `version` is still the one the caller read (otherwise
+`HazardChanged`: "this hazard changed meanwhile", nothing written), bumps the version and
+appends one `HazardEvent`, plus its audit event.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hazardloop.accounts.access import can, memberships_of
+from hazardloop.accounts.choices import Role
+from hazardloop.accounts.permissions import role_has
+from hazardloop.audit.services import record_event
+from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Status
+from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent
+
+
+class HazardChanged(Exception):
+    """Someone else changed the hazard since it was read; nothing was written."""
+
+    def __init__(self, hazard=None):
+        super().__init__(_("This hazard changed meanwhile. Reload it and try again."))
+        self.hazard = hazard
+
+
+class NotAllowedNow(Exception):
+    """The action is not possible in the hazard's current status (or another rule refuses)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    perm: str | None  # None: system actions (the supervision ladder), never offered to users
+    sources: tuple[str, ...]
+    target: str | None  # None: the status stays
+    event: str
+
+
+S = Status
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action(
+            "order",
+            gettext_lazy("Order rectification"),
+            "hazard.order",
+            (S.FOUND,),
+            S.ORDERED,
+            EventKind.ORDER,
+        ),
+        Action(
+            "start",
+            gettext_lazy("Start rectification"),
+            "hazard.rectify",
+            (S.ORDERED,),
+            S.RECTIFYING,
+            EventKind.START,
+        ),
+        Action(
+            "submit",
+            gettext_lazy("Submit rectification"),
+            "hazard.rectify",
+            (S.RECTIFYING,),
+            S.SUBMITTED,
+            EventKind.SUBMIT,
+        ),
+        Action(
+            "verify",
+            gettext_lazy("Verification passed"),
+            "hazard.verify",
+            (S.SUBMITTED,),
+            S.VERIFIED,
+            EventKind.VERIFY,
+        ),
+        Action(
+            "reject",
+            gettext_lazy("Verification failed"),
+            "hazard.verify",
+            (S.SUBMITTED,),
+            S.RECTIFYING,
+            EventKind.REJECT,
+        ),
+        Action(
+            "close",
+            gettext_lazy("Close (销号)"),
+            "hazard.close",
+            (S.VERIFIED,),
+            S.CLOSED,
+            EventKind.CLOSE,
+        ),
+        Action(
+            "plan",
+            gettext_lazy("Save the rectification plan"),
+            "hazard.rectify",
+            (S.FOUND, S.ORDERED, S.RECTIFYING),
+            None,
+            EventKind.PLAN,
+        ),
+        Action(
+            "request_extension",
+            gettext_lazy("Request an extension"),
+            "hazard.request_extension",
+            (S.ORDERED, S.RECTIFYING),
+            None,
+            EventKind.EXTENSION_REQUEST,
+        ),
+        Action(
+            "approve_extension",
+            gettext_lazy("Approve the extension"),
+            "hazard.decide_extension",
+            (S.ORDERED, S.RECTIFYING),
+            None,
+            EventKind.EXTENSION_APPROVE,
+        ),
+        Action(
+            "refuse_extension",
+            gettext_lazy("Refuse the extension"),
+            "hazard.decide_extension",
+            (S.ORDERED, S.RECTIFYING),
+            None,
+            EventKind.EXTENSION_REFUSE,
+        ),
+        Action(
+            "override_grade",
+            gettext_lazy("Override the grade"),
+            "hazard.override_grade",
+            tuple(OPEN_STATUSES),
+            None,
+            EventKind.OVERRIDE_GRADE,
+        ),
+        Action(
+            "assign_expert",
+            gettext_lazy("Assign an expert"),
+            "hazard.order",
+            tuple(OPEN_STATUSES),
+            None,
+            EventKind.ASSIGN_EXPERT,
+        ),
+        Action(
+            "advise",
+            gettext_lazy("Give expert advice"),
+            "hazard.advise",
+            tuple(OPEN_STATUSES),
+            None,
+            EventKind.ADVICE,
+        ),
+        Action("regrade", "", None, tuple(OPEN_STATUSES), None, EventKind.REGRADE),
+        Action("supervision", "", None, tuple(OPEN_STATUSES), None, EventKind.SUPERVISION),
+    ]
+}
+USER_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.perm)
+# Expert-only grants of these permissions hold only on hazards the expert is assigned to.
+ASSIGNMENT_PERMS = frozenset({"hazard.verify", "hazard.advise"})
+# Actions where the actor must not be the person who submitted the rectification.
+SEPARATED = frozenset({"verify", "reject"})
+
+
+def _covers(membership, hazard) -> bool:
+    if membership.role == Role.ADMIN:
+        return True
+    if membership.unit_id is not None:
+        return membership.unit_id == hazard.unit_id
+    return hazard.region_code.startswith(membership.region.prefix)
+
+
+def role_allows(user, action: str, hazard: Hazard) -> bool:
+    """Does one of the user's roles grant this action on this hazard (whatever its status)?"""
+    spec = ACTIONS[action]
+    if spec.perm is None:
+        return False
+    if not can(user, spec.perm, region_code=hazard.region_code, unit_id=hazard.unit_id):
+        return False
+    if spec.perm not in ASSIGNMENT_PERMS or getattr(user, "is_superuser", False):
+        return True
+    granting = [
+        m for m in memberships_of(user) if role_has(m.role, spec.perm) and _covers(m, hazard)
+    ]
+    if any(m.role != Role.EXPERT for m in granting):
+        return True
+    return ExpertAssignment.objects.filter(hazard=hazard, expert=user).exists()
+
+
+def refusal(user, action: str, hazard: Hazard) -> str | None:
+    """Why the user may not do the action now (a translated sentence), or None if they may.
+
+    Raises PermissionDenied when the user's role does not allow the action at all.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None or spec.perm is None:
+        return _("Unknown action.")
+    if not role_allows(user, action, hazard):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    if hazard.status not in spec.sources:
+        return _("This is not possible while the hazard is “%(status)s”.") % {
+            "status": hazard.get_status_display()
+        }
+    if action in SEPARATED and hazard.submitted_by_id == user.pk:
+        return _("The person who submitted the rectification may not verify it.")
+    return None
+
+
+def check(user, action: str, hazard: Hazard) -> None:
+    """PermissionDenied (role) or NotAllowedNow (status, separation of duties)."""
+    reason = refusal(user, action, hazard)
+    if reason:
+        raise NotAllowedNow(reason)
+
+
+def available_actions(user, hazard: Hazard) -> list[Action]:
+    out = []
+    for name in USER_ACTIONS:
+        try:
+            if refusal(user, name, hazard) is None:
+                out.append(ACTIONS[name])
+        except PermissionDenied:
+            continue
+    return out
+
+
+def apply(
+    hazard: Hazard,
+    action: str,
+    *,
+    actor,
+    now,
+    reason: str = "",
+    data: dict | None = None,
+    changes: dict | None = None,
+) -> HazardEvent:
+    """Compare-and-swap the hazard from its current (version, status) and append the event.
+
+    Call inside the service's transaction. `changes` are extra column values to write in the
+    same UPDATE. Raises NotAllowedNow for a wrong status and HazardChanged when the row moved
+    on since it was read; in both cases nothing is written.
+    """
+    spec = ACTIONS[action]
+    if hazard.status not in spec.sources:
+        raise NotAllowedNow(
+            _("This is not possible while the hazard is “%(status)s”.")
+            % {"status": hazard.get_status_display()}
+        )
+    before = hazard.status
+    after = spec.target or before
+    changes = dict(changes or {})
+    updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
+        status=after, version=F("version") + 1, updated_at=now, **changes
+    )
+    if not updated:
+        raise HazardChanged(hazard)
+    for name, value in changes.items():
+        setattr(hazard, name, value)
+    hazard.status = after
+    hazard.version += 1
+    event = HazardEvent.objects.create(
+        hazard=hazard,
+        kind=spec.event,
+        from_status=before,
+        to_status=after,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=now,
+        reason=reason,
+        data=data or {},
+    )
+    record_event(
+        f"hazard.{action}",
+        actor=actor,
+        obj=hazard,
+        message=reason[:500],
+        before={"status": before},
+        after={"status": after, **{k: _plain(v) for k, v in changes.items()}},
+    )
+    return event
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value

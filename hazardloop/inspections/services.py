@@ -1,0 +1,461 @@
+"""Submitting and amending inspections.
+
+`submit_inspection` is idempotent on the device's `client_id` and atomic: the inspection, its
+team, answers, photo claims, signatures and the hazards raised by failed items are written in
+one transaction, or nothing is. Photos and signature images are uploaded first (evidence API)
+and only claimed here, so a failed submission leaves nothing but unclaimed photos for the sweep.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hazardloop.audit.services import record_event
+from hazardloop.checklists.choices import AnswerType
+from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
+from hazardloop.checklists.services import mark_version_used
+from hazardloop.evidence.services import PhotoError, claim_photos
+from hazardloop.hazards.services import create_hazard, redetermine_unit
+from hazardloop.inspections.choices import Mode, Result, SignerRole, TeamRole
+from hazardloop.inspections.models import Amendment, Answer, Inspection, Signature, TeamMember
+
+
+class SubmissionError(ValueError):
+    """The submission is refused; `errors` are translated messages, nothing was written."""
+
+    def __init__(self, errors: list[str], code: str = "invalid"):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+        self.code = code
+
+
+@dataclass
+class _CleanAnswer:
+    item: ChecklistItem
+    result: str
+    number_value: Decimal | None = None
+    text_value: str = ""
+    note: str = ""
+    photo_ids: list[int] = field(default_factory=list)
+
+
+def _aware(value, name: str, errors: list[str]):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            errors.append(_("%(field)s is not a date and time.") % {"field": name})
+            return None
+    if timezone.is_naive(value):
+        errors.append(_("%(field)s must carry a time zone.") % {"field": name})
+        return None
+    return value
+
+
+def _number(value, code: str, errors: list[str]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        errors.append(_("%(code)s: “%(value)s” is not a number.") % {"code": code, "value": value})
+        return None
+    if not number.is_finite() or abs(number) >= Decimal("1e9"):
+        errors.append(_("%(code)s: the number is out of range.") % {"code": code})
+        return None
+    return number
+
+
+def clean_answers(version: ChecklistVersion, raw_answers: list[dict]) -> list[_CleanAnswer]:
+    """Check the answers against the version's items; SubmissionError lists every problem."""
+    items = {item.code: item for item in version.items.all()}
+    errors: list[str] = []
+    seen: dict[str, dict] = {}
+    for raw in raw_answers:
+        code = str(raw.get("code") or "")
+        if code not in items:
+            errors.append(_("%(code)s is not an item of this checklist.") % {"code": code})
+        elif code in seen:
+            errors.append(_("%(code)s is answered twice.") % {"code": code})
+        else:
+            seen[code] = raw
+    missing = [code for code in items if code not in seen]
+    if missing:
+        errors.append(
+            _("These items are not answered: %(codes)s.") % {"codes": ", ".join(missing[:20])}
+        )
+    cleaned = []
+    for code, raw in seen.items():
+        item = items[code]
+        photo_ids = [int(p) for p in raw.get("photo_ids") or []]
+        note = str(raw.get("note") or "").strip()
+        result = str(raw.get("result") or "")
+        answer = _CleanAnswer(item=item, result=result, note=note, photo_ids=photo_ids)
+        if result == Result.NA:
+            cleaned.append(answer)
+            continue
+        kind = item.answer_type
+        if kind == AnswerType.PASS_FAIL:
+            if result not in (Result.PASS, Result.FAIL):
+                errors.append(_("%(code)s: choose pass, fail or not applicable.") % {"code": code})
+        elif kind == AnswerType.NUMBER:
+            answer.number_value = _number(raw.get("number"), code, errors)
+            if answer.number_value is None:
+                errors.append(_("%(code)s: enter the measured value.") % {"code": code})
+            else:
+                # The server judges numbers against the version's limits, not the device.
+                answer.result = (
+                    Result.PASS if item.judge_number(answer.number_value) else Result.FAIL
+                )
+        elif kind == AnswerType.TEXT:
+            answer.text_value = str(raw.get("text") or "").strip()
+            if not answer.text_value:
+                errors.append(_("%(code)s: write the answer.") % {"code": code})
+            answer.result = Result.RECORDED
+        elif kind == AnswerType.PHOTO:
+            if not photo_ids:
+                errors.append(_("%(code)s: take a photo.") % {"code": code})
+            answer.result = Result.RECORDED
+        if answer.result == Result.FAIL and item.photo_on_fail and not photo_ids:
+            errors.append(_("%(code)s: a failure of this item needs a photo.") % {"code": code})
+        cleaned.append(answer)
+    if errors:
+        raise SubmissionError(errors)
+    order = {code: n for n, code in enumerate(items)}
+    return sorted(cleaned, key=lambda a: order[a.item.code])
+
+
+def _clean_team(mode: str, team: list[dict], errors: list[str]) -> list[dict]:
+    members = []
+    for raw in team or []:
+        name = str(raw.get("name") or "").strip()[:50]
+        role = str(raw.get("role") or "")
+        if not name or role not in TeamRole.values:
+            errors.append(_("Each team member needs a name and a role (cadre, expert, leader)."))
+            continue
+        members.append({"name": name, "role": role, "user_id": raw.get("user_id")})
+    roles = {m["role"] for m in members}
+    if mode == Mode.LEADER_LED and not any(
+        m["role"] == TeamRole.LEADER and m["user_id"] for m in members
+    ):
+        errors.append(_("A leader-led inspection needs the leader (a user) in the team."))
+    if mode == Mode.JOINT and not {TeamRole.CADRE, TeamRole.EXPERT} <= roles:
+        errors.append(_("A joint inspection needs at least one cadre and one expert."))
+    return members
+
+
+def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now) -> list[dict]:
+    out = []
+    for raw in signatures or []:
+        role = str(raw.get("role") or "")
+        name = str(raw.get("name") or "").strip()[:50]
+        refused = bool(raw.get("refused"))
+        witness = str(raw.get("witness_name") or "").strip()[:50]
+        image = raw.get("photo_id")
+        if role not in SignerRole.values or not name:
+            errors.append(_("Each signature needs a name and whom it signs for."))
+            continue
+        if refused:
+            if role != SignerRole.UNIT or not witness:
+                errors.append(
+                    _("A refusal to sign is for the unit's representative, with a witness.")
+                )
+            image = None
+        elif not image:
+            errors.append(_("The signature of %(name)s is missing.") % {"name": name})
+        signed_at = _aware(raw.get("signed_at"), "signed_at", errors) or now
+        out.append(
+            {
+                "role": role,
+                "name": name,
+                "image_id": int(image) if image else None,
+                "refused": refused,
+                "witness_name": witness,
+                "signed_at": signed_at,
+            }
+        )
+    roles = {s["role"] for s in out}
+    if SignerRole.INSPECTOR not in roles:
+        errors.append(_("At least one inspector must sign."))
+    if mode != Mode.SELF_INSPECTION and SignerRole.UNIT not in roles:
+        errors.append(
+            _("The unit's representative must sign, or their refusal be recorded with a witness.")
+        )
+    return out
+
+
+def submit_inspection(payload: dict, *, actor, unit, version: ChecklistVersion):
+    """Record one inspection; return (inspection, created).
+
+    The caller has checked that `actor` may inspect `unit` and use `version`. The same
+    `client_id` again returns the first inspection (created=False) and writes nothing; a
+    `client_id` used by someone else for another unit is refused. On any error nothing is kept.
+    """
+    try:
+        client_id = uuid.UUID(str(payload.get("client_id")))
+    except ValueError:
+        raise SubmissionError([_("client_id must be a UUID.")]) from None
+    existing = _existing(client_id, actor, unit)
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    errors: list[str] = []
+    mode = str(payload.get("mode") or "")
+    if mode not in Mode.values:
+        errors.append(_("Choose the mode of the inspection."))
+    started_at = _aware(payload.get("started_at"), "started_at", errors)
+    device_time = _aware(payload.get("device_time"), "device_time", errors)
+    lat, lon = payload.get("latitude"), payload.get("longitude")
+    if (lat is None) != (lon is None) or (
+        lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180)
+    ):
+        errors.append(_("The location is not valid."))
+    team = _clean_team(mode, payload.get("team") or [], errors)
+    signatures = _clean_signatures(mode, payload.get("signatures") or [], errors, now)
+    try:
+        answers = clean_answers(version, payload.get("answers") or [])
+    except SubmissionError as exc:
+        errors.extend(exc.errors)
+        answers = []
+    if errors:
+        raise SubmissionError(errors)
+    try:
+        with transaction.atomic():
+            inspection = _write(
+                payload, actor=actor, unit=unit, version=version, client_id=client_id, mode=mode,
+                started_at=started_at, device_time=device_time, now=now, team=team,
+                signatures=signatures, answers=answers,
+            )  # fmt: skip
+    except IntegrityError:
+        # The same client_id committed meanwhile (a concurrent retry): answer with that one.
+        existing = _existing(client_id, actor, unit)
+        if existing is None:
+            raise
+        return existing, False
+    return inspection, True
+
+
+def _existing(client_id, actor, unit) -> Inspection | None:
+    existing = Inspection.objects.filter(client_id=client_id).first()
+    if existing is None:
+        return None
+    if existing.inspector_id != actor.pk or existing.unit_id != unit.pk:
+        raise SubmissionError(
+            [_("This client_id belongs to another submission; the device must make a new one.")],
+            code="client_id_conflict",
+        )
+    return existing
+
+
+def _write(payload, *, actor, unit, version, client_id, mode, started_at, device_time, now,
+           team, signatures, answers) -> Inspection:  # fmt: skip
+    leader_id = next(
+        (m["user_id"] for m in team if m["role"] == TeamRole.LEADER and m["user_id"]), None
+    )
+    inspection = Inspection.objects.create(
+        client_id=client_id,
+        unit=unit,
+        region_code=unit.region_id,
+        template_version=version,
+        mode=mode,
+        campaign_id=payload.get("campaign_id"),
+        inspector=actor,
+        leader_id=leader_id,
+        started_at=started_at,
+        device_time=device_time,
+        received_at=now,
+        latitude=payload.get("latitude"),
+        longitude=payload.get("longitude"),
+        location_accuracy_m=payload.get("accuracy_m"),
+        notes=str(payload.get("notes") or "")[:5000],
+        n_items=len(answers),
+        n_failed=sum(1 for a in answers if a.result == Result.FAIL),
+    )
+    ref = f"inspection:{inspection.pk}"
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(inspection=inspection, user_id=m["user_id"], name=m["name"], role=m["role"])
+            for m in team
+        ]
+    )
+    rows = Answer.objects.bulk_create(
+        [
+            Answer(
+                inspection=inspection,
+                item=a.item,
+                code=a.item.code,
+                region_code=unit.region_id,
+                result=a.result,
+                number_value=a.number_value,
+                text_value=a.text_value,
+                note=a.note,
+            )
+            for a in answers
+        ]
+    )
+    through = Answer.photos.through
+    through.objects.bulk_create(
+        [
+            through(answer_id=row.pk, photo_id=p)
+            for row, a in zip(rows, answers, strict=True)
+            for p in a.photo_ids
+        ]
+    )
+    Signature.objects.bulk_create([Signature(inspection=inspection, **s) for s in signatures])
+    # Claims, hazards and audit events come last: each audit event takes the audit chain's
+    # lock until commit, so the plain inserts above run before any of them.
+    photo_ids = [p for a in answers for p in a.photo_ids] + [
+        s["image_id"] for s in signatures if s["image_id"]
+    ]
+    try:
+        claim_photos(photo_ids, actor=actor, unit_id=unit.pk, ref=ref)
+    except PhotoError as exc:
+        raise SubmissionError([exc.message], code=exc.code) from None
+    mark_version_used(version, now=now)
+    failed = [(row, a) for row, a in zip(rows, answers, strict=True) if a.result == Result.FAIL]
+    for row, a in failed:
+        row.hazard = _raise_hazard(inspection, a, actor=actor, ref=f"{ref}/item:{a.item.code}")
+    if failed:
+        Answer.objects.bulk_update([row for row, _a in failed], ["hazard"])
+        if any(a.item.is_fire for _row, a in failed):
+            redetermine_unit(
+                unit, actor=actor, on_date=timezone.localtime(inspection.found_at).date()
+            )
+    inspection.n_hazards = len(failed)
+    inspection.save(update_fields=["n_hazards"])
+    record_event(
+        "inspection.submit",
+        actor=actor,
+        obj=inspection,
+        after={
+            "client_id": str(client_id),
+            "unit_id": unit.pk,
+            "version_id": version.pk,
+            "mode": mode,
+            "answers": len(answers),
+            "failed": len(failed),
+        },
+    )
+    return inspection
+
+
+def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: str):
+    item = answer.item
+    lines = [item.text_zh]
+    if answer.number_value is not None:
+        lines.append(
+            _("Measured: %(value)s %(unit)s (limit %(low)s–%(high)s).")
+            % {
+                "value": answer.number_value.normalize(),
+                "unit": item.number_unit,
+                "low": "" if item.number_min is None else item.number_min.normalize(),
+                "high": "" if item.number_max is None else item.number_max.normalize(),
+            }
+        )
+    if answer.note:
+        lines.append(answer.note)
+    source = "self_inspection" if inspection.mode == Mode.SELF_INSPECTION else "inspection"
+    return create_hazard(
+        inspection.unit,
+        actor=actor,
+        source=source,
+        description="\n".join(lines),
+        category=item.category,
+        title=item.text_zh[:200],
+        legal_basis=item.legal_basis,
+        rule_refs=item.rule_refs,
+        default_grade=item.default_grade,
+        source_ref=ref,
+        photo_ids=answer.photo_ids,
+        found_at=inspection.found_at,
+        fixed_on_spot=False,
+        campaign_id=inspection.campaign_id,
+    )
+
+
+def amend_inspection(
+    inspection: Inspection, *, actor, reason: str, changes: list[dict]
+) -> Amendment:
+    """Record corrections to a submitted inspection without touching its answers.
+
+    Each change names an item `code` and its corrected result / number / text / note. A change
+    that turns an item into a failure raises its hazard (unless the item already has one).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionError([_("Give the reason for the amendment.")])
+    if not changes:
+        raise SubmissionError([_("The amendment changes nothing.")])
+    version = inspection.template_version
+    answers = {a.code: a for a in inspection.answers.select_related("item")}
+    errors: list[str] = []
+    for change in changes:
+        if change.get("code") not in answers:
+            errors.append(
+                _("%(code)s is not an item of this inspection.") % {"code": change.get("code")}
+            )
+    if errors:
+        raise SubmissionError(errors)
+    # Judge each change as a full answer of its item, so number limits apply the same way.
+    corrected = clean_answers_partial(version, changes)
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        number = locked.amendments.count() + 1
+        amendment = Amendment.objects.create(
+            inspection=locked, number=number, author=actor, reason=reason[:5000], changes=[]
+        )
+        out = []
+        for clean in corrected:
+            before = answers[clean.item.code]
+            entry = {
+                "code": clean.item.code,
+                "result": clean.result,
+                "number_value": None if clean.number_value is None else str(clean.number_value),
+                "text_value": clean.text_value,
+                "note": clean.note,
+                "before": {
+                    "result": before.result,
+                    "number_value": None
+                    if before.number_value is None
+                    else str(before.number_value),
+                    "text_value": before.text_value,
+                    "note": before.note,
+                },
+                "hazard_id": None,
+            }
+            if clean.result == Result.FAIL and before.hazard_id is None:
+                hazard = _raise_hazard(
+                    locked, clean, actor=actor,
+                    ref=f"inspection:{locked.pk}/item:{clean.item.code}/amendment:{number}",
+                )  # fmt: skip
+                entry["hazard_id"] = hazard.pk
+            out.append(entry)
+        amendment.changes = out
+        amendment.save(update_fields=["changes"])
+        record_event(
+            "inspection.amend",
+            actor=actor,
+            obj=locked,
+            message=reason[:500],
+            after={"number": number, "changes": out},
+        )
+    return amendment
+
+
+def clean_answers_partial(version: ChecklistVersion, changes: list[dict]) -> list[_CleanAnswer]:
+    """Like clean_answers, for a subset of the items (amendments)."""
+    codes = {c.get("code") for c in changes}
+    others = [
+        {"code": item.code, "result": Result.NA}
+        for item in version.items.all()
+        if item.code not in codes
+    ]
+    cleaned = clean_answers(version, [*changes, *others])
+    return [a for a in cleaned if a.item.code in codes]

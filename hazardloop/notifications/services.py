@@ -1,0 +1,138 @@
+"""Sending notifications: `notify(...)` is the one way in, for every app."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from hazardloop.audit.services import record_event
+from hazardloop.notifications.models import Notification
+
+log = logging.getLogger("hazardloop.notifications")
+
+
+def notify(
+    recipients: Iterable,
+    *,
+    key: str,
+    message: str,
+    params: dict | None = None,
+    link: str = "",
+    obj=None,
+    region_code: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Notify each recipient once about the event `key`; returns the notifications created.
+
+    `message` is an English source string marked with `gettext_noop` in the caller's app (so
+    its translation exists) using %(name)s placeholders filled from `params`. A recipient who
+    already has a notification with this key gets nothing new: calling twice for the same event
+    is harmless. The e-mail goes out after the surrounding transaction commits (never for a
+    rolled-back change), to recipients with an address, in the site language.
+    """
+    params = {k: str(v) for k, v in (params or {}).items()}
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    if obj is not None and not region_code:
+        region_code = str(getattr(obj, "region_code", "") or "")
+    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    if not people:
+        return []
+    created = []
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(recipient_id__in=people, key=key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        rows = [
+            Notification(
+                recipient_id=pk,
+                key=key[:120],
+                message=message[:300],
+                params=params,
+                link=link[:300],
+                object_type=object_type,
+                object_id=object_id,
+                region_code=region_code[:12],
+            )
+            for pk in people
+            if pk not in existing
+        ]
+        for row in rows:
+            # One savepoint per row: a concurrent sender of the same event wins quietly.
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                continue
+            created.append(row)
+        if created:
+            record_event(
+                "notification.sent",
+                obj=obj,
+                object_type=object_type or "notifications.notification",
+                object_id=object_id or str(created[0].pk),
+                region_code=region_code,
+                message=f"{key} → {len(created)} recipient(s)",
+            )
+    if email and created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: send_emails(ids))
+    return created
+
+
+def send_emails(notification_ids: list[int]) -> int:
+    """E-mail the given notifications that were not e-mailed yet; returns how many were sent.
+
+    Each row is claimed with a compare-and-swap on `emailed_at`, so a retry never sends twice.
+    """
+    sent = 0
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for row in rows.select_related("recipient"):
+        address = row.recipient.email
+        if not address:
+            continue
+        claimed = Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            text = row.text
+        body = text
+        if row.link:
+            body = f"{text}\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{row.link}"
+        try:
+            send_mail(text[:150], body, settings.DEFAULT_FROM_EMAIL, [address])
+            sent += 1
+        except Exception:
+            # Mark it unsent again so that a later retry can try once more.
+            Notification.objects.filter(pk=row.pk).update(emailed_at=None)
+            log.exception("e-mail for notification %s failed", row.pk)
+    return sent
+
+
+def mark_read(user, *, actor, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those ids) read; returns how many changed."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    with transaction.atomic():
+        changed = qs.update(read_at=timezone.now())
+        if changed:
+            record_event(
+                "notification.read",
+                actor=actor,
+                object_type="notifications.notification",
+                object_id=str(user.pk),
+                message=f"{changed} marked read",
+            )
+    return changed
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

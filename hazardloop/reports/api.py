@@ -1,0 +1,63 @@
+"""GET /api/v1/stats/regions: one row per child region with every dashboard figure."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from hazardloop.core.api import ApiError
+from hazardloop.reports.params import BadParameter, read_params
+from hazardloop.reports.stats import region_stats
+
+router = Router(tags=["statistics"])
+
+
+class StatsOut(Schema):
+    parent: dict
+    campaign: int | None
+    start: str
+    end: str
+    indicator: str
+    rows: list[dict]
+    total: dict
+
+
+@router.get("/regions", response=StatsOut)
+def stats_regions(
+    request,
+    parent: str | None = None,
+    campaign: int | None = None,
+    indicator: str | None = None,
+):
+    """Every figure per child region of `parent` (default: the top of your scope), for a
+    campaign or a period (`from`, `to` as YYYY-MM-DD), counted inside your scope, ranked by
+    `indicator` (coverage, rectification_rate, on_time_rate, self_inspection_rate,
+    overdue_per_100_units, hazards_per_100_units)."""
+    query = request.GET
+    try:
+        p = read_params(
+            request.user,
+            region=parent,
+            campaign=campaign,
+            start=query.get("from"),
+            end=query.get("to"),
+            indicator=indicator,
+        )
+    except BadParameter as exc:
+        raise ApiError(422, "bad_parameter", str(exc)) from exc
+    except Http404 as exc:
+        raise ApiError(404, "not_found", _("Not found.")) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, "forbidden", str(exc)) from exc
+    stats = region_stats(
+        p.scope, p.region, campaign=p.campaign, start=p.start, end=p.end, indicator=p.indicator
+    )
+    return {
+        "parent": {"code": p.region.code, "name": p.region.name, "level": p.region.level},
+        "campaign": p.campaign.pk if p.campaign else None,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "indicator": p.indicator,
+        "rows": stats.row_dicts(),
+        "total": stats.total.as_dict(),
+    }

@@ -1,0 +1,371 @@
+"""The daily scheduling report (调度日报) and the weekly notice (通报), per level.
+
+`build_report` computes the figures with `stats.region_stats` — the same function the dashboard
+uses, so the report's figures are the dashboard's — for the day and cumulatively, ranks the
+child regions, lists the new major hazards and the overdue hazards by rung of the supervision
+ladder, and writes short sentences from the figures. `generate_report` renders it as .xlsx
+and PDF and archives it; `send_daily_reports_once` is the morning sweep step.
+"""
+
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from hazardloop.accounts.access import Scope
+from hazardloop.audit.services import record_event
+from hazardloop.campaigns.models import Campaign, claim_daily_run
+from hazardloop.hazards.choices import OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.models import Hazard
+from hazardloop.lib.pdf import PdfDocument
+from hazardloop.notifications.services import notify
+from hazardloop.regions.models import Region, subtree_filter
+from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledReport
+from hazardloop.reports.stats import campaign_tree_ids, rank_rows, ranked, region_stats
+
+RUNGS = [
+    SupervisionLevel.ACCOUNTABILITY,
+    SupervisionLevel.LISTED,
+    SupervisionLevel.LETTER,
+    SupervisionLevel.REMINDED,
+    SupervisionLevel.NONE,
+]
+LIST_LIMIT = 100
+COLUMNS = [
+    ("units_in_scope", gettext_noop("Units in scope")),
+    ("units_inspected", gettext_noop("Units inspected")),
+    ("coverage", gettext_noop("Coverage %")),
+    ("inspections", gettext_noop("Inspections")),
+    ("hazards_found", gettext_noop("Hazards found")),
+    ("major", gettext_noop("Major")),
+    ("rectified", gettext_noop("Rectified")),
+    ("rectification_rate", gettext_noop("Rectification rate %")),
+    ("on_time_rate", gettext_noop("On-time rate %")),
+    ("overdue", gettext_noop("Overdue")),
+    ("majors_listed", gettext_noop("Majors listed")),
+    ("enforcement_actions", gettext_noop("Enforcement actions")),
+]
+
+
+def report_scope(region: Region) -> Scope:
+    """A report of a level covers the whole region, whoever reads it."""
+    return Scope(prefixes=(region.prefix,))
+
+
+def build_report(
+    region: Region,
+    day: dt.date,
+    *,
+    kind=ReportKind.DAILY,
+    campaign: Campaign | None = None,
+    now=None,
+) -> dict:
+    """The report's figures as plain data (JSON-able): what the files print."""
+    tz = timezone.get_default_timezone()
+    now = now or timezone.make_aware(
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz
+    )
+    scope = report_scope(region)
+    window = 1 if kind == ReportKind.DAILY else 7
+    since = day - dt.timedelta(days=window - 1)
+    cum_start = campaign.starts_on if campaign is not None else day.replace(day=1)
+    period = region_stats(scope, region, campaign=campaign, start=since, end=day, now=now)
+    cumulative = region_stats(scope, region, campaign=campaign, start=cum_start, end=day, now=now)
+    rank_rows(cumulative.rows, "coverage")
+    order = ranked(cumulative)
+    period_by_code = {r.code: r.as_dict() for r in period.rows}
+    lo = timezone.make_aware(dt.datetime.combine(since, dt.time.min), tz)
+    hi = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+    hazards = Hazard.objects.filter(subtree_filter("region_code", region.prefix))
+    if campaign is not None:
+        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
+    majors = [
+        {
+            "id": h.pk,
+            "title": h.title,
+            "unit": h.unit.name,
+            "region": h.region_code,
+            "found": timezone.localtime(h.found_at, tz).strftime("%Y-%m-%d %H:%M"),
+        }
+        for h in hazards.filter(grade=Grade.MAJOR, found_at__gte=lo, found_at__lt=hi)
+        .select_related("unit")
+        .order_by("found_at", "id")[:LIST_LIMIT]
+    ]
+    overdue = {}
+    for rung in RUNGS:
+        rows = (
+            hazards.filter(status__in=OPEN_STATUSES, due_at__lt=now, supervision_level=rung)
+            .select_related("unit")
+            .order_by("due_at", "id")[:LIST_LIMIT]
+        )
+        overdue[rung.value] = [
+            {
+                "id": h.pk,
+                "title": h.title,
+                "unit": h.unit.name,
+                "region": h.region_code,
+                "days": (now - h.due_at).days,
+            }
+            for h in rows
+        ]
+    return {
+        "kind": kind,
+        "region": {"code": region.code, "name": region.name_zh},
+        "campaign": {"id": campaign.pk, "title": campaign.title} if campaign else None,
+        "day": day.isoformat(),
+        "since": since.isoformat(),
+        "cumulative_since": cum_start.isoformat(),
+        "period": [period_by_code[r.code] for r in order],
+        "cumulative": [r.as_dict() for r in order],
+        "period_total": period.total.as_dict(),
+        "cumulative_total": cumulative.total.as_dict(),
+        "new_majors": majors,
+        "overdue": overdue,
+        "summary": summary_lines(order),
+    }
+
+
+def summary_lines(order) -> list[str]:
+    """Short sentences from the figures, e.g. "长春市 coverage 92%, first; 白城市 31 overdue"."""
+    lines = []
+    ranked_rows = [r for r in order if r.rank is not None]
+    if ranked_rows:
+        best, worst = ranked_rows[0], ranked_rows[-1]
+        lines.append(
+            _("%(name)s: coverage %(value)s%%, first.")
+            % {"name": best.name, "value": best.rates["coverage"]}
+        )
+        if worst is not best:
+            lines.append(
+                _("%(name)s: coverage %(value)s%%, last.")
+                % {"name": worst.name, "value": worst.rates["coverage"]}
+            )
+    most = max(order, key=lambda r: (r.counts["overdue"], r.code), default=None)
+    if most is not None and most.counts["overdue"]:
+        lines.append(
+            _("%(name)s: %(count)s overdue hazards, the most.")
+            % {"name": most.name, "count": most.counts["overdue"]}
+        )
+    empty = [r.name for r in order if not r.counts["units_in_scope"]]
+    if empty:
+        lines.append(_("No units in scope: %(names)s.") % {"names": "、".join(empty)})
+    return lines
+
+
+def report_title(data: dict) -> str:
+    kind = _("Daily scheduling report") if data["kind"] == ReportKind.DAILY else _("Weekly notice")
+    parts = [
+        data["region"]["name"],
+        data["campaign"]["title"] if data["campaign"] else "",
+        kind,
+        data["day"],
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def _cell(value):
+    return "—" if value is None else value
+
+
+def render_xlsx(data: dict) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Figures")[:31]
+    bold = Font(bold=True)
+    ws.append([report_title(data)])
+    ws["A1"].font = Font(bold=True, size=14)
+    for line in data["summary"]:
+        ws.append([line])
+    for label, key, total in (
+        (_("The period"), "period", "period_total"),
+        (_("Cumulative"), "cumulative", "cumulative_total"),
+    ):
+        ws.append([])
+        ws.append([label])
+        ws.cell(ws.max_row, 1).font = bold
+        header = [_("Rank"), _("Region")] + [_(c[1]) for c in COLUMNS]
+        ws.append(header)
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor="F2DCDB")
+        for row in data[key]:
+            ws.append([_cell(row["rank"]), row["name"]] + [_cell(row[c]) for c, _l in COLUMNS])
+        t = data[total]
+        ws.append(["", _("Total")] + [_cell(t[c]) for c, _l in COLUMNS])
+    ws.column_dimensions["B"].width = 22
+    majors = wb.create_sheet(_("New majors")[:31])
+    majors.append([_("Hazard"), _("Unit"), _("Region"), _("Found")])
+    for h in data["new_majors"]:
+        majors.append([f"#{h['id']} {h['title']}", h["unit"], h["region"], h["found"]])
+    over = wb.create_sheet(_("Overdue")[:31])
+    over.append([_("Rung"), _("Hazard"), _("Unit"), _("Region"), _("Days overdue")])
+    labels = dict(SupervisionLevel.choices)
+    for rung, rows in data["overdue"].items():
+        for h in rows:
+            over.append(
+                [str(labels[rung]), f"#{h['id']} {h['title']}", h["unit"], h["region"], h["days"]]
+            )
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(vertical="top")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def render_pdf(data: dict) -> bytes:
+    title = report_title(data)
+    doc = PdfDocument(
+        title=title,
+        subject=title,
+        orientation="landscape",
+        footer=_("hazardloop — generated from the live figures"),
+    )
+    doc.title_block(
+        data["region"]["name"], title, data["campaign"]["title"] if data["campaign"] else ""
+    )
+    if data["summary"]:
+        doc.bullets(data["summary"])
+    keys = [
+        "units_in_scope",
+        "coverage",
+        "inspections",
+        "hazards_found",
+        "major",
+        "rectification_rate",
+        "on_time_rate",
+        "overdue",
+        "majors_listed",
+    ]
+    labels = dict(COLUMNS)
+    for heading, key, total in (
+        (
+            _("The period %(start)s to %(end)s") % {"start": data["since"], "end": data["day"]},
+            "period",
+            "period_total",
+        ),
+        (
+            _("Cumulative since %(start)s") % {"start": data["cumulative_since"]},
+            "cumulative",
+            "cumulative_total",
+        ),
+    ):
+        doc.heading(heading)
+        rows = [
+            [str(_cell(r["rank"])), r["name"]] + [str(_cell(r[k])) for k in keys] for r in data[key]
+        ]
+        rows.append(["", _("Total")] + [str(_cell(data[total][k])) for k in keys])
+        doc.table([_("Rank"), _("Region")] + [_(labels[k]) for k in keys], rows)
+    doc.heading(_("New major hazards"))
+    if data["new_majors"]:
+        doc.table(
+            [_("Hazard"), _("Unit"), _("Found")],
+            [[f"#{h['id']} {h['title']}", h["unit"], h["found"]] for h in data["new_majors"]],
+        )
+    else:
+        doc.paragraph(_("None."))
+    doc.heading(_("Overdue hazards by rung of the supervision ladder"))
+    names = dict(SupervisionLevel.choices)
+    any_rows = False
+    for rung, rows in data["overdue"].items():
+        if rows:
+            any_rows = True
+            doc.paragraph(f"{names[rung]}（{len(rows)}）")
+            doc.table(
+                [_("Hazard"), _("Unit"), _("Days overdue")],
+                [[f"#{h['id']} {h['title']}", h["unit"], str(h["days"])] for h in rows],
+            )
+    if not any_rows:
+        doc.paragraph(_("None."))
+    return doc.output()
+
+
+def generate_report(
+    region: Region, day: dt.date, *, kind=ReportKind.DAILY, campaign=None, actor=None, now=None
+) -> ScheduledReport:
+    """Build, render and archive the report; the same (kind, region, campaign, day) again
+    returns the archived one. Rendered in Chinese (the official language of the documents)."""
+    existing = ScheduledReport.objects.filter(
+        kind=kind, region=region, campaign=campaign, day=day
+    ).first()
+    if existing is not None:
+        return existing
+    with translation.override("zh-hans"):
+        data = build_report(region, day, kind=kind, campaign=campaign, now=now)
+        title = report_title(data)
+        xlsx, pdf = render_xlsx(data), render_pdf(data)
+    stem = f"{kind}-{region.code}-{campaign.pk if campaign else 'all'}-{day.isoformat()}"
+    try:
+        with transaction.atomic():
+            report = ScheduledReport(
+                kind=kind,
+                region=region,
+                region_code=region.code,
+                campaign=campaign,
+                day=day,
+                title=title[:200],
+                summary=data["summary"],
+                data=data,
+                generated_at=timezone.now(),
+                generated_by=actor,
+            )
+            report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+            report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+            report.save()
+            record_event(
+                "report.generate", actor=actor, obj=report, region_code=region.code, message=title
+            )
+    except IntegrityError:
+        return ScheduledReport.objects.get(kind=kind, region=region, campaign=campaign, day=day)
+    return report
+
+
+def send_report(report: ScheduledReport, recipients) -> int:
+    """Notify the recipients (in-app and by e-mail after commit) once per report."""
+    sent = notify(
+        recipients,
+        key=f"report.{report.pk}",
+        message=gettext_noop("%(title)s is ready."),
+        params={"title": report.title},
+        link=f"/stats/reports/{report.pk}/pdf/",
+        obj=report,
+        region_code=report.region_code,
+    )
+    if report.sent_at is None:
+        ScheduledReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+    return len(sent)
+
+
+def send_daily_reports_once(now) -> int:
+    """Each morning from SCHEDULING_REPORT_HOUR: yesterday's daily report for every
+    subscription, and on SCHEDULING_NOTICE_WEEKDAY the weekly notice. Once a day."""
+    local = timezone.localtime(now)
+    if local.hour < settings.SCHEDULING_REPORT_HOUR:
+        return 0
+    if not ReportSubscription.objects.exists():
+        return 0
+    if not claim_daily_run("scheduling_reports", local.date()):
+        return 0
+    day = local.date() - dt.timedelta(days=1)
+    count = 0
+    subs = ReportSubscription.objects.select_related("region", "campaign").prefetch_related(
+        "recipients"
+    )
+    for sub in subs:
+        kinds = [ReportKind.DAILY] if sub.daily else []
+        if sub.weekly and local.isoweekday() == settings.SCHEDULING_NOTICE_WEEKDAY:
+            kinds.append(ReportKind.WEEKLY)
+        for kind in kinds:
+            report = generate_report(sub.region, day, kind=kind, campaign=sub.campaign, now=now)
+            count += send_report(report, list(sub.recipients.all()))
+    return count

@@ -1,0 +1,403 @@
+"""The campaign and period statistics behind the dashboards, rankings, map, big screen, the API
+and the scheduling report: one function, `region_stats`, one row per child region.
+
+Every figure is counted inside the user's `stats.view` scope (the access module). Definitions
+(also written on the dashboard and in docs/campaigns.md):
+
+- units_in_scope: units under the region (for a campaign: matching its effective scope).
+- units_inspected / coverage: units with at least one inspection in the period other than a
+  self-inspection / units_in_scope.
+- inspections, inspections_by_mode: inspections in the period (for a campaign: the campaign's
+  own, when inspections carry a campaign, else those at units in scope).
+- hazards_found / general / major: hazards found in the period (for a campaign: recorded
+  against the campaign or one of its adoptions).
+- rectified: of those, verified or closed; rectification_rate = rectified / hazards_found.
+- on_time: rectified no later than the original deadline; on_time_rate = on_time /
+  (rectified + overdue), i.e. among hazards whose deadline outcome is known.
+- overdue: open with the deadline passed at `now`.
+- majors_listed: major hazards listed for supervision (listed or accountability rung).
+- enforcement_actions: enforcement documents issued in the period for those units/hazards.
+- self_inspected / self_inspection_rate: units in scope with a self-inspection / units_in_scope.
+- per-100-unit figures normalise counts by units in scope, so rankings are fair between large
+  and small regions.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from hazardloop.campaigns.models import Campaign
+from hazardloop.campaigns.scoping import effective_scope
+from hazardloop.campaigns.sources import inspection_fields, inspections
+from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.models import Hazard
+from hazardloop.regions.models import Region, subtree_filter
+from hazardloop.supervision.models import EnforcementDocument
+from hazardloop.units.models import Unit
+
+COUNTS = (
+    "units_in_scope",
+    "units_inspected",
+    "inspections",
+    "leader_led",
+    "unannounced",
+    "hazards_found",
+    "general",
+    "major",
+    "rectified",
+    "on_time",
+    "overdue",
+    "majors_listed",
+    "enforcement_actions",
+    "self_inspected",
+)
+# Indicators a ranking may use: name → (higher is better).
+RANKABLE = {
+    "coverage": True,
+    "rectification_rate": True,
+    "on_time_rate": True,
+    "self_inspection_rate": True,
+    "overdue_per_100_units": False,
+    "hazards_per_100_units": True,
+}
+LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
+
+
+def ratio(part, whole, scale=100):
+    if not whole:
+        return None
+    return round(part * scale / whole, 1)
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    level: str
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    by_mode: dict = field(default_factory=dict)
+    rank: int | None = None
+
+    @property
+    def rates(self) -> dict:
+        c = self.counts
+        return {
+            "coverage": ratio(c["units_inspected"], c["units_in_scope"]),
+            "rectification_rate": ratio(c["rectified"], c["hazards_found"]),
+            "on_time_rate": ratio(c["on_time"], c["rectified"] + c["overdue"]),
+            "self_inspection_rate": ratio(c["self_inspected"], c["units_in_scope"]),
+            "overdue_per_100_units": ratio(c["overdue"], c["units_in_scope"]),
+            "hazards_per_100_units": ratio(c["hazards_found"], c["units_in_scope"]),
+            "hazards_per_inspection": ratio(c["hazards_found"], c["inspections"], 1),
+            "training_coverage": None,  # no training records are kept yet
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level,
+            **self.counts,
+            "inspections_by_mode": dict(sorted(self.by_mode.items())),
+            **self.rates,
+            "rank": self.rank,
+        }
+
+
+@dataclass
+class Stats:
+    parent: Region
+    campaign: Campaign | None
+    start: dt.date
+    end: dt.date
+    now: dt.datetime
+    rows: list[Row]
+    total: Row
+    indicator: str
+
+    def row_dicts(self) -> list[dict]:
+        return [r.as_dict() for r in self.rows]
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    return lo, hi
+
+
+def default_period(campaign: Campaign | None, now) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate(now)
+    if campaign is not None:
+        return campaign.starts_on, min(
+            campaign.ends_on, today
+        ) if campaign.starts_on <= today else campaign.ends_on
+    return today - dt.timedelta(days=29), today
+
+
+def campaign_tree_ids(campaign: Campaign) -> list[int]:
+    """The campaign, the campaigns it adopted, and its own adoptions (all one campaign)."""
+    return list(
+        Campaign.objects.filter(
+            Q(pk=campaign.root_id) | Q(root_id_value=campaign.root_id)
+        ).values_list("pk", flat=True)
+    )
+
+
+def children_of(parent: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=parent).order_by("code"))
+
+
+def _key_length(children: list[Region], parent: Region) -> int:
+    lengths = {len(c.prefix) for c in children}
+    return max(lengths) if lengths else len(parent.prefix)
+
+
+def region_stats(
+    scope,
+    parent: Region,
+    *,
+    campaign: Campaign | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    now: dt.datetime | None = None,
+    indicator: str = "coverage",
+) -> Stats:
+    """One row per child region of `parent`, counted inside `scope` (a `Scope` for stats.view).
+
+    The caller has checked that the user may look at `parent` (see `dashboard_views`).
+    """
+    now = now or timezone.now()
+    if start is None or end is None:
+        d_start, d_end = default_period(campaign, now)
+        start, end = start or d_start, end or d_end
+    lo, hi = period_bounds(start, end)
+    children = children_of(parent)
+    length = _key_length(children, parent)
+    rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
+    inside = subtree_filter("region_code", parent.prefix)
+    unit_scope = effective_scope(campaign) if campaign is not None else None
+    tree = campaign_tree_ids(campaign) if campaign is not None else None
+
+    def add(key, name, value):
+        row = rows.get(key)
+        if row is not None:
+            row.counts[name] += value or 0
+
+    # Units in scope.
+    units = scope.filter(
+        Unit.objects.filter(subtree_filter("region", parent.prefix)), "region", "pk"
+    )
+    if unit_scope is not None:
+        units = units.filter(unit_scope.unit_q(prefix=""))
+    for key, n in (
+        units.annotate(key=Substr("region_id", 1, length))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    ):
+        add(key, "units_in_scope", n)
+
+    # Inspections.
+    fields = inspection_fields()
+    qs = inspections()
+    if qs is not None:
+        region_field = fields["region"]
+        qs = scope.filter(
+            qs.filter(subtree_filter(region_field, parent.prefix)), region_field, "unit"
+        )
+        qs = qs.filter(**{f"{fields['at']}__gte": lo, f"{fields['at']}__lt": hi})
+        if campaign is not None:
+            if fields.get("campaign"):
+                own = Q(**{f"{fields['campaign']}__in": tree})
+                qs = qs.filter(own | (Q(mode="self_inspection") & unit_scope.unit_q()))
+            else:
+                qs = qs.filter(unit_scope.unit_q())
+        keyed = qs.annotate(key=Substr(region_field, 1, length))
+        mode = fields.get("mode")
+        if mode:
+            for key, m, n in (
+                keyed.values("key", mode).annotate(n=Count("pk")).values_list("key", mode, "n")
+            ):
+                row = rows.get(key)
+                if row is not None:
+                    row.by_mode[m] = row.by_mode.get(m, 0) + n
+                    if m != "self_inspection":
+                        add(key, "inspections", n)
+                    if m == "leader_led":
+                        add(key, "leader_led", n)
+                    if m == "unannounced":
+                        add(key, "unannounced", n)
+            regulators = keyed.exclude(**{mode: "self_inspection"})
+            for key, n in (
+                keyed.filter(**{mode: "self_inspection"})
+                .values("key")
+                .annotate(n=Count("unit_id", distinct=True))
+                .values_list("key", "n")
+            ):
+                add(key, "self_inspected", n)
+        else:
+            regulators = keyed
+            for key, n in keyed.values("key").annotate(n=Count("pk")).values_list("key", "n"):
+                add(key, "inspections", n)
+        for key, n in (
+            regulators.values("key")
+            .annotate(n=Count("unit_id", distinct=True))
+            .values_list("key", "n")
+        ):
+            add(key, "units_inspected", n)
+
+    # Hazards.
+    hazards = scope.filter(Hazard.objects.filter(inside), "region_code", "unit")
+    hazards = hazards.filter(found_at__gte=lo, found_at__lt=hi)
+    if campaign is not None:
+        hazards = hazards.filter(campaign_id__in=tree)
+    done = Q(status__in=DONE_STATUSES)
+    rectified_at = Coalesce("verified_at", "closed_at")
+    deadline = Coalesce("original_due_at", "due_at")
+    for row in (
+        hazards.annotate(
+            key=Substr("region_code", 1, length), rectified_at=rectified_at, deadline=deadline
+        )
+        .values("key")
+        .annotate(
+            found=Count("pk"),
+            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
+            rectified=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+            listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
+        )
+        .values_list("key", "found", "major", "rectified", "on_time", "overdue", "listed")
+    ):
+        key, found, major, rect, on_time, overdue, listed = row
+        add(key, "hazards_found", found)
+        add(key, "major", major)
+        add(key, "general", found - major)
+        add(key, "rectified", rect)
+        add(key, "on_time", on_time)
+        add(key, "overdue", overdue)
+        add(key, "majors_listed", listed)
+
+    # Enforcement documents.
+    docs = scope.filter(EnforcementDocument.objects.filter(inside), "region_code", "unit")
+    docs = docs.filter(issued_at__gte=lo, issued_at__lt=hi)
+    if campaign is not None:
+        docs = docs.filter(hazard__campaign_id__in=tree)
+    for key, n in (
+        docs.annotate(key=Substr("region_code", 1, length))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    ):
+        add(key, "enforcement_actions", n)
+
+    ordered = list(rows.values())
+    rank_rows(ordered, indicator)
+    total = Row(parent.code, parent.name, parent.level)
+    for row in ordered:
+        for name in COUNTS:
+            total.counts[name] += row.counts[name]
+        for m, n in row.by_mode.items():
+            total.by_mode[m] = total.by_mode.get(m, 0) + n
+    return Stats(parent, campaign, start, end, now, ordered, total, indicator)
+
+
+def rank_rows(rows: list[Row], indicator: str) -> None:
+    """Rank by a normalised indicator (best first, ties share a rank); rows without a value
+    (no units in scope, nothing to measure) are left unranked."""
+    higher_better = RANKABLE[indicator]
+    valued = [r for r in rows if r.rates[indicator] is not None]
+    valued.sort(
+        key=lambda r: (-r.rates[indicator] if higher_better else r.rates[indicator], r.code)
+    )
+    previous, rank = None, 0
+    for i, row in enumerate(valued, start=1):
+        value = row.rates[indicator]
+        if value != previous:
+            rank, previous = i, value
+        row.rank = rank
+    for row in rows:
+        if row.rates[indicator] is None:
+            row.rank = None
+
+
+def ranked(stats: Stats) -> list[Row]:
+    return sorted(stats.rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+
+
+def unit_rows(scope, county: Region, *, campaign=None, start, end, now, limit=200) -> list[dict]:
+    """Drill-down below a county: the units with hazards in the period, worst first."""
+    lo, hi = period_bounds(start, end)
+    hazards = scope.filter(
+        Hazard.objects.filter(subtree_filter("region_code", county.prefix)), "region_code", "unit"
+    ).filter(found_at__gte=lo, found_at__lt=hi)
+    if campaign is not None:
+        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
+    rows = list(
+        hazards.values("unit_id", "unit__name")
+        .annotate(
+            found=Count("pk"),
+            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
+            rectified=Count("pk", filter=Q(status__in=DONE_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        )
+        .order_by("-overdue", "-major", "-found", "unit_id")[:limit]
+    )
+    for row in rows:
+        row["rectification_rate"] = ratio(row["rectified"], row["found"])
+    return rows
+
+
+def daily_trend(scope, parent: Region, *, campaign=None, start, end) -> dict:
+    """Hazards found and rectified per day in the period (for the trend chart)."""
+    lo, hi = period_bounds(start, end)
+    hazards = scope.filter(
+        Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"
+    )
+    if campaign is not None:
+        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
+    tz = timezone.get_default_timezone()
+    found = defaultdict(int)
+    for at in (
+        hazards.filter(found_at__gte=lo, found_at__lt=hi)
+        .values_list("found_at", flat=True)
+        .iterator(chunk_size=5000)
+    ):
+        found[at.astimezone(tz).date()] += 1
+    fixed = defaultdict(int)
+    for at in (
+        hazards.filter(status__in=DONE_STATUSES)
+        .annotate(at=Coalesce("verified_at", "closed_at"))
+        .filter(at__gte=lo, at__lt=hi)
+        .values_list("at", flat=True)
+        .iterator(chunk_size=5000)
+    ):
+        fixed[at.astimezone(tz).date()] += 1
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return {
+        "days": [d.isoformat() for d in days],
+        "found": [found.get(d, 0) for d in days],
+        "rectified": [fixed.get(d, 0) for d in days],
+    }
+
+
+def breakdowns(scope, parent: Region, *, campaign=None, start, end) -> dict:
+    """Hazards found in the period by sector and by category."""
+    lo, hi = period_bounds(start, end)
+    hazards = scope.filter(
+        Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"
+    ).filter(found_at__gte=lo, found_at__lt=hi)
+    if campaign is not None:
+        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
+    by_sector = dict(
+        hazards.values("sector_code").annotate(n=Count("pk")).values_list("sector_code", "n")
+    )
+    by_category = dict(
+        hazards.values("category").annotate(n=Count("pk")).values_list("category", "n")
+    )
+    return {"sector": by_sector, "category": by_category}

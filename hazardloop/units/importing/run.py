@@ -1,0 +1,248 @@
+"""Checking (dry run) and committing an import: the same pass over the file either way.
+
+`import_units(fh, filename, user=..., commit=...)` reads every row, checks it, and compares it
+with the unit of the same USCC, if any. With commit=True the whole pass runs in one
+transaction and writes chunk by chunk; any problem in any row, even the last, rolls everything
+back, so an import is all or nothing. Memory stays flat: rows are never all held at once.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hazardloop.accounts.access import scope_for
+from hazardloop.audit.services import record_event
+from hazardloop.regions.models import Department
+from hazardloop.units.importing.columns import BY_FIELD
+from hazardloop.units.importing.reader import FileProblem, open_table
+from hazardloop.units.importing.rows import Lookups, RowChecker
+from hazardloop.units.models import Unit
+from hazardloop.units.services import PROFILE_FIELDS, pick_departments
+
+CHUNK = 2000
+MAX_ERRORS = 1000  # problems kept for display; the count goes on
+DERIVED = ["risk_score", "risk_computed", "risk_level", "risk_rank", "search_text", "updated_at"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    committed: bool = False
+
+    def add_error(self, row: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"row": row, "column": column, "message": message})
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rows": self.rows,
+            "error_count": self.error_count,
+            "errors": self.errors,
+            "committed": self.committed,
+        }
+
+
+class _Importer:
+    def __init__(self, table, user, commit: bool, progress):
+        self.table = table
+        self.user = user
+        self.commit = commit
+        self.progress = progress or (lambda done, total: None)
+        self.scope = scope_for(user, "unit.import")
+        self.lookups = Lookups()
+        self.checker = RowChecker(self.lookups)
+        self.result = ImportResult()
+        self.seen: dict[str, int] = {}
+        self.departments = list(Department.objects.prefetch_related("sectors"))
+        self.now = timezone.now()
+
+    def column(self, name: str) -> str:
+        return self.table.headers.get(name) or str(BY_FIELD[name].label)
+
+    def run(self) -> ImportResult:
+        chunk: list[tuple[int, dict]] = []
+        for number, cells in self.table.rows:
+            self.result.rows += 1
+            values = {name: cells[i] for i, name in self.table.columns.items()}
+            data, errors = self.checker.check(values)
+            for name, message in errors:
+                self.result.add_error(number, self.column(name), message)
+            code = data.get("uscc")
+            if code:
+                if code in self.seen:
+                    self.result.add_error(
+                        number,
+                        self.column("uscc"),
+                        _("The same code is already in row %(row)d of this file.")
+                        % {"row": self.seen[code]},
+                    )
+                    errors = True
+                else:
+                    self.seen[code] = number
+            if not errors:
+                chunk.append((number, data))
+            if len(chunk) >= CHUNK:
+                self._chunk(chunk)
+                chunk = []
+                self.progress(self.result.rows, self.table.total_hint)
+        if chunk:
+            self._chunk(chunk)
+        self.progress(self.result.rows, self.result.rows)
+        if self.result.rows == 0:
+            self.result.add_error(
+                self.table.header_row, "", _("There are no data rows below the header.")
+            )
+        return self.result
+
+    def _chunk(self, chunk: list[tuple[int, dict]]) -> None:
+        existing = {
+            u.uscc: u
+            for u in Unit.objects.filter(uscc__in=[d["uscc"] for _n, d in chunk]).only(
+                *[f.removesuffix("_id") if f.endswith("_id") else f for f in PROFILE_FIELDS],
+                "public_id",
+                "risk_override",
+                "open_hazards",
+                "open_major_hazards",
+            )
+        }
+        to_create: list[Unit] = []
+        to_update: list[Unit] = []
+        changed_fields: set[str] = set()
+        for number, data in chunk:
+            unit = existing.get(data["uscc"])
+            if unit is not None and not self.scope.covers_region(unit.region_id):
+                self.result.add_error(
+                    number,
+                    self.column("uscc"),
+                    _(
+                        "A unit with this code is registered outside your jurisdiction; ask "
+                        "the regulator of its region."
+                    ),
+                )
+                continue
+            if not self.scope.covers_region(data["region_id"]):
+                self.result.add_error(
+                    number,
+                    self.column("region"),
+                    _("This region is outside your jurisdiction."),
+                )
+                continue
+            if unit is None:
+                unit = Unit(**data)
+                unit.refresh_derived()
+                to_create.append(unit)
+                continue
+            changed = [k for k, v in data.items() if getattr(unit, k) != v]
+            if not changed:
+                self.result.unchanged += 1
+                continue
+            for key in changed:
+                setattr(unit, key, data[key])
+            unit.refresh_derived()
+            unit.updated_at = self.now
+            changed_fields.update(changed)
+            to_update.append(unit)
+        self.result.created += len(to_create)
+        self.result.updated += len(to_update)
+        if self.commit and not self.result.error_count:
+            self._write(to_create, to_update, changed_fields)
+
+    def _write(self, to_create, to_update, changed_fields) -> None:
+        if to_create:
+            Unit.objects.bulk_create(to_create, batch_size=500)
+            if any(u.pk is None for u in to_create):  # backends that return no ids
+                ids = dict(
+                    Unit.objects.filter(uscc__in=[u.uscc for u in to_create]).values_list(
+                        "uscc", "pk"
+                    )
+                )
+                for unit in to_create:
+                    unit.pk = unit.id = ids[unit.uscc]
+            through = Unit.supervising_departments.through
+            links = []
+            picked: dict[tuple[str, str], list] = {}
+            for unit in to_create:
+                key = (unit.region_id, unit.sector_id)
+                if key not in picked:
+                    chain = self.lookups.chain(unit.region_id)
+                    picked[key] = pick_departments(chain, self.departments, unit.sector_id)
+                links.extend(through(unit_id=unit.pk, department_id=d.pk) for d in picked[key])
+            through.objects.bulk_create(links, batch_size=2000)
+        if to_update:
+            fields = sorted({f for f in changed_fields} | set(DERIVED))
+            Unit.objects.bulk_update(to_update, fields, batch_size=500)
+
+
+def import_units(
+    fh,
+    filename: str,
+    *,
+    user,
+    commit: bool,
+    progress: Callable[[int, int], None] | None = None,
+    job_id: int | None = None,
+    sha256: str = "",
+) -> ImportResult:
+    """Check (commit=False) or import (commit=True) a spreadsheet of units for `user`.
+
+    Rows whose region, or whose existing unit, lies outside the user's `unit.import` scope are
+    errors. Blank optional cells keep an existing unit's value. With commit=True nothing is
+    written unless every row is right; then one `unit.imported` audit event records it.
+    """
+    try:
+        table = open_table(fh, filename)
+    except FileProblem as problem:
+        result = ImportResult()
+        result.add_error(0, "", str(problem))
+        return result
+    importer = _Importer(table, user, commit, progress)
+    if not commit:
+        return importer.run()
+    try:
+        with transaction.atomic():
+            result = importer.run()
+            if result.error_count:
+                raise _Rollback
+            record_event(
+                "unit.imported",
+                actor=user,
+                object_type="units.unitjob" if job_id else "",
+                object_id=str(job_id or ""),
+                object_repr=filename[:200],
+                message=f"{result.created} created, {result.updated} updated",
+                after={
+                    "file": filename,
+                    "sha256": sha256,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+    except _Rollback:
+        result = importer.result
+        result.created = result.updated = result.unchanged = 0
+        return result
+    except IntegrityError:
+        result = ImportResult(rows=importer.result.rows)
+        result.add_error(
+            0, "", _("Units were changed while the file was imported; nothing was saved. Retry.")
+        )
+        return result
+    result.committed = True
+    return result

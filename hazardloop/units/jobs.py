@@ -1,0 +1,104 @@
+"""Background jobs (django-tasks): imports and exports, with progress the page polls.
+
+`run_unit_job` is the task; `run_job_once(job_id)` is the step it runs, which tests call
+directly. Each run is idempotent: a job that is not queued is left alone.
+"""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from hazardloop.units.choices import JobKind, JobStatus
+from hazardloop.units.filters import UnitFilter
+from hazardloop.units.importing.run import import_units
+from hazardloop.units.models import UnitJob
+from hazardloop.units.workflow import transition
+
+log = logging.getLogger("hazardloop.units.jobs")
+
+
+def _progress(job_id: int):
+    def report(done: int, total: int) -> None:
+        UnitJob.objects.filter(pk=job_id).update(done=done, total=max(done, total))
+
+    return report
+
+
+def _run_import(job: UnitJob) -> None:
+    commit = job.commit_requested
+    transition(job, JobStatus.COMMITTING if commit else JobStatus.CHECKING)
+    with job.file.open("rb") as fh:
+        result = import_units(
+            fh,
+            job.filename,
+            user=job.created_by,
+            commit=commit,
+            progress=_progress(job.pk),
+            job_id=job.pk,
+            sha256=job.sha256,
+        )
+    counts = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": result.errors,
+        "done": result.rows,
+        "total": result.rows,
+    }
+    if result.error_count > len(result.errors):
+        counts["message"] = _("%(n)d problems in all; the first %(shown)d are listed.") % {
+            "n": result.error_count,
+            "shown": len(result.errors),
+        }
+    if not commit:
+        transition(job, JobStatus.CHECKED, **counts)
+    elif result.committed:
+        transition(job, JobStatus.COMMITTED, **counts)
+    else:
+        counts.setdefault("message", _("Nothing was imported: fix the rows listed and retry."))
+        transition(job, JobStatus.FAILED, **counts)
+
+
+def _run_export(job: UnitJob) -> None:
+    from hazardloop.units.exports import write_units
+
+    transition(job, JobStatus.EXPORTING)
+    params = QueryDict(mutable=True)
+    for key, value in (job.params or {}).items():
+        params[key] = value
+    unit_filter = UnitFilter(params, job.created_by, perm="unit.export")
+    qs = unit_filter.queryset()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "units.xlsx"
+        rows = write_units(qs, path, progress=_progress(job.pk))
+        with open(path, "rb") as fh:
+            job.file.save(f"units-{job.pk}.xlsx", File(fh), save=False)
+    transition(job, JobStatus.DONE, file=job.file.name, done=rows, total=rows)
+
+
+def run_job_once(job_id: int) -> str:
+    """Run one queued job. Returns its final status (or the status it was left in)."""
+    job = UnitJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.QUEUED:
+        return job.status if job else "missing"
+    try:
+        if job.kind == JobKind.IMPORT:
+            _run_import(job)
+        else:
+            _run_export(job)
+    except Exception:
+        log.exception("unit job %s failed", job_id)
+        job.refresh_from_db()
+        if job.status not in (JobStatus.FAILED, JobStatus.CHECKED, JobStatus.COMMITTED):
+            transition(job, JobStatus.FAILED, message=_("The job failed unexpectedly."))
+    return job.status
+
+
+@task()
+def run_unit_job(job_id: int) -> str:
+    return run_job_once(job_id)

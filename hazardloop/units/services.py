@@ -1,0 +1,306 @@
+"""Writes to units. Every function runs in one transaction and writes one audit event."""
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hazardloop.audit.services import record_event
+from hazardloop.regions.choices import DepartmentKind
+from hazardloop.regions.models import Department, Region
+from hazardloop.units.choices import JobKind, JobStatus, RiskLevel
+from hazardloop.units.models import Unit, UnitContact, UnitJob
+
+# The fields a create/edit form or an import may set.
+PROFILE_FIELDS = (
+    "name",
+    "uscc",
+    "region_id",
+    "sector_id",
+    "address",
+    "latitude",
+    "longitude",
+    "floor_area_m2",
+    "floors",
+    "business_hours",
+    "is_fire_key_unit",
+    "is_crowded_place",
+    "is_public_gathering",
+    "gas_use",
+    "lpg_cylinders",
+    "lpg_stored_kg",
+    "principal_name",
+    "principal_phone",
+    "safety_manager_name",
+    "safety_manager_phone",
+)
+
+
+class DuplicateUSCC(Exception):
+    """Another unit already has this USCC; `existing` is that unit."""
+
+    def __init__(self, existing: Unit | None):
+        super().__init__(_("A unit with this unified social credit code already exists."))
+        self.existing = existing
+
+
+class UnitChangedMeanwhile(Exception):
+    pass
+
+
+def snapshot(unit: Unit) -> dict:
+    data = {f: getattr(unit, f) for f in PROFILE_FIELDS}
+    data["risk_level"] = unit.risk_level
+    return data
+
+
+def pick_departments(chain: list[str], departments, sector_code: str) -> list:
+    """From `departments` (with sectors prefetched), those that supervise a unit of this sector
+    in the region whose codes, nearest first, are `chain` (管行业必须管安全): the industry
+    departments of the nearest region that has departments, plus its fire service (fire safety
+    covers every sector)."""
+    for code in chain:
+        here = [d for d in departments if d.region_id == code]
+        if not here:
+            continue
+        chosen = [d for d in here if any(s.code == sector_code for s in d.sectors.all())]
+        chosen += [d for d in here if d.kind == DepartmentKind.FIRE and d not in chosen]
+        return chosen
+    return []
+
+
+def default_departments(region_code: str, sector_code: str) -> list[Department]:
+    region = Region.objects.get(code=region_code)
+    chain = [region.code, *[r.code for r in reversed(region.ancestors())]]
+    departments = Department.objects.filter(region_id__in=chain).prefetch_related("sectors")
+    return pick_departments(chain, list(departments), sector_code)
+
+
+def _save_contacts(unit: Unit, contacts: list[dict]) -> None:
+    unit.contacts.all().delete()
+    UnitContact.objects.bulk_create(
+        UnitContact(unit=unit, sort=i, **{k: c[k] for k in ("role_title", "name", "phone")})
+        for i, c in enumerate(contacts)
+    )
+
+
+def _contacts_of(unit: Unit) -> list[dict]:
+    return [
+        {"role_title": c.role_title, "name": c.name, "phone": c.phone} for c in unit.contacts.all()
+    ]
+
+
+def create_unit(*, actor, data: dict, contacts: list[dict] | None = None, departments=None) -> Unit:
+    """Create a unit from validated data (PROFILE_FIELDS keys). Raises DuplicateUSCC.
+
+    Supervising departments default to `default_departments` for its region and sector.
+    """
+    existing = Unit.objects.filter(uscc=data["uscc"]).first()
+    if existing is not None:
+        raise DuplicateUSCC(existing)
+    unit = Unit(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
+    try:
+        with transaction.atomic():
+            unit.save()
+            if departments is None:
+                departments = default_departments(unit.region_id, unit.sector_id)
+            unit.supervising_departments.set(departments)
+            if contacts:
+                _save_contacts(unit, contacts)
+            record_event("unit.created", actor=actor, obj=unit, after=snapshot(unit))
+    except IntegrityError:
+        raise DuplicateUSCC(Unit.objects.filter(uscc=data["uscc"]).first()) from None
+    return unit
+
+
+def update_unit(
+    unit: Unit, *, actor, data: dict, contacts: list[dict] | None = None, departments=None
+) -> Unit:
+    """Change the given profile fields (and contacts / departments when given).
+
+    A changed USCC that another unit holds raises DuplicateUSCC. Writes nothing (and no audit
+    event) when nothing changed.
+    """
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        before = snapshot(locked)
+        new_uscc = data.get("uscc", locked.uscc)
+        if new_uscc != locked.uscc:
+            other = Unit.objects.filter(uscc=new_uscc).exclude(pk=locked.pk).first()
+            if other is not None:
+                raise DuplicateUSCC(other)
+        changed = [k for k, v in data.items() if k in PROFILE_FIELDS and getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, data[key])
+        old_contacts = _contacts_of(locked)
+        contacts_changed = contacts is not None and contacts != old_contacts
+        old_departments = set(locked.supervising_departments.values_list("pk", flat=True))
+        departments_changed = (
+            departments is not None and {d.pk for d in departments} != old_departments
+        )
+        if not (changed or contacts_changed or departments_changed):
+            return locked
+        if changed:
+            try:
+                with transaction.atomic():
+                    locked.save()
+            except IntegrityError:
+                raise DuplicateUSCC(Unit.objects.filter(uscc=new_uscc).first()) from None
+        else:
+            locked.save(update_fields=["updated_at"])
+        if contacts_changed:
+            _save_contacts(locked, contacts)
+        if departments_changed:
+            locked.supervising_departments.set(departments)
+        after = snapshot(locked)
+        if contacts_changed:
+            before["contacts"], after["contacts"] = old_contacts, contacts
+        if departments_changed:
+            before["departments"] = sorted(old_departments)
+            after["departments"] = sorted(d.pk for d in departments)
+        record_event(
+            "unit.updated",
+            actor=actor,
+            obj=locked,
+            before={k: v for k, v in before.items() if after.get(k) != v},
+            after={k: v for k, v in after.items() if before.get(k) != v},
+        )
+    return locked
+
+
+def override_risk(unit: Unit, *, actor, level: str, reason: str) -> Unit:
+    """Set the unit's risk level by hand. The reason, who and when are kept and audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(_("Give a reason for the override."))
+    level = RiskLevel(level).value
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        before = {
+            "risk_level": locked.risk_level,
+            "risk_override": locked.risk_override,
+            "reason": locked.risk_override_reason,
+        }
+        locked.risk_override = level
+        locked.risk_override_reason = reason
+        locked.risk_override_by = actor
+        locked.risk_override_at = timezone.now()
+        locked.save()
+        record_event(
+            "unit.risk_overridden",
+            actor=actor,
+            obj=locked,
+            message=reason,
+            before=before,
+            after={"risk_level": locked.risk_level, "risk_override": level, "reason": reason},
+        )
+    return locked
+
+
+def clear_risk_override(unit: Unit, *, actor, reason: str = "") -> Unit:
+    """Return to the computed risk level. Audited; does nothing without an override."""
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if not locked.risk_override:
+            return locked
+        before = {"risk_level": locked.risk_level, "risk_override": locked.risk_override}
+        locked.risk_override = ""
+        locked.risk_override_reason = ""
+        locked.risk_override_by = None
+        locked.risk_override_at = None
+        locked.save()
+        record_event(
+            "unit.risk_override_cleared",
+            actor=actor,
+            obj=locked,
+            message=reason,
+            before=before,
+            after={"risk_level": locked.risk_level, "risk_override": ""},
+        )
+    return locked
+
+
+def recompute_risk(unit: Unit, *, actor, open_major_hazards: int, open_hazards: int) -> Unit:
+    """Feed the unit's hazard history into its risk level (called by the hazards app).
+
+    `open_hazards` counts every open hazard, `open_major_hazards` the major ones among them.
+    Idempotent: the same counts change nothing and write no event.
+    """
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if (locked.open_major_hazards, locked.open_hazards) == (open_major_hazards, open_hazards):
+            return locked
+        before = {
+            "open_hazards": locked.open_hazards,
+            "open_major_hazards": locked.open_major_hazards,
+            "risk_level": locked.risk_level,
+            "risk_score": locked.risk_score,
+        }
+        locked.open_hazards = max(0, open_hazards)
+        locked.open_major_hazards = max(0, open_major_hazards)
+        locked.save()
+        record_event(
+            "unit.risk_recomputed",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after={
+                "open_hazards": locked.open_hazards,
+                "open_major_hazards": locked.open_major_hazards,
+                "risk_level": locked.risk_level,
+                "risk_score": locked.risk_score,
+            },
+        )
+    return locked
+
+
+# --- imports and exports: starting the background jobs ----------------------------------------
+
+
+def start_import(*, actor, upload, dry_run: bool = True) -> UnitJob:
+    """Store an uploaded file and queue its check (dry_run) or its import. Returns the job."""
+    from hazardloop.units.jobs import run_unit_job
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        job = UnitJob(
+            kind=JobKind.IMPORT,
+            created_by=actor,
+            filename=(upload.name or "upload")[:200],
+            sha256=digest.hexdigest(),
+            commit_requested=not dry_run,
+        )
+        job.file.save(f"import-{uuid.uuid4().hex}{Path(upload.name or '').suffix}", upload)
+        record_event("unit_job.created", actor=actor, obj=job, message=job.filename)
+        run_unit_job.enqueue(job.pk)
+    return job
+
+
+def commit_import(job: UnitJob, *, actor) -> UnitJob:
+    """Queue the import of a checked file without problems (the second step after a dry run)."""
+    from hazardloop.units.jobs import run_unit_job
+    from hazardloop.units.workflow import transition
+
+    if not job.can_commit:
+        raise ValueError(_("Only a checked file without problems can be imported."))
+    with transaction.atomic():
+        transition(job, JobStatus.QUEUED, actor=actor, commit_requested=True, done=0)
+        run_unit_job.enqueue(job.pk)
+    return job
+
+
+def start_export(*, actor, params: dict) -> UnitJob:
+    """Queue an export of the units matching params (UnitFilter parameters) for actor."""
+    from hazardloop.units.jobs import run_unit_job
+
+    with transaction.atomic():
+        job = UnitJob.objects.create(kind=JobKind.EXPORT, created_by=actor, params=params)
+        record_event("unit_job.created", actor=actor, obj=job, message="export")
+        run_unit_job.enqueue(job.pk)
+    return job

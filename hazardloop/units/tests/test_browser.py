@@ -1,0 +1,81 @@
+"""In a real browser: import a spreadsheet with an error, fix it, commit, find the unit."""
+
+import pytest
+
+from hazardloop.testing import browser_login, build_cast
+from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
+
+pytestmark = pytest.mark.browser
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _write(tmp_path, name, rows):
+    path = tmp_path / name
+    path.write_bytes(xlsx_file(rows).getvalue())
+    return str(path)
+
+
+def test_import_fix_commit_and_find(browser_page, settings, tmp_path):
+    settings.TASKS = IMMEDIATE
+    settings.MEDIA_ROOT = tmp_path / "media"
+    build_cast()
+    page = browser_page
+    good = code()
+    title = ["南关区餐饮单位台账（2022年9月）"]
+    bad_file = _write(
+        tmp_path,
+        "bad.xlsx",
+        [title, HEADER, ["松花江鱼馆", good, "南关区", "餐饮", "", "瓶装液化石油气", 4],
+         ["红旗街冷面", "91220102MA0000000X", "南关区", "餐饮", "", "管道燃气", ""]],
+    )  # fmt: skip
+    browser_login(page, "t-reg")
+    page.goto(page.base_url + "/units/import/")
+    page.set_input_files("input[name=file]", bad_file)
+    page.click("[data-testid=import-check]")
+    errors = page.locator("[data-testid=job-errors]")
+    errors.wait_for()
+    assert "统一社会信用代码" in errors.inner_text()
+    assert page.locator("[data-testid=import-commit]").count() == 0
+    page.screenshot(path="/tmp/units-import-errors.png", full_page=True)
+
+    fixed = _write(
+        tmp_path,
+        "fixed.xlsx",
+        [title, HEADER, ["松花江鱼馆", good, "南关区", "餐饮", "", "瓶装液化石油气", 4],
+         ["红旗街冷面", code(), "南关区", "餐饮", "", "管道燃气", ""]],
+    )  # fmt: skip
+    page.click("[data-testid=import-again]")
+    page.set_input_files("input[name=file]", fixed)
+    page.click("[data-testid=import-check]")
+    page.locator("[data-testid=import-commit]").click()
+    page.locator("[data-testid=import-done]").wait_for()
+    assert page.locator("[data-testid=count-created]").inner_text() == "2"
+
+    page.goto(page.base_url + "/units/")
+    page.fill("[data-testid=unit-search]", "松花江 鱼馆")
+    # the search narrows the list over htmx: the other imported unit goes away
+    page.locator("[data-testid=unit-table] a", has_text="红旗街冷面").wait_for(state="detached")
+    assert page.locator("[data-testid=unit-table] tbody tr").count() == 1
+    assert "q=" in page.url
+    page.screenshot(path="/tmp/units-list.png", full_page=True)
+    page.click("text=松花江鱼馆")
+    page.locator("[data-testid=unit-name]").wait_for()
+    assert page.locator("[data-testid=unit-name]").inner_text() == "松花江鱼馆"
+    assert good in page.content()
+    page.screenshot(path="/tmp/units-detail.png", full_page=True)
+
+
+def test_pages_on_a_phone(phone_page):
+    cast = build_cast()
+    page = phone_page
+    browser_login(page, "t-reg")
+    page.goto(page.base_url + "/units/")
+    page.locator("[data-testid=unit-table]").wait_for()
+    page.screenshot(path="/tmp/units-list-phone.png", full_page=True)
+    page.goto(page.base_url + f"/units/{cast.unit.pk}/")
+    page.screenshot(path="/tmp/units-detail-phone.png", full_page=True)
+    page.goto(page.base_url + f"/u/{cast.unit.public_id}/")
+    assert page.locator("[data-testid=public-name]").inner_text() == cast.unit.name
+    page.screenshot(path="/tmp/units-public-phone.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375

@@ -1,0 +1,142 @@
+"""Risk formula, override, the hazards hook and the import/export jobs."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from hazardloop.audit.models import AuditEvent
+from hazardloop.testing import make_unit, web_client
+from hazardloop.units import risk, services
+from hazardloop.units.choices import JobStatus
+from hazardloop.units.jobs import run_job_once
+from hazardloop.units.models import Unit, UnitJob
+from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def facts(**over):
+    base = dict(
+        sector_code="catering",
+        is_fire_key_unit=False,
+        is_crowded_place=True,
+        is_public_gathering=True,
+        gas_use="bottled_lpg",
+        lpg_stored_kg=60,
+    )
+    base.update(over)
+    return risk.compute(**base)
+
+
+def test_risk_formula_levels():
+    assert facts() == risk.RiskResult(score=50, level="orange")
+    assert facts(lpg_stored_kg=120).score == 65
+    assert facts(gas_use="pipeline", lpg_stored_kg=0).level == "yellow"
+    assert facts(gas_use="none", is_crowded_place=False, is_public_gathering=False).level == "blue"
+    plant = facts(
+        sector_code="hazchem",
+        is_fire_key_unit=True,
+        is_crowded_place=False,
+        is_public_gathering=False,
+        gas_use="none",
+    )
+    assert plant == risk.RiskResult(score=65, level="orange")
+    assert facts(lpg_stored_kg=120, hazard_history=25).level == "red"
+    low = facts(gas_use="none", is_crowded_place=False, is_public_gathering=False)
+    assert low.level == "blue"
+    floor = facts(
+        gas_use="none",
+        is_crowded_place=False,
+        is_public_gathering=False,
+        has_open_major_hazard=True,
+    )
+    assert floor.level == "orange"
+
+
+def test_risk_weights_come_from_settings(settings):
+    settings.UNIT_RISK = {"thresholds": [("red", 40), ("orange", 30), ("yellow", 10)]}
+    assert facts().level == "red"
+
+
+@pytest.mark.django_db
+def test_recompute_risk_is_idempotent_and_audited(cast):
+    unit = make_unit("220102", gas_use="pipeline", is_crowded_place=True)
+    assert unit.risk_level == "yellow"
+    unit = services.recompute_risk(unit, actor=None, open_major_hazards=1, open_hazards=3)
+    # 30 points + 25 (one major) + 3 × 3 (open hazards) = 64
+    assert (unit.risk_score, unit.risk_level, unit.open_major_hazards) == (64, "orange", 1)
+    count = AuditEvent.objects.filter(action="unit.risk_recomputed").count()
+    services.recompute_risk(unit, actor=None, open_major_hazards=1, open_hazards=3)
+    assert AuditEvent.objects.filter(action="unit.risk_recomputed").count() == count == 1
+    unit = services.override_risk(unit, actor=cast.regulator, level="blue", reason="已整改")
+    unit = services.recompute_risk(unit, actor=None, open_major_hazards=2, open_hazards=5)
+    assert unit.risk_level == "blue" and unit.risk_computed == "red"  # the override holds
+    assert unit.risk_score == 30 + 50  # the hazard history is capped at 50
+
+
+@pytest.mark.django_db
+def test_override_needs_a_reason(cast):
+    with pytest.raises(ValueError):
+        services.override_risk(cast.unit, actor=cast.regulator, level="red", reason="  ")
+
+
+@pytest.mark.django_db
+def test_update_unit_writes_nothing_when_nothing_changed(cast):
+    before = AuditEvent.objects.count()
+    services.update_unit(cast.unit, actor=cast.regulator, data={"name": cast.unit.name})
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_import_job_check_then_commit(cast, settings, tmp_path):
+    settings.TASKS = IMMEDIATE
+    settings.MEDIA_ROOT = tmp_path
+    c = code()
+    client = web_client(cast.regulator)
+    fh = xlsx_file([HEADER[:4], ["后台导入饭店", c, "南关区", "餐饮"]])
+    response = client.post("/units/import/", {"file": fh})
+    job = UnitJob.objects.get(created_by=cast.regulator)
+    assert response.status_code == 302 and job.status == JobStatus.CHECKED
+    assert job.created == 1 and not Unit.objects.filter(uscc=c).exists()
+    page = client.get(f"/units/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="import-commit"' in page and "hx-trigger" not in page
+    client.post(f"/units/jobs/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMMITTED and Unit.objects.filter(uscc=c).exists()
+    again = client.post(f"/units/jobs/{job.pk}/commit/")  # a second click changes nothing
+    assert again.status_code == 302 and Unit.objects.filter(uscc=c).count() == 1
+
+
+@pytest.mark.django_db
+def test_queued_job_runs_once(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the database backend: enqueued, run by the worker
+    fh = xlsx_file([HEADER[:4], ["排队饭店", code(), "南关区", "餐饮"]])
+    web_client(cast.regulator).post("/units/import/", {"file": fh})
+    job = UnitJob.objects.get(created_by=cast.regulator)
+    assert job.status == JobStatus.QUEUED
+    assert run_job_once(job.pk) == JobStatus.CHECKED
+    assert run_job_once(job.pk) == JobStatus.CHECKED  # not queued: left alone
+
+
+@pytest.mark.django_db
+def test_export_is_scoped_and_reimportable(cast, settings, tmp_path):
+    settings.TASKS = IMMEDIATE
+    settings.MEDIA_ROOT = tmp_path
+    make_unit("220102", name="导出饭店", gas_use="bottled_lpg", lpg_cylinders=2)
+    client = web_client(cast.regulator)
+    client.post("/units/export/", {"q": "饭店"})
+    job = UnitJob.objects.get(created_by=cast.regulator, kind="export")
+    assert job.status == JobStatus.DONE
+    download = client.get(f"/units/jobs/{job.pk}/download/")
+    data = b"".join(download.streaming_content)
+    rows = list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    names = {r[0] for r in rows[1:]}
+    assert "导出饭店" in names and cast.neighbour_unit.name not in names
+    assert rows[0][:4] == ("单位名称", "统一社会信用代码", "所属区域", "行业")
+    fh = io.BytesIO(data)
+    fh.name = "export.xlsx"
+    from hazardloop.units.importing.run import import_units
+
+    result = import_units(fh, fh.name, user=cast.regulator, commit=False)
+    assert result.errors == [] and result.created == 0 and result.updated == 0
