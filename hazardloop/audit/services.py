@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from hazardloop.audit.chain import HASHED_FIELDS, event_hash, normalise_json
@@ -15,26 +14,37 @@ def _utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def record_event(
-    action: str,
+def _claim(count: int) -> tuple[int, str]:
+    """Reserve `count` sequence numbers; returns (first seq, hash before it).
+
+    One UPDATE … RETURNING both takes the lock (SQLite's write lock, PostgreSQL's row lock) and
+    reads the head, so concurrent writers queue here and the chain stays linear.
+    """
+    table = AuditChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq, last_hash",  # noqa: S608
+            [count],
+        )
+        last_seq, last_hash = cursor.fetchone()
+    return last_seq - count + 1, last_hash
+
+
+def _values(
+    action,
     *,
     actor=None,
     obj=None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    region_code: str = "",
-    message: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
-    actor_label: str = "",
-) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (or its own).
-
-    `obj` may be any model instance: its type, primary key, text and `region_id` /
-    `region_code` attribute fill the object fields unless given explicitly. IP address and user
-    agent come from the current request, if there is one.
-    """
+    object_type="",
+    object_id="",
+    object_repr="",
+    region_code="",
+    message="",
+    before=None,
+    after=None,
+    actor_label="",
+    meta=None,
+) -> dict:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -44,34 +54,59 @@ def record_event(
         )
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    meta = current_request_meta()
+    meta = meta if meta is not None else current_request_meta()
+    return {
+        "actor_id": actor.pk if actor else None,
+        "actor_label": (actor_label or (actor.get_username() if actor else ""))[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id)[:64],
+        "object_repr": str(object_repr)[:200],
+        "region_code": str(region_code)[:12],
+        "ip": meta.get("ip", "")[:64],
+        "user_agent": meta.get("user_agent", "")[:300],
+        "message": str(message)[:500],
+        "before": normalise_json(before),
+        "after": normalise_json(after),
+    }
+
+
+def _append(rows: list[dict]) -> list[AuditEvent]:
+    """Chain and insert already-built rows in order (3 queries whatever their number)."""
     with transaction.atomic():
-        # The update takes the write lock (SQLite) / row lock (PostgreSQL) before we read.
-        AuditChainHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        head = AuditChainHead.objects.get(pk=1)
+        first_seq, prev_hash = _claim(len(rows))
         at = timezone.now()
-        values = {
-            "seq": head.seq,
-            "at": _utc_iso(at),
-            "actor_id": actor.pk if actor else None,
-            "actor_label": (actor_label or (actor.get_username() if actor else ""))[:150],
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id)[:64],
-            "object_repr": str(object_repr)[:200],
-            "region_code": region_code[:12],
-            "ip": meta.get("ip", "")[:64],
-            "user_agent": meta.get("user_agent", "")[:300],
-            "message": str(message)[:500],
-            "before": normalise_json(before),
-            "after": normalise_json(after),
-            "prev_hash": head.last_hash,
-        }
-        digest = event_hash(values)
-        fields = {k: v for k, v in values.items() if k != "at"}
-        event = AuditEvent.objects.create(at=at, hash=digest, **fields)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=digest)
-    return event
+        events = []
+        for offset, values in enumerate(rows):
+            values = {**values, "seq": first_seq + offset, "prev_hash": prev_hash}
+            digest = event_hash({**values, "at": _utc_iso(at)})
+            events.append(AuditEvent(at=at, hash=digest, **values))
+            prev_hash = digest
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash)
+    return events
+
+
+def record_event(action: str, **fields) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction (or its own).
+
+    Keyword arguments: actor, obj, object_type, object_id, object_repr, region_code, message,
+    before, after, actor_label. `obj` may be any model instance: its type, primary key, text and
+    `region_code` / `region_id` fill the object fields unless given explicitly. IP address and
+    user agent come from the current request, if there is one.
+    """
+    return _append([_values(action, **fields)])[0]
+
+
+def record_events(entries: list[tuple[str, dict]]) -> list[AuditEvent]:
+    """Append many events at once, e.g. one per row of an import: [(action, fields), ...].
+
+    Same fields as record_event; the whole batch is chained in order with one lock.
+    """
+    if not entries:
+        return []
+    meta = current_request_meta()
+    return _append([_values(action, meta=meta, **fields) for action, fields in entries])
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None, str]:

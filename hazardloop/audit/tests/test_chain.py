@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from hazardloop.audit.models import AppendOnlyError, AuditEvent
-from hazardloop.audit.services import record_event, verify_chain
+from hazardloop.audit.services import record_event, record_events, verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,38 @@ def test_object_fields_come_from_the_object(cast):
     assert event.object_id == str(cast.unit.pk)
     assert event.region_code == "220102"
     assert event.actor_label == "t-reg"
+
+
+def test_many_events_at_once_chain_in_order(events):
+    batch = record_events(
+        [("unit.imported", {"object_id": str(n), "region_code": "220102"}) for n in range(50)]
+    )
+    assert [e.seq for e in batch] == list(range(8, 58))
+    assert batch[0].prev_hash == events[-1].hash
+    assert verify_chain() == (57, None, "")
+    assert record_events([]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain(reference_data):
+    """Threads writing at once on PostgreSQL (SQLite serialises writers anyway)."""
+    import threading
+
+    from django.db import connection as default_connection
+
+    if default_connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent transactions")
+
+    def write(n):
+        try:
+            for i in range(10):
+                record_event("thread.write", object_id=f"{n}-{i}")
+        finally:
+            default_connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert verify_chain() == (60, None, "")
