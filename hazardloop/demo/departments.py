@@ -39,16 +39,34 @@ COUNTY_FIRE = "消防救援大队"
 DOC_KIND = {K.FIRE: "消", K.EMERGENCY: "应急", K.HOUSING: "建", K.MARKET: "市监"}
 
 
-def _abbrev(region: Region) -> str:
-    """A short name for document prefixes: 长春市 → 长, 南关区 → 南."""
-    return region.name_zh[:1]
+def _abbrev(region: Region, parent: Region | None) -> str:
+    """A short name for document prefixes: 吉林省 → 吉, 长春市 → 长春, 南关区 → 南关.
+
+    Two characters below the province: one would make 白山 and 白城, or 四平's 铁西区 and
+    铁东区, number alike. A development zone drops its city's name first (长春净月… → 净月).
+    """
+    if region.level == "province":
+        return region.name_zh[:1]
+    name = region.name_zh
+    if region.level == "zone":
+        for lead in ("吉林", parent.name_zh[:2] if parent else ""):
+            if lead and name.startswith(lead):
+                name = name[len(lead) :]
+    return name[:2]
 
 
 def _doc_prefix(region: Region, ancestors: list[Region], kind: str) -> str:
     if kind not in DOC_KIND:
         return ""
     chain = [r for r in ancestors if r.level != "province"] + [region]
-    return "".join(_abbrev(r) for r in chain) + DOC_KIND[kind] + "限字"
+    if region.level == "province":
+        chain = [region]
+    parents = [None, *chain[:-1]]
+    return (
+        "".join(_abbrev(r, p) for r, p in zip(chain, parents, strict=True))
+        + DOC_KIND[kind]
+        + "限字"
+    )
 
 
 def load_departments() -> int:
