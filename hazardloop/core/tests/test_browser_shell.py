@@ -12,9 +12,11 @@ def nav_texts(page) -> list[str]:
 
 
 def sign_out(page):
-    if page.locator(".navbar-toggler").is_visible():
+    menu = page.locator("[data-testid=user-menu]")
+    if not menu.is_visible():  # on a phone the menu sits behind the collapsed navigation
         page.click(".navbar-toggler")
-    page.click("[data-testid=user-menu]")
+        menu.wait_for(state="visible")
+    menu.click()
     page.click("[data-testid=logout]")
     page.wait_for_url("**/login/")
 
