@@ -84,12 +84,18 @@ def setup(n_units: int):
 
 
 def photos(count: int, rng: random.Random) -> list[bytes]:
-    """Distinct ~1600×1200 JPEGs (a phone photo after the camera's own compression)."""
+    """Distinct ~1600×1200 JPEGs (a phone photo after the camera's own compression).
+
+    A per-run salt in the first pixels makes the bytes new to the database on every run, so
+    each upload is decoded (bytes stored before are not decoded again)."""
     base = Image.effect_noise((1600, 1200), 40).convert("RGB")
+    salt = os.urandom(12)
     out = []
     for n in range(count):
         image = base.copy()
-        image.putpixel((n % 1600, (n // 1600) % 1200), (rng.randrange(256), 0, 0))
+        for k in range(0, 12, 3):
+            image.putpixel((k, 0), tuple(salt[k : k + 3]))
+        image.putpixel((n % 1600, 1 + (n // 1600) % 1199), (rng.randrange(256), n % 256, 0))
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=85)
         out.append(buffer.getvalue())

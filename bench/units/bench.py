@@ -4,11 +4,13 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/hazardloop_bench
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python bench/units/bench.py generate --units 500000   # COPY, ~1-2 min
-    .venv/bin/python bench/units/bench.py import --rows 100000      # target < 60 s
-    .venv/bin/python bench/units/bench.py export                    # all units, flat memory
+    .venv/bin/python bench/units/bench.py import --rows 100000 --seed 2   # new seed: new units
+    .venv/bin/python bench/units/bench.py export [--limit 100000]   # flat memory
     .venv/bin/python bench/units/bench.py list --requests 200       # target p95 < 150 ms
 
-Figures go to stdout; docs/units.md records the last run.
+Run every timing under `flock /tmp/hazardloop-bench.lock …` (other benchmarks share the
+machine). `generate` adds the search tokens of the units it COPYs. Figures go to stdout;
+docs/units.md records the last run.
 """
 
 import argparse
@@ -44,6 +46,7 @@ from hazardloop.units.exports import write_units  # noqa: E402
 from hazardloop.units.importing.columns import COLUMNS  # noqa: E402
 from hazardloop.units.importing.run import import_units  # noqa: E402
 from hazardloop.units.models import Unit  # noqa: E402
+from hazardloop.units.tokens import rebuild as rebuild_tokens  # noqa: E402
 
 COPY_FIELDS = [
     "name", "uscc", "public_id", "region_id", "sector_id", "address", "floor_area_m2", "floors",
@@ -87,6 +90,7 @@ def generate(n: int) -> None:
     started = time.monotonic()
     made = 0
     taken = set(Unit.objects.values_list("uscc", flat=True))
+    since_id = Unit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with connection.cursor() as cursor:
         while made < n:
             batch = build_units(rng, regions, min(50_000, n - made))
@@ -107,13 +111,15 @@ def generate(n: int) -> None:
             with cursor.cursor.copy(sql) as copy:
                 copy.write(buffer.getvalue())
             print(f"  {made} units", flush=True)
+        rebuild_tokens(since_id=since_id)  # COPY bypasses the unit code: add the search tokens
         cursor.execute("ANALYZE units_unit")
+        cursor.execute("ANALYZE units_unitsearchtoken")
     took = time.monotonic() - started
     print(f"generated {made} units in {took:.1f} s; total {Unit.objects.count()}")
 
 
-def write_import_file(path: Path, rows: int) -> None:
-    rng = random.Random(100_000)
+def write_import_file(path: Path, rows: int, seed: int = 100_000) -> None:
+    rng = random.Random(seed)
     regions = counties()
     names = dict(Region.objects.values_list("code", "name_zh"))
     from hazardloop.regions.models import Sector
@@ -134,11 +140,11 @@ def write_import_file(path: Path, rows: int) -> None:
             ])  # fmt: skip
 
 
-def bench_import(rows: int) -> None:
+def bench_import(rows: int, seed: int) -> None:
     users = ensure_users()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "units.csv"
-        write_import_file(path, rows)
+        write_import_file(path, rows, seed)
         for commit in (False, True):
             started = time.monotonic()
             with open(path, "rb") as fh:
@@ -157,11 +163,13 @@ def bench_import(rows: int) -> None:
         )
 
 
-def bench_export() -> None:
+def bench_export(limit: int = 0) -> None:
     users = ensure_users()
     from hazardloop.units.filters import UnitFilter
 
     qs = UnitFilter({}, users["bench-admin"], perm="unit.export").queryset()
+    if limit:  # the first `limit` units by id
+        qs = qs.filter(id__lte=qs.order_by("id").values_list("id", flat=True)[limit - 1])
     before = rss_mb()
     samples = []
 
@@ -211,8 +219,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("generate").add_argument("--units", type=int, default=500_000)
-    sub.add_parser("import").add_argument("--rows", type=int, default=100_000)
-    sub.add_parser("export")
+    importing = sub.add_parser("import")
+    importing.add_argument("--rows", type=int, default=100_000)
+    importing.add_argument("--seed", type=int, default=100_000, help="a new seed: new units")
+    sub.add_parser("export").add_argument("--limit", type=int, default=0)
     sub.add_parser("list").add_argument("--requests", type=int, default=220)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -220,9 +230,9 @@ def main() -> None:
     if args.cmd == "generate":
         generate(args.units)
     elif args.cmd == "import":
-        bench_import(args.rows)
+        bench_import(args.rows, args.seed)
     elif args.cmd == "export":
-        bench_export()
+        bench_export(args.limit)
     else:
         bench_list(args.requests)
 

@@ -8,13 +8,18 @@ FrequencyPolicy rows): no national rule fixes a regulator's visit frequency by r
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from hazardloop.campaigns.choices import TaskSource, TaskStatus
+from hazardloop.campaigns.completion import complete_tasks_once
 from hazardloop.campaigns.models import FrequencyPolicy, InspectionTask
 from hazardloop.campaigns.sources import inspection_fields, inspections
+from hazardloop.regions.models import subtree_filter
 from hazardloop.units.models import Unit
+
+__all__ = ["complete_tasks_once", "generate_due_tasks_once", "interval_days"]
 
 
 def interval_days(region_code: str, risk_level: str, policies=None) -> int | None:
@@ -30,45 +35,71 @@ def interval_days(region_code: str, risk_level: str, policies=None) -> int | Non
     return settings.CAMPAIGN_FREQUENCY_DAYS.get(risk_level)
 
 
-def last_inspected() -> dict[int, dt.datetime]:
-    """Each unit's latest inspection (regulators' and self-inspections alike)."""
-    qs = inspections()
-    if qs is None:
-        return {}
-    at = inspection_fields()["at"]
-    return dict(qs.values("unit_id").annotate(last=Max(at)).values_list("unit_id", "last"))
+def interval_groups(policies) -> list[tuple[str, str, int, list[str]]]:
+    """The policy as disjoint groups of units: (risk level, region prefix, interval days,
+    longer prefixes carved out of it) — the setting is the group with the empty prefix."""
+    levels = set(settings.CAMPAIGN_FREQUENCY_DAYS) | {p.risk_level for p in policies}
+    groups = []
+    for risk in sorted(levels):
+        rows = [("", settings.CAMPAIGN_FREQUENCY_DAYS.get(risk))] + [
+            (p.region_prefix, p.interval_days) for p in policies if p.risk_level == risk
+        ]
+        prefixes = [prefix for prefix, _days in rows]
+        for prefix, days in rows:
+            inner = [q for q in prefixes if len(q) > len(prefix) and q.startswith(prefix)]
+            if days:
+                groups.append((risk, prefix, days, inner))
+    return groups
 
 
 def generate_due_tasks_once(now=None) -> int:
     """Create a frequency task for every unit whose next inspection falls due within
-    CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS and that has no open frequency task. Idempotent."""
+    CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS and that has no open frequency task. Idempotent.
+
+    Set-based: per policy group, the database picks the due units (latest of creation, last
+    inspection, last done frequency task, at least `interval` days before the horizon); only
+    those rows come back to be inserted.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     horizon = today + dt.timedelta(days=settings.CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS)
-    policies = list(FrequencyPolicy.objects.all())
-    last = last_inspected()
-    done = dict(
-        InspectionTask.objects.filter(source=TaskSource.FREQUENCY, status=TaskStatus.DONE)
+    tz = timezone.get_default_timezone()
+    qs, fields = inspections(), inspection_fields()
+    frequency = InspectionTask.objects.filter(source=TaskSource.FREQUENCY, unit_id=OuterRef("pk"))
+    last_done = (
+        frequency.filter(status=TaskStatus.DONE)
+        .order_by()
         .values("unit_id")
-        .annotate(last=Max("done_at"))
-        .values_list("unit_id", "last")
+        .annotate(m=Max("done_at"))
+        .values("m")
     )
-    busy = set(
-        InspectionTask.objects.filter(
-            source=TaskSource.FREQUENCY, status=TaskStatus.OPEN
-        ).values_list("unit_id", flat=True)
-    )
-    rows = []
-    units = Unit.objects.values_list("pk", "region_id", "risk_level", "created_at")
-    for pk, code, risk, created in units.iterator(chunk_size=5000):
-        if pk in busy:
-            continue
-        days = interval_days(code, risk, policies)
-        if not days:
-            continue
-        base = max(d for d in (last.get(pk), done.get(pk), created) if d is not None)
-        due = timezone.localdate(base) + dt.timedelta(days=days)
-        if due <= horizon:
+    created = 0
+    for risk, prefix, days, inner in interval_groups(list(FrequencyPolicy.objects.all())):
+        # base <= cutoff day  <=>  base < the start of the day after it
+        cut = timezone.make_aware(
+            dt.datetime.combine(horizon - dt.timedelta(days=days - 1), dt.time.min), tz
+        )
+        units = Unit.objects.filter(risk_level=risk, created_at__lt=cut)
+        if prefix:
+            units = units.filter(subtree_filter("region", prefix))
+        for q in inner:
+            units = units.exclude(subtree_filter("region", q))
+        units = units.exclude(
+            Exists(frequency.filter(Q(status=TaskStatus.OPEN) | Q(done_at__gte=cut)))
+        )
+        base = ["created_at", Coalesce(Subquery(last_done), "created_at")]
+        if qs is not None:
+            seen = qs.filter(unit_id=OuterRef("pk"))
+            units = units.exclude(Exists(seen.filter(**{f"{fields['at']}__gte": cut})))
+            last_seen = seen.order_by().values("unit_id").annotate(m=Max(fields["at"])).values("m")
+            base.append(Coalesce(Subquery(last_seen), "created_at"))
+        rows = []
+        for pk, code, at in (
+            units.annotate(base=Greatest(*base))
+            .values_list("pk", "region_id", "base")
+            .iterator(chunk_size=5000)
+        ):
+            due = timezone.localdate(at) + dt.timedelta(days=days)
             rows.append(
                 InspectionTask(
                     unit_id=pk,
@@ -77,37 +108,7 @@ def generate_due_tasks_once(now=None) -> int:
                     due_on=max(due, today),
                 )
             )
-    created_rows = InspectionTask.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(created_rows)
-
-
-def complete_tasks_once(now=None) -> int:
-    """Mark open tasks done when their unit was inspected (not self-inspected) after the task
-    was created. Idempotent."""
-    qs = inspections()
-    if qs is None:
-        return 0
-    fields = inspection_fields()
-    count = 0
-    open_tasks = InspectionTask.objects.filter(status=TaskStatus.OPEN).values_list(
-        "pk", "unit_id", "created_at"
-    )
-    by_unit: dict[int, list] = {}
-    for pk, unit_id, created in open_tasks.iterator(chunk_size=5000):
-        by_unit.setdefault(unit_id, []).append((pk, created))
-    if not by_unit:
-        return 0
-    found = qs.filter(unit_id__in=list(by_unit))
-    if fields.get("mode"):
-        found = found.exclude(**{fields["mode"]: "self_inspection"})
-    for unit_id, last_at, last_pk in (
-        found.values("unit_id")
-        .annotate(last=Max(fields["at"]), pk=Max("pk"))
-        .values_list("unit_id", "last", "pk")
-    ):
-        for pk, created in by_unit.get(unit_id, []):
-            if last_at and last_at >= created:
-                count += InspectionTask.objects.filter(pk=pk, status=TaskStatus.OPEN).update(
-                    status=TaskStatus.DONE, done_at=last_at, inspection_id=last_pk
-                )
-    return count
+        created += len(
+            InspectionTask.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        )
+    return created

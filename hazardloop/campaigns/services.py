@@ -15,7 +15,14 @@ from hazardloop.accounts.models import Membership
 from hazardloop.audit.services import record_event
 from hazardloop.campaigns import draw as draws
 from hazardloop.campaigns import workflow
-from hazardloop.campaigns.choices import CampaignStatus, EventKind, TaskSource, UnitFilter
+from hazardloop.campaigns.choices import (
+    CampaignStatus,
+    EventKind,
+    TaskSource,
+    TaskStatus,
+    UnitFilter,
+)
+from hazardloop.campaigns.completion import complete_one
 from hazardloop.campaigns.models import (
     Campaign,
     CampaignEvent,
@@ -436,3 +443,25 @@ def invite_self_inspection(campaign: Campaign, *, actor, due_on: dt.date) -> int
     _event(campaign, EventKind.INVITED, actor, note=f"{added} units, by {due_on}")
     record_event("campaign.invite", actor=actor, obj=campaign, after={"added": added})
     return added
+
+
+@transaction.atomic
+def complete_task(task: InspectionTask, *, actor) -> InspectionTask:
+    """Mark the task done from the inspection that fulfils it: its unit inspected (not
+    self-inspected) since the task was set, for a campaign task by an inspection submitted for
+    the campaign. Already done: returned unchanged. No such inspection: CampaignInputError."""
+    task = InspectionTask.objects.select_for_update().get(pk=task.pk)
+    if task.status == TaskStatus.DONE:
+        return task
+    if task.status != TaskStatus.OPEN or not complete_one(task):
+        raise CampaignInputError(
+            _("No inspection of this unit for this task has been submitted since it was set.")
+        )
+    task.refresh_from_db()
+    record_event(
+        "campaign.task_done",
+        actor=actor,
+        obj=task,
+        after={"inspection": task.inspection_id, "done_at": task.done_at.isoformat()},
+    )
+    return task

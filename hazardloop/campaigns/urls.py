@@ -1,12 +1,14 @@
 from django.urls import path
 
-from hazardloop.campaigns import views
+from hazardloop.campaigns import task_views, views
 
 app_name = "campaigns"
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="list"),
     path("campaigns/new/", views.campaign_create, name="create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
+    path("campaigns/<int:pk>/task-list/", task_views.task_list, name="tasks"),
+    path("campaigns/tasks/<int:pk>/", task_views.task_detail, name="task"),
     path("campaigns/<int:pk>/<slug:action>/", views.campaign_act, name="act"),
     path("campaigns/draws/<int:pk>/", views.draw_detail, name="draw"),
 ]

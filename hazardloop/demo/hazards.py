@@ -1,5 +1,6 @@
 """Demo hazards: every state of the loop, majors with plans and acceptance, extensions, and
-overdue hazards on every rung of the supervision ladder. Idempotent (keyed by source_ref)."""
+overdue hazards on every rung of the supervision ladder (moved there by the real sweep, see
+demo/ladder.py). Idempotent (keyed by source_ref)."""
 
 import datetime as dt
 import io
@@ -11,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
+from hazardloop.demo import ladder
 from hazardloop.evidence.services import store_photo
 from hazardloop.hazards import services
 from hazardloop.hazards.models import Hazard
@@ -161,14 +163,8 @@ def load_hazards(rng: random.Random) -> int:
 
     def order(h, days):
         services.order_hazard(
-            h, actor=inspector, due_at=now + dt.timedelta(days=max(days, 1)), measures="限期整改"
+            h, actor=inspector, due_at=now + dt.timedelta(days=days), measures="限期整改"
         )
-        if days < 0:
-            # The deadline lies in the past: set as it was when the order was made.
-            Hazard.objects.filter(pk=h.pk).update(
-                due_at=now + dt.timedelta(days=days), original_due_at=now + dt.timedelta(days=days)
-            )
-            h.refresh_from_db()
 
     def submit(h, unit):
         user = _unit_user(unit)
@@ -231,22 +227,16 @@ def load_hazards(rng: random.Random) -> int:
         reason="电工排期中。",
         proposed_due_at=now + dt.timedelta(days=9),
     )
-    # Overdue hazards on every rung of the ladder (the sweep moves them; here set directly).
-    ladder = [("reminded", ""), ("letter", ""), ("listed", "county"), ("accountability", "city")]
-    for step in range(len(ladder)):
-        h = new(pick(step), step + 1, found_at=now - dt.timedelta(days=60 + 10 * step))
-        order(h, -(3 + 10 * step))
-        for earlier, earlier_level in ladder[: step + 1]:
-            services.escalate(
-                h,
-                rung=earlier,
-                now=now,
-                actor=None,
-                reason="逾期未整改（演示数据）",
-                listed_level=earlier_level,
-            )
+    # Overdue hazards for every rung of the supervision ladder: ordered in the past with
+    # deadlines the configured number of days behind, then moved up by the real sweep below.
+    for step, (_rung, days_late) in enumerate(ladder.overdue_days(pick(0).region_id)):
+        due = now - dt.timedelta(days=days_late, hours=2)
+        ordered_at = due - dt.timedelta(days=10)
+        h = new(pick(step), step + 1, found_at=ordered_at - dt.timedelta(days=1))
+        services.order_hazard(h, actor=inspector, due_at=due, measures="限期整改", now=ordered_at)
     # A major by GB 35181 comprehensive elements: three at one crowded place.
     crowded = next((x for x in units if x.is_crowded_place), pick(0))
     for i in (0, 1, 2):
         new(crowded, i, found_at=timezone.make_aware(dt.datetime(2025, 9, 20 + i, 10)))
+    ladder.climb_ladder(now)
     return created

@@ -1,13 +1,14 @@
 """Demo inspections: a few thousand over the last 60 days by the demo inspectors.
 
-Every inspection goes through `inspections.services.submit_inspection` (answers, signatures,
-photo claims and the hazards of failed items), with device times spread over 60 days. The server
-cannot receive in the past, so afterwards the demo moves each `received_at` to a few minutes
-after its device time — the only write here that bypasses the service. Idempotent: keyed by
-deterministic client ids.
+Every inspection goes through `inspections.services.submit_inspections` (the batch form of
+`submit_inspection`: answers, signatures, photo claims and the hazards of failed items), in
+batches of BATCH, with device times spread over 60 days. The server cannot receive in the past,
+so afterwards the demo moves each `received_at` to a few minutes after its device time — the
+only write here that bypasses the service. Idempotent: keyed by deterministic client ids.
 """
 
 import datetime as dt
+import functools
 import io
 import random
 import uuid
@@ -22,12 +23,13 @@ from hazardloop.checklists.services import load_builtin_templates
 from hazardloop.evidence.choices import PhotoKind
 from hazardloop.evidence.services import store_photo
 from hazardloop.inspections.models import Inspection
-from hazardloop.inspections.services import submit_inspection
+from hazardloop.inspections.services import submit_inspections
 from hazardloop.regions.models import subtree_filter
 from hazardloop.units.models import Unit
 
 NAMESPACE = uuid.UUID("6a1c5a52-8f0e-4d7e-9a52-2d6c1f0b7a10")
 TOTAL = 2400
+BATCH = 200
 DAYS = 60
 FAIL_RATE = 0.08
 INSPECTORS = {
@@ -55,6 +57,7 @@ TEMPLATE_BY_SECTOR = {
 }
 
 
+@functools.cache
 def _png(text: str, colour) -> bytes:
     image = Image.new("RGB", (480, 160), "white")
     ImageDraw.Draw(image).line(
@@ -66,7 +69,12 @@ def _png(text: str, colour) -> bytes:
 
 
 def _jpeg(seed: int) -> bytes:
-    image = Image.new("RGB", (640, 480), ((seed * 37) % 256, (seed * 91) % 256, 120))
+    return _jpeg_of_colour((seed * 37) % 256, (seed * 91) % 256)
+
+
+@functools.cache
+def _jpeg_of_colour(red: int, green: int) -> bytes:
+    image = Image.new("RGB", (640, 480), (red, green, 120))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -106,6 +114,7 @@ def load_inspections(rng: random.Random, total: int = TOTAL) -> int:
     leader = users.get("leader@220100")
     expert = users.get("expert@220100")
     n = 0
+    batch: list[tuple[dict, dt.datetime]] = []
     for username, (share, prefix, modes) in INSPECTORS.items():
         user = users.get(username)
         if user is None:
@@ -187,13 +196,15 @@ def load_inspections(rng: random.Random, total: int = TOTAL) -> int:
                     },
                 ],
             }  # fmt: skip
-            inspection, was_created = submit_inspection(
-                payload, actor=user, unit=unit, version=version
+            # drawn here, in the order of the other draws, for the batch submitted below
+            received = when + dt.timedelta(minutes=rng.randint(1, 20))
+            batch.append(
+                ({"payload": payload, "actor": user, "unit": unit, "version": version}, received)
             )
-            if was_created:
-                created += 1
-                stamps[inspection.pk] = when + dt.timedelta(minutes=rng.randint(1, 20))
+            if len(batch) >= BATCH:
+                created += _submit(batch, stamps)
             n += 1
+    created += _submit(batch, stamps)
     if stamps:
         pks = list(stamps)
         for start in range(0, len(pks), 500):
@@ -201,4 +212,16 @@ def load_inspections(rng: random.Random, total: int = TOTAL) -> int:
             Inspection.objects.filter(pk__in=chunk).update(
                 received_at=Case(*[When(pk=pk, then=stamps[pk]) for pk in chunk])
             )
+    return created
+
+
+def _submit(batch: list[tuple[dict, dt.datetime]], stamps: dict) -> int:
+    """Submit and empty `batch`; note when each new inspection was received."""
+    results = submit_inspections([entry for entry, _received in batch])
+    created = 0
+    for (inspection, was_created), (_entry, received) in zip(results, batch, strict=True):
+        if was_created:
+            created += 1
+            stamps[inspection.pk] = received
+    batch.clear()
     return created

@@ -2,6 +2,12 @@
 
 Pure functions over bytes (no database); `services.store_photo` wraps them. Every refusal is a
 `PhotoError` whose message is translated and safe to show to the user.
+
+One decode pass serves both validation and the thumbnail. Every byte of the picture is decoded
+(so a truncated or corrupt file is refused), but a JPEG is decoded at a reduced scale
+(`Image.draft`: the decoder's DCT scaling to the smallest scale still at least the thumbnail's
+size), which skips most of the work of a full-size decode. EXIF is read from the file's header
+without decoding again, and the thumbnail is made from the decoded pixels in place.
 """
 
 import datetime as dt
@@ -68,6 +74,10 @@ def decode(data: bytes, *, max_pixels: int, thumb_px: int, default_tz) -> Decode
         raise PhotoError(_not_an_image(), "not_an_image")
     if width * height > max_pixels:
         raise PhotoError(_too_many_pixels(width * height, max_pixels), "too_many_pixels")
+    if image.format == "JPEG":
+        # Decode at 1/2, 1/4 or 1/8 scale when that still covers the thumbnail: the whole
+        # entropy-coded stream is still read and checked.
+        image.draft(None, (thumb_px, thumb_px))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -109,15 +119,17 @@ def _too_many_pixels(pixels: int | None, limit: int) -> str:
 
 
 def _thumbnail(image: Image.Image, size: int) -> bytes:
-    thumb = ImageOps.exif_transpose(image.copy())
+    """A JPEG at most `size` px on its longer side, upright; shrinks `image` in place first
+    (the decoded picture is not needed afterwards), then turns and flattens the small copy."""
+    image.thumbnail((size, size))
+    thumb = ImageOps.exif_transpose(image)
     if thumb.mode not in ("RGB", "L"):
         background = Image.new("RGB", thumb.size, "white")
         rgba = thumb.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
         thumb = background
-    thumb.thumbnail((size, size))
     out = io.BytesIO()
-    thumb.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+    thumb.convert("RGB").save(out, "JPEG", quality=82)
     return out.getvalue()
 
 

@@ -131,7 +131,8 @@ def page(qs, cursor: str | None, size: int = PAGE_SIZE):
     after = decode_cursor(cursor)
     if after:
         moment, pk = after
-        qs = qs.filter(Q(found_at__lt=moment) | Q(found_at=moment, id__lt=pk))
+        # found_at <= moment first: an index range condition (the OR alone is not one).
+        qs = qs.filter(found_at__lte=moment).filter(Q(found_at__lt=moment) | Q(id__lt=pk))
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -1,10 +1,11 @@
 """Forms for the hazard page's actions. Each one cleans into the parameters of a service."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazardloop.hazards.choices import Grade
-from hazardloop.hazards.deadlines import end_of_local_day
+from hazardloop.hazards.choices import Category, Grade
+from hazardloop.hazards.deadlines import LOCAL, end_of_local_day
 from hazardloop.hazards.models import RectificationPlan
 
 
@@ -50,3 +51,52 @@ class PlanForm(forms.ModelForm):
         model = RectificationPlan
         fields = list(RectificationPlan.PARTS)
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in RectificationPlan.PARTS}
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class RecordForm(forms.Form):
+    """A hazard recorded by hand at one unit; the grade is computed, never chosen here."""
+
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    rule_refs = forms.CharField(
+        label=_("Rule elements"),
+        required=False,
+        max_length=400,
+        help_text=_("Separated by spaces or commas, e.g. gb35181:7.3.3 city_gas:9.1"),
+    )
+    default_grade = forms.ChoiceField(
+        label=_("Grade when no rule element decides"),
+        choices=Grade.choices,
+        initial=Grade.GENERAL,
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=400)
+    found_at = forms.DateTimeField(
+        label=_("Found at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+    def clean_rule_refs(self) -> list[str]:
+        text = (self.cleaned_data.get("rule_refs") or "").replace("，", ",")
+        refs = [r.strip() for r in text.replace(",", " ").split() if r.strip()]
+        bad = [r for r in refs if ":" not in r or not r.partition(":")[2]]
+        if bad:
+            raise forms.ValidationError(
+                _("Write each element as family:element, e.g. gb35181:7.3.3 (not %(bad)s).")
+                % {"bad": ", ".join(bad)}
+            )
+        return refs
+
+    def clean_found_at(self):
+        value = self.cleaned_data.get("found_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, LOCAL)
+        return value

@@ -104,6 +104,17 @@ def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
     return chosen
 
 
+def in_window(rule_set: RuleSet, found_on: dt.date, on_date: dt.date) -> bool:
+    """Was a finding of `found_on` judged under `rule_set`, and made by `on_date`?
+
+    A determination at `on_date` counts and upgrades only such findings: never ones found after
+    it, never ones found while another rule set of the family was in force.
+    """
+    if found_on > on_date or found_on < rule_set.valid_from:
+        return False
+    return rule_set.valid_to is None or found_on <= rule_set.valid_to
+
+
 def places_of(unit, places: dict) -> list[str]:
     out = []
     for name, spec in places.items():
@@ -133,24 +144,29 @@ def determine(
     *,
     on_date: dt.date,
     default_grade: str = Grade.GENERAL,
-    unresolved_refs=(),
+    unresolved=(),
 ) -> Determination:
     """The grade of a finding with rule references `refs` at `unit` on `on_date`.
 
-    `unresolved_refs` are the references of the unit's other unresolved hazards, counted with
-    this one against the comprehensive thresholds.
+    `unresolved` are the unit's other unresolved findings as (found_on date, refs) pairs (or a
+    callable returning them, called only when a comprehensive element needs counting); with
+    this one they count against the comprehensive thresholds of the rule set in force on
+    `on_date` — only those found by `on_date` while that same rule set was in force.
     """
     by_family = parse_refs(refs)
     if not by_family:
         return _default(default_grade)
     sets = rule_sets_in_force(by_family, on_date)
-    excluded = {
-        (e.family, e.clause): e
-        for e in GradingExclusion.objects.filter(
-            unit_id=unit.pk, family__in=list(by_family), ended_at__isnull=True
-        )
-    }
-    others = parse_refs(unresolved_refs)
+    excluded = (
+        {
+            (e.family, e.clause): e
+            for e in GradingExclusion.objects.filter(
+                unit_id=unit.pk, family__in=list(sets), ended_at__isnull=True
+            )
+        }
+        if sets
+        else {}
+    )
     below: Determination | None = None
     for family, elements in by_family.items():
         rule_set = sets.get(family)
@@ -179,6 +195,11 @@ def determine(
         mine = {e for e in elements if e in comprehensive}
         if not mine:
             continue
+        if callable(unresolved):
+            unresolved = list(unresolved())
+        others = parse_refs(
+            [r for found_on, rs in unresolved if in_window(rule_set, found_on, on_date) for r in rs]
+        )
         pool = mine | {e for e in others.get(family, []) if e in comprehensive}
         unit_places = places_of(unit, data.get("places", {}))
         best = None

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from hazardloop.hazards import views
+from hazardloop.hazards import record, views
 
 app_name = "hazards"
 urlpatterns = [
     path("hazards/", views.ledger, name="list"),
     path("hazards/export.xlsx", views.export, name="export"),
+    path("hazards/new/", record.choose_unit, name="record_choose"),
+    path("hazards/units/<int:unit_id>/new/", record.record, name="record"),
     path("hazards/<int:pk>/", views.detail, name="detail"),
     path("hazards/<int:pk>/<slug:action>/", views.act, name="act"),
     path("hazards/units/<int:unit_id>/panel/", views.unit_panel, name="unit_panel"),

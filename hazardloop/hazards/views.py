@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere
+from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere
 from hazardloop.evidence.services import PhotoError, store_photo
 from hazardloop.hazards import exports, services, workflow
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
@@ -17,6 +18,20 @@ from hazardloop.hazards.forms import ActionForm, PlanForm
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.pages import detail_context
 from hazardloop.units.models import Unit
+
+# What a ledger row shows: the wide text and JSON columns stay in the table.
+LEDGER_FIELDS = (
+    "id",
+    "unit_id",
+    "region_code",
+    "title",
+    "grade",
+    "status",
+    "found_at",
+    "due_at",
+    "supervision_level",
+    "listed_level",
+)
 
 
 def _require_anywhere(user, perm: str) -> None:
@@ -30,7 +45,11 @@ def ledger(request):
     """The hazard ledger (台账): filters, newest first, keyset pages."""
     _require_anywhere(request.user, "hazard.view")
     form = HazardFilterForm(request.GET or None)
-    qs = Hazard.objects.visible_to(request.user).select_related("unit")
+    qs = (
+        Hazard.objects.visible_to(request.user)
+        .select_related("unit")
+        .only(*LEDGER_FIELDS, "unit__name")
+    )
     if form.is_bound and form.is_valid():
         qs = apply_filters(qs, form.cleaned_data)
     elif form.is_bound:
@@ -45,8 +64,18 @@ def ledger(request):
         "query": query.urlencode(),
         "now": timezone.now(),
         "can_export": has_perm_anywhere(request.user, "hazard.export"),
+        "can_record": has_perm_anywhere(request.user, "hazard.create"),
+        "listed_url": _listed_url(),
     }
     return render(request, "hazards/hazard_list.html", context)
+
+
+def _listed_url() -> str | None:
+    """The public page of listed hazards (the supervision app's), when it is installed."""
+    try:
+        return reverse("supervision:listed")
+    except NoReverseMatch:
+        return None
 
 
 @login_required
@@ -151,5 +180,12 @@ def unit_panel(request, unit_id: int):
         .open()
         .order_by("due_at", "id")[:50]
     )
-    context = {"unit": unit, "rows": rows, "now": timezone.now()}
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "now": timezone.now(),
+        "can_record": can(
+            request.user, "hazard.create", region_code=unit.region_id, unit_id=unit.pk
+        ),
+    }
     return render(request, "hazards/partials/_unit_panel.html", context)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardloop.audit.services import record_event
+from hazardloop.audit.services import record_event, record_events
 from hazardloop.checklists.choices import AnswerType
 from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
@@ -191,20 +191,33 @@ def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now)
     return out
 
 
-def submit_inspection(payload: dict, *, actor, unit, version: ChecklistVersion):
-    """Record one inspection; return (inspection, created).
+@dataclass
+class _Prepared:
+    """A checked submission, ready to write."""
 
-    The caller has checked that `actor` may inspect `unit` and use `version`. The same
-    `client_id` again returns the first inspection (created=False) and writes nothing; a
-    `client_id` used by someone else for another unit is refused. On any error nothing is kept.
-    """
+    payload: dict
+    actor: object
+    unit: object
+    version: ChecklistVersion
+    client_id: uuid.UUID
+    mode: str
+    started_at: dt.datetime | None
+    device_time: dt.datetime | None
+    now: dt.datetime
+    team: list[dict]
+    signatures: list[dict]
+    answers: list[_CleanAnswer]
+
+
+def _client_id(payload: dict) -> uuid.UUID:
     try:
-        client_id = uuid.UUID(str(payload.get("client_id")))
+        return uuid.UUID(str(payload.get("client_id")))
     except ValueError:
         raise SubmissionError([_("client_id must be a UUID.")]) from None
-    existing = _existing(client_id, actor, unit)
-    if existing is not None:
-        return existing, False
+
+
+def _prepare(payload: dict, *, actor, unit, version, client_id) -> _Prepared:
+    """Check everything that can be checked before writing; SubmissionError lists problems."""
     now = timezone.now()
     errors: list[str] = []
     mode = str(payload.get("mode") or "")
@@ -226,13 +239,28 @@ def submit_inspection(payload: dict, *, actor, unit, version: ChecklistVersion):
         answers = []
     if errors:
         raise SubmissionError(errors)
+    return _Prepared(
+        payload=payload, actor=actor, unit=unit, version=version, client_id=client_id, mode=mode,
+        started_at=started_at, device_time=device_time, now=now, team=team,
+        signatures=signatures, answers=answers,
+    )  # fmt: skip
+
+
+def submit_inspection(payload: dict, *, actor, unit, version: ChecklistVersion):
+    """Record one inspection; return (inspection, created).
+
+    The caller has checked that `actor` may inspect `unit` and use `version`. The same
+    `client_id` again returns the first inspection (created=False) and writes nothing; a
+    `client_id` used by someone else for another unit is refused. On any error nothing is kept.
+    """
+    client_id = _client_id(payload)
+    existing = _existing(client_id, actor, unit)
+    if existing is not None:
+        return existing, False
+    prepared = _prepare(payload, actor=actor, unit=unit, version=version, client_id=client_id)
     try:
         with transaction.atomic():
-            inspection = _write(
-                payload, actor=actor, unit=unit, version=version, client_id=client_id, mode=mode,
-                started_at=started_at, device_time=device_time, now=now, team=team,
-                signatures=signatures, answers=answers,
-            )  # fmt: skip
+            inspection = _write([prepared])[0]
     except IntegrityError:
         # The same client_id committed meanwhile (a concurrent retry): answer with that one.
         existing = _existing(client_id, actor, unit)
@@ -242,108 +270,184 @@ def submit_inspection(payload: dict, *, actor, unit, version: ChecklistVersion):
     return inspection, True
 
 
+def submit_inspections(entries: list[dict]) -> list[tuple[Inspection, bool]]:
+    """Record many inspections at once (imports, the demo); return [(inspection, created)].
+
+    Each entry is `{"payload", "actor", "unit", "version"}`, checked by the caller as for
+    `submit_inspection`, with the same result row for row, but written with one insert per
+    table for the whole batch and one audit batch. Atomic: if any submission is refused
+    (SubmissionError naming its client_id), nothing is written.
+    """
+    ids = [_client_id(e["payload"]) for e in entries]
+    if len(set(ids)) != len(ids):
+        raise SubmissionError([_("The same client_id is used twice in one batch.")])
+    found = {i.client_id: i for i in Inspection.objects.filter(client_id__in=ids)}
+    results: list[tuple[Inspection, bool] | None] = []
+    todo = []
+    for entry, client_id in zip(entries, ids, strict=True):
+        existing = found.get(client_id)
+        if existing is not None:
+            _check_owner(existing, entry["actor"], entry["unit"])
+            results.append((existing, False))
+            continue
+        try:
+            todo.append(
+                _prepare(
+                    entry["payload"],
+                    actor=entry["actor"],
+                    unit=entry["unit"],
+                    version=entry["version"],
+                    client_id=client_id,
+                )
+            )
+        except SubmissionError as exc:
+            raise SubmissionError([f"{client_id}: {m}" for m in exc.errors], exc.code) from None
+        results.append(None)
+    with transaction.atomic():
+        written = iter(_write(todo))
+    return [r if r is not None else (next(written), True) for r in results]
+
+
 def _existing(client_id, actor, unit) -> Inspection | None:
     existing = Inspection.objects.filter(client_id=client_id).first()
-    if existing is None:
-        return None
+    if existing is not None:
+        _check_owner(existing, actor, unit)
+    return existing
+
+
+def _check_owner(existing: Inspection, actor, unit) -> None:
     if existing.inspector_id != actor.pk or existing.unit_id != unit.pk:
         raise SubmissionError(
             [_("This client_id belongs to another submission; the device must make a new one.")],
             code="client_id_conflict",
         )
-    return existing
 
 
-def _write(payload, *, actor, unit, version, client_id, mode, started_at, device_time, now,
-           team, signatures, answers) -> Inspection:  # fmt: skip
+def _new_inspection(p: _Prepared) -> Inspection:
     leader_id = next(
-        (m["user_id"] for m in team if m["role"] == TeamRole.LEADER and m["user_id"]), None
+        (m["user_id"] for m in p.team if m["role"] == TeamRole.LEADER and m["user_id"]), None
     )
-    inspection = Inspection.objects.create(
-        client_id=client_id,
-        unit=unit,
-        region_code=unit.region_id,
-        template_version=version,
-        mode=mode,
-        campaign_id=payload.get("campaign_id"),
-        inspector=actor,
+    n_failed = sum(1 for a in p.answers if a.result == Result.FAIL)
+    return Inspection(
+        client_id=p.client_id,
+        unit=p.unit,
+        region_code=p.unit.region_id,
+        template_version=p.version,
+        mode=p.mode,
+        campaign_id=p.payload.get("campaign_id"),
+        inspector=p.actor,
         leader_id=leader_id,
-        started_at=started_at,
-        device_time=device_time,
-        received_at=now,
-        latitude=payload.get("latitude"),
-        longitude=payload.get("longitude"),
-        location_accuracy_m=payload.get("accuracy_m"),
-        notes=str(payload.get("notes") or "")[:5000],
-        n_items=len(answers),
-        n_failed=sum(1 for a in answers if a.result == Result.FAIL),
+        started_at=p.started_at,
+        device_time=p.device_time,
+        received_at=p.now,
+        latitude=p.payload.get("latitude"),
+        longitude=p.payload.get("longitude"),
+        location_accuracy_m=p.payload.get("accuracy_m"),
+        notes=str(p.payload.get("notes") or "")[:5000],
+        n_items=len(p.answers),
+        n_failed=n_failed,
+        # every failed item raises its hazard below, or nothing is written
+        n_hazards=n_failed,
     )
-    ref = f"inspection:{inspection.pk}"
+
+
+def _write(prepared: list[_Prepared]) -> list[Inspection]:
+    """Write checked submissions inside the caller's transaction: one insert per table for
+    all of them, then photo claims, hazards and one audit batch."""
+    if not prepared:
+        return []
+    inspections = Inspection.objects.bulk_create([_new_inspection(p) for p in prepared])
     TeamMember.objects.bulk_create(
         [
-            TeamMember(inspection=inspection, user_id=m["user_id"], name=m["name"], role=m["role"])
-            for m in team
+            TeamMember(inspection=i, user_id=m["user_id"], name=m["name"], role=m["role"])
+            for i, p in zip(inspections, prepared, strict=True)
+            for m in p.team
         ]
     )
     rows = Answer.objects.bulk_create(
         [
             Answer(
-                inspection=inspection,
+                inspection=i,
                 item=a.item,
                 code=a.item.code,
-                region_code=unit.region_id,
+                region_code=p.unit.region_id,
                 result=a.result,
                 number_value=a.number_value,
                 text_value=a.text_value,
                 note=a.note,
             )
-            for a in answers
+            for i, p in zip(inspections, prepared, strict=True)
+            for a in p.answers
         ]
     )
+    pairs = list(zip(rows, (a for p in prepared for a in p.answers), strict=True))
     through = Answer.photos.through
     through.objects.bulk_create(
+        [through(answer_id=row.pk, photo_id=pk) for row, a in pairs for pk in a.photo_ids]
+    )
+    Signature.objects.bulk_create(
         [
-            through(answer_id=row.pk, photo_id=p)
-            for row, a in zip(rows, answers, strict=True)
-            for p in a.photo_ids
+            Signature(inspection=i, **s)
+            for i, p in zip(inspections, prepared, strict=True)
+            for s in p.signatures
         ]
     )
-    Signature.objects.bulk_create([Signature(inspection=inspection, **s) for s in signatures])
     # Claims, hazards and audit events come last: each audit event takes the audit chain's
-    # lock until commit, so the plain inserts above run before any of them.
-    photo_ids = [p for a in answers for p in a.photo_ids] + [
-        s["image_id"] for s in signatures if s["image_id"]
-    ]
-    try:
-        claim_photos(photo_ids, actor=actor, unit_id=unit.pk, ref=ref)
-    except PhotoError as exc:
-        raise SubmissionError([exc.message], code=exc.code) from None
-    mark_version_used(version, now=now)
-    failed = [(row, a) for row, a in zip(rows, answers, strict=True) if a.result == Result.FAIL]
-    for row, a in failed:
-        row.hazard = _raise_hazard(inspection, a, actor=actor, ref=f"{ref}/item:{a.item.code}")
-    if failed:
-        Answer.objects.bulk_update([row for row, _a in failed], ["hazard"])
+    # lock until commit, so the plain inserts above run before any of them. The claims' and the
+    # submissions' own audit events are appended together at the end (`record_events`).
+    events: list[tuple[str, dict]] = []
+    for inspection, p in zip(inspections, prepared, strict=True):
+        photo_ids = [pk for a in p.answers for pk in a.photo_ids] + [
+            s["image_id"] for s in p.signatures if s["image_id"]
+        ]
+        try:
+            claim_photos(
+                photo_ids,
+                actor=p.actor,
+                unit_id=p.unit.pk,
+                ref=f"inspection:{inspection.pk}",
+                events=events,
+            )
+        except PhotoError as exc:
+            raise SubmissionError([exc.message], code=exc.code) from None
+    for version in {p.version.pk: p.version for p in prepared}.values():
+        mark_version_used(version, now=prepared[0].now)
+    answer_rows = iter(rows)
+    linked = []
+    for inspection, p in zip(inspections, prepared, strict=True):
+        mine = [(next(answer_rows), a) for a in p.answers]
+        failed = [(row, a) for row, a in mine if a.result == Result.FAIL]
+        ref = f"inspection:{inspection.pk}"
+        for row, a in failed:
+            row.hazard = _raise_hazard(
+                inspection, a, actor=p.actor, ref=f"{ref}/item:{a.item.code}"
+            )
+            linked.append(row)
         if any(a.item.is_fire for _row, a in failed):
             redetermine_unit(
-                unit, actor=actor, on_date=timezone.localtime(inspection.found_at).date()
+                p.unit, actor=p.actor, on_date=timezone.localtime(inspection.found_at).date()
             )
-    inspection.n_hazards = len(failed)
-    inspection.save(update_fields=["n_hazards"])
-    record_event(
-        "inspection.submit",
-        actor=actor,
-        obj=inspection,
-        after={
-            "client_id": str(client_id),
-            "unit_id": unit.pk,
-            "version_id": version.pk,
-            "mode": mode,
-            "answers": len(answers),
-            "failed": len(failed),
-        },
-    )
-    return inspection
+        events.append(
+            (
+                "inspection.submit",
+                {
+                    "actor": p.actor,
+                    "obj": inspection,
+                    "after": {
+                        "client_id": str(p.client_id),
+                        "unit_id": p.unit.pk,
+                        "version_id": p.version.pk,
+                        "mode": p.mode,
+                        "answers": len(p.answers),
+                        "failed": len(failed),
+                    },
+                },
+            )
+        )
+    if linked:
+        Answer.objects.bulk_update(linked, ["hazard"])
+    record_events(events)
+    return inspections
 
 
 def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: str):

@@ -190,6 +190,9 @@ def inspection_new(request):
         )
     boot = {
         "unit": _unit_json(unit) if unit else None,
+        # From a campaign task: the campaign the inspection counts for and its checklist.
+        "campaign": _int_param(request.GET.get("campaign")),
+        "checklist": _int_param(request.GET.get("checklist")),
         "user": {"id": request.user.pk, "name": request.user.get_full_name() or str(request.user)},
         "modes": [{"value": v, "label": str(label)} for v, label in Mode.choices],
         "roles": [{"value": v, "label": str(label)} for v, label in TeamRole.choices],
@@ -206,6 +209,11 @@ def inspection_new(request):
     return render(
         request, "inspections/inspection_form.html", {"boot": boot, "strings": _strings()}
     )
+
+
+def _int_param(value) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 2**62 else None
 
 
 def _strings() -> dict:

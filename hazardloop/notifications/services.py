@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from hazardloop.audit.services import record_event
@@ -42,7 +42,9 @@ def notify(
     if not people:
         return []
     created = []
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: nothing here is expected to fail on its
+    # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
+    with transaction.atomic(savepoint=False):
         existing = set(
             Notification.objects.filter(recipient_id__in=people, key=key).values_list(
                 "recipient_id", flat=True
@@ -62,14 +64,15 @@ def notify(
             for pk in people
             if pk not in existing
         ]
-        for row in rows:
-            # One savepoint per row: a concurrent sender of the same event wins quietly.
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:
-                continue
-            created.append(row)
+        if rows:
+            # One INSERT for all; a concurrent sender of the same event wins quietly (the
+            # unique recipient+key), and its rows are e-mailed at most once (send_emails).
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            created = list(
+                Notification.objects.filter(
+                    key=key[:120], recipient_id__in=[r.recipient_id for r in rows]
+                ).order_by("pk")
+            )
         if created:
             record_event(
                 "notification.sent",

@@ -217,39 +217,38 @@ def region_stats(
                 qs = qs.filter(own | (Q(mode="self_inspection") & unit_scope.unit_q()))
             else:
                 qs = qs.filter(unit_scope.unit_q())
-        keyed = qs.annotate(key=Substr(region_field, 1, length))
+        keyed = qs.annotate(key=Substr(region_field, 1, length)).values("key")
         mode = fields.get("mode")
         if mode:
-            for key, m, n in (
-                keyed.values("key", mode).annotate(n=Count("pk")).values_list("key", mode, "n")
-            ):
-                row = rows.get(key)
-                if row is not None:
+            # One scan: per mode counts and both distinct-unit counts together.
+            modes = [v for v, _label in qs.model._meta.get_field(mode).choices]
+            own = ~Q(**{mode: "self_inspection"})
+            aggregates = {f"m_{m}": Count("pk", filter=Q(**{mode: m})) for m in modes}
+            aggregates["inspected"] = Count("unit_id", distinct=True, filter=own)
+            aggregates["self_inspected"] = Count(
+                "unit_id", distinct=True, filter=Q(**{mode: "self_inspection"})
+            )
+            for found in keyed.annotate(**aggregates).order_by():
+                row = rows.get(found["key"])
+                if row is None:
+                    continue
+                for m in modes:
+                    n = found[f"m_{m}"]
+                    if not n:
+                        continue
                     row.by_mode[m] = row.by_mode.get(m, 0) + n
                     if m != "self_inspection":
-                        add(key, "inspections", n)
-                    if m == "leader_led":
-                        add(key, "leader_led", n)
-                    if m == "unannounced":
-                        add(key, "unannounced", n)
-            regulators = keyed.exclude(**{mode: "self_inspection"})
-            for key, n in (
-                keyed.filter(**{mode: "self_inspection"})
-                .values("key")
-                .annotate(n=Count("unit_id", distinct=True))
-                .values_list("key", "n")
-            ):
-                add(key, "self_inspected", n)
+                        row.counts["inspections"] += n
+                row.counts["leader_led"] += found.get("m_leader_led", 0)
+                row.counts["unannounced"] += found.get("m_unannounced", 0)
+                row.counts["units_inspected"] += found["inspected"]
+                row.counts["self_inspected"] += found["self_inspected"]
         else:
-            regulators = keyed
-            for key, n in keyed.values("key").annotate(n=Count("pk")).values_list("key", "n"):
+            for key, n, inspected in keyed.annotate(
+                n=Count("pk"), inspected=Count("unit_id", distinct=True)
+            ).values_list("key", "n", "inspected"):
                 add(key, "inspections", n)
-        for key, n in (
-            regulators.values("key")
-            .annotate(n=Count("unit_id", distinct=True))
-            .values_list("key", "n")
-        ):
-            add(key, "units_inspected", n)
+                add(key, "units_inspected", inspected)
 
     # Hazards.
     hazards = scope.filter(Hazard.objects.filter(inside), "region_code", "unit")

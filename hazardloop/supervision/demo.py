@@ -1,4 +1,4 @@
-"""Demo data: the ladder's documents for the demo hazards, and a few orders drafted by hand.
+"""Demo data: the day's sweep over all demo hazards, and a few orders drafted by hand.
 
 Called by `manage.py load_demo` after the demo hazards exist. Idempotent: ladder documents are
 keyed per hazard and rung, hand-issued ones per demo key.
@@ -6,52 +6,23 @@ keyed per hazard and rung, hand-issued ones per demo key.
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
-from hazardloop.hazards.choices import SUPERVISION_RANK, Grade, Status, SupervisionLevel
+from hazardloop.hazards.choices import Grade, Status
 from hazardloop.hazards.models import Hazard
 from hazardloop.supervision.choices import DocumentKind
-from hazardloop.supervision.ladder import ladder_for
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.supervision.services import issue_document, issuing_departments
-from hazardloop.supervision.sweep import _Departments, _issue_batch, sweep
-
-
-def backfill_ladder_documents(now) -> int:
-    """Issue the letter / listing notice of hazards that reached those rungs without one."""
-    depts = _Departments()
-    made = 0
-    for rung, kind in (
-        (SupervisionLevel.LETTER, DocumentKind.SUPERVISION_LETTER),
-        (SupervisionLevel.LISTED, DocumentKind.LISTING_NOTICE),
-    ):
-        levels = [lvl for lvl, r in SUPERVISION_RANK.items() if r >= SUPERVISION_RANK[rung]]
-        hazards = list(
-            Hazard.objects.open()
-            .filter(supervision_level__in=levels, due_at__isnull=False)
-            .exclude(documents__kind=kind)
-            .select_related("unit")
-        )
-        if not hazards:
-            continue
-        listed = {
-            h.pk: h.listed_level or ladder_for(h.region_code).listing_level(h.grade)
-            for h in hazards
-        }
-        with transaction.atomic():
-            made += len(_issue_batch(hazards, kind, now, ladder_for, depts, listed_levels=listed))
-    return made
+from hazardloop.supervision.sweep import sweep
 
 
 def load_supervision_demo() -> int:
     """Documents for the demo province; returns how many were created."""
     now = timezone.now()
     before = EnforcementDocument.objects.count()
-    sweep(now)
-    backfill_ladder_documents(now)
+    sweep(now)  # the inspections' demo hazards loaded after the hazards' own sweep
     inspector = (
         Membership.objects.filter(role=Role.INSPECTOR, region_id="220102", is_active=True)
         .select_related("user")

@@ -1,7 +1,10 @@
-"""Writing units to .xlsx with openpyxl's write-only mode: rows stream to disk, memory stays
-flat whatever the row count. The columns are the import columns, so an export re-imports."""
+"""Writing units to .xlsx with the streaming writer (xlsx.py): rows go to the file as they are
+read, in primary-key batches, so memory stays flat whatever the row count. The columns are the
+import columns, so an export re-imports."""
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
+from os import PathLike
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -10,7 +13,7 @@ from hazardloop.units.choices import GasUse
 from hazardloop.units.importing.columns import COLUMNS
 
 EXTRA_HEADERS = ("风险等级", "公开码")
-BATCH = 2000
+BATCH = 5000
 FLAG_FIELDS = {"is_fire_key_unit", "is_crowded_place", "is_public_gathering"}
 
 
@@ -45,22 +48,33 @@ GAS_LABELS = {
 RISK_LABELS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
 
 
-def write_units(qs: QuerySet, path, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Write every unit of qs to an .xlsx at path; returns the row count.
+class _Pipe(io.RawIOBase):
+    """A non-seekable sink whose bytes are taken out as they are written (streamed)."""
 
-    Headers are the Chinese template headers (the spreadsheet is for Chinese regulators and
-    re-imports as is). Rows are read in primary-key batches (keyset), never all at once.
-    """
-    from openpyxl import Workbook
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[bytes] = []
 
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> bytes:
+        out = b"".join(self.chunks)
+        self.chunks = []
+        return out
+
+
+def _write(qs: QuerySet, fh):
+    """Write qs to fh as .xlsx, yielding the row count after each batch."""
     from hazardloop.regions.models import Region, Sector
+    from hazardloop.units.xlsx import SheetWriter
 
     sectors = dict(Sector.objects.values_list("code", "name_zh"))
     regions = dict(Region.objects.values_list("code", "name_zh"))
-    total = qs.count()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Units")[:31])
-    sheet.append([c.template_header for c in COLUMNS] + list(EXTRA_HEADERS))
     fields = [
         "id",
         "region_id",
@@ -72,15 +86,42 @@ def write_units(qs: QuerySet, path, *, progress: Callable[[int, int], None] | No
     done = 0
     last_id = 0
     base = qs.order_by("id").values(*fields)
-    while True:
-        batch = list(base.filter(id__gt=last_id)[:BATCH])
-        if not batch:
-            break
-        for row in batch:
-            sheet.append(_values(row, sectors, regions))
-        done += len(batch)
-        last_id = batch[-1]["id"]
-        if progress:
-            progress(done, total)
-    workbook.save(path)
+    with SheetWriter(fh, _("Units")) as sheet:
+        sheet.append([c.template_header for c in COLUMNS] + list(EXTRA_HEADERS))
+        while True:
+            batch = list(base.filter(id__gt=last_id)[:BATCH])
+            if not batch:
+                break
+            sheet.append_many(_values(row, sectors, regions) for row in batch)
+            done += len(batch)
+            last_id = batch[-1]["id"]
+            yield done
+
+
+def write_units(qs: QuerySet, target, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Write every unit of qs as .xlsx to target (a path or a binary file object, which may
+    be a non-seekable stream); returns the row count.
+
+    Headers are the Chinese template headers (the spreadsheet is for Chinese regulators and
+    re-imports as is). Rows are read in primary-key batches (keyset), never all at once.
+    """
+    total = qs.count() if progress else 0
+    done = 0
+    fh = open(target, "wb") if isinstance(target, (str, PathLike)) else target  # noqa: SIM115
+    try:
+        for done in _write(qs, fh):
+            if progress:
+                progress(done, total)
+    finally:
+        if fh is not target:
+            fh.close()
     return done
+
+
+def stream_units(qs: QuerySet) -> Iterator[bytes]:
+    """The same .xlsx as write_units, as chunks of bytes produced batch by batch (for a
+    streaming response: the first bytes leave before the last rows are read)."""
+    pipe = _Pipe()
+    for _done in _write(qs, pipe):
+        yield pipe.drain()
+    yield pipe.drain()

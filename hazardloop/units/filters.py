@@ -1,7 +1,8 @@
 """One filter for the unit list page, the API and the export: parameters in, queryset out.
 
 Parameters: region (code; the region and everything below), sector, gas, risk, key / crowded
-/ gathering (1 or 0), q (free text on name, USCC and address), sort (name, -updated, -risk).
+/ gathering (1 or 0), q (free text on name, USCC and address;
+one or two characters: name and address, search.py), sort (name, -updated, -risk).
 Bad values are reported in `errors` (translated) and left out of the filter.
 """
 
@@ -15,7 +16,7 @@ from hazardloop.accounts.access import scope_for
 from hazardloop.regions.models import Region, Sector, subtree_filter
 from hazardloop.units import search
 from hazardloop.units.choices import GasUse, RiskLevel
-from hazardloop.units.models import Unit
+from hazardloop.units.models import Unit, UnitSearchToken
 
 FLAGS = {
     "key": "is_fire_key_unit",
@@ -88,8 +89,13 @@ class UnitFilter:
             elif value:
                 self.errors.append(_("Flags are filtered with 1 or 0."))
         term = search.normalise(self._get("q"))
-        if term:
+        if len(term) > search.SHORT_QUERY:
             qs = qs.filter(search_text__contains=term)
+        elif term:  # one or two characters: the token table (search.py)
+            tokens = UnitSearchToken.objects.filter(char=term[0])
+            if len(term) == 2:
+                tokens = tokens.filter(next_char=term[1])
+            qs = qs.filter(pk__in=tokens.values("unit_id"))
         return qs
 
     def ordered(self, qs: QuerySet) -> QuerySet:

@@ -107,6 +107,10 @@ class UnitForm(forms.ModelForm):
     def validate_unique(self):
         """A duplicate USCC is reported by the service, with a pointer to the existing unit."""
 
+    def _get_validation_exclusions(self):
+        # The same for the uscc unique constraint (model validation checks constraints).
+        return super()._get_validation_exclusions() | {"uscc"}
+
     def clean_uscc(self):
         value = self.cleaned_data.get("uscc") or ""
         try:

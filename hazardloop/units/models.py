@@ -25,15 +25,26 @@ def new_public_id() -> str:
 
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    # Unique through Meta.constraints, not unique=True: that also builds a LIKE-pattern index on
+    # PostgreSQL, which no query uses and every insert pays for.
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
     public_id = models.CharField(
-        _("public code"), max_length=PUBLIC_ID_LENGTH, unique=True, default=new_public_id
+        _("public code"), max_length=PUBLIC_ID_LENGTH, default=new_public_id
     )
+    # No single-column indexes on the foreign keys: the composite indexes below lead with them.
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="units", verbose_name=_("region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("region"),
+        db_index=False,
     )
     sector = models.ForeignKey(
-        "regions.Sector", on_delete=models.PROTECT, related_name="units", verbose_name=_("sector")
+        "regions.Sector",
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("sector"),
+        db_index=False,
     )
     supervising_departments = models.ManyToManyField(
         "regions.Department",
@@ -90,6 +101,7 @@ class Unit(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("overridden by"),
+        db_index=False,  # a partial index below: almost every unit has none
     )
     risk_override_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
     # Filled by the hazards app through services.recompute_risk.
@@ -115,12 +127,24 @@ class Unit(models.Model):
             models.Index(fields=["region", "name", "id"], name="unit_region_name_id"),
             models.Index(fields=["risk_rank", "id"], name="unit_riskrank_id"),
             models.Index(fields=["updated_at", "id"], name="unit_updated_id"),
+            models.Index(
+                fields=["risk_override_by"],
+                name="unit_override_by",
+                condition=models.Q(risk_override_by__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["uscc"], name="unit_uscc_unique"),
+            models.UniqueConstraint(fields=["public_id"], name="unit_public_id_unique"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
+        from hazardloop.units import tokens
+
+        adding = self._state.adding
         self.refresh_derived()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -132,7 +156,27 @@ class Unit(models.Model):
                 "risk_rank",
                 "search_text",
             }
+        touches_text = update_fields is None or {"name", "address"} & set(update_fields)
+        before = None
+        if not adding and touches_text:
+            before = getattr(self, "_token_source", None)
+            if before is None:
+                before = Unit.objects.filter(pk=self.pk).values_list("name", "address").first()
         super().save(*args, **kwargs)
+        if adding:
+            tokens.add_for([self])
+        elif touches_text and before != (self.name, self.address):
+            tokens.replace_for([(self.pk, *(before or ("", "")), self.name, self.address)])
+        self._token_source = (self.name, self.address)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        unit = super().from_db(db, field_names, values)
+        # What the search tokens were made from, to replace only those that change.
+        unit._token_source = (
+            (unit.name, unit.address) if {"name", "address"} <= set(field_names) else None
+        )
+        return unit
 
     def refresh_derived(self) -> None:
         """Recompute the risk columns and the search text from the unit's own facts."""
@@ -150,6 +194,28 @@ class Unit(models.Model):
     @property
     def has_risk_override(self) -> bool:
         return bool(self.risk_override)
+
+
+class UnitSearchToken(models.Model):
+    """One character of a unit's normalised name or address and the character after it ("" at
+    the end): the index behind one- and two-character searches (search.py). Kept in step by
+    Unit.save() and, for bulk writes, by tokens.add_for / tokens.replace_for. The primary key
+    (char, next_char, unit) is the only index; tokens of a deleted unit are harmless (searches
+    join to units) and `manage.py rebuild_unit_tokens` clears them."""
+
+    pk = models.CompositePrimaryKey("char", "next_char", "unit")
+    char = models.CharField(max_length=1)
+    next_char = models.CharField(max_length=1, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("unit search token")
+        verbose_name_plural = _("unit search tokens")
+
+    def __str__(self) -> str:
+        return f"{self.char}{self.next_char}"
 
 
 class UnitContact(models.Model):

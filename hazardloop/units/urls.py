@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/import/", views_io.import_start, name="import"),
     path("units/import/template.xlsx", views_io.import_template, name="import_template"),
     path("units/export/", views_io.export_start, name="export"),
+    path("units/export.xlsx", views_io.export_stream, name="export_stream"),
     path("units/jobs/<int:pk>/", views_io.job_detail, name="job"),
     path("units/jobs/<int:pk>/commit/", views_io.job_commit, name="job_commit"),
     path("units/jobs/<int:pk>/download/", views_io.job_download, name="job_download"),

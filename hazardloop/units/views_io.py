@@ -5,20 +5,23 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazardloop.accounts.access import has_perm_anywhere
 from hazardloop.units import services
 from hazardloop.units.choices import JOB_BADGE, JobKind
+from hazardloop.units.exports import stream_units
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.forms import ImportForm
 from hazardloop.units.importing.columns import COLUMNS
 from hazardloop.units.models import UnitJob
 from hazardloop.units.workflow import JobChangedMeanwhile
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PARAMS = ("region", "sector", "gas", "risk", "key", "crowded", "gathering", "q", "sort")
 
 
@@ -76,7 +79,7 @@ def import_template(request):
     workbook.save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = 'attachment; filename="units-template.xlsx"'
     return response
@@ -120,6 +123,19 @@ def export_start(request):
         messages.warning(request, error)
     job = services.start_export(actor=request.user, params=unit_filter.values | _sort(params))
     return redirect("units:job", pk=job.pk)
+
+
+@login_required
+def export_stream(request):
+    """The export as a download that streams while it is written (no background job): the
+    same columns, scope (`unit.export`) and filters as the export job."""
+    _need(request, "unit.export")
+    unit_filter = UnitFilter(request.GET, request.user, perm="unit.export")
+    qs = unit_filter.queryset()
+    response = StreamingHttpResponse(stream_units(qs), content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="units-{stamp}.xlsx"'
+    return response
 
 
 def _sort(params: dict) -> dict:

@@ -21,6 +21,12 @@ def _draw(cast):
     )
 
 
+def _task(cast):
+    campaign = _campaign(cast)
+    services.generate_tasks(campaign, actor=cast.regulator, due_on=campaign.ends_on)
+    return campaign.tasks.get(unit=cast.unit)
+
+
 LIST = {
     "anonymous": LOGIN,
     "admin": ALLOW,
@@ -79,6 +85,37 @@ CASES = [
         make=_campaign,
         method="post",
         data={"due_on": "2022-10-20"},
+    ),
+    ScopeCase(
+        "campaign task list",
+        "campaigns:tasks",
+        lambda c, o: f"/campaigns/{o.campaign_id}/task-list/",
+        # The page of a campaign the neighbours cannot see (404); the rows inside it are
+        # scoped too (test_tasks.py checks another unit's manager does not see this one).
+        scope_expectations(other_unit_manager=ALLOW, duty_officer=ALLOW),
+        make=_task,
+    ),
+    ScopeCase(
+        "campaign task page",
+        "campaigns:task",
+        lambda c, o: f"/campaigns/tasks/{o.pk}/",
+        scope_expectations(duty_officer=ALLOW),
+        make=_task,
+    ),
+    ScopeCase(
+        "campaign task check",
+        "campaigns:task",
+        lambda c, o: f"/campaigns/tasks/{o.pk}/",
+        {
+            "anonymous": LOGIN,
+            "inspector": ALLOW,
+            "regulator": ALLOW,
+            "duty_officer": DENY,
+            "neighbour_inspector": HIDE,
+            "neighbour_regulator": HIDE,
+        },
+        make=_task,
+        method="post",
     ),
     ScopeCase(
         "draw page",

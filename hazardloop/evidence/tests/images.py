@@ -8,8 +8,14 @@ from PIL import Image
 
 
 def jpeg_bytes(
-    size=(64, 48), color="red", *, taken="2022:09:28 10:15:00", gps=(43.88, 125.32)
+    size=(64, 48),
+    color="red",
+    *,
+    taken="2022:09:28 10:15:00",
+    gps=(43.88, 125.32),
+    comment: str = "",
 ) -> bytes:
+    """A JPEG with EXIF; `comment` makes the bytes distinct (close colours may encode alike)."""
     image = Image.new("RGB", size, color)
     exif = Image.Exif()
     if taken:
@@ -22,7 +28,7 @@ def jpeg_bytes(
         gps_ifd[3] = "E"
         gps_ifd[4] = _dms(lon)
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif, quality=90)
+    image.save(out, "JPEG", exif=exif, quality=90, **({"comment": comment} if comment else {}))
     return out.getvalue()
 
 

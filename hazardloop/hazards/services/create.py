@@ -55,11 +55,20 @@ def _attach_photos(hazard, event, photo_ids, role, *, actor) -> list[int]:
     return [p.pk for p in photos]
 
 
-def _unresolved_refs(unit, exclude_pk=None) -> list[str]:
+def unresolved_findings(unit, exclude_pk=None) -> list[tuple[dt.date, list[str]]]:
+    """The unit's unresolved findings with rule references: (local finding date, refs)."""
     qs = Hazard.objects.filter(unit=unit, status__in=OPEN_STATUSES).exclude(rule_refs=[])
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return [ref for refs in qs.values_list("rule_refs", flat=True) for ref in refs or []]
+    return [
+        (timezone.localtime(found_at).date(), refs or [])
+        for found_at, refs in qs.order_by().values_list("found_at", "rule_refs")
+    ]
+
+
+def _local_day_end(day: dt.date) -> dt.datetime:
+    start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(start, timezone.get_default_timezone())
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -110,12 +119,13 @@ def create_hazard(
         raise ValidationError({"found_at": _("The finding cannot be in the future.")})
     refs = [str(r).strip() for r in rule_refs or () if str(r).strip()]
     with transaction.atomic():
+        found_on = timezone.localtime(found_at).date()
         result = grading.determine(
             unit,
             refs,
-            on_date=timezone.localtime(found_at).date(),
+            on_date=found_on,
             default_grade=default_grade,
-            unresolved_refs=_unresolved_refs(unit),
+            unresolved=lambda: unresolved_findings(unit),
         )
         if fixed_on_spot and result.grade == Grade.MAJOR:
             raise ValidationError(
@@ -171,17 +181,27 @@ def create_hazard(
             after={"grade": hazard.grade, "status": hazard.status, "source": source},
         )
         if result.counted:
-            _upgrade_counted(unit, result, actor=actor, now=now, skip=hazard.pk)
+            _upgrade_counted(unit, result, on_date=found_on, actor=actor, now=now, skip=hazard.pk)
     return hazard
 
 
-def _upgrade_counted(unit, result, *, actor, now, skip=None) -> list[Hazard]:
-    """Make the unit's other open general hazards carrying the counted elements major."""
-    family = grading.RuleSet.objects.get(code=result.rule_set).family
-    wanted = {f"{family}:{e}" for e in result.counted}
+def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -> list[Hazard]:
+    """Make the unit's other open general hazards carrying the counted elements major.
+
+    Only hazards found by `on_date` while the deciding rule set was in force: a later finding,
+    or one judged under another rule set of the family, keeps its grade.
+    """
+    rule_set = grading.RuleSet.objects.get(code=result.rule_set)
+    wanted = {f"{rule_set.family}:{e}" for e in result.counted}
+    last_day = min(on_date, rule_set.valid_to) if rule_set.valid_to else on_date
     changed = []
     candidates = Hazard.objects.filter(
-        unit=unit, status__in=OPEN_STATUSES, grade=Grade.GENERAL, grade_overridden=False
+        unit=unit,
+        status__in=OPEN_STATUSES,
+        grade=Grade.GENERAL,
+        grade_overridden=False,
+        found_at__gte=_local_day_end(rule_set.valid_from - dt.timedelta(days=1)),
+        found_at__lt=_local_day_end(last_day),
     ).exclude(pk=skip)
     for other in candidates:
         if not wanted & set(other.rule_refs or []):
@@ -216,17 +236,27 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
     changed = []
     with transaction.atomic():
         hazards = list(
-            Hazard.objects.filter(unit=unit, status__in=OPEN_STATUSES, grade_overridden=False)
+            Hazard.objects.filter(
+                unit=unit,
+                status__in=OPEN_STATUSES,
+                grade_overridden=False,
+                found_at__lt=_local_day_end(on_date),
+            )
             .exclude(rule_refs=[])
             .order_by("id")
         )
+        found_on = {h.pk: timezone.localtime(h.found_at).date() for h in hazards}
+        sets = {r.code: r for r in grading.RuleSet.objects.all()}
         for hazard in hazards:
-            others = [r for h in hazards if h.pk != hazard.pk for r in h.rule_refs]
-            result = grading.determine(
-                unit, hazard.rule_refs, on_date=on_date, unresolved_refs=others
-            )
+            others = [(found_on[h.pk], h.rule_refs) for h in hazards if h.pk != hazard.pk]
+            result = grading.determine(unit, hazard.rule_refs, on_date=on_date, unresolved=others)
             downgrade = result.basis.get("kind") == "excluded" and hazard.grade == Grade.MAJOR
             upgrade = result.grade == Grade.MAJOR and hazard.grade == Grade.GENERAL
+            rule_set = sets.get(result.rule_set)
+            if upgrade and not (
+                rule_set and grading.in_window(rule_set, found_on[hazard.pk], on_date)
+            ):
+                continue  # found under another rule set: this determination does not apply
             if not (upgrade or downgrade):
                 continue
             apply(

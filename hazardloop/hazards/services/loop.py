@@ -13,14 +13,10 @@ from hazardloop.accounts.access import can
 from hazardloop.accounts.models import User
 from hazardloop.hazards import notices
 from hazardloop.hazards.choices import (
-    OPEN_STATUSES,
-    SUPERVISION_RANK,
     ExtensionStatus,
     Grade,
-    ListedLevel,
     PhotoRole,
     Status,
-    SupervisionLevel,
     VerificationResult,
 )
 from hazardloop.hazards.deadlines import default_due_at
@@ -405,51 +401,6 @@ def advise_hazard(hazard: Hazard, *, actor, text: str, now=None) -> HazardEvent:
     text = _text(text, "text", _("Write the advice."))
     with transaction.atomic():
         return apply(hazard, "advise", actor=actor, now=_now(now), reason=text)
-
-
-def escalate(
-    hazard: Hazard,
-    *,
-    rung: str,
-    now,
-    actor=None,
-    reason: str = "",
-    data: dict | None = None,
-    listed_level: str = "",
-) -> Hazard:
-    """Move the hazard up the supervision ladder to `rung` (never down); idempotent.
-
-    A hazard already at or above `rung` is returned unchanged. Otherwise a compare-and-swap
-    from the level read moves it up and writes a "supervision" event; when another sweep moved
-    it meanwhile, the hazard is read again and the rule applied once more.
-    """
-    if rung not in SUPERVISION_RANK:
-        raise ValueError(f"unknown supervision rung {rung!r}")
-    if listed_level and listed_level not in ListedLevel.values:
-        raise ValueError(f"unknown listing level {listed_level!r}")
-    for _attempt in range(3):
-        if SUPERVISION_RANK[hazard.supervision_level] >= SUPERVISION_RANK[rung]:
-            return hazard
-        if hazard.status not in OPEN_STATUSES:
-            return hazard
-        changes = {"supervision_level": rung}
-        if rung == SupervisionLevel.LISTED or listed_level:
-            changes["listed_level"] = listed_level or hazard.listed_level
-        try:
-            with transaction.atomic():
-                apply(
-                    hazard,
-                    "supervision",
-                    actor=actor,
-                    now=now,
-                    reason=reason,
-                    data={"from": hazard.supervision_level, "rung": rung, **(data or {})},
-                    changes=changes,
-                )
-            return hazard
-        except HazardChanged:
-            hazard.refresh_from_db()
-    raise HazardChanged(hazard)
 
 
 def apply_action(hazard: Hazard, action: str, *, actor, params: dict) -> Hazard:

@@ -28,7 +28,55 @@ def _api_marker(obj):
     return f'"id": {obj.pk},'
 
 
+CREATE = {
+    "anonymous": LOGIN,
+    "inspector": ALLOW,
+    "regulator": ALLOW,
+    "unit_manager": ALLOW,
+    "neighbour_inspector": HIDE,
+    "other_unit_manager": HIDE,
+    "duty_officer": DENY,
+    "leader": DENY,
+}
+
 CASES = [
+    ScopeCase(
+        "record a hazard: choose the unit",
+        "hazards:record_choose",
+        lambda c, o: "/hazards/new/?q=测试",
+        {
+            "anonymous": LOGIN,
+            "inspector": ALLOW,
+            "regulator": ALLOW,
+            "unit_manager": ALLOW,
+            "duty_officer": DENY,
+            "leader": DENY,
+        },
+    ),
+    ScopeCase(
+        "record a hazard: the form",
+        "hazards:record",
+        lambda c, o: f"/hazards/units/{c.unit.pk}/new/",
+        CREATE,
+    ),
+    ScopeCase(
+        "record a hazard: grade preview",
+        "hazards:record",
+        lambda c, o: f"/hazards/units/{c.unit.pk}/new/?preview=1&rule_refs=gb35181:6.5",
+        CREATE,
+    ),
+    ScopeCase(
+        "record a hazard: save",
+        "hazards:record",
+        lambda c, o: f"/hazards/units/{c.unit.pk}/new/",
+        CREATE,
+        method="post",
+        data={
+            "description": "灭火器过期",
+            "category": "fire_facilities",
+            "default_grade": "general",
+        },
+    ),
     ScopeCase(
         "hazard ledger",
         "hazards:list",

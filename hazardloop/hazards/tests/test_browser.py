@@ -67,3 +67,44 @@ def test_the_whole_loop(browser_page, phone_page, tmp_path):
     assert Hazard.objects.get(pk=h.pk).events.get(kind="verify").actor == second
     page.goto(f"{page.base_url}/hazards/")
     page.screenshot(path="/tmp/hazard-ledger.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_recording_a_hazard_by_hand_with_the_grade_preview(browser_page, phone_page, tmp_path):
+    from hazardloop.hazards.tests.helpers import ensure_rules
+
+    cast = build_cast()
+    ensure_rules()
+    page = browser_page
+    browser_login(page, cast.inspector.username)
+    page.goto(f"{page.base_url}/hazards/")
+    page.click("[data-testid=record-link]")
+    page.fill("#unit-q", cast.unit.name)
+    page.press("#unit-q", "Enter")
+    page.wait_for_load_state("networkidle")
+    page.click(f"[data-testid=unit-choices] a[href='/hazards/units/{cast.unit.pk}/new/']")
+    page.fill("#id_description", "二楼疏散走道被铁栅栏封闭")
+    page.fill("#id_found_at", "2022-10-08T10:00")
+    page.fill("#id_rule_refs", "gb35181:6.5")
+    page.wait_for_selector("[data-testid=preview-reason]:has-text('6.5')")
+    assert "GB 35181-2017 6.5" in page.inner_text("[data-testid=preview-reason]")
+    page.screenshot(path="/tmp/hazard-record.png", full_page=True)
+    image = tmp_path / "before.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (160, 40, 40)).save(buf, "JPEG")
+    image.write_bytes(buf.getvalue())
+    page.set_input_files("#id_photos", str(image))
+    page.click("[data-testid=record-submit]")
+    page.wait_for_load_state("networkidle")
+    assert "重大隐患" in page.inner_text("[data-testid=grade]")
+    assert "GB 35181-2017 6.5" in page.inner_text("[data-testid=grade-reason]")
+    page.screenshot(path="/tmp/hazard-recorded.png", full_page=True)
+
+    phone = phone_page
+    browser_login(phone, cast.unit_manager.username)
+    phone.goto(f"{phone.base_url}/hazards/new/")
+    phone.fill("#id_description", "灭火器压力不足")
+    phone.screenshot(path="/tmp/hazard-record-phone.png", full_page=True)
+    phone.click("[data-testid=record-submit]")
+    phone.wait_for_load_state("networkidle")
+    assert Hazard.objects.filter(unit=cast.unit, source="self_inspection").count() == 1

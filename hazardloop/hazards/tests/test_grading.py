@@ -149,3 +149,82 @@ def test_a_bad_rule_set_file_is_refused(cast, tmp_path):
     with pytest.raises(CommandError):
         call_command("load_rule_set", str(path))
     assert not RuleSet.objects.filter(code="X").exists()
+
+
+# --- a determination at D: the rule set in force at D, findings up to D under that set ------
+
+
+def _load_2025_test_set(tmp_path):
+    """A made-up GB 35181-2025 with the same comprehensive element numbers as 2017."""
+    document = {
+        "code": "GB35181-2025-TEST",
+        "family": "gb35181",
+        "title": "test set",
+        "label": "GB 35181-2025",
+        "valid_from": "2025-11-01",
+        "direct": {"5.1": "test direct element"},
+        "comprehensive": {e: "test element" for e in ("7.3.1", "7.3.3", "7.3.9")},
+        "places": {"crowded_place": {"label": "人员密集场所", "sectors": ["catering"]}},
+        "thresholds": [
+            {"id": "t", "places": ["crowded_place"], "elements": ["7.3.1-7.3.9"], "min": 3}
+        ],
+    }
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    call_command("load_rule_set", str(path))
+
+
+@pytest.mark.django_db
+def test_findings_after_the_date_are_neither_counted_nor_upgraded(cast, crowded):
+    later = hazard(
+        cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022 + dt.timedelta(days=9)
+    )
+    hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2022 - dt.timedelta(days=2))
+    # Recorded afterwards, found before `later`: on its date only two elements were known.
+    backdated = hazard(
+        cast, unit=crowded, rule_refs=["gb35181:7.3.9"], found_at=IN_2022 - dt.timedelta(days=1)
+    )
+    assert backdated.grade == "general"
+    assert backdated.grade_basis["elements"] == ["7.3.3", "7.3.9"]
+    later.refresh_from_db()
+    assert later.grade == "general" and not later.events.filter(kind="regrade").exists()
+
+
+@pytest.mark.django_db
+def test_findings_under_another_rule_set_are_neither_counted_nor_upgraded(cast, crowded, tmp_path):
+    old = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022)
+    assert old.grade_rule_set == "GB35181-2017"
+    _load_2025_test_set(tmp_path)
+    hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2026)
+    third = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.9"], found_at=IN_2026)
+    # The 2017 finding does not count under the 2025 set: 2 of 3.
+    assert third.grade == "general" and third.grade_rule_set == "GB35181-2025-TEST"
+    assert third.grade_basis["elements"] == ["7.3.3", "7.3.9"]
+    fourth = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2026)
+    assert fourth.grade == "major" and fourth.grade_rule_set == "GB35181-2025-TEST"
+    third.refresh_from_db()
+    old.refresh_from_db()
+    assert third.grade == "major"  # found under the 2025 set: upgraded
+    assert old.grade == "general"  # found under 2017: untouched by a 2025 determination
+    assert not old.events.filter(kind="regrade").exists()
+
+
+@pytest.mark.django_db
+def test_redetermination_at_a_date_leaves_later_and_other_set_findings(cast, crowded, tmp_path):
+    a = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.1"], found_at=IN_2022)
+    b = hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2022)
+    later = hazard(
+        cast, unit=crowded, rule_refs=["gb35181:7.3.9"], found_at=IN_2022 + dt.timedelta(days=30)
+    )
+    # Undo the automatic upgrade to see what a redetermination at IN_2022 decides by itself.
+    Hazard.objects.filter(pk__in=[a.pk, b.pk, later.pk]).update(grade="general")
+    changed = services.redetermine_unit(crowded, actor=cast.regulator, on_date=IN_2022.date())
+    assert changed == []  # the third element was found after that date
+    _load_2025_test_set(tmp_path)
+    hazard(cast, unit=crowded, rule_refs=["gb35181:7.3.3"], found_at=IN_2026)
+    changed = services.redetermine_unit(crowded, actor=cast.regulator, on_date=IN_2026.date())
+    assert changed == []  # under the 2025 set only one 2026 finding counts
+    changed = services.redetermine_unit(
+        crowded, actor=cast.regulator, on_date=(IN_2022 + dt.timedelta(days=30)).date()
+    )
+    assert {h.pk for h in changed} == {a.pk, b.pk, later.pk}

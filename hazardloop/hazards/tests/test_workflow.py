@@ -263,6 +263,43 @@ def test_escalate_moves_up_once_and_never_down(cast):
 
 
 @pytest.mark.django_db
+def test_escalate_many_moves_the_open_ones_up_with_one_audit_event_each(cast):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from hazardloop.audit.models import AuditEvent
+
+    now = timezone.now()
+    a, b, done, higher = (hazard(cast) for _ in range(4))
+    Hazard.objects.filter(pk=done.pk).update(status="closed")
+    services.escalate(higher, rung="accountability", now=now)
+    audit = AuditEvent.objects.count()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        moved = services.escalate_many(
+            [a, b, done, higher],
+            rung="listed",
+            now=now,
+            reason="逾期",
+            data_for=lambda h: {"days_overdue": 20},
+            listed_levels={a.pk: "city", b.pk: "county"},
+        )
+    assert sorted(h.pk for h in moved) == sorted([a.pk, b.pk])
+    for h in (a, b, done, higher):
+        h.refresh_from_db()
+    assert (a.supervision_level, a.listed_level) == ("listed", "city")
+    assert (b.supervision_level, b.listed_level) == ("listed", "county")
+    assert done.supervision_level == "none" and higher.supervision_level == "accountability"
+    event = a.events.get(kind="supervision")
+    assert event.data == {"from": "none", "rung": "listed", "days_overdue": 20}
+    rows = AuditEvent.objects.filter(action="hazard.supervision").order_by("-seq")[:2]
+    assert AuditEvent.objects.count() == audit + 2
+    assert sorted(r.object_id for r in rows) == sorted([str(a.pk), str(b.pk)])
+    # lock + 2 updates (two listing levels) + events + the audit chain (3): not per hazard
+    assert len(queries) <= 9
+    assert services.escalate_many([a, b], rung="listed", now=now) == []
+
+
+@pytest.mark.django_db
 def test_override_grade_keeps_the_computed_reason(cast):
     h = hazard(cast)
     with pytest.raises(ValidationError):

@@ -12,9 +12,9 @@ def photo(cast, user=None, unit=None, kind=PhotoKind.PHOTO):
     unit = unit or cast.unit
     shade = next(_colors)
     data = (
-        jpeg_bytes(color=(shade % 256, (shade // 256) % 256, 90))
+        jpeg_bytes(color=(shade % 256, (shade // 256) % 256, 90), comment=f"photo {shade}")
         if kind == PhotoKind.PHOTO
-        else encoded("PNG", size=(200, 80), color=(shade % 256, 20, 20))
+        else encoded("PNG", size=(200, 80), color=(shade % 256, (shade // 256) % 256, 20))
     )
     return store_photo(
         data, actor=user or cast.inspector, region_code=unit.region_id, unit_id=unit.pk, kind=kind

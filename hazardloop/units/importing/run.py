@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
-from hazardloop.audit.services import record_event
+from hazardloop.audit.services import record_event, record_events
 from hazardloop.regions.models import Department
+from hazardloop.units import tokens
+from hazardloop.units.bulk import copy_rows, insert_models, is_pg
 from hazardloop.units.importing.columns import BY_FIELD
 from hazardloop.units.importing.reader import FileProblem, open_table
 from hazardloop.units.importing.rows import Lookups, RowChecker
 from hazardloop.units.models import Unit
-from hazardloop.units.services import PROFILE_FIELDS, pick_departments
+from hazardloop.units.services import PROFILE_FIELDS, pick_departments, snapshot
 
 CHUNK = 2000
 MAX_ERRORS = 1000  # problems kept for display; the count goes on
@@ -70,6 +72,7 @@ class _Importer:
         self.result = ImportResult()
         self.seen: dict[str, int] = {}
         self.departments = list(Department.objects.prefetch_related("sectors"))
+        self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
 
     def column(self, name: str) -> str:
@@ -122,7 +125,7 @@ class _Importer:
             )
         }
         to_create: list[Unit] = []
-        to_update: list[Unit] = []
+        to_update: list[tuple[Unit, dict, dict, tuple]] = []  # unit, before, after, old text
         changed_fields: set[str] = set()
         for number, data in chunk:
             unit = existing.get(data["uscc"])
@@ -152,20 +155,32 @@ class _Importer:
             if not changed:
                 self.result.unchanged += 1
                 continue
+            old_text = (unit.name, unit.address)
+            old_level = unit.risk_level
+            before = {k: getattr(unit, k) for k in changed}
             for key in changed:
                 setattr(unit, key, data[key])
             unit.refresh_derived()
             unit.updated_at = self.now
+            after = {k: data[k] for k in changed}
+            if unit.risk_level != old_level:
+                before["risk_level"], after["risk_level"] = old_level, unit.risk_level
             changed_fields.update(changed)
-            to_update.append(unit)
+            to_update.append((unit, before, after, old_text))
         self.result.created += len(to_create)
         self.result.updated += len(to_update)
         if self.commit and not self.result.error_count:
             self._write(to_create, to_update, changed_fields)
 
     def _write(self, to_create, to_update, changed_fields) -> None:
+        """Bulk writes for one chunk: units, their departments and search tokens, and one
+        audit event per unit (created: its profile; updated: the changed fields before and
+        after) appended with a single record_events call."""
+        events = []
         if to_create:
-            Unit.objects.bulk_create(to_create, batch_size=500)
+            for unit in to_create:
+                unit.created_at = unit.updated_at = self.now
+            insert_models(Unit, to_create)
             if any(u.pk is None for u in to_create):  # backends that return no ids
                 ids = dict(
                     Unit.objects.filter(uscc__in=[u.uscc for u in to_create]).values_list(
@@ -175,18 +190,40 @@ class _Importer:
                 for unit in to_create:
                     unit.pk = unit.id = ids[unit.uscc]
             through = Unit.supervising_departments.through
+            picked = self.picked
             links = []
-            picked: dict[tuple[str, str], list] = {}
             for unit in to_create:
                 key = (unit.region_id, unit.sector_id)
                 if key not in picked:
                     chain = self.lookups.chain(unit.region_id)
-                    picked[key] = pick_departments(chain, self.departments, unit.sector_id)
-                links.extend(through(unit_id=unit.pk, department_id=d.pk) for d in picked[key])
-            through.objects.bulk_create(links, batch_size=2000)
+                    picked[key] = [
+                        d.pk for d in pick_departments(chain, self.departments, unit.sector_id)
+                    ]
+                links.extend((unit.pk, d) for d in picked[key])
+            if is_pg():
+                copy_rows(through._meta.db_table, ["unit_id", "department_id"], links)
+            else:
+                through.objects.bulk_create(
+                    [through(unit_id=u, department_id=d) for u, d in links], batch_size=2000
+                )
+            tokens.add_for(to_create)
+            events.extend(
+                ("unit.created", {"actor": self.user, "obj": u, "after": snapshot(u)})
+                for u in to_create
+            )
         if to_update:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
-            Unit.objects.bulk_update(to_update, fields, batch_size=500)
+            Unit.objects.bulk_update([u for u, *_rest in to_update], fields, batch_size=1000)
+            tokens.replace_for(
+                (u.pk, *old, u.name, u.address)
+                for u, _b, _a, old in to_update
+                if old != (u.name, u.address)
+            )
+            events.extend(
+                ("unit.updated", {"actor": self.user, "obj": u, "before": b, "after": a})
+                for u, b, a, _old in to_update
+            )
+        record_events(events)
 
 
 def import_units(

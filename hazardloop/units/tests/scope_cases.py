@@ -206,6 +206,12 @@ CASES = [
         data={"region": "220102"},
     ),
     ScopeCase(
+        "streamed export",
+        "units:export_stream",
+        lambda c, o: "/units/export.xlsx?region=220102",
+        EXPORT_ACTION,
+    ),
+    ScopeCase(
         "job page", "units:job", lambda c, o: f"/units/jobs/{o.pk}/", OWN_JOB, make=_checked_job
     ),
     ScopeCase(

@@ -68,7 +68,8 @@
   }
   function newDraft(unit) {
     return {
-      client_id: uuid4(), unit: unit, version: null, mode: "routine", section: 0, notes: "",
+      client_id: uuid4(), unit: unit, version: null, section: 0, notes: "",
+      mode: boot.campaign ? "campaign" : "routine", campaign_id: boot.campaign || null,
       team: [{ name: boot.user.name, role: "cadre", user_id: boot.user.id }],
       answers: {}, signatures: [
         { role: "inspector", name: boot.user.name, data: "", photo_id: null, refused: false, witness_name: "" },
@@ -87,7 +88,8 @@
       init() {
         const stored = localStorage.getItem(KEY);
         this.draft = stored ? JSON.parse(stored) : newDraft(boot.unit);
-        if (boot.unit && (!this.draft.unit || this.draft.unit.id !== boot.unit.id) && !this.draft.version) {
+        const otherCampaign = (this.draft.campaign_id || null) !== (boot.campaign || null);
+        if (boot.unit && (!this.draft.unit || this.draft.unit.id !== boot.unit.id || otherCampaign) && !this.draft.version) {
           this.draft = newDraft(boot.unit);
         }
         window.addEventListener("online", () => { this.online = true; this.message = ""; this.uploadPending(); });
@@ -158,7 +160,7 @@
           const r = await this.api(boot.urls.checklists + sector + (sector ? "&" : "?") + "limit=200");
           this.templates = r.ok ? r.body.items : [];
           const gas = this.draft.unit.gas_use;
-          const best = this.templates.find((t) => gas && t.gas_uses.includes(gas)) || this.templates[0];
+          const best = this.templates.find((t) => t.id === boot.checklist) || this.templates.find((t) => gas && t.gas_uses.includes(gas)) || this.templates[0];
           if (best && !this.templateId) this.templateId = best.id;
           const h = await this.api(boot.urls.hazards + "?unit=" + this.draft.unit.id + "&limit=20");
           const done = ["verified", "closed"];
@@ -346,6 +348,7 @@
           const d = this.draft;
           const payload = {
             client_id: d.client_id, unit_id: d.unit.id, template_version_id: d.version.id, mode: d.mode,
+            campaign_id: d.campaign_id || null,
             started_at: d.started_at, device_time: localIso(), notes: d.notes,
             latitude: d.location ? d.location.lat : null, longitude: d.location ? d.location.lon : null,
             accuracy_m: d.location ? d.location.acc : null,

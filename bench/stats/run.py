@@ -1,0 +1,158 @@
+"""Time GET /api/v1/stats/regions at province scale against the hand-written SQL (PostgreSQL).
+
+    flock /tmp/hazardloop-bench.lock .venv/bin/python bench/stats/run.py [--repeat 20]
+
+Data: bench/supervision/generate.py (units, 5M hazards) and bench/stats/generate.py (2M
+inspections). For each case (the province as a province regulator, a county as a county
+regulator; the default 30-day period and a one-year period) it times, in the same process and
+interleaved, the API through the Django test client (server time: middleware, auth, scope,
+every query, JSON) and the hand-written SQL that computes the same figures directly, checks that
+both give the same numbers, and prints p50/p95 of each and the ratio.
+"""
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "supervision"))
+
+from common import setup
+
+HAND_SQL = """
+with units as (
+  select substr(region_id, 1, %(len)s) k, count(*) n from units_unit
+  where region_id between %(lo)s and %(hi)s group by 1
+), insp as (
+  select substr(region_code, 1, %(len)s) k,
+    count(*) filter (where mode <> 'self_inspection') n,
+    count(*) filter (where mode = 'leader_led') leader,
+    count(*) filter (where mode = 'unannounced') unannounced,
+    count(distinct unit_id) filter (where mode <> 'self_inspection') inspected,
+    count(distinct unit_id) filter (where mode = 'self_inspection') self_inspected
+  from inspections_inspection
+  where region_code between %(lo)s and %(hi)s and received_at >= %(t0)s and received_at < %(t1)s
+  group by 1
+), haz as (
+  select substr(region_code, 1, %(len)s) k, count(*) found,
+    count(*) filter (where grade = 'major') major,
+    count(*) filter (where status in ('verified', 'closed')) rectified,
+    count(*) filter (where status in ('verified', 'closed')
+      and coalesce(verified_at, closed_at) <= coalesce(original_due_at, due_at)) on_time,
+    count(*) filter (where status in ('found', 'ordered', 'rectifying', 'submitted')
+      and due_at < %(now)s) overdue,
+    count(*) filter (where grade = 'major'
+      and supervision_level in ('listed', 'accountability')) listed
+  from hazards_hazard
+  where region_code between %(lo)s and %(hi)s and found_at >= %(t0)s and found_at < %(t1)s
+  group by 1
+), docs as (
+  select substr(region_code, 1, %(len)s) k, count(*) n from supervision_enforcementdocument
+  where region_code between %(lo)s and %(hi)s and issued_at >= %(t0)s and issued_at < %(t1)s
+  group by 1
+)
+select r.code, coalesce(units.n, 0), coalesce(insp.n, 0), coalesce(insp.inspected, 0),
+  coalesce(haz.found, 0), coalesce(haz.rectified, 0), coalesce(haz.overdue, 0),
+  coalesce(docs.n, 0), coalesce(insp.self_inspected, 0)
+from (
+  select code, prefix from regions_region where parent_id = %(parent)s
+  union all  -- a county without townships in the data: one row for the county itself
+  select code, prefix from regions_region
+  where code = %(parent)s and not exists (select 1 from regions_region where parent_id = %(parent)s)
+) r
+left join units on units.k = r.prefix left join insp on insp.k = r.prefix
+left join haz on haz.k = r.prefix left join docs on docs.k = r.prefix
+order by r.code
+"""
+FIELDS = (
+    "units_in_scope",
+    "inspections",
+    "units_inspected",
+    "hazards_found",
+    "rectified",
+    "overdue",
+    "enforcement_actions",
+    "self_inspected",
+)
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as f:
+        return f.read().strip()
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from hazardloop.accounts.models import User
+    from hazardloop.regions.models import Region, subtree_bounds
+    from hazardloop.reports.stats import period_bounds
+
+    today = timezone.localdate()
+    cases = [
+        ("province 30 d", "bench-province", "220000", today - dt.timedelta(days=29), today),
+        ("province 1 y", "bench-province", "220000", today - dt.timedelta(days=364), today),
+        ("county 30 d", "bench-county", "220102", today - dt.timedelta(days=29), today),
+        ("county 1 y", "bench-county", "220102", today - dt.timedelta(days=364), today),
+    ]
+    print(f"load before: {loadavg()}")
+    for name, username, code, start, end in [c for c in cases if args.only in c[0]]:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        parent = Region.objects.get(code=code)
+        children = list(Region.objects.filter(parent=parent))
+        length = max((len(c.prefix) for c in children), default=len(parent.prefix))
+        lo, hi = subtree_bounds(parent.prefix)
+        t0, t1 = period_bounds(start, end)
+        params = {
+            "len": length, "lo": lo, "hi": hi, "t0": t0, "t1": t1, "parent": code,
+        }  # fmt: skip
+        url = f"/api/v1/stats/regions?parent={code}&from={start}&to={end}"
+        api_times, sql_times = [], []
+        for i in range(args.repeat + 1):
+            t = time.perf_counter()
+            response = client.get(url)
+            api = time.perf_counter() - t
+            assert response.status_code == 200, response.content[:300]
+            params["now"] = timezone.now()
+            t = time.perf_counter()
+            with connection.cursor() as cur:
+                cur.execute(HAND_SQL, params)
+                hand = cur.fetchall()
+            sql = time.perf_counter() - t
+            if i == 0 and not children:
+                continue  # no child rows in the API answer to compare
+            if i == 0:  # warm-up; check the figures agree
+                rows = {r["code"]: r for r in response.json()["rows"]}
+                for row in hand:
+                    got = tuple(rows[row[0]][f] for f in FIELDS)
+                    assert got == tuple(row[1:]), (row[0], got, row[1:])
+                continue
+            api_times.append(api * 1000)
+            sql_times.append(sql * 1000)
+        a50, a95 = statistics.median(api_times), pct(api_times, 95)
+        s50, s95 = statistics.median(sql_times), pct(sql_times, 95)
+        print(
+            f"{name:15} API p50 {a50:7.1f} ms p95 {a95:7.1f} ms | hand SQL p50 {s50:7.1f} ms "
+            f"p95 {s95:7.1f} ms | ratio p50 {a50 / s50:4.2f} p95 {a95 / s95:4.2f}",
+            flush=True,
+        )
+    print(f"load after: {loadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The supervision ladder's moves on hazards: one at a time (`escalate`) or a batch of the
+daily sweep (`escalate_many`). The rules of who climbs when live in the supervision app, which
+calls these; a hazard's level only ever goes up, and never on a verified or closed hazard."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+
+from hazardloop.audit.services import record_events
+from hazardloop.hazards.choices import (
+    OPEN_STATUSES,
+    SUPERVISION_RANK,
+    EventKind,
+    ListedLevel,
+    SupervisionLevel,
+)
+from hazardloop.hazards.models import Hazard, HazardEvent
+from hazardloop.hazards.workflow import HazardChanged, apply
+
+
+def escalate(
+    hazard: Hazard,
+    *,
+    rung: str,
+    now,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+    listed_level: str = "",
+) -> Hazard:
+    """Move the hazard up the supervision ladder to `rung` (never down); idempotent.
+
+    A hazard already at or above `rung` is returned unchanged. Otherwise a compare-and-swap
+    from the level read moves it up and writes a "supervision" event; when another sweep moved
+    it meanwhile, the hazard is read again and the rule applied once more.
+    """
+    if rung not in SUPERVISION_RANK:
+        raise ValueError(f"unknown supervision rung {rung!r}")
+    if listed_level and listed_level not in ListedLevel.values:
+        raise ValueError(f"unknown listing level {listed_level!r}")
+    for _attempt in range(3):
+        if SUPERVISION_RANK[hazard.supervision_level] >= SUPERVISION_RANK[rung]:
+            return hazard
+        if hazard.status not in OPEN_STATUSES:
+            return hazard
+        changes = {"supervision_level": rung}
+        if rung == SupervisionLevel.LISTED or listed_level:
+            changes["listed_level"] = listed_level or hazard.listed_level
+        try:
+            with transaction.atomic():
+                apply(
+                    hazard,
+                    "supervision",
+                    actor=actor,
+                    now=now,
+                    reason=reason,
+                    data={"from": hazard.supervision_level, "rung": rung, **(data or {})},
+                    changes=changes,
+                )
+            return hazard
+        except HazardChanged:
+            hazard.refresh_from_db()
+    raise HazardChanged(hazard)
+
+
+def escalate_many(hazards, *, rung: str, now, reason: str = "", data_for=None, listed_levels=None):
+    """Move each hazard up to `rung` (never down) in bulk; returns the ones moved.
+
+    Call inside a transaction. The batch's rows are locked (SELECT … FOR UPDATE) and read again:
+    hazards verified, closed or already at or above `rung` by then are left alone (a concurrent
+    change wins, nothing is lost). One UPDATE per listing level moves them, their HazardEvents
+    are bulk-inserted, and each moved hazard gets its own audit event, all appended under one
+    lock of the audit chain. `data_for(hazard)` adds to each event's data; `listed_levels` maps
+    hazard id → listing level (for `listed`).
+    """
+    if rung not in SUPERVISION_RANK:
+        raise ValueError(f"unknown supervision rung {rung!r}")
+    listed_levels = listed_levels or {}
+    below = [lvl for lvl, rank in SUPERVISION_RANK.items() if rank < SUPERVISION_RANK[rung]]
+    by_pk = {h.pk: h for h in hazards}
+    locked = list(
+        Hazard.objects.select_for_update()
+        .filter(pk__in=list(by_pk), status__in=OPEN_STATUSES, supervision_level__in=below)
+        .order_by("pk")
+        .values_list("pk", "supervision_level", "status", "version")
+    )
+    if not locked:
+        return []
+    listing = rung == SupervisionLevel.LISTED
+    groups = defaultdict(list)
+    for pk, _level, _status, _version in locked:
+        groups[listed_levels.get(pk, "") if listing else None].append(pk)
+    for level, pks in groups.items():
+        changes = {"supervision_level": rung}
+        if level is not None:
+            changes["listed_level"] = level
+        Hazard.objects.filter(pk__in=pks).update(
+            version=F("version") + 1, updated_at=now, **changes
+        )
+    moved, events, audit = [], [], []
+    for pk, level_before, status, version in locked:
+        hazard = by_pk[pk]
+        hazard.supervision_level = rung
+        if listing:
+            hazard.listed_level = listed_levels.get(pk, "")
+        hazard.status, hazard.version = status, version + 1
+        moved.append(hazard)
+        data = {"from": level_before, "rung": rung, **(data_for(hazard) if data_for else {})}
+        events.append(
+            HazardEvent(
+                hazard_id=pk,
+                kind=EventKind.SUPERVISION,
+                from_status=status,
+                to_status=status,
+                at=now,
+                reason=reason,
+                data=data,
+            )
+        )
+        after = {"supervision_level": rung}
+        if listing:
+            after["listed_level"] = hazard.listed_level
+        audit.append(
+            (
+                "hazard.supervision",
+                {
+                    "object_type": "hazards.hazard",
+                    "object_id": str(pk),
+                    "object_repr": f"#{pk}",
+                    "region_code": hazard.region_code,
+                    "message": reason[:500],
+                    "before": {"supervision_level": level_before},
+                    "after": after,
+                },
+            )
+        )
+    HazardEvent.objects.bulk_create(events, batch_size=2000)
+    record_events(audit)
+    return moved

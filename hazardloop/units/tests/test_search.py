@@ -1,0 +1,125 @@
+"""Short (one- and two-character) searches through the token table, and the token upkeep by
+saves, services, imports and the rebuild; the streaming .xlsx writer; per-unit import audit."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from hazardloop.audit.models import AuditEvent
+from hazardloop.testing import make_unit, web_client
+from hazardloop.units import search, services
+from hazardloop.units.importing.run import import_units
+from hazardloop.units.models import Unit, UnitSearchToken
+from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
+from hazardloop.units.xlsx import SheetWriter
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return sorted(u.name for u in response.context["units"])
+
+
+def token_set(unit) -> set[tuple[str, str]]:
+    return set(UnitSearchToken.objects.filter(unit=unit).values_list("char", "next_char"))
+
+
+def test_tokens_cover_every_one_and_two_character_substring():
+    found = search.tokens("饺子 馆", "Ａ1")
+    assert found == {("饺", "子"), ("子", "馆"), ("馆", ""), ("a", "1"), ("1", "")}
+
+
+def test_short_searches_find_name_and_address_only(cast):
+    # Rare characters, so that the cast's own units match none of the searches.
+    make_unit("220102", name="龘靐饺子馫", address="红旗街1号")
+    make_unit("220102", name="麤火锅城", address="龖龗大街9号")
+    client = web_client(cast.city_regulator)
+    assert names(client.get("/units/?q=龘靐")) == ["龘靐饺子馫"]
+    assert names(client.get("/units/?q=馫")) == ["龘靐饺子馫"]  # the last character too
+    assert names(client.get("/units/?q=龖龗")) == ["麤火锅城"]  # the address
+    assert names(client.get("/units/?q=麤 火")) == ["麤火锅城"]  # spaces ignored
+    assert names(client.get("/units/?q=馫麤")) == []
+    assert names(client.get("/units/?q=麤&region=220104")) == []
+
+
+def test_saves_and_services_keep_the_tokens_in_step(cast):
+    unit = make_unit("220102", name="饺子馆", address="")
+    assert token_set(unit) == search.tokens("饺子馆", "")
+    services.update_unit(unit, actor=cast.regulator, data={"name": "火锅店", "address": "南街"})
+    assert token_set(unit) == search.tokens("火锅店", "南街")
+    fresh = Unit.objects.only("pk", "uscc").get(pk=unit.pk)  # name and address deferred
+    fresh.name = "烧烤"
+    fresh.save()
+    assert token_set(unit) == search.tokens("烧烤", "南街")
+
+
+def test_import_writes_tokens_and_one_audit_event_per_unit(cast):
+    c1, c2 = code(seed=11), code(seed=12)
+    rows = [
+        HEADER[:5],
+        ["饺子馆", c1, "南关区", "餐饮", "红旗街"],
+        ["火锅店", c2, "南关区", "餐饮", ""],
+    ]
+    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert result.committed and result.created == 2
+    first = Unit.objects.get(uscc=c1)
+    assert token_set(first) == search.tokens("饺子馆", "红旗街")
+    created = AuditEvent.objects.filter(action="unit.created", object_id=str(first.pk))
+    assert created.get().after["name"] == "饺子馆"
+    rows = [HEADER[:5], ["烧烤店", c1, "南关区", "餐饮", ""]]
+    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert result.updated == 1
+    assert token_set(first) == search.tokens("烧烤店", "红旗街")
+    event = AuditEvent.objects.filter(action="unit.updated", object_id=str(first.pk)).get()
+    assert (event.before["name"], event.after["name"]) == ("饺子馆", "烧烤店")
+
+
+def test_rebuild_makes_the_same_tokens_and_drops_stale_ones(cast):
+    unit = make_unit("220102", name="饺子馆", address="西街")
+    UnitSearchToken.objects.create(char="x", next_char="y", unit_id=unit.pk)
+    call_command("rebuild_unit_tokens", stdout=io.StringIO())
+    assert token_set(unit) == search.tokens("饺子馆", "西街")
+
+
+class _Stream(io.RawIOBase):
+    """A non-seekable sink, like a streamed response."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+
+def test_streaming_writer_reads_back_in_openpyxl():
+    sink = _Stream()
+    with SheetWriter(sink, "单位") as sheet:
+        sheet.append(["名称", "数", None, "a<b&c", " x ", "bad\x01"])
+        sheet.append_many([["饺子馆", 12, "", 1.5, True, None]])
+    workbook = load_workbook(io.BytesIO(b"".join(sink.chunks)), read_only=True)
+    assert workbook.sheetnames == ["单位"]
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("名称", "数", None, "a<b&c", " x ", "bad")
+    assert rows[1][:5] == ("饺子馆", 12, None, 1.5, True)
+
+
+def test_streamed_export_is_scoped_and_filtered(cast):
+    client = web_client(cast.regulator)
+    response = client.get("/units/export.xlsx")
+    assert response.streaming
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:2] == ("单位名称", "统一社会信用代码")
+    names = {row[0] for row in rows[1:]}
+    assert cast.unit.name in names and cast.neighbour_unit.name not in names
+    response = client.get("/units/export.xlsx", {"q": cast.unit.name})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert [r[0] for r in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
+        cast.unit.name
+    ]
