@@ -6,12 +6,17 @@ it makes a new version (services.revise_version). Built-in templates are loaded 
 `data/*.json` by `load_checklists`.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
+
+# GB 35181 element items are written as the defect itself (see ChecklistItem.finding_title).
+DEFECT_CODE = re.compile(r"^(D6|C7)\.")
 
 
 def _pick(zh: str, en: str) -> str:
@@ -151,6 +156,19 @@ class ChecklistItem(models.Model):
     @property
     def text(self) -> str:
         return _pick(self.text_zh, self.text_en)
+
+    @property
+    def finding_title(self) -> str:
+        """The title of the hazard a failed answer raises, worded as the finding.
+
+        Most items state the requirement ("the hose has clamps at both ends"); a hazard titled so
+        reads as if all were well, so it is prefixed. GB 35181 element items (codes D6.x, C7.x)
+        already state the defect and are kept as they are. Hazards are recorded in Chinese.
+        """
+        text = self.text_zh.replace("[UNVERIFIED]", "").strip()
+        if DEFECT_CODE.match(self.code):
+            return text[:200]
+        return f"不符合要求：{text}"[:200]
 
     @property
     def section(self) -> str:

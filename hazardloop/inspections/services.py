@@ -472,7 +472,7 @@ def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: s
         source=source,
         description="\n".join(lines),
         category=item.category,
-        title=item.text_zh[:200],
+        title=item.finding_title,
         legal_basis=item.legal_basis,
         rule_refs=item.rule_refs,
         default_grade=item.default_grade,
