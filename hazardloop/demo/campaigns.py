@@ -56,7 +56,7 @@ def load_campaigns() -> int:
         actor=province_user,
         region=Region.objects.get(code="220000"),
         title="国庆节前消防安全专项整治",
-        document_number="吉安委办〔2022〕58号",
+        document_number=f"吉安委办〔{today.year}〕58号",
         starts_on=today - dt.timedelta(days=20),
         ends_on=today + dt.timedelta(days=20),
         sectors=["catering", "lodging"],
