@@ -3,6 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.checklists.choices import GRADE_BADGE as CHECKLIST_GRADE_BADGE
+from hazardloop.checklists.choices import DefaultGrade, ItemCategory
+
+# One list of grades and of categories: checklist items file their failures under these.
+Grade = DefaultGrade
+Category = ItemCategory
+GRADE_BADGE = CHECKLIST_GRADE_BADGE
+
 
 class Status(models.TextChoices):
     FOUND = "found", _("Found")
@@ -26,34 +34,12 @@ STATUS_BADGE = {
 }
 
 
-class Grade(models.TextChoices):
-    GENERAL = "general", _("General hazard")
-    MAJOR = "major", _("Major hazard")
-
-
-GRADE_BADGE = {Grade.GENERAL: "secondary", Grade.MAJOR: "danger"}
-
-
 class Source(models.TextChoices):
     INSPECTION = "inspection", _("Inspection item")
     SELF_INSPECTION = "self_inspection", _("Self-inspection")
     PUBLIC_TIP = "public_tip", _("Public tip")
     ACCIDENT = "accident", _("Accident follow-up")
     MANUAL = "manual", _("Entered by hand")
-
-
-class Category(models.TextChoices):
-    """Broad hazard categories; deadlines can be configured per category."""
-
-    EVACUATION = "evacuation", _("Escape routes and exits")
-    FIRE_FACILITIES = "fire_facilities", _("Fire facilities and equipment")
-    GAS = "gas", _("Gas use")
-    ELECTRICAL = "electrical", _("Electrical")
-    HOT_WORK = "hot_work", _("Hot work")
-    MATERIALS = "materials", _("Decoration and building materials")
-    HAZCHEM = "hazchem", _("Hazardous chemicals")
-    MANAGEMENT = "management", _("Safety management")
-    OTHER = "other", _("Other")
 
 
 class SupervisionLevel(models.TextChoices):
