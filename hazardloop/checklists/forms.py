@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.checklists.models import ChecklistItem
+from hazardloop.checklists.services import ITEM_FIELDS
 
 
 class ItemForm(forms.ModelForm):
@@ -14,24 +15,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
-        fields = [
-            "section_zh",
-            "section_en",
-            "text_zh",
-            "text_en",
-            "guidance_zh",
-            "guidance_en",
-            "legal_basis",
-            "basis_status",
-            "category",
-            "default_grade",
-            "rule_refs",
-            "answer_type",
-            "number_min",
-            "number_max",
-            "number_unit",
-            "photo_on_fail",
-        ]
+        fields = [f for f in ITEM_FIELDS if f != "code"]  # the code is fixed per version
         widgets = {
             "guidance_zh": forms.Textarea(attrs={"rows": 3}),
             "guidance_en": forms.Textarea(attrs={"rows": 3}),

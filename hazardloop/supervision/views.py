@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazardloop.accounts.access import get_in_scope_or_404, require
+from hazardloop.core.urls_public import printed_url
 from hazardloop.hazards.models import Hazard
 from hazardloop.supervision import penalties, queries, services
 from hazardloop.supervision.clocks import clocks_for
@@ -120,7 +121,7 @@ def document(request, pk: int):
         "serve_form": ServeForm(initial={"served_on": timezone.localdate()})
         if can_serve and doc.served_at is None
         else None,
-        "verify_url": request.build_absolute_uri(doc_verify_path(doc)),
+        "verify_url": printed_url(request, doc_verify_path(doc)),
     }
     return render(request, "supervision/document_detail.html", context)
 
@@ -132,7 +133,7 @@ def doc_verify_path(doc) -> str:
 @login_required
 def document_pdf(request, pk: int):
     doc = _document(request, pk)
-    data = render_pdf(doc, verify_url=request.build_absolute_uri(doc_verify_path(doc)))
+    data = render_pdf(doc, verify_url=printed_url(request, doc_verify_path(doc)))
     response = HttpResponse(data, content_type="application/pdf")
     filename = f"document-{doc.pk}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

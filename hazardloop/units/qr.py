@@ -3,14 +3,13 @@
 import io
 
 import segno
-from django.conf import settings
 from django.urls import reverse
+
+from hazardloop.core.urls_public import printed_url
 
 
 def public_url(request, unit) -> str:
-    path = reverse("units:public", kwargs={"public_id": unit.public_id})
-    base = getattr(settings, "PUBLIC_BASE_URL", "")
-    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
+    return printed_url(request, reverse("units:public", kwargs={"public_id": unit.public_id}))
 
 
 def qr_bytes(url: str, kind: str) -> bytes:
