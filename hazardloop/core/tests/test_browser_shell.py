@@ -13,12 +13,17 @@ def nav_texts(page) -> list[str]:
 
 def sign_out(page):
     menu = page.locator("[data-testid=user-menu]")
-    if not menu.is_visible():  # on a phone the menu sits behind the collapsed navigation
-        page.click(".navbar-toggler")
-        menu.wait_for(state="visible")
+    if page.locator(".navbar-toggler").is_visible():
+        # On a phone the menu sits behind the collapsed navigation: open it and let Bootstrap's
+        # collapse transition finish (while it runs the menu is clipped and clicks miss it).
+        if not page.locator(".navbar-collapse.show").count():
+            page.click(".navbar-toggler")
+        page.wait_for_selector(".navbar-collapse.show", state="visible")
     menu.click()
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/login/")
+    logout = page.locator("[data-testid=logout]")
+    logout.wait_for(state="visible")
+    with page.expect_navigation(url="**/login/"):
+        logout.click()
 
 
 def test_three_roles_language_and_sign_out(browser_page):
@@ -76,7 +81,7 @@ def test_layout_works_at_375_px(phone_page):
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     assert not page.locator("[data-testid=main-nav]").is_visible()  # collapsed behind the menu
     page.click(".navbar-toggler")
-    page.locator("[data-testid=main-nav]").wait_for(state="visible")
+    page.wait_for_selector(".navbar-collapse.show", state="visible")
     assert "行政区划" in nav_texts(page)
     page.screenshot(path="/tmp/hl-shell-phone.png", full_page=True)
     sign_out(page)
