@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -251,7 +252,7 @@ def apply(
     after = spec.target or before
     changes = dict(changes or {})
     updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
-        status=after, version=F("version") + 1, updated_at=now, **changes
+        status=after, version=F("version") + 1, updated_at=timezone.now(), **changes
     )
     if not updated:
         raise HazardChanged(hazard)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from hazardloop.audit.services import record_events
 from hazardloop.hazards.choices import (
@@ -96,7 +97,7 @@ def escalate_many(hazards, *, rung: str, now, reason: str = "", data_for=None, l
         if level is not None:
             changes["listed_level"] = level
         Hazard.objects.filter(pk__in=pks).update(
-            version=F("version") + 1, updated_at=now, **changes
+            version=F("version") + 1, updated_at=timezone.now(), **changes
         )
     moved, events, audit = [], [], []
     for pk, level_before, status, version in locked:
