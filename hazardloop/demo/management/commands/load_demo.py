@@ -13,6 +13,7 @@ from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.people import STAFF, load_people
+from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.units import load_units
 from hazardloop.supervision.demo import load_supervision_demo
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             hazards = load_hazards(rng)
             inspections = load_inspections(rng)
             campaigns = load_campaigns()
+            progressed = progress_hazards()
             documents = load_supervision_demo()
         if departments:
             self.stdout.write(f"Created {departments} departments.")
@@ -66,6 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {inspections} inspections.")
         if campaigns:
             self.stdout.write(f"Created {campaigns} campaigns.")
+        if progressed:
+            self.stdout.write(f"Moved {progressed} hazards along the rectification loop.")
         if documents:
             self.stdout.write(f"Created {documents} enforcement documents.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
