@@ -115,6 +115,13 @@ class Hazard(models.Model):
                 name="hazard_open_found",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
             ),
+            # A region's open hazards by grade and deadline ("county X, overdue majors"): every
+            # condition is an index condition, so only the matching rows are fetched.
+            models.Index(
+                fields=["region_code", "grade", "due_at"],
+                name="hazard_open_region_grade_due",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
             models.Index(
                 fields=["region_code", "found_at"],
                 name="hazard_major_region",
