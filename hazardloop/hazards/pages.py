@@ -1,12 +1,14 @@
 """What the hazard page shows: timeline, photos side by side, legal clocks, possible actions."""
 
 import datetime as dt
+import functools
 
 from django.apps import apps
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hazardloop.hazards import grading, workflow
@@ -16,13 +18,80 @@ from hazardloop.hazards.choices import (
     SUPERVISION_BADGE,
     ExtensionStatus,
     Grade,
+    ListedLevel,
     PhotoRole,
     Status,
+    SupervisionLevel,
 )
 from hazardloop.hazards.forms import ActionForm, PlanForm
 from hazardloop.hazards.models import RectificationPlan
 
 DOCUMENTS_TEMPLATE = "supervision/partials/_hazard_documents.html"
+
+
+@functools.cache
+def _labels(language: str) -> dict[str, dict[str, str]]:
+    """The choice labels in one language (Django's get_FOO_display() builds a dict per call)."""
+    with translation.override(language):
+        return {
+            name: {value: str(label) for value, label in choices}
+            for name, choices in (
+                ("grade", Grade.choices),
+                ("status", Status.choices),
+                ("supervision", SupervisionLevel.choices),
+                ("listed", ListedLevel.choices),
+                ("overdue", [("", _("Overdue"))]),
+            )
+        }
+
+
+def badges(hazard, now) -> list[tuple[str, str, str]]:
+    """The coloured labels of a hazard's state, as (Bootstrap colour, text, test id)."""
+    labels = _labels(translation.get_language() or settings.LANGUAGE_CODE)
+    out = [
+        (
+            GRADE_BADGE.get(hazard.grade, "secondary"),
+            labels["grade"].get(hazard.grade, ""),
+            "grade",
+        ),
+        (
+            STATUS_BADGE.get(hazard.status, "secondary"),
+            labels["status"].get(hazard.status, ""),
+            "status",
+        ),
+    ]
+    if hazard.is_overdue(now):
+        out.append(("danger", labels["overdue"][""], "overdue"))
+    if hazard.supervision_level != SupervisionLevel.NONE:
+        text = labels["supervision"].get(hazard.supervision_level, "")
+        if hazard.listed_level:
+            text = f"{text} · {labels['listed'].get(hazard.listed_level, '')}"
+        out.append((SUPERVISION_BADGE.get(hazard.supervision_level, "secondary"), text, ""))
+    return out
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else "—"
+
+
+def ledger_rows(hazards, now) -> list[dict]:
+    """What the ledger prints per hazard, worked out in Python once per row: the page stays a
+    plain loop of lookups (the template engine costs far more per tag than this per field)."""
+    marker = 2_147_483_647
+    link = reverse("hazards:detail", args=[marker]).replace(str(marker), "{}")
+    return [
+        {
+            "pk": h.pk,
+            "url": link.format(h.pk),
+            "found": _day(h.found_at),
+            "unit": h.unit.name,
+            "region": h.region_code,
+            "title": h.title,
+            "badges": badges(h, now),
+            "due": _day(h.due_at),
+        }
+        for h in hazards
+    ]
 
 
 def documents_template() -> str | None:

@@ -16,7 +16,7 @@ from hazardloop.hazards import exports, services, workflow
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import ActionForm, PlanForm
 from hazardloop.hazards.models import Hazard
-from hazardloop.hazards.pages import detail_context
+from hazardloop.hazards.pages import detail_context, ledger_rows
 from hazardloop.units.models import Unit
 
 # What a ledger row shows: the wide text and JSON columns stay in the table.
@@ -54,15 +54,16 @@ def ledger(request):
         qs = apply_filters(qs, form.cleaned_data)
     elif form.is_bound:
         qs = qs.none()
-    rows, next_cursor = page(qs, request.GET.get("after"))
+    hazards, next_cursor = page(qs, request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
+    now = timezone.now()
     context = {
         "form": form,
-        "rows": rows,
+        "rows": ledger_rows(hazards, now),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
-        "now": timezone.now(),
+        "now": now,
         "can_export": has_perm_anywhere(request.user, "hazard.export"),
         "can_record": has_perm_anywhere(request.user, "hazard.create"),
         "listed_url": _listed_url(),

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0003_open_found_index'),
-        ('units', '0007_token_region_code'),
+        ("hazards", "0003_open_found_index"),
+        ("units", "0007_token_region_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(condition=models.Q(('status__in', ['found', 'ordered', 'rectifying', 'submitted'])), fields=['region_code', 'grade', 'due_at'], name='hazard_open_region_grade_due'),
+            model_name="hazard",
+            index=models.Index(
+                condition=models.Q(("status__in", ["found", "ordered", "rectifying", "submitted"])),
+                fields=["region_code", "grade", "due_at"],
+                name="hazard_open_region_grade_due",
+            ),
         ),
     ]

@@ -39,7 +39,7 @@ def test_ledger_keyset_pages(cast):
     cursor = first.context["next_cursor"]
     assert cursor and len(first.context["rows"]) == 50
     second = client.get(f"/hazards/?after={cursor}")
-    ids = [h.pk for h in first.context["rows"]] + [h.pk for h in second.context["rows"]]
+    ids = [h["pk"] for h in first.context["rows"]] + [h["pk"] for h in second.context["rows"]]
     assert sorted(ids) == sorted(h.pk for h in made) and second.context["next_cursor"] is None
 
 
