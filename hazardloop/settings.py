@@ -207,6 +207,7 @@ SWEEP_STEPS = [
     "hazardloop.hazards.jobs.notify_deadlines_once",
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
+    "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
 ]
 

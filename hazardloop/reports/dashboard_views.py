@@ -4,6 +4,7 @@ the scheduling reports (on demand and archived)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
@@ -18,6 +19,7 @@ from hazardloop.accounts.access import scope_for
 from hazardloop.campaigns.models import Campaign
 from hazardloop.hazards.choices import Category
 from hazardloop.regions.models import Region, Sector
+from hazardloop.reports import aggregates
 from hazardloop.reports.models import ReportKind, ScheduledReport
 from hazardloop.reports.params import BadParameter, read_params
 from hazardloop.reports.scheduling import generate_report
@@ -110,6 +112,8 @@ def _context(request, p):
         "query": request.GET.urlencode(),
         "yesterday": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
         "rankable": RANKABLE,
+        "freshness": aggregates.state() if stats.as_of else None,
+        "sweep_seconds": settings.SWEEP_INTERVAL_SECONDS,
     }
 
 

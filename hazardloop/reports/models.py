@@ -74,3 +74,100 @@ class ScheduledReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Maintained aggregates behind `stats.region_stats` (see `aggregates.py`, docs/campaigns.md).
+# Keyed by the record's full region code and local day; every count is additive over days and
+# regions. Rebuilt per (region_code, day) bucket by `aggregates.refresh`, never edited elsewhere.
+
+
+class HazardDay(models.Model):
+    """Hazards by the day they were found, in their current state. `due_day` is the local day
+    of the deadline for the open ones (null for rectified ones), so that "overdue at now" is
+    the open count of the buckets due before today plus an exact count for today."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    campaign_id = models.BigIntegerField(null=True)
+    sector_code = models.CharField(max_length=32)
+    category = models.CharField(max_length=32)
+    due_day = models.DateField(null=True)
+    found = models.PositiveIntegerField(default=0)
+    major = models.PositiveIntegerField(default=0)
+    rectified = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    listed = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["region_code", "day"], name="stats_hazard_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day}"
+
+
+class RectifiedDay(models.Model):
+    """Hazards rectified (verified or closed) by the local day of rectification (the trend),
+    kept per found day so that it is rebuilt with the same buckets as `HazardDay`."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    found_day = models.DateField()
+    campaign_id = models.BigIntegerField(null=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region_code", "day"], name="stats_rectified_region_day"),
+            models.Index(fields=["region_code", "found_day"], name="stats_rectified_region_found"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day}"
+
+
+class InspectionDay(models.Model):
+    """Inspections by the day they were received, per mode."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    campaign_id = models.BigIntegerField(null=True)
+    mode = models.CharField(max_length=20)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["region_code", "day"], name="stats_insp_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.mode}"
+
+
+class DocumentDay(models.Model):
+    """Enforcement documents by the day they were issued (campaign: their hazard's)."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    campaign_id = models.BigIntegerField(null=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["region_code", "day"], name="stats_doc_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day}"
+
+
+class StatsRefresh(models.Model):
+    """The one row that records how far the aggregates have been refreshed (pk=1)."""
+
+    refreshed_at = models.DateTimeField(null=True)
+    full_at = models.DateTimeField(null=True)
+    hazard_mark = models.BigIntegerField(default=0)  # highest hazard id seen
+    event_mark = models.BigIntegerField(default=0)  # highest hazard event id seen
+    inspection_mark = models.BigIntegerField(default=0)
+    document_mark = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0)  # how long the last refresh took
+    buckets = models.PositiveIntegerField(default=0)  # (region, day) buckets it rebuilt
+
+    def __str__(self) -> str:
+        return f"refreshed {self.refreshed_at}"

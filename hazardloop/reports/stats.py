@@ -26,7 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -36,6 +36,8 @@ from hazardloop.campaigns.sources import inspection_fields, inspections
 from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
+from hazardloop.reports import aggregates
+from hazardloop.reports.models import DocumentDay, HazardDay, InspectionDay, RectifiedDay
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
 
@@ -118,6 +120,7 @@ class Stats:
     rows: list[Row]
     total: Row
     indicator: str
+    as_of: dt.datetime | None = None  # when the aggregates were refreshed; None: live
 
     def row_dicts(self) -> list[dict]:
         return [r.as_dict() for r in self.rows]
@@ -166,136 +169,34 @@ def region_stats(
     end: dt.date | None = None,
     now: dt.datetime | None = None,
     indicator: str = "coverage",
+    live: bool | None = None,
 ) -> Stats:
     """One row per child region of `parent`, counted inside `scope` (a `Scope` for stats.view).
 
+    Read from the maintained aggregates (`aggregates.py`) when the scope is regions; computed
+    from the source rows (`live=True`: the reference, and the path for a scope of units).
     The caller has checked that the user may look at `parent` (see `dashboard_views`).
     """
     now = now or timezone.now()
     if start is None or end is None:
         d_start, d_end = default_period(campaign, now)
         start, end = start or d_start, end or d_end
-    lo, hi = period_bounds(start, end)
-    children = children_of(parent)
-    length = _key_length(children, parent)
-    rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
-    inside = subtree_filter("region_code", parent.prefix)
-    unit_scope = effective_scope(campaign) if campaign is not None else None
-    tree = campaign_tree_ids(campaign) if campaign is not None else None
-
-    def add(key, name, value):
-        row = rows.get(key)
-        if row is not None:
-            row.counts[name] += value or 0
-
-    # Units in scope.
-    units = scope.filter(
-        Unit.objects.filter(subtree_filter("region", parent.prefix)), "region", "pk"
-    )
-    if unit_scope is not None:
-        units = units.filter(unit_scope.unit_q(prefix=""))
-    for key, n in (
-        units.annotate(key=Substr("region_id", 1, length))
-        .values("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    ):
-        add(key, "units_in_scope", n)
-
-    # Inspections.
-    fields = inspection_fields()
-    qs = inspections()
-    if qs is not None:
-        region_field = fields["region"]
-        qs = scope.filter(
-            qs.filter(subtree_filter(region_field, parent.prefix)), region_field, "unit"
-        )
-        qs = qs.filter(**{f"{fields['at']}__gte": lo, f"{fields['at']}__lt": hi})
-        if campaign is not None:
-            if fields.get("campaign"):
-                own = Q(**{f"{fields['campaign']}__in": tree})
-                qs = qs.filter(own | (Q(mode="self_inspection") & unit_scope.unit_q()))
-            else:
-                qs = qs.filter(unit_scope.unit_q())
-        keyed = qs.annotate(key=Substr(region_field, 1, length)).values("key")
-        mode = fields.get("mode")
-        if mode:
-            # One scan: per mode counts and both distinct-unit counts together.
-            modes = [v for v, _label in qs.model._meta.get_field(mode).choices]
-            own = ~Q(**{mode: "self_inspection"})
-            aggregates = {f"m_{m}": Count("pk", filter=Q(**{mode: m})) for m in modes}
-            aggregates["inspected"] = Count("unit_id", distinct=True, filter=own)
-            aggregates["self_inspected"] = Count(
-                "unit_id", distinct=True, filter=Q(**{mode: "self_inspection"})
-            )
-            for found in keyed.annotate(**aggregates).order_by():
-                row = rows.get(found["key"])
-                if row is None:
-                    continue
-                for m in modes:
-                    n = found[f"m_{m}"]
-                    if not n:
-                        continue
-                    row.by_mode[m] = row.by_mode.get(m, 0) + n
-                    if m != "self_inspection":
-                        row.counts["inspections"] += n
-                row.counts["leader_led"] += found.get("m_leader_led", 0)
-                row.counts["unannounced"] += found.get("m_unannounced", 0)
-                row.counts["units_inspected"] += found["inspected"]
-                row.counts["self_inspected"] += found["self_inspected"]
-        else:
-            for key, n, inspected in keyed.annotate(
-                n=Count("pk"), inspected=Count("unit_id", distinct=True)
-            ).values_list("key", "n", "inspected"):
-                add(key, "inspections", n)
-                add(key, "units_inspected", inspected)
-
-    # Hazards.
-    hazards = scope.filter(Hazard.objects.filter(inside), "region_code", "unit")
-    hazards = hazards.filter(found_at__gte=lo, found_at__lt=hi)
-    if campaign is not None:
-        hazards = hazards.filter(campaign_id__in=tree)
-    done = Q(status__in=DONE_STATUSES)
-    rectified_at = Coalesce("verified_at", "closed_at")
-    deadline = Coalesce("original_due_at", "due_at")
-    for row in (
-        hazards.annotate(
-            key=Substr("region_code", 1, length), rectified_at=rectified_at, deadline=deadline
-        )
-        .values("key")
-        .annotate(
-            found=Count("pk"),
-            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
-            rectified=Count("pk", filter=done),
-            on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
-            listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
-        )
-        .values_list("key", "found", "major", "rectified", "on_time", "overdue", "listed")
-    ):
-        key, found, major, rect, on_time, overdue, listed = row
-        add(key, "hazards_found", found)
-        add(key, "major", major)
-        add(key, "general", found - major)
-        add(key, "rectified", rect)
-        add(key, "on_time", on_time)
-        add(key, "overdue", overdue)
-        add(key, "majors_listed", listed)
-
-    # Enforcement documents.
-    docs = scope.filter(EnforcementDocument.objects.filter(inside), "region_code", "unit")
-    docs = docs.filter(issued_at__gte=lo, issued_at__lt=hi)
-    if campaign is not None:
-        docs = docs.filter(hazard__campaign_id__in=tree)
-    for key, n in (
-        docs.annotate(key=Substr("region_code", 1, length))
-        .values("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    ):
-        add(key, "enforcement_actions", n)
-
-    ordered = list(rows.values())
+    if live is None:
+        live = not uses_aggregates(scope)
+    as_of = None if live else aggregates.ensure_fresh().refreshed_at
+    q = _Query(scope, parent, campaign, start, end, now)
+    _count_units(q)
+    if live or campaign is not None:
+        _count_inspections_live(q)
+    else:
+        _count_inspections(q)
+    if live:
+        _count_hazards_live(q)
+        _count_documents_live(q)
+    else:
+        _count_hazards(q)
+        _count_documents(q)
+    ordered = list(q.rows.values())
     rank_rows(ordered, indicator)
     total = Row(parent.code, parent.name, parent.level)
     for row in ordered:
@@ -303,7 +204,227 @@ def region_stats(
             total.counts[name] += row.counts[name]
         for m, n in row.by_mode.items():
             total.by_mode[m] = total.by_mode.get(m, 0) + n
-    return Stats(parent, campaign, start, end, now, ordered, total, indicator)
+    return Stats(parent, campaign, start, end, now, ordered, total, indicator, as_of)
+
+
+def uses_aggregates(scope) -> bool:
+    """Aggregates are kept per region code: a scope of single units is counted live."""
+    return not scope.unit_ids
+
+
+class _Query:
+    def __init__(self, scope, parent, campaign, start, end, now):
+        self.scope, self.parent, self.campaign, self.now = scope, parent, campaign, now
+        self.start, self.end = start, end
+        self.lo, self.hi = period_bounds(start, end)
+        children = children_of(parent)
+        self.length = _key_length(children, parent)
+        self.rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
+        self.inside = subtree_filter("region_code", parent.prefix)
+        self.unit_scope = effective_scope(campaign) if campaign is not None else None
+        self.tree = campaign_tree_ids(campaign) if campaign is not None else None
+
+    def add(self, key, name, value):
+        row = self.rows.get(key)
+        if row is not None:
+            row.counts[name] += value or 0
+
+    def keyed(self, qs, field="region_code"):
+        return qs.annotate(key=Substr(field, 1, self.length)).values("key")
+
+    def aggregate_rows(self, model):
+        """Rows of an aggregate table under the parent, inside the scope and the period."""
+        qs = self.scope.filter(model.objects.filter(self.inside), "region_code", None)
+        qs = qs.filter(day__gte=self.start, day__lte=self.end)
+        if self.tree is not None:
+            qs = qs.filter(campaign_id__in=self.tree)
+        return qs
+
+
+def _count_units(q: _Query) -> None:
+    units = q.scope.filter(
+        Unit.objects.filter(subtree_filter("region", q.parent.prefix)), "region", "pk"
+    )
+    if q.unit_scope is not None:
+        units = units.filter(q.unit_scope.unit_q(prefix=""))
+    for key, n in q.keyed(units, "region_id").annotate(n=Count("pk")).values_list("key", "n"):
+        q.add(key, "units_in_scope", n)
+
+
+def _inspections(q: _Query):
+    """The period's inspections under the parent inside the scope (None: no inspections app)."""
+    fields = inspection_fields()
+    qs = inspections()
+    if qs is None:
+        return None, fields
+    region_field = fields["region"]
+    qs = q.scope.filter(
+        qs.filter(subtree_filter(region_field, q.parent.prefix)), region_field, "unit"
+    )
+    qs = qs.filter(**{f"{fields['at']}__gte": q.lo, f"{fields['at']}__lt": q.hi})
+    if q.campaign is not None:
+        if fields.get("campaign"):
+            own = Q(**{f"{fields['campaign']}__in": q.tree})
+            qs = qs.filter(own | (Q(mode="self_inspection") & q.unit_scope.unit_q()))
+        else:
+            qs = qs.filter(q.unit_scope.unit_q())
+    return qs, fields
+
+
+def _add_modes(q: _Query, key, counts: dict) -> None:
+    row = q.rows.get(key)
+    if row is None:
+        return
+    for m, n in counts.items():
+        if not n:
+            continue
+        row.by_mode[m] = row.by_mode.get(m, 0) + n
+        if m != "self_inspection":
+            row.counts["inspections"] += n
+    row.counts["leader_led"] += counts.get("leader_led", 0)
+    row.counts["unannounced"] += counts.get("unannounced", 0)
+
+
+def _count_inspections_live(q: _Query) -> None:
+    qs, fields = _inspections(q)
+    if qs is None:
+        return
+    keyed = q.keyed(qs, fields["region"])
+    mode = fields.get("mode")
+    if not mode:
+        for key, n, inspected in keyed.annotate(
+            n=Count("pk"), inspected=Count("unit_id", distinct=True)
+        ).values_list("key", "n", "inspected"):
+            q.add(key, "inspections", n)
+            q.add(key, "units_inspected", inspected)
+        return
+    # One scan: per mode counts and both distinct-unit counts together.
+    modes = [v for v, _label in qs.model._meta.get_field(mode).choices]
+    aggregates_ = {f"m_{m}": Count("pk", filter=Q(**{mode: m})) for m in modes}
+    aggregates_["inspected"] = Count(
+        "unit_id", distinct=True, filter=~Q(**{mode: "self_inspection"})
+    )
+    aggregates_["self_inspected"] = Count(
+        "unit_id", distinct=True, filter=Q(**{mode: "self_inspection"})
+    )
+    for found in keyed.annotate(**aggregates_).order_by():
+        _add_modes(q, found["key"], {m: found[f"m_{m}"] for m in modes})
+        q.add(found["key"], "units_inspected", found["inspected"])
+        q.add(found["key"], "self_inspected", found["self_inspected"])
+
+
+def _count_inspections(q: _Query) -> None:
+    """Per mode from `InspectionDay`; distinct units from the inspections themselves (not
+    additive over days)."""
+    by_key: dict[str, dict] = defaultdict(dict)
+    for key, mode, n in (
+        q.keyed(q.aggregate_rows(InspectionDay))
+        .annotate(mode=F("mode"), n=Sum("n"))
+        .values_list("key", "mode", "n")
+    ):
+        by_key[key][mode] = by_key[key].get(mode, 0) + n
+    for key, counts in by_key.items():
+        _add_modes(q, key, counts)
+    qs, fields = _inspections(q)
+    if qs is None:
+        return
+    mode = fields.get("mode")
+    if not mode:
+        return
+    for key, inspected, selfs in (
+        q.keyed(qs, fields["region"])
+        .annotate(
+            inspected=Count("unit_id", distinct=True, filter=~Q(**{mode: "self_inspection"})),
+            self_inspected=Count("unit_id", distinct=True, filter=Q(**{mode: "self_inspection"})),
+        )
+        .values_list("key", "inspected", "self_inspected")
+    ):
+        q.add(key, "units_inspected", inspected)
+        q.add(key, "self_inspected", selfs)
+
+
+def _add_hazards(q: _Query, key, found, major, rect, on_time, overdue, listed) -> None:
+    q.add(key, "hazards_found", found)
+    q.add(key, "major", major)
+    q.add(key, "general", (found or 0) - (major or 0))
+    q.add(key, "rectified", rect)
+    q.add(key, "on_time", on_time)
+    q.add(key, "overdue", overdue)
+    q.add(key, "majors_listed", listed)
+
+
+def _hazards(q: _Query):
+    hazards = q.scope.filter(Hazard.objects.filter(q.inside), "region_code", "unit")
+    hazards = hazards.filter(found_at__gte=q.lo, found_at__lt=q.hi)
+    if q.tree is not None:
+        hazards = hazards.filter(campaign_id__in=q.tree)
+    return hazards
+
+
+def _count_hazards_live(q: _Query) -> None:
+    done = Q(status__in=DONE_STATUSES)
+    for row in (
+        q.keyed(
+            _hazards(q).annotate(
+                rectified_at=Coalesce("verified_at", "closed_at"),
+                deadline=Coalesce("original_due_at", "due_at"),
+            )
+        )
+        .annotate(
+            found=Count("pk"),
+            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
+            rectified=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=q.now)),
+            listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
+        )
+        .values_list("key", "found", "major", "rectified", "on_time", "overdue", "listed")
+    ):
+        _add_hazards(q, *row)
+
+
+def _count_hazards(q: _Query) -> None:
+    """From `HazardDay`; "overdue at now" is the open count of the buckets due before today
+    plus the open hazards due today before `now`, counted live (a handful, indexed)."""
+    today = timezone.localdate(q.now)
+    for row in (
+        q.keyed(q.aggregate_rows(HazardDay))
+        .annotate(
+            found=Sum("found"),
+            major=Sum("major"),
+            rectified=Sum("rectified"),
+            on_time=Sum("on_time"),
+            overdue=Sum("open", filter=Q(due_day__lt=today)),
+            listed=Sum("listed"),
+        )
+        .values_list("key", "found", "major", "rectified", "on_time", "overdue", "listed")
+    ):
+        _add_hazards(q, *row)
+    midnight, _ = aggregates.day_bounds(today)
+    for key, n in (
+        q.keyed(
+            _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
+        )
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    ):
+        q.add(key, "overdue", n)
+
+
+def _count_documents_live(q: _Query) -> None:
+    docs = q.scope.filter(EnforcementDocument.objects.filter(q.inside), "region_code", "unit")
+    docs = docs.filter(issued_at__gte=q.lo, issued_at__lt=q.hi)
+    if q.tree is not None:
+        docs = docs.filter(hazard__campaign_id__in=q.tree)
+    for key, n in q.keyed(docs).annotate(n=Count("pk")).values_list("key", "n"):
+        q.add(key, "enforcement_actions", n)
+
+
+def _count_documents(q: _Query) -> None:
+    for key, n in (
+        q.keyed(q.aggregate_rows(DocumentDay)).annotate(n=Sum("n")).values_list("key", "n")
+    ):
+        q.add(key, "enforcement_actions", n)
 
 
 def rank_rows(rows: list[Row], indicator: str) -> None:
@@ -352,8 +473,44 @@ def unit_rows(scope, county: Region, *, campaign=None, start, end, now, limit=20
     return rows
 
 
-def daily_trend(scope, parent: Region, *, campaign=None, start, end) -> dict:
+def _aggregate_rows(model, scope, parent: Region, campaign, start, end, day_field="day"):
+    aggregates.ensure_fresh()
+    qs = scope.filter(
+        model.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", None
+    ).filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
+    if campaign is not None:
+        qs = qs.filter(campaign_id__in=campaign_tree_ids(campaign))
+    return qs
+
+
+def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
     """Hazards found and rectified per day in the period (for the trend chart)."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    if live is None:
+        live = not uses_aggregates(scope)
+    if live:
+        found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
+    else:
+        found = dict(
+            _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
+            .values("day")
+            .annotate(n=Sum("found"))
+            .values_list("day", "n")
+        )
+        fixed = dict(
+            _aggregate_rows(RectifiedDay, scope, parent, campaign, start, end)
+            .values("day")
+            .annotate(n=Sum("n"))
+            .values_list("day", "n")
+        )
+    return {
+        "days": [d.isoformat() for d in days],
+        "found": [found.get(d, 0) for d in days],
+        "rectified": [fixed.get(d, 0) for d in days],
+    }
+
+
+def _daily_trend_live(scope, parent: Region, *, campaign, start, end):
     lo, hi = period_bounds(start, end)
     hazards = scope.filter(
         Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"
@@ -377,16 +534,26 @@ def daily_trend(scope, parent: Region, *, campaign=None, start, end) -> dict:
         .iterator(chunk_size=5000)
     ):
         fixed[at.astimezone(tz).date()] += 1
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    return {
-        "days": [d.isoformat() for d in days],
-        "found": [found.get(d, 0) for d in days],
-        "rectified": [fixed.get(d, 0) for d in days],
-    }
+    return found, fixed
 
 
-def breakdowns(scope, parent: Region, *, campaign=None, start, end) -> dict:
+def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
     """Hazards found in the period by sector and by category."""
+    if live is None:
+        live = not uses_aggregates(scope)
+    if not live:
+        qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
+        return {
+            name: {
+                k: n
+                for k, n in qs.values(field)
+                .annotate(n=Sum("found"))
+                .order_by(field)
+                .values_list(field, "n")
+                if n
+            }
+            for name, field in (("sector", "sector_code"), ("category", "category"))
+        }
     lo, hi = period_bounds(start, end)
     hazards = scope.filter(
         Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"

@@ -1,0 +1,287 @@
+"""Maintained aggregates behind the statistics (docs/campaigns.md, "Aggregates").
+
+`HazardDay`, `RectifiedDay`, `InspectionDay` and `DocumentDay` hold additive counts per record
+region code × local day × campaign (× sector, category, deadline day / mode). `refresh` rebuilds
+only the (region code, day) buckets touched since the last refresh, with one `INSERT … SELECT …
+GROUP BY` per table over the source rows of those buckets (the same SQL on SQLite and
+PostgreSQL, compiled by the ORM); `refresh(full=True)` rebuilds everything. Both are
+idempotent: a bucket is deleted and recomputed from the source rows, so running twice leaves
+the same rows.
+
+What counts as touched (source rows are append-only except hazards):
+- hazards: a new hazard (id above the last mark) or a hazard with a new `HazardEvent` — every
+  change of a hazard's state, deadline or rung writes one (hazards/workflow.py, the ladder);
+- inspections and enforcement documents: new rows (id above the last mark); their counted
+  fields are never edited (an amendment changes answers, not mode, unit, time or campaign).
+A writer that took an id before the last refresh and committed after it would be missed by a
+plain "id above the mark", so every refresh also looks again at the last `OVERLAP` ids.
+
+`refresh_once(now)` is the sweep step (settings.SWEEP_STEPS); `manage.py refresh_stats` runs it
+by hand (`--full` to rebuild). `ensure_fresh` is called on read: when the aggregates were never
+built or are older than `settings.STATS_MAX_AGE_SECONDS` (default 300 s), the reader refreshes
+them first.
+"""
+
+import datetime as dt
+import time
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, Q, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from hazardloop.campaigns.sources import inspection_fields, inspections
+from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.models import Hazard, HazardEvent
+from hazardloop.reports.models import (
+    DocumentDay,
+    HazardDay,
+    InspectionDay,
+    RectifiedDay,
+    StatsRefresh,
+)
+from hazardloop.supervision.models import EnforcementDocument
+
+OVERLAP = 200
+HAZARD_KEY = ["region_code", "day", "campaign_id", "sector_code", "category", "due_day"]
+HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open"]
+# Older aggregates than this are refreshed by the reader before use (the sweep runs every minute).
+MAX_AGE_SECONDS = 300
+LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
+
+
+def _tz():
+    return timezone.get_default_timezone()
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = _tz()
+    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+    return lo, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+
+
+def state() -> StatsRefresh | None:
+    return StatsRefresh.objects.filter(pk=1).first()
+
+
+def _buckets_q(buckets, region_field: str, time_field: str) -> Q | None:
+    """Source rows of the (region code, day) buckets; None: all rows (full rebuild)."""
+    if buckets is None:
+        return None
+    by_day: dict[dt.date, set[str]] = {}
+    for code, day in buckets:
+        by_day.setdefault(day, set()).add(code)
+    if not by_day:
+        return Q(pk__in=[])
+    parts = []
+    for day, codes in by_day.items():
+        lo, hi = day_bounds(day)
+        parts.append(
+            Q(
+                **{
+                    f"{region_field}__in": sorted(codes),
+                    f"{time_field}__gte": lo,
+                    f"{time_field}__lt": hi,
+                }
+            )
+        )
+    return reduce(or_, parts)
+
+
+def _delete(model, buckets, day_field="day") -> None:
+    if buckets is None:
+        model.objects.all().delete()
+        return
+    by_day: dict[dt.date, set[str]] = {}
+    for code, day in buckets:
+        by_day.setdefault(day, set()).add(code)
+    for day, codes in by_day.items():
+        model.objects.filter(**{day_field: day, "region_code__in": sorted(codes)}).delete()
+
+
+def _insert(model, columns: list[str], qs) -> None:
+    """INSERT INTO model's table (columns) SELECT columns FROM (qs) — one statement."""
+    sql, params = qs.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        # Table and column names are quoted identifiers of our own models; values are params.
+        insert = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({sql}) sub"  # noqa: S608
+        cursor.execute(insert, params)
+
+
+def _rebuild_hazards(buckets) -> None:
+    if buckets is not None and not buckets:
+        return
+    tz = _tz()
+    qs = Hazard.objects.all()
+    where = _buckets_q(buckets, "region_code", "found_at")
+    if where is not None:
+        qs = qs.filter(where)
+    done = Q(status__in=DONE_STATUSES)
+    rectified_at = Coalesce("verified_at", "closed_at")
+    _delete(HazardDay, buckets)
+    _insert(
+        HazardDay,
+        HAZARD_KEY + HAZARD_COUNTS,
+        qs.annotate(
+            day=TruncDate("found_at", tzinfo=tz),
+            due_day=Case(
+                When(status__in=OPEN_STATUSES, then=TruncDate("due_at", tzinfo=tz)), default=None
+            ),
+            rectified_at=rectified_at,
+            deadline=Coalesce("original_due_at", "due_at"),
+        )
+        .values(*HAZARD_KEY)
+        .annotate(
+            found=Count("pk"),
+            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
+            rectified=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
+            listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        )
+        .order_by(),
+    )
+    _delete(RectifiedDay, buckets, day_field="found_day")
+    _insert(
+        RectifiedDay,
+        ["region_code", "day", "found_day", "campaign_id", "n"],
+        qs.filter(done)
+        .annotate(
+            day=TruncDate(rectified_at, tzinfo=tz), found_day=TruncDate("found_at", tzinfo=tz)
+        )
+        .filter(day__isnull=False)
+        .values("region_code", "day", "found_day", "campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by(),
+    )
+
+
+def _rebuild_inspections(buckets) -> None:
+    if buckets is not None and not buckets:
+        return
+    fields, qs = inspection_fields(), inspections()
+    if qs is None:
+        return
+    where = _buckets_q(buckets, fields["region"], fields["at"])
+    if where is not None:
+        qs = qs.filter(where)
+    _delete(InspectionDay, buckets)
+    _insert(
+        InspectionDay,
+        ["region_code", "day", "campaign_id", "mode", "n"],
+        qs.annotate(day=TruncDate(fields["at"], tzinfo=_tz()))
+        .values("region_code", "day", "campaign_id", "mode")
+        .annotate(n=Count("pk"))
+        .order_by(),
+    )
+
+
+def _rebuild_documents(buckets) -> None:
+    if buckets is not None and not buckets:
+        return
+    qs = EnforcementDocument.objects.all()
+    where = _buckets_q(buckets, "region_code", "issued_at")
+    if where is not None:
+        qs = qs.filter(where)
+    _delete(DocumentDay, buckets)
+    _insert(
+        DocumentDay,
+        ["region_code", "day", "campaign_id", "n"],
+        qs.annotate(day=TruncDate("issued_at", tzinfo=_tz()), campaign_id=F("hazard__campaign_id"))
+        .values("region_code", "day", "campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by(),
+    )
+
+
+def _touched(qs, region_field: str, time_field: str) -> set[tuple[str, dt.date]]:
+    tz = _tz()
+    return {
+        (code, day)
+        for code, day in qs.annotate(bucket_day=TruncDate(time_field, tzinfo=tz))
+        .values_list(region_field, "bucket_day")
+        .distinct()
+        .order_by()
+    }
+
+
+def _max_id(qs) -> int:
+    return qs.aggregate(m=Max("pk"))["m"] or 0
+
+
+def refresh(*, full: bool = False) -> dict:
+    """Bring the aggregates up to date; returns what was done (and how long it took)."""
+    started = time.monotonic()
+    wall = timezone.now()
+    with transaction.atomic():
+        row, _ = StatsRefresh.objects.get_or_create(pk=1)
+        row = StatsRefresh.objects.select_for_update().get(pk=1)
+        full = full or row.refreshed_at is None
+        source = inspections()
+        fields = inspection_fields()
+        marks = {
+            "hazard_mark": _max_id(Hazard.objects),
+            "event_mark": _max_id(HazardEvent.objects),
+            "inspection_mark": _max_id(source) if source is not None else 0,
+            "document_mark": _max_id(EnforcementDocument.objects),
+        }
+        if full:
+            hazard_buckets = inspection_buckets = document_buckets = None
+            count = -1
+        else:
+            changed = Hazard.objects.filter(
+                Q(pk__gt=row.hazard_mark - OVERLAP)
+                | Q(
+                    pk__in=HazardEvent.objects.filter(pk__gt=row.event_mark - OVERLAP).values(
+                        "hazard_id"
+                    )
+                )
+            )
+            hazard_buckets = _touched(changed, "region_code", "found_at")
+            inspection_buckets = (
+                _touched(
+                    source.filter(pk__gt=row.inspection_mark - OVERLAP),
+                    fields["region"],
+                    fields["at"],
+                )
+                if source is not None
+                else set()
+            )
+            document_buckets = _touched(
+                EnforcementDocument.objects.filter(pk__gt=row.document_mark - OVERLAP),
+                "region_code",
+                "issued_at",
+            )
+            count = len(hazard_buckets) + len(inspection_buckets) + len(document_buckets)
+        _rebuild_hazards(hazard_buckets)
+        _rebuild_inspections(inspection_buckets)
+        _rebuild_documents(document_buckets)
+        seconds = time.monotonic() - started
+        StatsRefresh.objects.filter(pk=1).update(
+            refreshed_at=wall,
+            full_at=wall if full else row.full_at,
+            seconds=seconds,
+            buckets=max(count, 0),
+            **marks,
+        )
+    return {"full": full, "buckets": count, "seconds": round(seconds, 3)}
+
+
+def refresh_once(now=None) -> int:
+    """The sweep step: an incremental refresh; returns the number of buckets rebuilt."""
+    return max(refresh()["buckets"], 0)
+
+
+def ensure_fresh() -> StatsRefresh:
+    """The refresh state, refreshing first when never built or older than the allowed age."""
+    row = state()
+    limit = dt.timedelta(seconds=getattr(settings, "STATS_MAX_AGE_SECONDS", MAX_AGE_SECONDS))
+    if row is None or row.refreshed_at is None or timezone.now() - row.refreshed_at > limit:
+        refresh()
+        row = state()
+    return row

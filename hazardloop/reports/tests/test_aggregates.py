@@ -1,0 +1,361 @@
+"""The maintained aggregates give exactly the live figures: after a full build, after each kind
+of change and the incremental refresh that follows it, for every parent level, period, campaign
+and scope; and a second refresh changes nothing."""
+
+import datetime as dt
+import itertools
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from hazardloop.accounts.access import Scope, scope_for
+from hazardloop.campaigns import services as campaign_services
+from hazardloop.campaigns.tests.factories import make_campaign
+from hazardloop.checklists.tests.factories import make_template
+from hazardloop.core.sweeps import run_all_once
+from hazardloop.hazards import services as hazard_services
+from hazardloop.hazards.choices import Category
+from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.services.ladder import escalate
+from hazardloop.inspections.choices import Mode
+from hazardloop.inspections.models import Inspection
+from hazardloop.regions.models import Region
+from hazardloop.reports import aggregates
+from hazardloop.reports.models import DocumentDay, HazardDay, InspectionDay, RectifiedDay
+from hazardloop.reports.stats import breakdowns, daily_trend, region_stats
+from hazardloop.supervision.models import EnforcementDocument
+from hazardloop.testing import make_department, make_unit
+
+pytestmark = pytest.mark.django_db
+
+TZ = timezone.get_default_timezone()
+NOW = timezone.make_aware(dt.datetime(2022, 10, 8, 12, 0), TZ)
+PERIODS = [
+    (dt.date(2022, 10, 1), dt.date(2022, 10, 7)),
+    (dt.date(2022, 9, 20), dt.date(2022, 10, 8)),
+    (dt.date(2022, 10, 8), dt.date(2022, 10, 8)),
+]
+PARENTS = ["220000", "220100", "220102", "220102001"]
+TABLES = (HazardDay, RectifiedDay, InspectionDay, DocumentDay)
+
+
+def at(month, day, hour=10, minute=0):
+    return timezone.make_aware(dt.datetime(2022, month, day, hour, minute), TZ)
+
+
+@pytest.fixture(autouse=True)
+def _no_refresh_on_read(settings):
+    # Only the refreshes the tests call: a read never rebuilds behind their back.
+    settings.STATS_MAX_AGE_SECONDS = 10**9
+
+
+class World:
+    def __init__(self, cast):
+        self.cast = cast
+        for n in (1, 2):
+            Region.objects.create(
+                code=f"22010200{n}",
+                parent_id="220102",
+                level="township",
+                name_zh=f"测试街道{n}",
+                name_en=f"Test street {n}",
+            )
+        self.version = make_template(actor=cast.admin).versions.get(is_current=True)
+        self.units = [
+            cast.unit,
+            cast.other_unit,
+            cast.neighbour_unit,
+            make_unit("220102001", gas_use="bottled_lpg"),
+            make_unit("220102002", sector="lodging", is_crowded_place=True),
+            make_unit("220102001", sector="retail", gas_use="bottled_lpg"),
+            make_unit("220105", gas_use="bottled_lpg"),
+            make_unit("220202", sector="lodging"),
+        ]
+        make_unit("220104")  # units in scope, nothing else
+        self.campaign = make_campaign(
+            cast.province_regulator, "220000", unit_filters=["bottled_lpg"]
+        )
+        self.docs = itertools.count(1)
+        self.build()
+
+    def inspect(self, unit, mode, when, campaign=None):
+        return Inspection.objects.create(
+            client_id=uuid.uuid4(),
+            unit=unit,
+            region_code=unit.region_id,
+            template_version=self.version,
+            mode=mode,
+            campaign_id=campaign.pk if campaign else None,
+            inspector=self.cast.inspector,
+            received_at=when,
+        )
+
+    def hazard(self, unit, *, found, status, grade="general", due=None, campaign=None, **extra):
+        return Hazard.objects.create(
+            unit=unit,
+            region_code=unit.region_id,
+            sector_code=unit.sector_id,
+            source="inspection",
+            title="聚合测试隐患",
+            description="-",
+            grade=grade,
+            status=status,
+            found_at=found,
+            due_at=due,
+            original_due_at=due,
+            campaign_id=campaign.pk if campaign else None,
+            submitted_by=self.cast.unit_manager if status == "submitted" else None,
+            submitted_at=found if status == "submitted" else None,
+            **extra,
+        )
+
+    def document(self, hazard, when):
+        n = next(self.docs)
+        return EnforcementDocument.objects.create(
+            token=f"agg{n}",
+            kind="rectify_order",
+            department=make_department(hazard.region_code[:6]),
+            year=2022,
+            seq=n,
+            number=f"测试〔2022〕第{n:04d}号",
+            hazard=hazard,
+            unit=hazard.unit,
+            region_code=hazard.region_code,
+            issued_at=when,
+            content_hash="0" * 64,
+        )
+
+    def build(self):
+        # Found times include the edges of local days (00:10 and 23:50).
+        found_times = [
+            at(9, 25, 23, 50),
+            at(10, 1, 0, 10),
+            at(10, 3),
+            at(10, 7, 23, 50),
+            at(10, 8, 9),
+        ]
+        # Deadlines: long past, this morning (overdue at NOW), this evening (not yet), later, none.
+        dues = [at(9, 30), at(10, 8, 9), at(10, 8, 18), at(10, 20), None]
+        categories = Category.values
+        statuses = ["found", "ordered", "rectifying", "submitted", "verified", "closed"]
+        self.hazards = []
+        for i, (unit, found) in enumerate(itertools.product(self.units, found_times)):
+            status = statuses[i % len(statuses)]
+            due = dues[i % len(dues)]
+            extra = {}
+            if status in ("verified", "closed"):
+                due = due or at(10, 10)
+                done = found + dt.timedelta(days=(1, 30)[i % 2])  # on time or late
+                extra["verified_at" if status == "verified" else "closed_at"] = done
+            self.hazards.append(
+                self.hazard(
+                    unit,
+                    found=found,
+                    status=status,
+                    grade="major" if i % 4 == 0 else "general",
+                    due=due,
+                    campaign=self.campaign if i % 3 == 0 else None,
+                    category=categories[i % len(categories)],
+                    supervision_level=("none", "listed", "accountability", "letter")[i // 3 % 4],
+                    **extra,
+                )
+            )
+        modes = Mode.values
+        for j, (unit, when) in enumerate(
+            itertools.product(self.units, [at(9, 28), at(10, 2, 0, 5), at(10, 5), at(10, 8, 8)])
+        ):
+            mode = modes[j % len(modes)]
+            self.inspect(unit, mode, when, self.campaign if j % 2 == 0 else None)
+            if j % 5 == 0:  # a second inspection of the same unit the same day
+                self.inspect(unit, modes[(j + 1) % len(modes)], when + dt.timedelta(hours=1))
+        for k, h in enumerate(self.hazards[::3]):
+            self.document(h, h.found_at + dt.timedelta(days=k % 3))
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(
+            tuple(str(v) for v in row)
+            for row in model.objects.values_list(
+                *[f.attname for f in model._meta.fields if f.name != "id"]
+            )
+        )
+        for model in TABLES
+    }
+
+
+def figures(scope, parent, *, live, **kw):
+    region = Region.objects.get(code=parent)
+    stats = region_stats(scope, region, live=live, **kw)
+    period = {k: kw[k] for k in ("campaign", "start", "end")}
+    return (
+        stats.row_dicts(),
+        stats.total.as_dict(),
+        daily_trend(scope, region, live=live, **period),
+        {
+            k: dict(sorted(v.items()))
+            for k, v in breakdowns(scope, region, live=live, **period).items()
+        },
+    )
+
+
+def cases(world, every=False):
+    """Parents × periods × campaign or none × scopes (all of them, or a smaller cross)."""
+    scopes = [Scope(everything=True), scope_for(world.cast.city_regulator, "stats.view")]
+    periods = PERIODS if every else PERIODS[1:2]
+    if every:
+        scopes.append(scope_for(world.cast.regulator, "stats.view"))
+    for scope, parent, (start, end), campaign in itertools.product(
+        scopes, PARENTS, periods, [None, world.campaign]
+    ):
+        yield scope, parent, {"campaign": campaign, "start": start, "end": end}
+
+
+def differences(world, now=NOW, every=False):
+    """The cases where the aggregates and the live computation disagree."""
+    out = []
+    for scope, parent, kw in cases(world, every):
+        agg = figures(scope, parent, live=False, now=now, **kw)
+        live = figures(scope, parent, live=True, now=now, **kw)
+        if agg != live:
+            out.append((scope, parent, kw))
+    return out
+
+
+def test_aggregates_equal_the_live_figures_through_changes(cast, monkeypatch):
+    world = World(cast)
+    # Only the rows that changed are looked at again (the overlap is tested separately).
+    monkeypatch.setattr(aggregates, "OVERLAP", 0)
+    aggregates.refresh()
+    assert aggregates.state().full_at is not None
+    assert differences(world, every=True) == []
+    # The data exercises every figure (a comparison of zeros would prove nothing).
+    total = region_stats(
+        Scope(everything=True),
+        Region.objects.get(code="220000"),
+        start=PERIODS[1][0],
+        end=PERIODS[1][1],
+        now=NOW,
+    ).total.as_dict()
+    for name in (
+        "units_inspected", "inspections", "leader_led", "unannounced", "self_inspected",
+        "hazards_found", "major", "rectified", "on_time", "overdue", "majors_listed",
+        "enforcement_actions",
+    ):  # fmt: skip
+        assert total[name] > 0, name
+    assert len(total["inspections_by_mode"]) == len(Mode.values)
+
+    # Overdue moves with `now`, without a refresh: before this morning's deadline, just after
+    # it, this evening, and days later.
+    for now in (at(10, 8, 8), at(10, 8, 9, 1), at(10, 8, 20), at(10, 21)):
+        assert differences(world, now) == [], now
+
+    def changed_then_refreshed():
+        before = differences(world)
+        aggregates.refresh()
+        assert differences(world) == []
+        return before
+
+    # A submitted hazard verified and closed through the service (events, no new id).
+    submitted = next(h for h in world.hazards if h.status == "submitted")
+    hazard_services.verify_hazard(submitted, actor=cast.inspector, passed=True, close=True, now=NOW)
+    assert changed_then_refreshed(), "the verification changed no figure"
+    # An open hazard climbs the ladder to "listed".
+    major = next(
+        h
+        for h in world.hazards
+        if h.grade == "major"
+        and h.status in ("found", "ordered")
+        and h.supervision_level in ("none", "letter")
+    )
+    escalate(major, rung="listed", now=NOW, listed_level="county")
+    assert changed_then_refreshed(), "the listing changed no figure"
+    # A new inspection, a new document, a new hazard.
+    world.inspect(world.units[3], "routine", at(10, 6))
+    assert changed_then_refreshed()
+    world.document(world.hazards[1], at(10, 4))
+    assert changed_then_refreshed()
+    world.hazard(world.units[4], found=at(10, 2), status="ordered", due=at(10, 5))
+    assert changed_then_refreshed()
+    # A city adopts the campaign; its own hazards and inspections count for the campaign.
+    adoption = campaign_services.adopt_campaign(
+        world.campaign, actor=cast.city_regulator, region=Region.objects.get(code="220100")
+    )
+    world.hazard(world.units[5], found=at(10, 3), status="found", due=at(10, 6), campaign=adoption)
+    world.inspect(world.units[5], "campaign", at(10, 3), adoption)
+    assert changed_then_refreshed()
+    for scope, parent, kw in cases(world):
+        kw = {**kw, "campaign": adoption}
+        assert figures(scope, parent, live=False, now=NOW, **kw) == figures(
+            scope, parent, live=True, now=NOW, **kw
+        )
+
+
+def test_refresh_is_idempotent_and_equals_a_full_rebuild(cast):
+    world = World(cast)
+    aggregates.refresh()
+    world.inspect(world.units[0], "patrol", at(10, 6))
+    hazard_services.close_hazard(
+        next(h for h in world.hazards if h.status == "verified"), actor=cast.inspector, now=NOW
+    )
+    first = aggregates.refresh()
+    assert not first["full"] and first["buckets"] > 0
+    incremental = snapshot()
+    assert any(incremental.values())
+    aggregates.refresh()
+    assert snapshot() == incremental
+    assert aggregates.refresh(full=True)["full"]
+    assert snapshot() == incremental
+
+
+def test_the_read_refreshes_when_never_built_and_a_unit_scope_is_counted_live(cast, settings):
+    world = World(cast)
+    parent = Region.objects.get(code="220100")
+    assert aggregates.state() is None
+    stats = region_stats(
+        Scope(everything=True), parent, start=PERIODS[1][0], end=PERIODS[1][1], now=NOW
+    )
+    assert stats.as_of is not None and HazardDay.objects.exists()
+    unit_scope = Scope(unit_ids=(world.units[0].pk,))
+    mine = region_stats(unit_scope, parent, start=PERIODS[1][0], end=PERIODS[1][1], now=NOW)
+    assert mine.as_of is None
+    assert (
+        mine.total.counts["hazards_found"]
+        == Hazard.objects.filter(
+            unit=world.units[0], found_at__gte=at(9, 20, 0), found_at__lt=at(10, 9, 0)
+        ).count()
+    )
+    # Stale beyond the allowed age: the reader refreshes first.
+    world.hazard(world.units[0], found=at(10, 2), status="found")
+    settings.STATS_MAX_AGE_SECONDS = 0
+    again = region_stats(
+        Scope(everything=True), parent, start=PERIODS[1][0], end=PERIODS[1][1], now=NOW
+    )
+    assert again.total.counts["hazards_found"] == stats.total.counts["hazards_found"] + 1
+
+
+def test_the_sweep_and_the_command_refresh(cast, settings):
+    World(cast)
+    assert "hazardloop.reports.aggregates.refresh_once" in settings.SWEEP_STEPS
+    settings.SWEEP_STEPS = ["hazardloop.reports.aggregates.refresh_once"]
+    results = run_all_once(NOW)
+    assert results["hazardloop.reports.aggregates.refresh_once"] == 0  # the first run: full
+    assert HazardDay.objects.exists()
+    call_command("refresh_stats", "--full")
+    assert aggregates.state().full_at is not None
+
+
+def test_a_row_committed_late_with_an_older_id_is_caught_by_the_overlap(cast):
+    world = World(cast)
+    early = world.hazard(world.units[0], found=at(10, 2), status="found")
+    world.hazard(world.units[0], found=at(10, 2), status="found")
+    taken = early.pk
+    early.delete()  # as if its transaction had not committed yet
+    aggregates.refresh()
+    assert aggregates.state().hazard_mark > taken
+    late = world.hazard(world.units[1], found=at(10, 4), status="found", id=taken)
+    assert late.pk == taken
+    aggregates.refresh()
+    assert differences(world) == []
