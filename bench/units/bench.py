@@ -5,6 +5,8 @@
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python bench/units/bench.py generate --units 500000   # COPY, ~1-2 min
     .venv/bin/python bench/units/bench.py import --rows 100000 --seed 2   # new seed: new units
+        # dry run, commit (new units), re-import (unchanged), re-import with every row changed;
+        # each with its phases; --profile: the commit under cProfile instead
     .venv/bin/python bench/units/bench.py export [--limit 100000]   # flat memory
     .venv/bin/python bench/units/bench.py list --requests 200       # target p95 < 150 ms
 
@@ -60,6 +62,10 @@ COPY_FIELDS = [
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def counties():
@@ -118,7 +124,9 @@ def generate(n: int) -> None:
     print(f"generated {made} units in {took:.1f} s; total {Unit.objects.count()}")
 
 
-def write_import_file(path: Path, rows: int, seed: int = 100_000) -> None:
+def write_import_file(path: Path, rows: int, seed: int = 100_000, changed: bool = False) -> None:
+    """A CSV of `rows` units made from `seed` (the same seed: the same units); changed=True
+    moves every one to a new address and adds a floor, so that a re-import updates them all."""
     rng = random.Random(seed)
     regions = counties()
     names = dict(Region.objects.values_list("code", "name_zh"))
@@ -130,6 +138,9 @@ def write_import_file(path: Path, rows: int, seed: int = 100_000) -> None:
         writer.writerow(["吉林省生产经营单位台账（基准测试）"])
         writer.writerow([c.template_header for c in COLUMNS])
         for unit in build_units(rng, regions, rows):
+            if changed:
+                unit.address += "北门"
+                unit.floors = (unit.floors or 0) + 1
             writer.writerow([
                 unit.name, unit.uscc, names[unit.region_id], sectors[unit.sector_id], unit.address,
                 "", "", unit.floor_area_m2, unit.floors, unit.business_hours,
@@ -140,27 +151,74 @@ def write_import_file(path: Path, rows: int, seed: int = 100_000) -> None:
             ])  # fmt: skip
 
 
-def bench_import(rows: int, seed: int) -> None:
+def time_phases() -> dict[str, float]:
+    """Wrap the importer's steps with timers (seconds per phase, summed over chunks)."""
+    from hazardloop.units import tokens
+    from hazardloop.units.importing import rows, run
+
+    spent: dict[str, float] = {}
+
+    def timed(owner, name, label):
+        inner = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, wrapper)
+
+    timed(rows.RowChecker, "check", "check rows")
+    timed(run._Importer, "_chunk", "compare with existing + write (chunks)")
+    timed(run._Importer, "_write", "write")
+    timed(run, "insert_models", "write: units (COPY)")
+    timed(run, "copy_rows", "write: department links (COPY)")
+    timed(tokens, "add_for", "write: tokens of new units (COPY)")
+    timed(tokens, "replace_for", "write: tokens of changed units")
+    timed(run, "record_many", "write: audit events")
+    timed(run.Unit.objects, "bulk_update", "write: changed units (bulk_update)")
+    return spent
+
+
+def bench_import(rows: int, seed: int, profile: bool = False) -> None:
     users = ensure_users()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "units.csv"
         write_import_file(path, rows, seed)
-        for commit in (False, True):
+        if profile:  # the commit only, under cProfile: where the time goes
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            with open(path, "rb") as fh:
+                profiler.runcall(
+                    import_units, fh, path.name, user=users["bench-admin"], commit=True
+                )
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
+            return
+        spent = time_phases()
+        steps = ("dry run", "commit", "re-import of the same file", "re-import, every row changed")
+        for label in steps:
+            if label == steps[3]:
+                write_import_file(path, rows, seed, changed=True)
+            spent.clear()
             started = time.monotonic()
             with open(path, "rb") as fh:
-                result = import_units(fh, path.name, user=users["bench-admin"], commit=commit)
+                result = import_units(
+                    fh, path.name, user=users["bench-admin"], commit=label != "dry run"
+                )
             took = time.monotonic() - started
             print(
-                f"import {rows} rows ({'commit' if commit else 'dry run'}): {took:.1f} s, "
-                f"created {result.created}, updated {result.updated}, problems {result.error_count}"
+                f"import {rows} rows, {label}: {took:.1f} s, created {result.created}, updated "
+                f"{result.updated}, unchanged {result.unchanged}, problems {result.error_count}; "
+                f"load {loadavg()}"
             )
-        started = time.monotonic()
-        with open(path, "rb") as fh:
-            result = import_units(fh, path.name, user=users["bench-admin"], commit=True)
-        print(
-            f"re-import the same {rows} rows: {time.monotonic() - started:.1f} s, "
-            f"created {result.created}, unchanged {result.unchanged}"
-        )
+            for phase, seconds in spent.items():
+                print(f"    {phase}: {seconds:.1f} s")
 
 
 def bench_export(limit: int = 0) -> None:
@@ -222,6 +280,7 @@ def main() -> None:
     importing = sub.add_parser("import")
     importing.add_argument("--rows", type=int, default=100_000)
     importing.add_argument("--seed", type=int, default=100_000, help="a new seed: new units")
+    importing.add_argument("--profile", action="store_true", help="profile the commit only")
     sub.add_parser("export").add_argument("--limit", type=int, default=0)
     sub.add_parser("list").add_argument("--requests", type=int, default=220)
     args = parser.parse_args()
@@ -230,7 +289,7 @@ def main() -> None:
     if args.cmd == "generate":
         generate(args.units)
     elif args.cmd == "import":
-        bench_import(args.rows, args.seed)
+        bench_import(args.rows, args.seed, args.profile)
     elif args.cmd == "export":
         bench_export(args.limit)
     else:

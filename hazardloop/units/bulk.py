@@ -24,6 +24,19 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
+def copy_text(table: str, columns: list[str], data: str) -> None:
+    """COPY rows already written in COPY's text format (tab-separated, one line each, special
+    characters escaped by the caller) into table: no per-row work in Python. PostgreSQL only."""
+    if not data:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
+
+
 def insert_models(model, objects: list, *, batch_size: int = 1000) -> None:
     """Insert new model instances and set their primary keys (auto_now fields must be set)."""
     if not objects:

@@ -57,13 +57,16 @@ class UnitFilter:
 
     def queryset(self) -> QuerySet:
         qs = visible_units(self.user, self.perm)
+        scope = scope_for(self.user, self.perm)  # cached per user: the same as visible_units'
         region = self._get("region")
+        subtree = None
         if region:
             found = Region.objects.filter(code=region).only("prefix").first()
             if found is None:
                 self.errors.append(_("Unknown region code %(code)s.") % {"code": region})
             else:
-                qs = qs.filter(subtree_filter("region_id", found.prefix))
+                subtree = found.prefix
+                qs = qs.filter(subtree_filter("region_id", subtree))
         sector = self._get("sector")
         if sector:
             if Sector.objects.filter(code=sector).exists():
@@ -95,6 +98,11 @@ class UnitFilter:
             tokens = UnitSearchToken.objects.filter(char=term[0])
             if len(term) == 2:
                 tokens = tokens.filter(next_char=term[1])
+            # The region filter and the user's scope on the tokens too: for a pair, one range
+            # of the token primary key (char, next_char, region_code, unit).
+            if subtree is not None:
+                tokens = tokens.filter(subtree_filter("region_code", subtree))
+            tokens = scope.filter(tokens, "region_code", "unit")
             qs = qs.filter(pk__in=tokens.values("unit_id"))
         return qs
 

@@ -1,9 +1,10 @@
 """Keeping `UnitSearchToken` rows (search.py) in step with units, in bulk.
 
-`add_for(units)` writes the tokens of new units, `replace_for(changes)` swaps those of units
-whose name or address changed (deleting by primary key, never by a scan), `rebuild()` makes
-them again from the units (after a raw COPY, or to clear tokens of deleted units). On
-PostgreSQL rows go through `unnest` of three arrays: one statement per batch, no per-row SQL.
+A token row is (char, next_char, region_code, unit). `add_for(units)` writes the tokens of
+new units, `replace_for(changes)` swaps those of units whose name, address or region changed
+(deleting by primary key, never by a scan), `rebuild()` makes them again from the units (after
+a raw COPY, or to clear tokens of deleted units). On PostgreSQL new units' tokens go in with
+COPY, other rows through `unnest` of four arrays: one statement per batch, no per-row SQL.
 """
 
 from collections.abc import Iterable
@@ -11,74 +12,98 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from hazardloop.units import search
-from hazardloop.units.bulk import copy_rows
+from hazardloop.units.bulk import copy_text
 from hazardloop.units.models import Unit, UnitSearchToken
 
 BATCH = 50_000  # token rows per statement
 TABLE = UnitSearchToken._meta.db_table
+COLUMNS = ["char", "next_char", "region_code", "unit_id"]
+Row = tuple[str, str, str, int]
 
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _columns(rows: list[tuple[str, str, int]]) -> list[list]:
-    return [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]]
+def _columns(rows: list[Row]) -> list[list]:
+    return [[r[i] for r in rows] for i in range(4)]
 
 
-def _insert(rows: list[tuple[str, str, int]], *, new: bool = False) -> None:
+def _copy_line(row: Row) -> str:
+    # COPY text format: only a backslash needs escaping here (search.normalise drops tabs,
+    # newlines and every other white space; region codes are digits).
+    a, b, region, unit = row
+    if "\\" in a or "\\" in b:
+        a, b = a.replace("\\", "\\\\"), b.replace("\\", "\\\\")
+    return f"{a}\t{b}\t{region}\t{unit}\n"
+
+
+def _insert(rows: list[Row], *, new: bool = False) -> None:
     """new=True: rows of units that have no tokens yet (no conflicts possible): COPY."""
     if new and _pg():
-        copy_rows(TABLE, ["char", "next_char", "unit_id"], rows)
+        copy_text(TABLE, COLUMNS, "".join(map(_copy_line, rows)))
         return
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         if _pg():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f'INSERT INTO {TABLE} ("char", next_char, unit_id) '  # noqa: S608
-                    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]) "
-                    "ON CONFLICT DO NOTHING",
+                    f'INSERT INTO {TABLE} ("char", next_char, region_code, unit_id) '  # noqa: S608
+                    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], "
+                    "%s::bigint[]) ON CONFLICT DO NOTHING",
                     _columns(batch),
                 )
         else:
             UnitSearchToken.objects.bulk_create(
-                [UnitSearchToken(char=a, next_char=b, unit_id=u) for a, b, u in batch],
+                [
+                    UnitSearchToken(char=a, next_char=b, region_code=r, unit_id=u)
+                    for a, b, r, u in batch
+                ],
                 ignore_conflicts=True,
-                batch_size=300,
+                batch_size=250,
             )
 
 
-def _delete(rows: list[tuple[str, str, int]]) -> None:
+def _delete(rows: list[Row]) -> None:
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         if _pg():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f'DELETE FROM {TABLE} WHERE ("char", next_char, unit_id) IN '  # noqa: S608
-                    "(SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[]))",
+                    f"DELETE FROM {TABLE} WHERE "  # noqa: S608
+                    '("char", next_char, region_code, unit_id) IN (SELECT * FROM '
+                    "unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[]))",
                     _columns(batch),
                 )
         else:
-            for small in range(0, len(batch), 300):
-                UnitSearchToken.objects.filter(pk__in=batch[small : small + 300]).delete()
+            for small in range(0, len(batch), 200):
+                UnitSearchToken.objects.filter(pk__in=batch[small : small + 200]).delete()
+
+
+def _rows(pk: int, name: str, address: str, region: str) -> list[Row]:
+    return [(a, b, region, pk) for a, b in search.tokens(name, address)]
 
 
 def add_for(units: Iterable[Unit]) -> int:
     """Write the tokens of units just created (they have primary keys). Returns the row count."""
-    rows = [(a, b, u.pk) for u in units for a, b in search.tokens(u.name, u.address)]
+    rows = [row for u in units for row in _rows(u.pk, u.name, u.address, u.region_id)]
     _insert(rows, new=True)
     return len(rows)
 
 
-def replace_for(changes: Iterable[tuple[int, str, str, str, str]]) -> None:
-    """changes: (unit id, old name, old address, new name, new address)."""
+def replace_for(changes: Iterable[tuple[int, str, str, str, str, str, str]]) -> None:
+    """changes: (unit id, old name, old address, old region, new name, new address,
+    new region). A unit that moved region gets all its tokens anew."""
     gone, new = [], []
-    for pk, old_name, old_address, name, address in changes:
+    for pk, old_name, old_address, old_region, name, address, region in changes:
         before = search.tokens(old_name, old_address)
         after = search.tokens(name, address)
-        gone.extend((a, b, pk) for a, b in before - after)
-        new.extend((a, b, pk) for a, b in after - before)
+        if old_region != region:
+            gone.extend((a, b, old_region, pk) for a, b in before)
+            new.extend((a, b, region, pk) for a, b in after)
+        else:
+            gone.extend((a, b, region, pk) for a, b in before - after)
+            new.extend((a, b, region, pk) for a, b in after - before)
     with transaction.atomic():
         _delete(gone)
         _insert(new)
@@ -92,12 +117,12 @@ def rebuild(*, since_id: int = 0, chunk: int = 5000) -> int:
         if not since_id:
             UnitSearchToken.objects.all().delete()
         last = since_id
-        base = Unit.objects.order_by("pk").values_list("pk", "name", "address")
+        base = Unit.objects.order_by("pk").values_list("pk", "name", "address", "region_id")
         while True:
             batch = list(base.filter(pk__gt=last)[:chunk])
             if not batch:
                 break
-            _insert([(a, b, pk) for pk, n, ad in batch for a, b in search.tokens(n, ad)])
+            _insert([row for unit in batch for row in _rows(*unit)])
             last = batch[-1][0]
             done += len(batch)
     return done

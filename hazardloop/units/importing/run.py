@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
-from hazardloop.audit.services import record_event, record_events
+from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
 from hazardloop.units import tokens
 from hazardloop.units.bulk import copy_rows, insert_models, is_pg
@@ -125,7 +125,7 @@ class _Importer:
             )
         }
         to_create: list[Unit] = []
-        to_update: list[tuple[Unit, dict, dict, tuple]] = []  # unit, before, after, old text
+        to_update: list[tuple[Unit, dict, dict, tuple]] = []  # unit, before, after, old tokens
         changed_fields: set[str] = set()
         for number, data in chunk:
             unit = existing.get(data["uscc"])
@@ -155,7 +155,7 @@ class _Importer:
             if not changed:
                 self.result.unchanged += 1
                 continue
-            old_text = (unit.name, unit.address)
+            old_text = (unit.name, unit.address, unit.region_id)
             old_level = unit.risk_level
             before = {k: getattr(unit, k) for k in changed}
             for key in changed:
@@ -215,15 +215,15 @@ class _Importer:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
             Unit.objects.bulk_update([u for u, *_rest in to_update], fields, batch_size=1000)
             tokens.replace_for(
-                (u.pk, *old, u.name, u.address)
+                (u.pk, *old, u.name, u.address, u.region_id)
                 for u, _b, _a, old in to_update
-                if old != (u.name, u.address)
+                if old != (u.name, u.address, u.region_id)
             )
             events.extend(
                 ("unit.updated", {"actor": self.user, "obj": u, "before": b, "after": a})
                 for u, b, a, _old in to_update
             )
-        record_events(events)
+        record_many(events)
 
 
 def import_units(

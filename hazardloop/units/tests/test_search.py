@@ -8,6 +8,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from hazardloop.audit.models import AuditEvent
+from hazardloop.audit.services import verify_chain
 from hazardloop.testing import make_unit, web_client
 from hazardloop.units import search, services
 from hazardloop.units.importing.run import import_units
@@ -55,6 +56,36 @@ def test_saves_and_services_keep_the_tokens_in_step(cast):
     assert token_set(unit) == search.tokens("烧烤", "南街")
 
 
+def region_tokens(unit) -> set[str]:
+    return set(UnitSearchToken.objects.filter(unit=unit).values_list("region_code", flat=True))
+
+
+def test_tokens_carry_the_region_and_follow_a_move(cast):
+    """A short search within a region reads the tokens of that region (primary key range):
+    a unit that moves takes its tokens along, and a county's scope applies to them too."""
+    unit = make_unit("220102", name="龘靐饺子", address="")
+    make_unit("220103", name="龘靐烧烤", address="")  # the same pair, next door
+    assert region_tokens(unit) == {"220102"}
+    city = web_client(cast.city_regulator)
+    assert names(city.get("/units/?q=龘靐&region=220102")) == ["龘靐饺子"]
+    assert names(city.get("/units/?q=龘靐")) == ["龘靐烧烤", "龘靐饺子"]
+    county = web_client(cast.regulator)  # Nanguan (220102) only
+    assert names(county.get("/units/?q=龘靐")) == ["龘靐饺子"]
+    assert names(county.get("/units/?q=龘")) == ["龘靐饺子"]
+
+    services.update_unit(unit, actor=cast.city_regulator, data={"region_id": "220103"})
+    assert region_tokens(unit) == {"220103"}
+    assert token_set(unit) == search.tokens("龘靐饺子", "")
+    assert names(city.get("/units/?q=龘靐&region=220102")) == []
+    assert names(city.get("/units/?q=龘靐&region=220103")) == ["龘靐烧烤", "龘靐饺子"]
+    assert names(county.get("/units/?q=龘靐")) == []
+
+    rows = [HEADER[:5], ["龘靐饺子", unit.uscc, "南关区", "餐饮", ""]]  # an import moves it back
+    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.city_regulator, commit=True)
+    assert result.updated == 1 and region_tokens(unit) == {"220102"}
+    assert names(county.get("/units/?q=龘靐")) == ["龘靐饺子"]
+
+
 def test_import_writes_tokens_and_one_audit_event_per_unit(cast):
     c1, c2 = code(seed=11), code(seed=12)
     rows = [
@@ -74,6 +105,9 @@ def test_import_writes_tokens_and_one_audit_event_per_unit(cast):
     assert token_set(first) == search.tokens("烧烤店", "红旗街")
     event = AuditEvent.objects.filter(action="unit.updated", object_id=str(first.pk)).get()
     assert (event.before["name"], event.after["name"]) == ("饺子馆", "烧烤店")
+    assert event.actor_id == cast.regulator.pk
+    # the events are appended in bulk (COPY on PostgreSQL): the chain still verifies
+    assert verify_chain()[1:] == (None, "")
 
 
 def test_rebuild_makes_the_same_tokens_and_drops_stale_ones(cast):

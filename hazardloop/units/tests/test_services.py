@@ -140,3 +140,29 @@ def test_export_is_scoped_and_reimportable(cast, settings, tmp_path):
 
     result = import_units(fh, fh.name, user=cast.regulator, commit=False)
     assert result.errors == [] and result.created == 0 and result.updated == 0
+
+
+def test_bulk_audit_events_verify_like_single_ones(cast):
+    """record_many (the import's audit writer: COPY on PostgreSQL) writes the same events as
+    record_events: flat and nested payloads, decimals and non-text keys all verify."""
+    from decimal import Decimal
+
+    from hazardloop.audit.services import record_event, record_many, verify_chain
+
+    record_event("unit.viewed", actor=cast.regulator, obj=cast.unit)
+    assert record_many([]) == 0
+    written = record_many(
+        [
+            ("unit.created", {"actor": cast.regulator, "obj": cast.unit, "after": {
+                "name": "饺子馆", "latitude": Decimal("43.880000"), "floors": 3, "key": True}}),
+            ("unit.updated", {"actor": cast.regulator, "obj": cast.unit,
+                              "before": {"name": "旧"}, "after": {"tags": ["a", {"b": 1}]}}),
+            ("unit.imported", {"actor_label": "sweep", "after": {9: "x", 10: None}}),
+        ]
+    )  # fmt: skip
+    assert written == 3
+    record_event("unit.viewed", actor=cast.regulator, obj=cast.unit)  # the chain goes on
+    assert verify_chain()[1:] == (None, "")
+    created = AuditEvent.objects.get(action="unit.created")
+    assert created.after["latitude"] == "43.880000" and created.object_id == str(cast.unit.pk)
+    assert AuditEvent.objects.get(action="unit.imported").after == {"9": "x", "10": None}
