@@ -204,6 +204,7 @@ if PRODUCTION:
 SWEEP_STEPS = [
     "hazardloop.accounts.jobs.clear_expired_sessions_once",
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
+    "hazardloop.units.jobs.delete_old_job_files_once",
     "hazardloop.hazards.jobs.notify_deadlines_once",
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
@@ -217,6 +218,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 120_000_000)
 EVIDENCE_THUMB_PX = env_int("EVIDENCE_THUMB_PX", 480)
 EVIDENCE_UNCLAIMED_HOURS = env_int("EVIDENCE_UNCLAIMED_HOURS", 24)
+
+# Unit imports and exports: days the uploaded and exported files of a finished job are kept
+# (the sweep deletes them after; the job rows and their audit events stay).
+UNIT_JOB_FILE_DAYS = env_int("UNIT_JOB_FILE_DAYS", 7)
 
 # Hazards. The default rectification deadline in days per grade when no DeadlinePolicy row of
 # the region applies (no national figure is verified: regulations.md §2.2 — configuration).

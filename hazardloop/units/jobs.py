@@ -2,17 +2,24 @@
 
 `run_unit_job` is the task; `run_job_once(job_id)` is the step it runs, which tests call
 directly. Each run is idempotent: a job that is not queued is left alone.
+`delete_old_job_files_once(now)` is a sweep step: it deletes the files (uploads and exports)
+of jobs finished more than UNIT_JOB_FILE_DAYS ago and keeps the job rows.
 """
 
+import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from hazardloop.audit.services import record_event
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.importing.run import import_units
@@ -102,3 +109,45 @@ def run_job_once(job_id: int) -> str:
 @task()
 def run_unit_job(job_id: int) -> str:
     return run_job_once(job_id)
+
+
+FILE_SWEEP_BATCH = 500
+
+
+def delete_old_job_files_once(now) -> int:
+    """Delete the stored files of jobs finished before now − UNIT_JOB_FILE_DAYS (a checked
+    import not committed by then can no longer be; an export can no longer be downloaded).
+    The job rows stay, with an empty file. Idempotent; returns the number of files deleted."""
+    cutoff = now - dt.timedelta(days=settings.UNIT_JOB_FILE_DAYS)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                UnitJob.objects.select_for_update(skip_locked=True)
+                .filter(finished_at__lt=cutoff)
+                .exclude(file="")
+                .order_by("finished_at")
+                .values_list("pk", "file")[:FILE_SWEEP_BATCH]
+            )
+            if not batch:
+                break
+            UnitJob.objects.filter(pk__in=[pk for pk, _name in batch]).update(file="")
+            record_event(
+                "unit_job.files_deleted",
+                object_type="units.unitjob",
+                message=f"{len(batch)} job file(s) of jobs finished before {cutoff.isoformat()}",
+                after={"jobs": [pk for pk, _name in batch][:200]},
+                actor_label="sweep",
+            )
+            names = [name for _pk, name in batch]
+            transaction.on_commit(lambda names=names: _remove(names))
+        deleted += len(batch)
+        if len(batch) < FILE_SWEEP_BATCH:
+            break
+    return deleted
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        if name and default_storage.exists(name):
+            default_storage.delete(name)

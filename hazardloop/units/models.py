@@ -318,4 +318,5 @@ class UnitJob(models.Model):
             and self.status == JobStatus.CHECKED
             and not self.errors
             and self.total > 0
+            and bool(self.file)
         )

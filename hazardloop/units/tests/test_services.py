@@ -142,6 +142,60 @@ def test_export_is_scoped_and_reimportable(cast, settings, tmp_path):
     assert result.errors == [] and result.created == 0 and result.updated == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_sweep_deletes_files_of_old_finished_jobs(cast, settings, tmp_path):
+    """Uploads and exports of jobs finished more than UNIT_JOB_FILE_DAYS ago are deleted (on
+    commit); the job rows stay; newer files and unfinished jobs are kept; a second run does
+    nothing; a checked import whose file is gone can no longer be committed."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from hazardloop.units.jobs import delete_old_job_files_once
+
+    settings.TASKS = IMMEDIATE
+    settings.MEDIA_ROOT = tmp_path
+    settings.UNIT_JOB_FILE_DAYS = 7
+    client = web_client(cast.regulator)
+    client.post(
+        "/units/import/", {"file": xlsx_file([HEADER[:4], ["旧导入", code(), "南关区", "餐饮"]])}
+    )
+    client.post("/units/export/", {"q": "饭店"})
+    client.post(
+        "/units/import/", {"file": xlsx_file([HEADER[:4], ["新导入", code(), "南关区", "餐饮"]])}
+    )
+    old_import, export, new_import = UnitJob.objects.order_by("pk")
+    assert old_import.status == JobStatus.CHECKED and export.status == JobStatus.DONE
+    now = timezone.now()
+    UnitJob.objects.filter(pk__in=[old_import.pk, export.pk]).update(
+        finished_at=now - dt.timedelta(days=8)
+    )
+    queued = UnitJob.objects.create(
+        kind="import", created_by=cast.regulator, file=new_import.file.name, filename="x.xlsx"
+    )  # unfinished (finished_at empty): kept whatever its age
+    names = [old_import.file.name, export.file.name]
+    assert all(default_storage.exists(n) for n in names)
+
+    assert delete_old_job_files_once(now) == 2
+    assert not any(default_storage.exists(n) for n in names)
+    assert default_storage.exists(new_import.file.name)
+    old_import.refresh_from_db()
+    export.refresh_from_db()
+    queued.refresh_from_db()
+    assert old_import.file.name == "" and export.file.name == "" and queued.file
+    assert AuditEvent.objects.filter(action="unit_job.files_deleted").count() == 1
+    assert delete_old_job_files_once(now) == 0
+
+    assert not old_import.can_commit
+    page = client.get(f"/units/jobs/{old_import.pk}/").content.decode()
+    assert 'data-testid="job-file-deleted"' in page and 'data-testid="import-commit"' not in page
+    assert client.get(f"/units/jobs/{export.pk}/download/").status_code == 404
+    client.post(f"/units/jobs/{old_import.pk}/commit/")
+    old_import.refresh_from_db()
+    assert old_import.status == JobStatus.CHECKED
+
+
 def test_bulk_audit_events_verify_like_single_ones(cast):
     """record_many (the import's audit writer: COPY on PostgreSQL) writes the same events as
     record_events: flat and nested payloads, decimals and non-text keys all verify."""
