@@ -161,6 +161,7 @@ class ContactForm(forms.Form):
         style(self)
         for field in self.fields.values():
             field.widget.attrs["class"] += " form-control-sm"
+        self.fields["phone"].widget.input_type = "tel"
 
     def clean_phone(self):
         return _phone(self.cleaned_data.get("phone"))
@@ -168,19 +169,26 @@ class ContactForm(forms.Form):
     def clean(self):
         data = super().clean()
         filled = [bool(data.get(k)) for k in ("role_title", "name", "phone")]
-        if any(filled) and not all(filled):
+        # A phone refused by clean_phone is reported once, as itself, not as a missing one.
+        if any(filled) and not all(filled) and "phone" not in self.errors:
             raise forms.ValidationError(_("Give the role, the name and the phone of a contact."))
         return data
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=2, max_num=20, validate_max=True)
+MAX_CONTACTS = 20
+# One blank row; the page adds more ("add another contact", units/contacts.js) and marks
+# removed ones for deletion (the DELETE box), so the server validates whatever was sent.
+ContactFormSet = forms.formset_factory(
+    ContactForm, extra=1, max_num=MAX_CONTACTS, validate_max=True, can_delete=True
+)
 
 
 def contacts_from(formset) -> list[dict]:
+    """The contacts in the order given: rows that are filled in and not removed."""
     return [
         {k: f.cleaned_data[k] for k in ("role_title", "name", "phone")}
         for f in formset.forms
-        if f.cleaned_data.get("name")
+        if f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
     ]
 
 

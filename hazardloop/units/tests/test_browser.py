@@ -79,3 +79,55 @@ def test_pages_on_a_phone(phone_page):
     page.screenshot(path="/tmp/units-public-phone.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+def test_contacts_added_and_removed_on_a_phone(phone_page):
+    """On a 375-px phone: add contacts, a bad phone is refused by the server with the row's
+    message, fix it, remove one before saving and one later; the page never scrolls sideways."""
+    cast = build_cast()
+    unit = cast.unit
+    page = phone_page
+    browser_login(page, "t-reg")
+    page.goto(page.base_url + f"/units/{unit.pk}/edit/")
+    rows = page.locator("[data-testid=contact-row]:visible")
+    assert rows.count() == 1  # one blank row to start with
+    page.click("[data-testid=contact-add]")
+    page.click("[data-testid=contact-add]")
+    assert rows.count() == 3
+    for index, (role, name, phone) in enumerate(
+        [("消防安全管理人", "王伟", "13812345678"), ("厨师长", "李师傅", "12345"),
+         ("保安", "赵强", "13900001111")]
+    ):  # fmt: skip
+        row = rows.nth(index)
+        row.locator("input[name$=role_title]").fill(role)
+        row.locator("input[name$=-name]").fill(name)
+        row.locator("input[name$=phone]").fill(phone)
+    rows.nth(2).locator("[data-testid=contact-remove]").click()
+    assert rows.count() == 2
+    page.click("[data-testid=unit-save]")
+    error = page.locator("[data-testid=contact-error]")
+    error.wait_for()
+    assert (
+        error.count() == 1
+        and "11" in rows.nth(1).locator("[data-testid=contact-error]").inner_text()
+    )
+    assert rows.nth(1).locator("input[name$=-name]").input_value() == "李师傅"
+    assert rows.count() == 2  # the removed row stays removed after the round trip
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path="/tmp/units-contacts-phone.png", full_page=True)
+    assert not unit.contacts.exists()
+
+    rows.nth(1).locator("input[name$=phone]").fill("0431-88886666")
+    page.click("[data-testid=unit-save]")
+    page.locator("[data-testid=unit-name]").wait_for()
+    assert [(c.name, c.phone) for c in unit.contacts.all()] == [
+        ("王伟", "13812345678"),
+        ("李师傅", "0431-88886666"),
+    ]
+
+    page.goto(page.base_url + f"/units/{unit.pk}/edit/")
+    assert rows.count() == 3  # the two contacts and a blank row
+    rows.nth(0).locator("[data-testid=contact-remove]").click()
+    page.click("[data-testid=unit-save]")
+    page.locator("[data-testid=unit-name]").wait_for()
+    assert [c.name for c in unit.contacts.all()] == ["李师傅"]

@@ -198,3 +198,36 @@ def test_the_count_is_capped(cast, monkeypatch):
     response = web_client(cast.regulator).get("/units/")
     assert response.context["more_than"] and response.context["total"] == 2
     assert len(response.context["units"]) == 3
+
+
+def test_edit_adds_and_removes_contacts(cast):
+    """Contacts are a list: rows beyond the first are added by the page, removed ones carry
+    DELETE (and are not validated); every phone kept is checked on the server."""
+    unit = cast.unit
+    client = web_client(cast.regulator)
+    form = {
+        "name": unit.name, "uscc": unit.uscc, "region": unit.region_id, "sector": unit.sector_id,
+        "gas_use": "none", "lpg_cylinders": "0", "lpg_stored_kg": "0",
+        "contacts-TOTAL_FORMS": "3", "contacts-INITIAL_FORMS": "0",
+        "contacts-0-role_title": "消防安全管理人", "contacts-0-name": "王伟",
+        "contacts-0-phone": "13812345678",
+        "contacts-1-role_title": "厨师长", "contacts-1-name": "李师傅", "contacts-1-phone": "12345",
+        "contacts-2-role_title": "保安", "contacts-2-name": "赵强", "contacts-2-phone": "1",
+        "contacts-2-DELETE": "on",
+    }  # fmt: skip
+    response = client.post(f"/units/{unit.pk}/edit/", form)
+    assert response.status_code == 400
+    assert "phone" in response.context["contacts"].forms[1].errors
+    body = response.content.decode()
+    assert "此号码为 5 位" in body and "此号码为 1 位" not in body  # the removed row: hidden
+    assert not unit.contacts.exists()
+    form["contacts-1-phone"] = "0431-88886666"  # the removed row's bad phone does not block
+    assert client.post(f"/units/{unit.pk}/edit/", form).status_code == 302
+    assert [c.name for c in unit.contacts.all()] == ["王伟", "李师傅"]
+    page = client.get(f"/units/{unit.pk}/edit/").content.decode()
+    assert 'name="contacts-INITIAL_FORMS" value="2"' in page
+    form.update({"contacts-INITIAL_FORMS": "2", "contacts-0-DELETE": "on"})
+    form.update({"contacts-2-role_title": "", "contacts-2-name": "", "contacts-2-phone": ""})
+    del form["contacts-2-DELETE"]  # the blank row the page offers, left blank
+    assert client.post(f"/units/{unit.pk}/edit/", form).status_code == 302
+    assert [c.name for c in unit.contacts.all()] == ["李师傅"]
