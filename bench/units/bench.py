@@ -177,7 +177,9 @@ def time_phases() -> dict[str, float]:
     timed(run, "copy_rows", "write: department links (COPY)")
     timed(tokens, "add_for", "write: tokens of new units (COPY)")
     timed(tokens, "replace_for", "write: tokens of changed units")
+    timed(tokens, "flush_stage", "write: new units' tokens, sorted INSERT from the stage")
     timed(run, "record_many", "write: audit events")
+    timed(run, "_merge_search_index", "write: merge the trigram index's pending list")
     timed(run.Unit.objects, "bulk_update", "write: changed units (bulk_update)")
     return spent
 
@@ -270,7 +272,12 @@ def bench_list(requests: int) -> None:
         median = statistics.median(every)
         print(f"list as {username}: {len(every)} requests, median {median:.0f} ms, "
               f"p95 {p95:.0f} ms; slowest query {worst or '(none)'} median "
-              f"{statistics.median(timings[worst]):.0f} ms")  # fmt: skip
+              f"{statistics.median(timings[worst]):.0f} ms; load {loadavg()}")  # fmt: skip
+        for q, ts in timings.items():
+            ts = sorted(ts)
+            case_p95 = ts[max(0, int(len(ts) * 0.95) - 1)]
+            print(f"    {q or '(no filter)'}: n {len(ts)}, p50 {statistics.median(ts):.0f} ms, "
+                  f"p95 {case_p95:.0f} ms, max {ts[-1]:.0f} ms")  # fmt: skip
 
 
 def main() -> None:

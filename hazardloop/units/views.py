@@ -50,7 +50,8 @@ def unit_list(request):
     _require_view(request)
     unit_filter = UnitFilter(request.GET, request.user)
     qs = unit_filter.queryset()
-    total = qs[: COUNT_CAP + 1].count()
+    # Unordered: a capped count needs no sort (the model's default ordering would add one).
+    total = qs.order_by()[: COUNT_CAP + 1].count()
     page_qs = unit_filter.ordered(qs.select_related("region", "sector"))
     cursor = request.GET.get("after", "")
     if cursor:

@@ -6,9 +6,11 @@ transaction and writes chunk by chunk; any problem in any row, even the last, ro
 back, so an import is all or nothing. Memory stays flat: rows are never all held at once.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +24,12 @@ from hazardloop.units.importing.columns import BY_FIELD
 from hazardloop.units.importing.reader import FileProblem, open_table
 from hazardloop.units.importing.rows import Lookups, RowChecker
 from hazardloop.units.models import Unit
-from hazardloop.units.services import PROFILE_FIELDS, pick_departments, snapshot
+from hazardloop.units.services import PROFILE_FIELDS, pick_departments
 
 CHUNK = 2000
 MAX_ERRORS = 1000  # problems kept for display; the count goes on
+# A created unit's columns in its import audit event (services.snapshot's fields).
+AUDIT_FIELDS = [*PROFILE_FIELDS, "risk_level"]
 DERIVED = ["risk_score", "risk_computed", "risk_level", "risk_rank", "search_text", "updated_at"]
 
 
@@ -74,6 +78,8 @@ class _Importer:
         self.departments = list(Department.objects.prefetch_related("sectors"))
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
+        self.staging = False  # new units' tokens collected in tokens.stage() (PostgreSQL)
+        self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
 
     def column(self, name: str) -> str:
         return self.table.headers.get(name) or str(BY_FIELD[name].label)
@@ -120,6 +126,7 @@ class _Importer:
                 *[f.removesuffix("_id") if f.endswith("_id") else f for f in PROFILE_FIELDS],
                 "public_id",
                 "risk_override",
+                "risk_level",  # read for the audit of an update: not one query per unit
                 "open_hazards",
                 "open_major_hazards",
             )
@@ -173,10 +180,8 @@ class _Importer:
             self._write(to_create, to_update, changed_fields)
 
     def _write(self, to_create, to_update, changed_fields) -> None:
-        """Bulk writes for one chunk: units, their departments and search tokens, and one
-        audit event per unit (created: its profile; updated: the changed fields before and
-        after) appended with a single record_events call."""
-        events = []
+        """Bulk writes for one chunk: units, their departments and search tokens; the audit
+        of its changes is kept for the end (_audit_chunk)."""
         if to_create:
             for unit in to_create:
                 unit.created_at = unit.updated_at = self.now
@@ -206,11 +211,10 @@ class _Importer:
                 through.objects.bulk_create(
                     [through(unit_id=u, department_id=d) for u, d in links], batch_size=2000
                 )
-            tokens.add_for(to_create)
-            events.extend(
-                ("unit.created", {"actor": self.user, "obj": u, "after": snapshot(u)})
-                for u in to_create
-            )
+            if is_pg() and not self.staging:
+                tokens.stage()
+                self.staging = True
+            tokens.add_for(to_create, staged=self.staging)
         if to_update:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
             Unit.objects.bulk_update([u for u, *_rest in to_update], fields, batch_size=1000)
@@ -219,11 +223,62 @@ class _Importer:
                 for u, _b, _a, old in to_update
                 if old != (u.name, u.address, u.region_id)
             )
-            events.extend(
-                ("unit.updated", {"actor": self.user, "obj": u, "before": b, "after": a})
-                for u, b, a, _old in to_update
+        self._audit_chunk(to_create, to_update)
+
+    def _audit_chunk(self, to_create, to_update) -> None:
+        """Keep this chunk's changes, compact, for one audit event written at the end: each
+        created unit as [id, *its profile in AUDIT_FIELDS order], each updated one as [id,
+        changed fields before, after]. Kept as JSON text (about 0.3 KB a row): the audit
+        chain is locked only for the few seconds the events take at the end, not during the
+        whole import."""
+        if not (to_create or to_update):
+            return
+        changes = {
+            "fields": AUDIT_FIELDS,
+            "created": [[u.pk, *[getattr(u, f) for f in AUDIT_FIELDS]] for u in to_create],
+            "updated": [[u.pk, b, a] for u, b, a, _old in to_update],
+        }
+        self.audit.append(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+    def write_audit(self, filename: str, job_id: int | None) -> None:
+        """One `unit.import_rows` event per chunk of changed rows (see _audit_chunk)."""
+        for text in self.audit:
+            changes = json.loads(text)
+            record_many(
+                [
+                    (
+                        "unit.import_rows",
+                        {
+                            "actor": self.user,
+                            "object_type": "units.unitjob" if job_id else "",
+                            "object_id": str(job_id or ""),
+                            "object_repr": filename[:200],
+                            "message": f"{len(changes['created'])} created, "
+                            f"{len(changes['updated'])} updated",
+                            "after": changes,
+                        },
+                    )
+                ]
             )
-        record_many(events)
+
+
+def _bulk_session_settings() -> None:
+    """For this transaction only: sorts in memory, and new search-text entries collected in
+    the trigram index's pending list instead of merged into it every 4 MB."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+
+
+def _merge_search_index() -> None:
+    """Merge the pending list into the trigram index once, before commit, so that searches
+    after the import do not scan it (migration 0004 made the index)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('unit_search_trgm'::regclass)")
 
 
 def import_units(
@@ -253,9 +308,16 @@ def import_units(
         return importer.run()
     try:
         with transaction.atomic():
+            if is_pg():
+                _bulk_session_settings()
             result = importer.run()
             if result.error_count:
                 raise _Rollback
+            if importer.staging:
+                tokens.flush_stage()
+            if is_pg() and result.created + result.updated:
+                _merge_search_index()
+            importer.write_audit(filename, job_id)
             record_event(
                 "unit.imported",
                 actor=user,
@@ -269,6 +331,7 @@ def import_units(
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,
+                    "row_events": len(importer.audit),
                 },
             )
     except _Rollback:

@@ -86,7 +86,9 @@ def test_tokens_carry_the_region_and_follow_a_move(cast):
     assert names(county.get("/units/?q=龘靐")) == ["龘靐饺子"]
 
 
-def test_import_writes_tokens_and_one_audit_event_per_unit(cast):
+def test_import_writes_tokens_and_audits_every_row(cast):
+    """Each created unit's profile and each updated unit's changed fields (before and after)
+    are in the import's `unit.import_rows` events, with who imported which file."""
     c1, c2 = code(seed=11), code(seed=12)
     rows = [
         HEADER[:5],
@@ -97,15 +99,23 @@ def test_import_writes_tokens_and_one_audit_event_per_unit(cast):
     assert result.committed and result.created == 2
     first = Unit.objects.get(uscc=c1)
     assert token_set(first) == search.tokens("饺子馆", "红旗街")
-    created = AuditEvent.objects.filter(action="unit.created", object_id=str(first.pk))
-    assert created.get().after["name"] == "饺子馆"
+    event = AuditEvent.objects.get(action="unit.import_rows")
+    assert (event.actor_id, event.object_repr) == (cast.regulator.pk, "u.xlsx")
+    fields = event.after["fields"]
+    created = {row[0]: dict(zip(fields, row[1:], strict=True)) for row in event.after["created"]}
+    assert created[first.pk]["name"] == "饺子馆" and created[first.pk]["uscc"] == c1
+    assert created[first.pk]["region_id"] == "220102" and len(created) == 2
+    imported = AuditEvent.objects.get(action="unit.imported")
+    assert imported.seq > event.seq and imported.after["row_events"] == 1
+
     rows = [HEADER[:5], ["烧烤店", c1, "南关区", "餐饮", ""]]
-    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    result = import_units(xlsx_file(rows), "v.xlsx", user=cast.regulator, commit=True)
     assert result.updated == 1
     assert token_set(first) == search.tokens("烧烤店", "红旗街")
-    event = AuditEvent.objects.filter(action="unit.updated", object_id=str(first.pk)).get()
-    assert (event.before["name"], event.after["name"]) == ("饺子馆", "烧烤店")
-    assert event.actor_id == cast.regulator.pk
+    event = AuditEvent.objects.filter(action="unit.import_rows").latest("seq")
+    assert event.object_repr == "v.xlsx" and event.after["created"] == []
+    [(unit_id, before, after)] = event.after["updated"]
+    assert (unit_id, before["name"], after["name"]) == (first.pk, "饺子馆", "烧烤店")
     # the events are appended in bulk (COPY on PostgreSQL): the chain still verifies
     assert verify_chain()[1:] == (None, "")
 
@@ -157,3 +167,24 @@ def test_streamed_export_is_scoped_and_filtered(cast):
     assert [r[0] for r in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
         cast.unit.name
     ]
+
+
+def test_region_list_with_and_without_township_units(cast):
+    """A county whose units all carry its own code is filtered on that code (so the index on
+    (region, name, id) serves the sort); once a township unit exists below it, the subtree
+    range is kept and the township unit is listed too, by region filter and by scope."""
+    from hazardloop.regions.models import Region
+    from hazardloop.units.filters import single_code
+
+    assert single_code("220102") == "220102"
+    assert single_code("2201") is None  # several counties
+    make_unit("220102", name="龘县城饭店", address="")
+    Region.objects.create(code="220102001", parent_id="220102", level="township", name_zh="龘镇")
+    make_unit("220102001", name="龘乡镇饭店", address="")
+    assert single_code("220102") is None
+    city = web_client(cast.city_regulator)
+    assert names(city.get("/units/?region=220102&q=龘")) == ["龘乡镇饭店", "龘县城饭店"]
+    assert names(city.get("/units/?region=220102&q=龘县城")) == ["龘县城饭店"]
+    county = web_client(cast.regulator)
+    assert names(county.get("/units/?q=龘")) == ["龘乡镇饭店", "龘县城饭店"]
+    assert "龘乡镇饭店" in names(county.get("/units/"))  # the cast has fewer than a page
