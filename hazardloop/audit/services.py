@@ -75,7 +75,9 @@ def _values(
 
 def _append(rows: list[dict]) -> list[AuditEvent]:
     """Chain and insert already-built rows in order (3 queries whatever their number)."""
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips per event): if the audit
+    # row cannot be written, the change it records must not commit either.
+    with transaction.atomic(savepoint=False):
         first_seq, prev_hash = _claim(len(rows))
         at = timezone.now()
         events = []
