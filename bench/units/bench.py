@@ -180,7 +180,7 @@ def time_phases() -> dict[str, float]:
     timed(tokens, "flush_stage", "write: new units' tokens, sorted INSERT from the stage")
     timed(run, "record_many", "write: audit events")
     timed(run, "_merge_search_index", "write: merge the trigram index's pending list")
-    timed(run.Unit.objects, "bulk_update", "write: changed units (bulk_update)")
+    timed(run, "update_models", "write: changed units (COPY + UPDATE … FROM)")
     return spent
 
 

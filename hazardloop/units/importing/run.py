@@ -19,7 +19,7 @@ from hazardloop.accounts.access import scope_for
 from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
 from hazardloop.units import tokens
-from hazardloop.units.bulk import copy_rows, insert_models, is_pg
+from hazardloop.units.bulk import copy_rows, insert_models, is_pg, update_models
 from hazardloop.units.importing.columns import BY_FIELD
 from hazardloop.units.importing.reader import FileProblem, open_table
 from hazardloop.units.importing.rows import Lookups, RowChecker
@@ -217,7 +217,7 @@ class _Importer:
             tokens.add_for(to_create, staged=self.staging)
         if to_update:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
-            Unit.objects.bulk_update([u for u, *_rest in to_update], fields, batch_size=1000)
+            update_models(Unit, [u for u, *_rest in to_update], fields)
             tokens.replace_for(
                 (u.pk, *old, u.name, u.address, u.region_id)
                 for u, _b, _a, old in to_update
