@@ -38,34 +38,10 @@ def _copy_line(row: Row) -> str:
     return f"{a}\t{b}\t{region}\t{unit}\n"
 
 
-STAGE = "units_token_stage"
-
-
-def stage() -> None:
-    """Collect the tokens of new units in a temporary table (PostgreSQL; dropped at commit)
-    until flush_stage(): one sorted INSERT then fills the primary key in key order, leaf page
-    after leaf page, instead of 1.6 million inserts at random places of an index far larger
-    than the buffer cache (an import of 100,000 units: 49 s → see docs/units.md)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} (LIKE {TABLE}) ON COMMIT DROP"
-        )
-
-
-def flush_stage() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} SELECT * FROM {STAGE} "  # noqa: S608
-            'ORDER BY "char", next_char, region_code, unit_id'
-        )
-        cursor.execute(f"DROP TABLE {STAGE}")
-
-
-def _insert(rows: list[Row], *, new: bool = False, staged: bool = False) -> None:
-    """new=True: rows of units that have no tokens yet (no conflicts possible): COPY (into the
-    stage table when staged=True)."""
+def _insert(rows: list[Row], *, new: bool = False) -> None:
+    """new=True: rows of units that have no tokens yet (no conflicts possible): COPY."""
     if new and _pg():
-        copy_text(STAGE if staged else TABLE, COLUMNS, "".join(map(_copy_line, rows)))
+        copy_text(TABLE, COLUMNS, "".join(map(_copy_line, rows)))
         return
     rows.sort()  # neighbouring keys together: fewer index pages touched per statement
     for start in range(0, len(rows), BATCH):
@@ -110,11 +86,10 @@ def _rows(pk: int, name: str, address: str, region: str) -> list[Row]:
     return [(a, b, region, pk) for a, b in search.tokens(name, address)]
 
 
-def add_for(units: Iterable[Unit], *, staged: bool = False) -> int:
-    """Write the tokens of units just created (they have primary keys); staged=True: into the
-    stage table (see stage()). Returns the row count."""
+def add_for(units: Iterable[Unit]) -> int:
+    """Write the tokens of units just created (they have primary keys). Returns the row count."""
     rows = [row for u in units for row in _rows(u.pk, u.name, u.address, u.region_id)]
-    _insert(rows, new=True, staged=staged)
+    _insert(rows, new=True)
     return len(rows)
 
 

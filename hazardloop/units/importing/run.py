@@ -78,7 +78,6 @@ class _Importer:
         self.departments = list(Department.objects.prefetch_related("sectors"))
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
-        self.staging = False  # new units' tokens collected in tokens.stage() (PostgreSQL)
         self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
 
     def column(self, name: str) -> str:
@@ -211,10 +210,7 @@ class _Importer:
                 through.objects.bulk_create(
                     [through(unit_id=u, department_id=d) for u, d in links], batch_size=2000
                 )
-            if is_pg() and not self.staging:
-                tokens.stage()
-                self.staging = True
-            tokens.add_for(to_create, staged=self.staging)
+            tokens.add_for(to_create)
         if to_update:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
             update_models(Unit, [u for u, *_rest in to_update], fields)
@@ -313,8 +309,6 @@ def import_units(
             result = importer.run()
             if result.error_count:
                 raise _Rollback
-            if importer.staging:
-                tokens.flush_stage()
             if is_pg() and result.created + result.updated:
                 _merge_search_index()
             importer.write_audit(filename, job_id)
