@@ -80,13 +80,19 @@ class UnitFilter:
                 self.errors.append(_("Unknown region code %(code)s.") % {"code": region})
             else:
                 subtree = found.prefix
-                qs = qs.filter(subtree_filter("region_id", subtree))
-        narrow = subtree or (
-            scope.prefixes[0] if len(scope.prefixes) == 1 and not scope.unit_ids else None
-        )
+        # Sorted by name within one code: the (region, name, id) index gives the order. Only
+        # for that sort: for the others an extra equality beside the range makes the planner
+        # expect a handful of rows and sort tens of thousands.
+        narrow = None
+        if self.sort == "name":
+            narrow = subtree or (
+                scope.prefixes[0] if len(scope.prefixes) == 1 and not scope.unit_ids else None
+            )
         code = single_code(narrow) if narrow else None
         if code:
             qs = qs.filter(region_id=code)
+        elif subtree is not None:
+            qs = qs.filter(subtree_filter("region_id", subtree))
         sector = self._get("sector")
         if sector:
             if Sector.objects.filter(code=sector).exists():
