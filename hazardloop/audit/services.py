@@ -116,24 +116,7 @@ def record_events(entries: list[tuple[str, dict]]) -> list[AuditEvent]:
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 # The row columns in the order of the hashed payload's sorted keys (see _payload_text).
 _SORTED = sorted(HASHED_FIELDS)
-_COPY_COLUMNS = [
-    "seq",
-    "at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "region_code",
-    "ip",
-    "user_agent",
-    "message",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-]
+_COPY_COLUMNS = [*HASHED_FIELDS, "hash"]
 
 
 def _json_text(value) -> str | None:
