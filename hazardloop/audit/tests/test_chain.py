@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from hazardloop.audit.models import AppendOnlyError, AuditEvent
-from hazardloop.audit.services import record_event, record_events, verify_chain
+from hazardloop.audit.services import record_event, record_events, record_many, verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,39 @@ def test_many_events_at_once_chain_in_order(events):
     assert batch[0].prev_hash == events[-1].hash
     assert verify_chain() == (57, None, "")
     assert record_events([]) == []
+
+
+def test_bulk_append_hashes_like_single_events(events):
+    """record_many (COPY on PostgreSQL) writes events verify_chain accepts, whatever the JSON."""
+    awkward = [
+        None,
+        {"name": "饺子馆 “老张”", "floors": 3, "area": 120.5, "key": True, "gas": None},
+        {"contacts": [{"phone": "13800000000", "name": "王\\伟"}], "nested": {"b": 1, "a": [1, 2]}},
+        {"tab\tand\nnewline": "\\N", "emoji": "🔥", "zero": 0},
+        {1: "an integer key"},
+    ]
+    entries = [
+        (
+            "unit.import_rows",
+            {
+                "object_id": str(n),
+                "object_repr": f"第{n}行",
+                "region_code": "220102",
+                "message": "tab\there",
+                "before": awkward[n % len(awkward)],
+                "after": awkward[(n + 1) % len(awkward)],
+            },
+        )
+        for n in range(25)
+    ]
+    assert record_many(entries) == 25
+    assert verify_chain() == (32, None, "")
+    stored = AuditEvent.objects.get(seq=9)  # n = 1: after is awkward[2]
+    assert stored.after == {
+        "contacts": [{"phone": "13800000000", "name": "王\\伟"}],
+        "nested": {"a": [1, 2], "b": 1},
+    }
+    assert record_many([]) == 0
 
 
 @pytest.mark.django_db(transaction=True)
