@@ -1,9 +1,12 @@
 """The audit log search page (administrators only, since it spans every region)."""
 
 import datetime as dt
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -20,11 +23,21 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _visible(user):
+    if not has_perm_anywhere(user, "audit.view"):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    return scope_for(user, "audit.view").filter(AuditEvent.objects.all(), "region_code", None)
+
+
 @login_required
 def event_list(request):
-    if not has_perm_anywhere(request.user, "audit.view"):
-        raise PermissionDenied(_("Only administrators may read the audit log."))
-    qs = scope_for(request.user, "audit.view").filter(AuditEvent.objects.all(), "region_code", None)
+    # The before/after values stay in the table: one import event can hold hundreds of
+    # kilobytes of them. The list says whether there are any; the event's page shows them.
+    qs = (
+        _visible(request.user)
+        .defer("before", "after", "user_agent")
+        .annotate(has_details=Q(before__isnull=False) | Q(after__isnull=False))
+    )
     q = request.GET
     errors = []
     if q.get("actor"):
@@ -71,3 +84,18 @@ def event_list(request):
         ),
     }
     return render(request, "audit/event_list.html", context)
+
+
+@login_required
+def event_detail(request, seq: int):
+    event = _visible(request.user).filter(seq=seq).first()
+    if event is None:
+        raise Http404(_("No such event."))
+
+    def pretty(value):
+        if value is None:
+            return ""
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+    context = {"e": event, "before": pretty(event.before), "after": pretty(event.after)}
+    return render(request, "audit/event_detail.html", context)

@@ -1,3 +1,4 @@
+from hazardloop.audit.services import record_event
 from hazardloop.testing import ALLOW, DENY, LOGIN, ScopeCase
 
 CASES = [
@@ -25,6 +26,25 @@ CASES = [
             "duty_officer": DENY,
             "unit_manager": DENY,
         },
+    ),
+    ScopeCase(
+        "an audit event's page is for administrators",
+        "audit:event",
+        lambda c, o: f"/audit/{o.seq}/",
+        {
+            "anonymous": LOGIN,
+            "admin": ALLOW,
+            "province_regulator": DENY,
+            "regulator": DENY,
+            "unit_manager": DENY,
+        },
+        make=lambda c: record_event(
+            "unit.updated",
+            actor=c.regulator,
+            obj=c.unit,
+            before={"name": "旧"},
+            after={"name": "新"},
+        ),
     ),
 ]
 
