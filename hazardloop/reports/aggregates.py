@@ -29,28 +29,43 @@ from operator import or_
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Max, Q, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from hazardloop.campaigns.sources import inspection_fields, inspections
 from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
 from hazardloop.hazards.models import Hazard, HazardEvent
+from hazardloop.inspections.choices import Mode
 from hazardloop.reports.models import (
     DocumentDay,
     HazardDay,
     InspectionDay,
     RectifiedDay,
     StatsRefresh,
+    UnitCount,
+    UnitLast,
+    UnitLastDay,
 )
 from hazardloop.supervision.models import EnforcementDocument
+from hazardloop.units.models import Unit
 
 OVERLAP = 200
+UNIT_LAG = dt.timedelta(minutes=5)
+MODES = list(Mode.values)
+UNIT_ATTRIBUTES = [
+    "region", "sector", "gas_use", "risk_level",
+    "is_crowded_place", "is_public_gathering", "is_fire_key_unit",
+]  # fmt: skip
+UNIT_ATTRIBUTES_SOURCE = ["region_id", "sector_id", *UNIT_ATTRIBUTES[2:]]
 HAZARD_KEY = ["region_code", "day", "campaign_id", "sector_code", "category", "due_day"]
 HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open"]
 # Older aggregates than this are refreshed by the reader before use (the sweep runs every minute).
 MAX_AGE_SECONDS = 300
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
+
+
+TABLES = (HazardDay, RectifiedDay, InspectionDay, DocumentDay, UnitLast, UnitLastDay, UnitCount)
 
 
 def _tz():
@@ -102,14 +117,16 @@ def _delete(model, buckets, day_field="day") -> None:
         model.objects.filter(**{day_field: day, "region_code__in": sorted(codes)}).delete()
 
 
-def _insert(model, columns: list[str], qs) -> None:
+def _insert(model, columns: list[str], qs, select: list[str] | None = None) -> None:
     """INSERT INTO model's table (columns) SELECT columns FROM (qs) — one statement."""
     sql, params = qs.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    picked = ", ".join(quote(c) for c in (select or columns))
     with connection.cursor() as cursor:
         # Table and column names are quoted identifiers of our own models; values are params.
-        insert = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({sql}) sub"  # noqa: S608
+        insert = f"INSERT INTO {table} ({cols}) SELECT {picked} FROM ({sql}) sub"  # noqa: S608
         cursor.execute(insert, params)
 
 
@@ -171,13 +188,111 @@ def _rebuild_inspections(buckets) -> None:
     if where is not None:
         qs = qs.filter(where)
     _delete(InspectionDay, buckets)
+    modes = {m: Count("pk", filter=Q(mode=m)) for m in MODES}
     _insert(
         InspectionDay,
-        ["region_code", "day", "campaign_id", "mode", "n"],
+        ["region_code", "day", "campaign_id", *MODES],
         qs.annotate(day=TruncDate(fields["at"], tzinfo=_tz()))
-        .values("region_code", "day", "campaign_id", "mode")
-        .annotate(n=Count("pk"))
+        .values("region_code", "day", "campaign_id")
+        .annotate(**modes)
         .order_by(),
+    )
+
+
+def _rebuild_unit_last(units) -> None:
+    """`UnitLast` of these unit ids (None: all)."""
+    if units is not None and not units:
+        return
+    fields, qs = inspection_fields(), inspections()
+    if qs is None or not fields.get("mode"):
+        return
+    at, tz = fields["at"], _tz()
+    old = UnitLast.objects.all()
+    if units is not None:
+        qs, old = qs.filter(unit_id__in=units), old.filter(unit_id__in=units)
+    days = _last_days(old)
+    old.delete()
+    own = ~Q(mode="self_inspection")
+    _insert(
+        UnitLast,
+        ["unit_id", "region_code", "last_own", "last_self"],
+        qs.values("unit_id", "region_code")
+        .annotate(
+            last_own=TruncDate(Max(at, filter=own), tzinfo=tz),
+            last_self=TruncDate(Max(at, filter=Q(mode="self_inspection")), tzinfo=tz),
+        )
+        .order_by(),
+    )
+    rows = UnitLast.objects.all() if units is None else UnitLast.objects.filter(unit_id__in=units)
+    split = rows.values("unit_id").annotate(c=Count("pk")).filter(c__gt=1).values_list("unit_id")
+    UnitLast.objects.filter(unit_id__in=[u for (u,) in split]).update(split=True)
+    if units is None:
+        UnitLastDay.objects.all().delete()
+        buckets = None
+    else:
+        buckets = days | _last_days(rows)
+    _rebuild_last_days(buckets)
+
+
+def _last_days(rows) -> set[tuple[str, dt.date, bool]]:
+    """The (region code, day, is_self) buckets of `UnitLastDay` these `UnitLast` rows count in."""
+    out = set()
+    for code, own, self_ in rows.values_list("region_code", "last_own", "last_self"):
+        if own is not None:
+            out.add((code, own, False))
+        if self_ is not None:
+            out.add((code, self_, True))
+    return out
+
+
+def _rebuild_last_days(buckets) -> None:
+    """Recount `UnitLastDay` buckets from `UnitLast` (None: all, into an emptied table)."""
+    for is_self, field in ((False, "last_own"), (True, "last_self")):
+        rows = UnitLast.objects.filter(**{f"{field}__isnull": False})
+        if buckets is not None:
+            chosen = [(c, d) for c, d, s in buckets if s == is_self]
+            if not chosen:
+                continue
+            by_day: dict[dt.date, set[str]] = {}
+            for code, day in chosen:
+                by_day.setdefault(day, set()).add(code)
+            where = reduce(
+                or_,
+                [Q(**{field: d, "region_code__in": sorted(c)}) for d, c in by_day.items()],
+            )
+            rows = rows.filter(where)
+            UnitLastDay.objects.filter(
+                reduce(or_, [Q(day=d, region_code__in=sorted(c)) for d, c in by_day.items()]),
+                is_self=is_self,
+            ).delete()
+        _insert(
+            UnitLastDay,
+            ["region_code", "day", "is_self", "n"],
+            rows.annotate(day=F(field), is_self=Value(is_self))
+            .values("region_code", "day", "is_self")
+            .annotate(n=Count("pk"))
+            .order_by(),
+        )
+
+
+def _units_changed(row: StatsRefresh, marks: dict) -> bool:
+    """Units were added or edited since `UnitCount` was built (and for `UNIT_LAG` after the
+    latest edit it counted, it is built again, for writers that committed late). The app never
+    deletes units; after a deletion by hand, run `manage.py refresh_stats --full`."""
+    if row.units_mark is None:
+        return True
+    recent = timezone.now() - row.units_mark < UNIT_LAG
+    recent = recent or Unit.objects.filter(updated_at__gt=row.units_mark).exists()
+    return recent or marks["units_max_id"] != row.units_max_id
+
+
+def _rebuild_unit_counts() -> None:
+    UnitCount.objects.all().delete()
+    _insert(
+        UnitCount,
+        [*UNIT_ATTRIBUTES, "n"],
+        Unit.objects.values(*UNIT_ATTRIBUTES_SOURCE).annotate(n=Count("pk")).order_by(),
+        select=[*UNIT_ATTRIBUTES_SOURCE, "n"],
     )
 
 
@@ -230,25 +345,32 @@ def refresh(*, full: bool = False) -> dict:
             "inspection_mark": _max_id(source) if source is not None else 0,
             "document_mark": _max_id(EnforcementDocument.objects),
         }
+        marks["units_max_id"] = _max_id(Unit.objects)
+        units_mark = Unit.objects.aggregate(m=Max("updated_at"))["m"]
         if full:
-            hazard_buckets = inspection_buckets = document_buckets = None
+            hazard_buckets = inspection_buckets = document_buckets = inspected_units = None
             count = -1
         else:
-            changed = Hazard.objects.filter(
-                Q(pk__gt=row.hazard_mark - OVERLAP)
-                | Q(
-                    pk__in=HazardEvent.objects.filter(pk__gt=row.event_mark - OVERLAP).values(
-                        "hazard_id"
-                    )
+            changed = set(
+                Hazard.objects.filter(pk__gt=row.hazard_mark - OVERLAP).values_list("pk", flat=True)
+            ) | set(
+                HazardEvent.objects.filter(pk__gt=row.event_mark - OVERLAP).values_list(
+                    "hazard_id", flat=True
                 )
             )
-            hazard_buckets = _touched(changed, "region_code", "found_at")
+            hazard_buckets = _touched(
+                Hazard.objects.filter(pk__in=sorted(changed)), "region_code", "found_at"
+            )
+            new_inspections = (
+                source.filter(pk__gt=row.inspection_mark - OVERLAP) if source is not None else None
+            )
             inspection_buckets = (
-                _touched(
-                    source.filter(pk__gt=row.inspection_mark - OVERLAP),
-                    fields["region"],
-                    fields["at"],
-                )
+                _touched(new_inspections, fields["region"], fields["at"])
+                if source is not None
+                else set()
+            )
+            inspected_units = (
+                set(new_inspections.values_list("unit_id", flat=True))
                 if source is not None
                 else set()
             )
@@ -260,7 +382,15 @@ def refresh(*, full: bool = False) -> dict:
             count = len(hazard_buckets) + len(inspection_buckets) + len(document_buckets)
         _rebuild_hazards(hazard_buckets)
         _rebuild_inspections(inspection_buckets)
+        _rebuild_unit_last(inspected_units)
         _rebuild_documents(document_buckets)
+        if full or _units_changed(row, marks):
+            _rebuild_unit_counts()
+            marks["units_mark"] = units_mark
+        if full and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # planner statistics of the refilled tables
+                for model in TABLES:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         seconds = time.monotonic() - started
         StatsRefresh.objects.filter(pk=1).update(
             refreshed_at=wall,

@@ -127,19 +127,90 @@ class RectifiedDay(models.Model):
 
 
 class InspectionDay(models.Model):
-    """Inspections by the day they were received, per mode."""
+    """Inspections by the day they were received, one column per mode (inspections/choices.py
+    `Mode`; a test fails when a mode has no column)."""
 
     region_code = models.CharField(max_length=12)
     day = models.DateField()
     campaign_id = models.BigIntegerField(null=True)
-    mode = models.CharField(max_length=20)
+    routine = models.PositiveIntegerField(default=0)
+    patrol = models.PositiveIntegerField(default=0)
+    campaign = models.PositiveIntegerField(default=0)
+    self_inspection = models.PositiveIntegerField(default=0)
+    unannounced = models.PositiveIntegerField(default=0)
+    leader_led = models.PositiveIntegerField(default=0)
+    joint = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region_code", "day"], name="stats_insp_region_day"),
+            models.Index(fields=["day"], name="stats_insp_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day}"
+
+
+class UnitLast(models.Model):
+    """Per unit and inspection region code: the local day of its last inspection other than a
+    self-inspection and of its last self-inspection. For a period that ends on or after the
+    last inspection day, "units inspected in the period" is the count of `last_own >= start`.
+    `split`: the unit has inspections under more than one region code (then counted live)."""
+
+    unit_id = models.BigIntegerField()
+    region_code = models.CharField(max_length=12)
+    last_own = models.DateField(null=True)
+    last_self = models.DateField(null=True)
+    split = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region_code", "last_own"], name="stats_unitlast_own"),
+            models.Index(fields=["region_code", "last_self"], name="stats_unitlast_self"),
+            models.Index(fields=["unit_id"], name="stats_unitlast_unit"),
+            models.Index(
+                fields=["region_code"], name="stats_unitlast_split", condition=models.Q(split=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.region_code}"
+
+
+class UnitLastDay(models.Model):
+    """`UnitLast` counted per region code and last day (`is_self`: of self-inspections), so
+    that "units inspected since a day" sums a few rows per region and day."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    is_self = models.BooleanField()
     n = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["region_code", "day"], name="stats_insp_region_day")]
+        indexes = [models.Index(fields=["region_code", "day"], name="stats_unitlastday_region")]
 
     def __str__(self) -> str:
-        return f"{self.region_code} {self.day} {self.mode}"
+        return f"{self.region_code} {self.day}"
+
+
+class UnitCount(models.Model):
+    """Units per region and the attributes a campaign scope filters on (campaigns/scoping.py
+    `FILTER_Q`, named as on `Unit` so that the same filter applies)."""
+
+    region = models.CharField(max_length=12)
+    sector = models.CharField(max_length=32)
+    gas_use = models.CharField(max_length=20)
+    risk_level = models.CharField(max_length=10)
+    is_crowded_place = models.BooleanField()
+    is_public_gathering = models.BooleanField()
+    is_fire_key_unit = models.BooleanField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["region"], name="stats_unitcount_region")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.sector}"
 
 
 class DocumentDay(models.Model):
@@ -166,6 +237,8 @@ class StatsRefresh(models.Model):
     event_mark = models.BigIntegerField(default=0)  # highest hazard event id seen
     inspection_mark = models.BigIntegerField(default=0)
     document_mark = models.BigIntegerField(default=0)
+    units_mark = models.DateTimeField(null=True)  # latest unit change counted
+    units_max_id = models.BigIntegerField(default=0)
     seconds = models.FloatField(default=0)  # how long the last refresh took
     buckets = models.PositiveIntegerField(default=0)  # (region, day) buckets it rebuilt
 

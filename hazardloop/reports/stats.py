@@ -37,7 +37,15 @@ from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, Supe
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import aggregates
-from hazardloop.reports.models import DocumentDay, HazardDay, InspectionDay, RectifiedDay
+from hazardloop.reports.models import (
+    DocumentDay,
+    HazardDay,
+    InspectionDay,
+    RectifiedDay,
+    UnitCount,
+    UnitLast,
+    UnitLastDay,
+)
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
 
@@ -185,7 +193,10 @@ def region_stats(
         live = not uses_aggregates(scope)
     as_of = None if live else aggregates.ensure_fresh().refreshed_at
     q = _Query(scope, parent, campaign, start, end, now)
-    _count_units(q)
+    if live:
+        _count_units_live(q)
+    else:
+        _count_units(q)
     if live or campaign is not None:
         _count_inspections_live(q)
     else:
@@ -242,6 +253,17 @@ class _Query:
 
 
 def _count_units(q: _Query) -> None:
+    """From `UnitCount` (per region and the attributes a campaign scope filters on)."""
+    counts = q.scope.filter(
+        UnitCount.objects.filter(subtree_filter("region", q.parent.prefix)), "region", None
+    )
+    if q.unit_scope is not None:
+        counts = counts.filter(q.unit_scope.unit_q(prefix=""))
+    for key, n in q.keyed(counts, "region").annotate(n=Sum("n")).values_list("key", "n"):
+        q.add(key, "units_in_scope", n)
+
+
+def _count_units_live(q: _Query) -> None:
     units = q.scope.filter(
         Unit.objects.filter(subtree_filter("region", q.parent.prefix)), "region", "pk"
     )
@@ -314,23 +336,34 @@ def _count_inspections_live(q: _Query) -> None:
 
 
 def _count_inspections(q: _Query) -> None:
-    """Per mode from `InspectionDay`; distinct units from the inspections themselves (not
-    additive over days)."""
-    by_key: dict[str, dict] = defaultdict(dict)
-    for key, mode, n in (
+    """Per mode from `InspectionDay`. Distinct units are not additive over days: from
+    `UnitLastDay` when no inspection under the parent is later than the period (the usual period,
+    ending today), else from the inspections themselves."""
+    modes = aggregates.MODES
+    for row in (
         q.keyed(q.aggregate_rows(InspectionDay))
-        .annotate(mode=F("mode"), n=Sum("n"))
-        .values_list("key", "mode", "n")
+        .annotate(**{f"m_{m}": Sum(m) for m in modes})
+        .values_list("key", *[f"m_{m}" for m in modes])
     ):
-        by_key[key][mode] = by_key[key].get(mode, 0) + n
-    for key, counts in by_key.items():
-        _add_modes(q, key, counts)
+        _add_modes(q, row[0], dict(zip(modes, row[1:], strict=True)))
+    later = InspectionDay.objects.filter(day__gt=q.end).exists()  # anywhere: one index probe
+    split = UnitLast.objects.filter(q.inside, split=True).exists()
+    if not (later or split):
+        last = q.scope.filter(
+            UnitLastDay.objects.filter(q.inside, day__gte=q.start), "region_code", None
+        )
+        for key, is_self, n in (
+            last.annotate(key=Substr("region_code", 1, q.length))
+            .values("key", "is_self")
+            .annotate(n=Sum("n"))
+            .values_list("key", "is_self", "n")
+        ):
+            q.add(key, "self_inspected" if is_self else "units_inspected", n)
+        return
     qs, fields = _inspections(q)
-    if qs is None:
+    if qs is None or not fields.get("mode"):
         return
-    mode = fields.get("mode")
-    if not mode:
-        return
+    mode = fields["mode"]
     for key, inspected, selfs in (
         q.keyed(qs, fields["region"])
         .annotate(

@@ -28,67 +28,6 @@ class Migration(migrations.Migration):
                 ("buckets", models.PositiveIntegerField(default=0)),
             ],
         ),
-        migrations.AlterModelOptions(
-            name="reportsubscription",
-            options={"verbose_name": "报告订阅", "verbose_name_plural": "报告订阅"},
-        ),
-        migrations.AlterModelOptions(
-            name="scheduledreport",
-            options={
-                "ordering": ["-day", "-id"],
-                "verbose_name": "调度报告",
-                "verbose_name_plural": "调度报告",
-            },
-        ),
-        migrations.AlterField(
-            model_name="reportsubscription",
-            name="daily",
-            field=models.BooleanField(default=True, verbose_name="日报"),
-        ),
-        migrations.AlterField(
-            model_name="reportsubscription",
-            name="region_code",
-            field=models.CharField(db_index=True, max_length=12, verbose_name="行政区划"),
-        ),
-        migrations.AlterField(
-            model_name="reportsubscription",
-            name="weekly",
-            field=models.BooleanField(default=True, verbose_name="周通报"),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="day",
-            field=models.DateField(verbose_name="日期"),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="generated_at",
-            field=models.DateTimeField(verbose_name="生成时间"),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="kind",
-            field=models.CharField(
-                choices=[("daily", "调度日报"), ("weekly", "周通报")],
-                max_length=8,
-                verbose_name="类别",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="region_code",
-            field=models.CharField(max_length=12, verbose_name="行政区划"),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="sent_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="发送时间"),
-        ),
-        migrations.AlterField(
-            model_name="scheduledreport",
-            name="title",
-            field=models.CharField(max_length=200, verbose_name="标题"),
-        ),
         migrations.CreateModel(
             name="DocumentDay",
             fields=[

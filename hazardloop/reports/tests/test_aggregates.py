@@ -23,7 +23,15 @@ from hazardloop.inspections.choices import Mode
 from hazardloop.inspections.models import Inspection
 from hazardloop.regions.models import Region
 from hazardloop.reports import aggregates
-from hazardloop.reports.models import DocumentDay, HazardDay, InspectionDay, RectifiedDay
+from hazardloop.reports.models import (
+    DocumentDay,
+    HazardDay,
+    InspectionDay,
+    RectifiedDay,
+    UnitCount,
+    UnitLast,
+    UnitLastDay,
+)
 from hazardloop.reports.stats import breakdowns, daily_trend, region_stats
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.testing import make_department, make_unit
@@ -38,7 +46,7 @@ PERIODS = [
     (dt.date(2022, 10, 8), dt.date(2022, 10, 8)),
 ]
 PARENTS = ["220000", "220100", "220102", "220102001"]
-TABLES = (HazardDay, RectifiedDay, InspectionDay, DocumentDay)
+TABLES = (HazardDay, RectifiedDay, InspectionDay, DocumentDay, UnitLast, UnitLastDay, UnitCount)
 
 
 def at(month, day, hour=10, minute=0):
@@ -80,11 +88,11 @@ class World:
         self.docs = itertools.count(1)
         self.build()
 
-    def inspect(self, unit, mode, when, campaign=None):
+    def inspect(self, unit, mode, when, campaign=None, region_code=None):
         return Inspection.objects.create(
             client_id=uuid.uuid4(),
             unit=unit,
-            region_code=unit.region_id,
+            region_code=region_code or unit.region_id,
             template_version=self.version,
             mode=mode,
             campaign_id=campaign.pk if campaign else None,
@@ -279,6 +287,16 @@ def test_aggregates_equal_the_live_figures_through_changes(cast, monkeypatch):
     assert changed_then_refreshed()
     world.hazard(world.units[4], found=at(10, 2), status="ordered", due=at(10, 5))
     assert changed_then_refreshed()
+    # A new unit; a unit starts using bottled LPG (in the campaign's scope now).
+    make_unit("220102002", gas_use="bottled_lpg")
+    assert changed_then_refreshed()
+    world.units[1].gas_use = "bottled_lpg"
+    world.units[1].save()
+    assert changed_then_refreshed()
+    # A unit inspected under another region code (it moved): distinct units counted live.
+    world.inspect(world.units[3], "routine", at(10, 7), region_code="220102002")
+    assert changed_then_refreshed()
+    assert UnitLast.objects.filter(unit_id=world.units[3].pk, split=True).count() == 2
     # A city adopts the campaign; its own hazards and inspections count for the campaign.
     adoption = campaign_services.adopt_campaign(
         world.campaign, actor=cast.city_regulator, region=Region.objects.get(code="220100")
@@ -359,3 +377,8 @@ def test_a_row_committed_late_with_an_older_id_is_caught_by_the_overlap(cast):
     assert late.pk == taken
     aggregates.refresh()
     assert differences(world) == []
+
+
+def test_every_inspection_mode_has_a_column():
+    columns = {f.name for f in InspectionDay._meta.fields}
+    assert set(Mode.values) <= columns
