@@ -3,11 +3,15 @@
     flock /tmp/hazardloop-bench.lock .venv/bin/python bench/stats/run.py [--repeat 20]
 
 Data: bench/supervision/generate.py (units, 5M hazards) and bench/stats/generate.py (2M
-inspections). For each case (the province as a province regulator, a county as a county
-regulator; the default 30-day period and a one-year period) it times, in the same process and
-interleaved, the API through the Django test client (server time: middleware, auth, scope,
-every query, JSON) and the hand-written SQL that computes the same figures directly, checks that
-both give the same numbers, and prints p50/p95 of each and the ratio.
+inspections). First the statistics aggregates (reports/aggregates.py) are rebuilt in full and
+timed; then one day's changes (a day's new hazards, inspections and documents, and a day's
+closures with their events) are written, the incremental refresh is timed, and all of it is
+rolled back, so the database is left as the generators made it. For each case (the province as
+a province regulator, a county as a county regulator; the default 30-day period and a one-year
+period) it times, in the same process and interleaved, the API through the Django test client
+(server time: middleware, auth, scope, every query, JSON) and the hand-written SQL that computes
+the same figures directly, checks that both give the same numbers, and prints p50/p95 of each
+and the ratio.
 """
 
 import argparse
@@ -19,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "supervision"))
 
-from common import setup
+from common import fill_required, setup
 
 HAND_SQL = """
 with units as (
@@ -78,6 +82,84 @@ FIELDS = (
 )
 
 
+OPEN = "('found', 'ordered', 'rectifying', 'submitted')"
+
+
+def _columns(cur, table: str) -> list[str]:
+    cur.execute(
+        "select column_name from information_schema.columns where table_name = %s "
+        "and column_name <> 'id' order by ordinal_position",
+        [table],
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def _copy(cur, table: str, where: str, changed: dict[str, str]) -> int:
+    """Copy the rows matching `where` with some columns changed; returns the row count."""
+    cols = _columns(cur, table)
+    values = ", ".join(changed.get(c, c) for c in cols)
+    cur.execute(
+        f"insert into {table} ({', '.join(cols)}) select {values} from {table} where {where}"
+    )
+    return cur.rowcount
+
+
+def one_day_of_changes(cur) -> dict:
+    """A day's writes, shaped like the data: the last day's hazards and inspections again a day
+    later, as many closures (each with its event) and 100 documents. The caller rolls back."""
+    cur.execute("select max(found_at) from hazards_hazard")
+    last = cur.fetchone()[0]
+    day = f"timestamptz '{last.isoformat()}'"
+    later = {c: f"{c} + interval '1 day'" for c in ("found_at", "ordered_at", "due_at")}
+    later.update(original_due_at="original_due_at + interval '1 day'")
+    later.update(created_at="now()", updated_at="now()")
+    out = {"hazards": _copy(cur, "hazards_hazard", f"found_at > {day} - interval '1 day'", later)}
+    cur.execute("select max(received_at) from inspections_inspection")
+    seen = f"timestamptz '{cur.fetchone()[0].isoformat()}'"
+    out["inspections"] = _copy(
+        cur,
+        "inspections_inspection",
+        f"received_at > {seen} - interval '1 day'",
+        {"client_id": "md5(random()::text || id)::uuid",
+         "received_at": "received_at + interval '1 day'",
+         "device_time": "device_time + interval '1 day'"},
+    )  # fmt: skip
+    cur.execute(
+        "with closing as (update hazards_hazard set status = 'closed', closed_at = now(), "
+        "version = version + 1, updated_at = now() "
+        f"where id in (select id from hazards_hazard where status in {OPEN} order by id "
+        "limit %s) returning id) "
+        "insert into hazards_hazardevent (kind, from_status, to_status, at, reason, data, "
+        "hazard_id) select 'close', 'rectifying', 'closed', now(), '', '{}', id from closing",
+        [out["hazards"]],
+    )
+    out["closed"] = cur.rowcount
+    cols = fill_required(
+        cur,
+        "supervision_enforcementdocument",
+        {
+            "token": "md5('bench-day-doc-' || h.id)",
+            "kind": "'rectify_order'",
+            "department_id": "(select min(id) from regions_department)",
+            "year": "2026",
+            "seq": "900000 + h.id % 1000000",
+            "number": "'BENCH-DAY-' || h.id",
+            "hazard_id": "h.id",
+            "unit_id": "h.unit_id",
+            "region_code": "h.region_code",
+            "issued_at": "now()",
+            "content_hash": "repeat('0', 64)",
+        },
+    )
+    cur.execute(
+        f"insert into supervision_enforcementdocument ({', '.join(cols)}) "
+        f"select {', '.join(cols.values())} from hazards_hazard h "
+        f"where h.found_at > {day} order by h.id limit 100"
+    )
+    out["documents"] = cur.rowcount
+    return out
+
+
 def loadavg() -> str:
     with open("/proc/loadavg") as f:
         return f.read().strip()
@@ -92,14 +174,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the full rebuild")
     args = parser.parse_args()
     setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
     from hazardloop.accounts.models import User
     from hazardloop.regions.models import Region, subtree_bounds
+    from hazardloop.reports import aggregates
     from hazardloop.reports.stats import period_bounds
 
     today = timezone.localdate()
@@ -110,6 +194,30 @@ def main() -> None:
         ("county 1 y", "bench-county", "220102", today - dt.timedelta(days=364), today),
     ]
     print(f"load before: {loadavg()}")
+    if not args.no_rebuild:
+        t = time.perf_counter()
+        aggregates.refresh(full=True)
+        rows = {m.__name__: m.objects.count() for m in aggregates.TABLES}
+        print(f"full rebuild: {time.perf_counter() - t:.1f} s; rows {rows}; load {loadavg()}")
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            t = time.perf_counter()
+            day = one_day_of_changes(cur)
+            written = time.perf_counter() - t
+        t = time.perf_counter()
+        done = aggregates.refresh()
+        print(
+            f"incremental refresh of one day's changes {day} (written in {written:.1f} s): "
+            f"{done['buckets']} buckets in {time.perf_counter() - t:.2f} s; load {loadavg()}",
+            flush=True,
+        )
+        transaction.set_rollback(True)
+    t = time.perf_counter()
+    done = aggregates.refresh()
+    print(
+        f"incremental refresh, nothing new: {done['buckets']} buckets "
+        f"in {time.perf_counter() - t:.2f} s"
+    )
     for name, username, code, start, end in [c for c in cases if args.only in c[0]]:
         client = Client()
         client.force_login(User.objects.get(username=username))
