@@ -1,5 +1,8 @@
 """Unit pages: list, detail, create/edit, risk override, QR codes and the public page."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +37,62 @@ COUNT_CAP = 1000
 # Areas of the detail page that later features fill over htmx (skipped until they exist).
 UNIT_PANELS = ["hazards:unit_panel", "inspections:unit_panel"]
 LIST_COLUMNS = ("region", "sector")
+
+
+@functools.cache
+def _labels(language: str) -> dict:
+    """What the list prints for choices and flags, in one language (get_FOO_display() builds
+    a dict per call; a per-row include or inclusion tag costs more than the row itself)."""
+    with translation.override(language):
+        return {
+            "gas": {value: str(label) for value, label in GasUse.choices},
+            "risk": {value: str(label) for value, label in RiskLevel.choices},
+            # (field, badge classes, title, text): units/partials/_flags.html's badges
+            "flags": [
+                (
+                    "is_fire_key_unit",
+                    "text-bg-danger-subtle border border-danger-subtle text-danger-emphasis",
+                    _("Fire-safety key unit"),
+                    _("Key unit"),
+                ),
+                (
+                    "is_crowded_place",
+                    "text-bg-warning-subtle border border-warning-subtle text-warning-emphasis",
+                    _("Crowded place"),
+                    _("Crowded"),
+                ),
+                (
+                    "is_public_gathering",
+                    "text-bg-info-subtle border border-info-subtle text-info-emphasis",
+                    _("Public gathering place"),
+                    _("Gathering"),
+                ),
+            ],
+        }
+
+
+def list_rows(units) -> list[dict]:
+    """What the list prints per unit, worked out in Python once per row: the row template is a
+    plain loop of lookups (links by formatting one reversed URL)."""
+    labels = _labels(translation.get_language() or settings.LANGUAGE_CODE)
+    gas, risk, flags = labels["gas"], labels["risk"], labels["flags"]
+    marker = 2_147_483_647
+    link = reverse("units:detail", args=[marker]).replace(str(marker), "{}")
+    return [
+        {
+            "url": link.format(u.pk),
+            "name": u.name,
+            "uscc": u.uscc,
+            "region": u.region.name,
+            "sector": u.sector.name,
+            "flags": [(css, title, text) for field, css, title, text in flags if getattr(u, field)],
+            "gas": gas.get(u.gas_use, u.gas_use),
+            "risk": u.risk_level,
+            "risk_label": risk.get(u.risk_level, u.risk_level),
+            "override": bool(u.risk_override),
+        }
+        for u in units
+    ]
 
 
 def _unit_or_404(request, pk: int, perm: str = "unit.view") -> Unit:
@@ -70,6 +130,7 @@ def unit_list(request):
         regions = regions.filter(scope.q("code", None))
     context = {
         "units": units,
+        "rows": list_rows(units),
         "total": min(total, COUNT_CAP),
         "more_than": total > COUNT_CAP,
         "more": more,

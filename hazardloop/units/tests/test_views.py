@@ -231,3 +231,53 @@ def test_edit_adds_and_removes_contacts(cast):
     del form["contacts-2-DELETE"]  # the blank row the page offers, left blank
     assert client.post(f"/units/{unit.pk}/edit/", form).status_code == 302
     assert [c.name for c in unit.contacts.all()] == ["李师傅"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_list_rows_print_what_the_unit_partials_print(cast, language):
+    """The list's rows are worked out in Python (views.list_rows); each prints the same link,
+    names, gas label, flag badges and risk badge as the model and the shared partials."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    unit = make_unit(
+        "220102",
+        name="行内容饭店",
+        gas_use="bottled_lpg",
+        lpg_stored_kg=60,
+        is_fire_key_unit=True,
+        is_public_gathering=True,
+    )
+    unit.risk_override = "red"
+    unit.risk_level = "red"
+    unit.save()
+    plain = make_unit("220102", name="行内容商店", sector="retail", gas_use="none")
+    client = web_client(cast.regulator)
+    body = client.get("/units/?q=行内容", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    def squash(html: str) -> str:
+        return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+    page = squash(body)
+    with translation.override(language):
+        for u in (
+            Unit.objects.select_related("region", "sector").get(pk=p) for p in (unit.pk, plain.pk)
+        ):
+            assert f'<a href="{reverse("units:detail", args=[u.pk])}">{u.name}</a>' in body
+            assert f'<td class="small">{u.region.name}</td>' in body
+            assert f'<td class="d-none d-lg-table-cell small">{u.sector.name}</td>' in body
+            assert (
+                f'<td class="d-none d-md-table-cell small">{u.get_gas_use_display()}</td>' in body
+            )
+            for partial in ("_flags.html", "_risk.html"):
+                html = squash(render_to_string(f"units/partials/{partial}", {"unit": u}))
+                assert html in page, (partial, html)
+    with translation.override(language):
+        assert (
+            views.list_rows([Unit.objects.select_related("region", "sector").get(pk=unit.pk)])[0][
+                "risk_label"
+            ]
+            == Unit(risk_level="red").get_risk_level_display()
+        )
