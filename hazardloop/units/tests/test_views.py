@@ -281,3 +281,52 @@ def test_list_rows_print_what_the_unit_partials_print(cast, language):
             ]
             == Unit(risk_level="red").get_risk_level_display()
         )
+
+
+def test_page_ids_first_then_rows_keeps_the_single_query_order(cast, monkeypatch):
+    """views.page_units (ids in order, then the rows) lists the same units in the same order,
+    page after page, as one ordered query of whole rows; a unit deleted between the two steps
+    is left out instead of failing."""
+    from django.http import QueryDict
+
+    from hazardloop.units.filters import UnitFilter
+
+    monkeypatch.setattr(views, "PAGE", 3)
+    for i, code_ in enumerate(
+        ["220102", "220104", "220102", "220104", "220102", "220104", "220102"]
+    ):
+        make_unit(code_, name=f"{'乙甲丙'[i % 3]}两步火锅{i}")
+    client = web_client(cast.city_regulator)
+    for query in (
+        "q=火锅&region=220100",
+        "q=两步火锅",
+        "q=火锅&sort=-risk",
+        "q=火锅&sort=-updated",
+    ):
+        expected_filter = UnitFilter(QueryDict(query), cast.city_regulator)
+        expected = [u.name for u in expected_filter.ordered(expected_filter.queryset())]
+        seen, url = [], f"/units/?{query}"
+        while url:
+            response = client.get(url)
+            seen += names(response)
+            nxt = response.context["next_query"]
+            url = f"/units/?{nxt}" if nxt else None
+        assert seen == expected and len(expected) >= 7, query
+    ordered = Unit.objects.filter(name__contains="两步火锅").order_by("name", "id")
+    first_three = views.page_units(ordered, 3)
+    assert [u.name for u in first_three] == [u.name for u in ordered[:3]]
+    real_filter = Unit.objects.filter
+
+    class Vanishing:
+        """The first step sees every unit; the second step runs after one was deleted."""
+
+        def __init__(self, qs):
+            self.qs = qs
+
+        def values_list(self, *args, **kwargs):
+            ids = list(self.qs.values_list(*args, **kwargs))
+            real_filter(pk=ids[1]).delete()
+            return ids
+
+    rows = views.page_units(Vanishing(ordered), 3)
+    assert [u.pk for u in rows] == [first_three[0].pk, first_three[2].pk]
