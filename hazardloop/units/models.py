@@ -128,7 +128,7 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         indexes = [
-            models.Index(fields=["region", "id"], include=["name"], name="unit_region_id_name"),
+            models.Index(fields=["region", "id"], name="unit_region_id"),
             models.Index(fields=["sector", "region"], name="unit_sector_region"),
             models.Index(fields=["risk_level", "region"], name="unit_risk_region"),
             models.Index(fields=["gas_use", "region"], name="unit_gas_region"),

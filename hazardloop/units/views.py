@@ -95,17 +95,6 @@ def list_rows(units) -> list[dict]:
     ]
 
 
-def page_units(ordered_qs, limit: int) -> list[Unit]:
-    """One page of units in two steps: the ids in order first (only the sort key, the filter's
-    columns and ids are read: index-only when an index covers them, e.g. (region, id) INCLUDE
-    name for a short search sorted by name), then those rows with their region and sector."""
-    ids = list(ordered_qs.values_list("pk", flat=True)[:limit])
-    if not ids:
-        return []
-    rows = Unit.objects.select_related("region", "sector").order_by().in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
-
-
 def _unit_or_404(request, pk: int, perm: str = "unit.view") -> Unit:
     qs = Unit.objects.select_related("region", "sector", "risk_override_by")
     return get_in_scope_or_404(request.user, qs, perm=perm, unit_field="pk", pk=pk)
@@ -123,11 +112,11 @@ def unit_list(request):
     qs = unit_filter.queryset()
     # Unordered: a capped count needs no sort (the model's default ordering would add one).
     total = qs.order_by()[: COUNT_CAP + 1].count()
-    page_qs = unit_filter.ordered(qs)
+    page_qs = unit_filter.ordered(qs.select_related("region", "sector"))
     cursor = request.GET.get("after", "")
     if cursor:
         page_qs = unit_filter.after(page_qs, cursor)
-    units = page_units(page_qs, PAGE + 1)
+    units = list(page_qs[: PAGE + 1])
     more = len(units) > PAGE
     units = units[:PAGE]
     params = request.GET.copy()
