@@ -15,6 +15,7 @@ from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.units import load_units
+from hazardloop.reports.aggregates import refresh
 from hazardloop.supervision.demo import load_supervision_demo
 
 
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             campaigns = load_campaigns()
             progressed = progress_hazards()
             documents = load_supervision_demo()
+            # The demo writes some times directly (inspections' received_at): rebuild the
+            # statistics from scratch rather than trusting an incremental refresh.
+            refresh(full=True)
         if departments:
             self.stdout.write(f"Created {departments} departments.")
         if units:
