@@ -95,6 +95,10 @@ def list_rows(units) -> list[dict]:
     ]
 
 
+def _options(pairs, current: str | None) -> list[tuple[str, str, bool]]:
+    return [(value, str(label), value == current) for value, label in pairs]
+
+
 def _unit_or_404(request, pk: int, perm: str = "unit.view") -> Unit:
     qs = Unit.objects.select_related("region", "sector", "risk_override_by")
     return get_in_scope_or_404(request.user, qs, perm=perm, unit_field="pk", pk=pk)
@@ -140,10 +144,21 @@ def unit_list(request):
         "filter": unit_filter,
         "values": unit_filter.values,
         "sort": unit_filter.sort,
-        "regions": regions.order_by("code") if not scope.unit_ids or scope.prefixes else [],
-        "sectors": Sector.objects.all(),
-        "gas_choices": GasUse.choices,
-        "risk_choices": RiskLevel.choices,
+        # Filter options as (value, label, selected): a plain loop in the template.
+        "regions": _options(
+            (
+                (r.code, f"　{r.name}" if r.level in ("county", "zone") else r.name)
+                for r in regions.order_by("code")
+            )
+            if not scope.unit_ids or scope.prefixes
+            else [],
+            unit_filter.values.get("region"),
+        ),
+        "sectors": _options(
+            ((s.code, s.name) for s in Sector.objects.all()), unit_filter.values.get("sector")
+        ),
+        "gas_choices": _options(GasUse.choices, unit_filter.values.get("gas")),
+        "risk_choices": _options(RiskLevel.choices, unit_filter.values.get("risk")),
         "risk_badge": RISK_BADGE,
         "can_create": has_perm_anywhere(request.user, "unit.create"),
         "can_import": has_perm_anywhere(request.user, "unit.import"),

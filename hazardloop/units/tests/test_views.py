@@ -281,3 +281,20 @@ def test_list_rows_print_what_the_unit_partials_print(cast, language):
             ]
             == Unit(risk_level="red").get_risk_level_display()
         )
+
+
+def test_filter_options_mark_the_chosen_values(cast):
+    from hazardloop.regions.models import Region
+
+    county = Region.objects.get(code="220102")
+    client = web_client(cast.city_regulator)
+    body = client.get("/units/?region=220102&sector=retail&gas=pipeline&risk=red").content.decode()
+    unfiltered = client.get("/units/").content.decode()
+    assert f'<option value="220102" selected>　{county.name}</option>' in body
+    assert '<option value="220100">' in body  # the city itself: no indent, not chosen
+    assert '<option value="retail" selected>' in body
+    assert '<option value="catering">' in body
+    assert '<option value="pipeline" selected>' in body
+    assert '<option value="red" selected>' in body
+    # four more than the unfiltered page (which has the sort order and the language chosen)
+    assert body.count(" selected>") == unfiltered.count(" selected>") + 4
