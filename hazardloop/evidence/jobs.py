@@ -3,10 +3,10 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from hazardloop.audit.services import record_event
+from hazardloop.core.storage import delete_after_commit
 from hazardloop.evidence.models import Photo
 
 BATCH = 500
@@ -45,14 +45,8 @@ def delete_unclaimed_photos_once(now) -> int:
                 after={"ids": [row[0] for row in batch][:200]},
                 actor_label="sweep",
             )
-            transaction.on_commit(lambda files=files: _remove(files))
+            delete_after_commit(files)
         deleted += len(batch)
         if len(batch) < BATCH:
             break
     return deleted
-
-
-def _remove(names: list[str]) -> None:
-    for name in set(names):
-        if name and default_storage.exists(name):
-            default_storage.delete(name)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hazardloop.audit.services import record_event
+from hazardloop.core.storage import delete_after_commit
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.importing.run import import_units
@@ -140,14 +140,8 @@ def delete_old_job_files_once(now) -> int:
                 actor_label="sweep",
             )
             names = [name for _pk, name in batch]
-            transaction.on_commit(lambda names=names: _remove(names))
+            delete_after_commit(names)
         deleted += len(batch)
         if len(batch) < FILE_SWEEP_BATCH:
             break
     return deleted
-
-
-def _remove(names: list[str]) -> None:
-    for name in names:
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
