@@ -171,6 +171,9 @@ TASKS = {
 }
 # Seconds between two runs of the periodic sweeps in the worker loop.
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# Statistics read maintained aggregates (reports/aggregates.py); a reader refreshes them first
+# when the last refresh is older than this.
+STATS_MAX_AGE_SECONDS = env_int("STATS_MAX_AGE_SECONDS", 300)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hazardloop@localhost")

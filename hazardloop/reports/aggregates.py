@@ -60,8 +60,6 @@ UNIT_ATTRIBUTES = [
 UNIT_ATTRIBUTES_SOURCE = ["region_id", "sector_id", *UNIT_ATTRIBUTES[2:]]
 HAZARD_KEY = ["region_code", "day", "campaign_id", "sector_code", "category", "due_day"]
 HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open"]
-# Older aggregates than this are refreshed by the reader before use (the sweep runs every minute).
-MAX_AGE_SECONDS = 300
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
 
@@ -410,7 +408,7 @@ def refresh_once(now=None) -> int:
 def ensure_fresh() -> StatsRefresh:
     """The refresh state, refreshing first when never built or older than the allowed age."""
     row = state()
-    limit = dt.timedelta(seconds=getattr(settings, "STATS_MAX_AGE_SECONDS", MAX_AGE_SECONDS))
+    limit = dt.timedelta(seconds=settings.STATS_MAX_AGE_SECONDS)
     if row is None or row.refreshed_at is None or timezone.now() - row.refreshed_at > limit:
         refresh()
         row = state()

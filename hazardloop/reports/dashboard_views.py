@@ -114,6 +114,7 @@ def _context(request, p):
         "rankable": RANKABLE,
         "freshness": aggregates.state() if stats.as_of else None,
         "sweep_seconds": settings.SWEEP_INTERVAL_SECONDS,
+        "max_age_seconds": settings.STATS_MAX_AGE_SECONDS,
     }
 
 
