@@ -50,7 +50,7 @@ class UnitForm(forms.ModelForm):
         queryset=Department.objects.none(),
         required=False,
         label=_("Supervising departments"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("Left empty on a new unit: filled from its region and sector."),
     )
 
