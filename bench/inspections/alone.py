@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -70,24 +69,7 @@ def main():
             if n:  # the first round warms up
                 uploads.append(took)
                 upload_q.append(len(ctx.captured_queries))
-        answers = [{"code": "Q00", "result": "fail", "photo_ids": [ids[0]], "note": "出口上锁"}]
-        answers.append({"code": "Q01", "photo_ids": [ids[1]]})
-        answers += [{"code": f"Q{k:02d}", "result": "pass"} for k in range(2, 30)]
-        payload = {
-            "client_id": str(uuid.uuid4()),
-            "unit_id": unit_id,
-            "template_version_id": version_id,
-            "mode": "routine",
-            "device_time": "2026-01-10T10:00:00+08:00",
-            "latitude": 43.88,
-            "longitude": 125.32,
-            "team": [{"name": "基准", "role": "cadre"}],
-            "answers": answers,
-            "signatures": [
-                {"role": "inspector", "name": "基准", "photo_id": ids[1]},
-                {"role": "unit", "name": "店主", "refused": True, "witness_name": "网格员"},
-            ],
-        }
+        payload = bench.inspection_payload(unit_id, version_id, ids)
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.post(

@@ -140,6 +140,28 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def inspection_payload(unit_id: int, version_id: int, photo_ids: list[int]) -> dict:
+    """What the phone posts: 30 answers (Q00 failed with a photo), two signatures."""
+    answers = [{"code": "Q00", "result": "fail", "photo_ids": [photo_ids[0]], "note": "出口上锁"}]
+    answers.append({"code": "Q01", "photo_ids": [photo_ids[1]]})
+    answers += [{"code": f"Q{n:02d}", "result": "pass"} for n in range(2, 30)]
+    return {
+        "client_id": str(uuid.uuid4()),
+        "unit_id": unit_id,
+        "template_version_id": version_id,
+        "mode": "routine",
+        "device_time": "2026-01-10T10:00:00+08:00",
+        "latitude": 43.88,
+        "longitude": 125.32,
+        "team": [{"name": "基准", "role": "cadre"}],
+        "answers": answers,
+        "signatures": [
+            {"role": "inspector", "name": "基准", "photo_id": photo_ids[1]},
+            {"role": "unit", "name": "店主", "refused": True, "witness_name": "网格员"},
+        ],
+    }
+
+
 def submit_one(
     client: Client, unit_id: int, version_id: int, images: list[bytes]
 ) -> tuple[float, float]:
@@ -151,24 +173,7 @@ def submit_one(
         if status != 201:
             raise RuntimeError(f"photo upload: {status} {raw[:300]!r}")
         ids.append(json.loads(raw)["id"])
-    answers = [{"code": "Q00", "result": "fail", "photo_ids": [ids[0]], "note": "出口上锁"}]
-    answers.append({"code": "Q01", "photo_ids": [ids[1]]})
-    answers += [{"code": f"Q{n:02d}", "result": "pass"} for n in range(2, 30)]
-    payload = {
-        "client_id": str(uuid.uuid4()),
-        "unit_id": unit_id,
-        "template_version_id": version_id,
-        "mode": "routine",
-        "device_time": "2026-01-10T10:00:00+08:00",
-        "latitude": 43.88,
-        "longitude": 125.32,
-        "team": [{"name": "基准", "role": "cadre"}],
-        "answers": answers,
-        "signatures": [
-            {"role": "inspector", "name": "基准", "photo_id": ids[1]},
-            {"role": "unit", "name": "店主", "refused": True, "witness_name": "网格员"},
-        ],
-    }
+    payload = inspection_payload(unit_id, version_id, ids)
     post_started = time.perf_counter()
     status, raw = client.request(
         "POST", "/api/v1/inspections", json.dumps(payload).encode(), "application/json"
