@@ -9,11 +9,11 @@
         # each with its phases; --profile: the commit under cProfile instead
     .venv/bin/python bench/units/bench.py export [--limit 100000]   # flat memory
     .venv/bin/python bench/units/bench.py list --requests 220       # target p95 < 150 ms
-    psql … -c "VACUUM (ANALYZE) units_unit, units_unitsearchtoken"  # after imports, before
-        # `list`, when autovacuum is off (it is on the bench server): index-only token scans
+    psql … -c "VACUUM (ANALYZE) units_unit"  # after imports, before `list`, when
+        # autovacuum is off (it is on the bench server)
 
 Run every timing under `flock /tmp/hazardloop-bench.lock …` (other benchmarks share the
-machine). `generate` adds the search tokens of the units it COPYs. Figures go to stdout;
+machine). Figures go to stdout;
 docs/units.md records the last run.
 """
 
@@ -50,7 +50,6 @@ from hazardloop.units.exports import write_units  # noqa: E402
 from hazardloop.units.importing.columns import COLUMNS  # noqa: E402
 from hazardloop.units.importing.run import import_units  # noqa: E402
 from hazardloop.units.models import Unit  # noqa: E402
-from hazardloop.units.tokens import rebuild as rebuild_tokens  # noqa: E402
 
 COPY_FIELDS = [
     "name", "uscc", "public_id", "region_id", "sector_id", "address", "floor_area_m2", "floors",
@@ -58,6 +57,7 @@ COPY_FIELDS = [
     "lpg_cylinders", "lpg_stored_kg", "principal_name", "principal_phone", "safety_manager_name",
     "safety_manager_phone", "risk_level", "risk_rank", "risk_score", "risk_computed",
     "risk_override", "risk_override_reason", "open_hazards", "open_major_hazards", "search_text",
+    "search_pairs",
     "created_at", "updated_at",
 ]  # fmt: skip
 
@@ -98,7 +98,6 @@ def generate(n: int) -> None:
     started = time.monotonic()
     made = 0
     taken = set(Unit.objects.values_list("uscc", flat=True))
-    since_id = Unit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with connection.cursor() as cursor:
         while made < n:
             batch = build_units(rng, regions, min(50_000, n - made))
@@ -119,10 +118,8 @@ def generate(n: int) -> None:
             with cursor.cursor.copy(sql) as copy:
                 copy.write(buffer.getvalue())
             print(f"  {made} units", flush=True)
-        rebuild_tokens(since_id=since_id)  # COPY bypasses the unit code: add the search tokens
-        # VACUUM as well: the visibility map lets the token lookups be index-only scans, as
-        # they are on a server whose autovacuum has caught up (the bench server runs without).
-        cursor.execute("VACUUM (ANALYZE) units_unit, units_unitsearchtoken")
+        # The bench server runs without autovacuum: statistics and the visibility map by hand.
+        cursor.execute("VACUUM (ANALYZE) units_unit")
     took = time.monotonic() - started
     print(f"generated {made} units in {took:.1f} s; total {Unit.objects.count()}")
 
@@ -156,7 +153,6 @@ def write_import_file(path: Path, rows: int, seed: int = 100_000, changed: bool 
 
 def time_phases() -> dict[str, float]:
     """Wrap the importer's steps with timers (seconds per phase, summed over chunks)."""
-    from hazardloop.units import tokens
     from hazardloop.units.importing import rows, run
 
     spent: dict[str, float] = {}
@@ -178,10 +174,8 @@ def time_phases() -> dict[str, float]:
     timed(run._Importer, "_write", "write")
     timed(run, "insert_models", "write: units (COPY)")
     timed(run, "copy_rows", "write: department links (COPY)")
-    timed(tokens, "add_for", "write: tokens of new units (COPY)")
-    timed(tokens, "replace_for", "write: tokens of changed units")
     timed(run, "record_many", "write: audit events")
-    timed(run, "_merge_search_index", "write: merge the trigram index's pending list")
+    timed(run, "_merge_search_index", "write: merge the search indexes' pending lists")
     timed(run, "update_models", "write: changed units (COPY + UPDATE … FROM)")
     return spent
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from hazardloop.lib import uscc
 from hazardloop.regions.models import Department, Region
-from hazardloop.units import tokens
 from hazardloop.units.models import Unit
 from hazardloop.units.services import pick_departments
 
@@ -121,7 +120,6 @@ def load_units(rng: random.Random, target: int = TARGET) -> int:
     ids = dict(Unit.objects.filter(uscc__in=[u.uscc for u in units]).values_list("uscc", "pk"))
     for unit in units:
         unit.pk = ids[unit.uscc]
-    tokens.add_for(units)  # the short-search tokens (units/search.py)
     departments = list(Department.objects.prefetch_related("sectors"))
     parents = dict(Region.objects.values_list("code", "parent_id"))
     through = Unit.supervising_departments.through

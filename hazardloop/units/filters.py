@@ -9,14 +9,14 @@ Bad values are reported in `errors` (translated) and left out of the filter.
 import base64
 import json
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
 from hazardloop.regions.models import Region, Sector, subtree_filter
 from hazardloop.units import search
 from hazardloop.units.choices import GasUse, RiskLevel
-from hazardloop.units.models import Unit, UnitSearchToken
+from hazardloop.units.models import Unit
 
 FLAGS = {
     "key": "is_fire_key_unit",
@@ -120,20 +120,21 @@ class UnitFilter:
         term = search.normalise(self._get("q"))
         if len(term) > search.SHORT_QUERY:
             qs = qs.filter(search_text__contains=term)
-        elif term:  # one or two characters: the token table (search.py)
-            tokens = UnitSearchToken.objects.filter(char=term[0])
-            if len(term) == 2:
-                tokens = tokens.filter(next_char=term[1])
-            # The region filter and the user's scope on the tokens too: for a pair, one range
-            # of the token primary key (char, next_char, region_code, unit). Correlated on
-            # (region_code, unit) as well, so that a plan that walks units in sort order
-            # checks each one with a single primary-key probe.
-            if subtree is not None:
-                tokens = tokens.filter(subtree_filter("region_code", subtree))
-            tokens = scope.filter(tokens, "region_code", "unit")
-            qs = qs.filter(
-                Exists(tokens.filter(region_code=OuterRef("region_id"), unit=OuterRef("pk")))
+        elif term:  # one or two characters: whole tokens of search_pairs (search.py)
+            # Inside a city or county (the filter, or a user's single scope prefix): only the
+            # matches filed under that region's codes, through the region-prefixed index. The
+            # whole province is every unit: the plain index alone.
+            prefix = subtree or (
+                scope.prefixes[0] if len(scope.prefixes) == 1 and not scope.unit_ids else None
             )
+            codes = [code] if code else None
+            if prefix is not None and len(prefix) > 2 and not code:
+                codes = list(
+                    Region.objects.filter(subtree_filter("code", prefix)).values_list(
+                        "code", flat=True
+                    )
+                )
+            qs = qs.filter(search.match_short(term, codes))
         return qs
 
     def ordered(self, qs: QuerySet) -> QuerySet:

@@ -1,7 +1,8 @@
 """Units (生产经营单位 / 社会单位): every business and venue a regulator supervises.
 
 A unit carries its region code (the scope filter) and a few columns derived from its facts so
-that lists filter and sort on indexed columns: `risk_*` (risk.py), `search_text` (search.py).
+that lists filter and sort on indexed columns: `risk_*` (risk.py), `search_text` and
+`search_pairs` (search.py).
 `save()` keeps the derived columns in step; bulk writes (the importer) call `refresh_derived()`.
 """
 
@@ -11,7 +12,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hazardloop.regions.choices import CODE_MAX_LENGTH
 from hazardloop.units import risk, search
 from hazardloop.units.choices import RISK_RANK, GasUse, JobKind, JobStatus, RiskLevel
 
@@ -120,6 +120,7 @@ class Unit(models.Model):
     )
 
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_pairs = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -151,9 +152,6 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from hazardloop.units import tokens
-
-        adding = self._state.adding
         self.refresh_derived()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -164,37 +162,9 @@ class Unit(models.Model):
                 "risk_level",
                 "risk_rank",
                 "search_text",
+                "search_pairs",
             }
-        touches_tokens = update_fields is None or bool(
-            {"name", "address", "region", "region_id"} & set(update_fields)
-        )
-        before = None
-        if not adding and touches_tokens:
-            before = getattr(self, "_token_source", None)
-            if before is None:
-                before = (
-                    Unit.objects.filter(pk=self.pk)
-                    .values_list("name", "address", "region_id")
-                    .first()
-                )
         super().save(*args, **kwargs)
-        after = (self.name, self.address, self.region_id)
-        if adding:
-            tokens.add_for([self])
-        elif touches_tokens and before != after:
-            tokens.replace_for([(self.pk, *(before or ("", "", "")), *after)])
-        self._token_source = after
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        unit = super().from_db(db, field_names, values)
-        # What the search tokens were made from, to replace only those that change.
-        unit._token_source = (
-            (unit.name, unit.address, unit.region_id)
-            if {"name", "address", "region_id"} <= set(field_names)
-            else None
-        )
-        return unit
 
     def refresh_derived(self) -> None:
         """Recompute the risk columns and the search text from the unit's own facts."""
@@ -204,6 +174,7 @@ class Unit(models.Model):
         self.risk_level = self.risk_override or result.level
         self.risk_rank = RISK_RANK[RiskLevel(self.risk_level)]
         self.search_text = search.search_text(self.name, self.uscc, self.address)
+        self.search_pairs = search.pairs(self.name, self.address)
 
     @property
     def hazard_history_score(self) -> int:
@@ -212,31 +183,6 @@ class Unit(models.Model):
     @property
     def has_risk_override(self) -> bool:
         return bool(self.risk_override)
-
-
-class UnitSearchToken(models.Model):
-    """One character of a unit's normalised name or address and the character after it ("" at
-    the end), with the unit's region code: the index behind one- and two-character searches
-    (search.py). The primary key (char, next_char, region_code, unit) is the only index, so a
-    two-character search within a region subtree is one range of it. Kept in step by
-    Unit.save() and, for bulk writes, by tokens.add_for / tokens.replace_for; tokens of a
-    deleted unit are harmless (searches join to units) and `manage.py rebuild_unit_tokens`
-    clears them."""
-
-    pk = models.CompositePrimaryKey("char", "next_char", "region_code", "unit")
-    char = models.CharField(max_length=1)
-    next_char = models.CharField(max_length=1, blank=True)
-    region_code = models.CharField(max_length=CODE_MAX_LENGTH)
-    unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("unit search token")
-        verbose_name_plural = _("unit search tokens")
-
-    def __str__(self) -> str:
-        return f"{self.char}{self.next_char}"
 
 
 class UnitContact(models.Model):

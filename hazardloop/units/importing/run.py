@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import scope_for
 from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
-from hazardloop.units import tokens
 from hazardloop.units.bulk import copy_rows, insert_models, is_pg, update_models
 from hazardloop.units.importing.columns import BY_FIELD
 from hazardloop.units.importing.reader import FileProblem, open_table
@@ -30,7 +29,10 @@ CHUNK = 2000
 MAX_ERRORS = 1000  # problems kept for display; the count goes on
 # A created unit's columns in its import audit event (services.snapshot's fields).
 AUDIT_FIELDS = [*PROFILE_FIELDS, "risk_level"]
-DERIVED = ["risk_score", "risk_computed", "risk_level", "risk_rank", "search_text", "updated_at"]
+DERIVED = [
+    "risk_score", "risk_computed", "risk_level", "risk_rank", "search_text", "search_pairs",
+    "updated_at",
+]  # fmt: skip
 
 
 class _Rollback(Exception):
@@ -131,7 +133,7 @@ class _Importer:
             )
         }
         to_create: list[Unit] = []
-        to_update: list[tuple[Unit, dict, dict, tuple]] = []  # unit, before, after, old tokens
+        to_update: list[tuple[Unit, dict, dict]] = []  # unit, before, after
         changed_fields: set[str] = set()
         for number, data in chunk:
             unit = existing.get(data["uscc"])
@@ -161,7 +163,6 @@ class _Importer:
             if not changed:
                 self.result.unchanged += 1
                 continue
-            old_text = (unit.name, unit.address, unit.region_id)
             old_level = unit.risk_level
             before = {k: getattr(unit, k) for k in changed}
             for key in changed:
@@ -172,14 +173,14 @@ class _Importer:
             if unit.risk_level != old_level:
                 before["risk_level"], after["risk_level"] = old_level, unit.risk_level
             changed_fields.update(changed)
-            to_update.append((unit, before, after, old_text))
+            to_update.append((unit, before, after))
         self.result.created += len(to_create)
         self.result.updated += len(to_update)
         if self.commit and not self.result.error_count:
             self._write(to_create, to_update, changed_fields)
 
     def _write(self, to_create, to_update, changed_fields) -> None:
-        """Bulk writes for one chunk: units, their departments and search tokens; the audit
+        """Bulk writes for one chunk: units and their departments; the audit
         of its changes is kept for the end (_audit_chunk)."""
         if to_create:
             for unit in to_create:
@@ -210,15 +211,9 @@ class _Importer:
                 through.objects.bulk_create(
                     [through(unit_id=u, department_id=d) for u, d in links], batch_size=2000
                 )
-            tokens.add_for(to_create)
         if to_update:
             fields = sorted({f for f in changed_fields} | set(DERIVED))
-            update_models(Unit, [u for u, *_rest in to_update], fields)
-            tokens.replace_for(
-                (u.pk, *old, u.name, u.address, u.region_id)
-                for u, _b, _a, old in to_update
-                if old != (u.name, u.address, u.region_id)
-            )
+            update_models(Unit, [u for u, _b, _a in to_update], fields)
         self._audit_chunk(to_create, to_update)
 
     def _audit_chunk(self, to_create, to_update) -> None:
@@ -232,7 +227,7 @@ class _Importer:
         changes = {
             "fields": AUDIT_FIELDS,
             "created": [[u.pk, *[getattr(u, f) for f in AUDIT_FIELDS]] for u in to_create],
-            "updated": [[u.pk, b, a] for u, b, a, _old in to_update],
+            "updated": [[u.pk, b, a] for u, b, a in to_update],
         }
         self.audit.append(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
 
@@ -258,9 +253,12 @@ class _Importer:
             )
 
 
+SEARCH_INDEXES = ["unit_search_trgm", "unit_pairs_gin", "unit_region_pairs_gin"]  # GIN
+
+
 def _bulk_session_settings() -> None:
-    """For this transaction only: sorts in memory, and new search-text entries collected in
-    the trigram index's pending list instead of merged into it every 4 MB."""
+    """For this transaction only: sorts in memory, and new entries of the search indexes (GIN:
+    migrations 0004, 0008) collected in their pending lists instead of merged every 4 MB."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -269,12 +267,13 @@ def _bulk_session_settings() -> None:
 
 
 def _merge_search_index() -> None:
-    """Merge the pending list into the trigram index once, before commit, so that searches
-    after the import do not scan it (migration 0004 made the index)."""
+    """Merge the pending lists into the search indexes once, before commit, so that searches
+    after the import do not scan them."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list('unit_search_trgm'::regclass)")
+        for name in SEARCH_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
 
 
 def import_units(

@@ -1,10 +1,10 @@
-"""Short (one- and two-character) searches through the token table, and the token upkeep by
-saves, services, imports and the rebuild; the streaming .xlsx writer; per-unit import audit."""
+"""Short (one- and two-character) searches through `search_pairs`, and its upkeep by saves,
+services and imports; the streaming .xlsx writer; per-unit import audit."""
 
 import io
 
 import pytest
-from django.core.management import call_command
+from django.db import connection
 from openpyxl import load_workbook
 
 from hazardloop.audit.models import AuditEvent
@@ -12,7 +12,7 @@ from hazardloop.audit.services import verify_chain
 from hazardloop.testing import make_unit, web_client
 from hazardloop.units import search, services
 from hazardloop.units.importing.run import import_units
-from hazardloop.units.models import Unit, UnitSearchToken
+from hazardloop.units.models import Unit
 from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
 from hazardloop.units.xlsx import SheetWriter
 
@@ -23,13 +23,14 @@ def names(response) -> list[str]:
     return sorted(u.name for u in response.context["units"])
 
 
-def token_set(unit) -> set[tuple[str, str]]:
-    return set(UnitSearchToken.objects.filter(unit=unit).values_list("char", "next_char"))
+def stored_pairs(unit) -> str:
+    return Unit.objects.values_list("search_pairs", flat=True).get(pk=unit.pk)
 
 
-def test_tokens_cover_every_one_and_two_character_substring():
-    found = search.tokens("饺子 馆", "Ａ1")
-    assert found == {("饺", "子"), ("子", "馆"), ("馆", ""), ("a", "1"), ("1", "")}
+def test_pairs_cover_every_one_and_two_character_substring():
+    assert search.pairs("饺子 馆", "Ａ1") == "1 a a1 子 子馆 饺 饺子 馆"
+    assert search.pairs("", "") == ""
+    assert search.pairs("店", "") == "店"
 
 
 def test_short_searches_find_name_and_address_only(cast):
@@ -41,31 +42,31 @@ def test_short_searches_find_name_and_address_only(cast):
     assert names(client.get("/units/?q=馫")) == ["龘靐饺子馫"]  # the last character too
     assert names(client.get("/units/?q=龖龗")) == ["麤火锅城"]  # the address
     assert names(client.get("/units/?q=麤 火")) == ["麤火锅城"]  # spaces ignored
-    assert names(client.get("/units/?q=馫麤")) == []
+    assert names(client.get("/units/?q=馫麤")) == []  # never across name and address
+    assert names(client.get("/units/?q=号麤")) == []
     assert names(client.get("/units/?q=麤&region=220104")) == []
+    assert names(client.get("/units/?q=龘靐&region=220102")) == ["龘靐饺子馫"]
+    assert names(client.get("/units/?q=龘靐&region=220100")) == ["龘靐饺子馫"]  # the city
+    assert names(client.get("/units/?q=龘靐&region=220000")) == ["龘靐饺子馫"]  # the province
 
 
-def test_saves_and_services_keep_the_tokens_in_step(cast):
+def test_saves_and_services_keep_the_pairs_in_step(cast):
     unit = make_unit("220102", name="饺子馆", address="")
-    assert token_set(unit) == search.tokens("饺子馆", "")
+    assert stored_pairs(unit) == search.pairs("饺子馆", "")
     services.update_unit(unit, actor=cast.regulator, data={"name": "火锅店", "address": "南街"})
-    assert token_set(unit) == search.tokens("火锅店", "南街")
-    fresh = Unit.objects.only("pk", "uscc").get(pk=unit.pk)  # name and address deferred
+    assert stored_pairs(unit) == search.pairs("火锅店", "南街")
+    fresh = Unit.objects.get(pk=unit.pk)
     fresh.name = "烧烤"
-    fresh.save()
-    assert token_set(unit) == search.tokens("烧烤", "南街")
+    fresh.save(update_fields=["name"])
+    assert stored_pairs(unit) == search.pairs("烧烤", "南街")
 
 
-def region_tokens(unit) -> set[str]:
-    return set(UnitSearchToken.objects.filter(unit=unit).values_list("region_code", flat=True))
-
-
-def test_tokens_carry_the_region_and_follow_a_move(cast):
-    """A short search within a region reads the tokens of that region (primary key range):
-    a unit that moves takes its tokens along, and a county's scope applies to them too."""
+def test_region_search_follows_a_move(cast):
+    """A short search within a region finds the units filed under that region's codes (on
+    PostgreSQL through the region-prefixed index): a unit that moves is found in its new
+    region only, and a county user's scope applies too."""
     unit = make_unit("220102", name="龘靐饺子", address="")
     make_unit("220103", name="龘靐烧烤", address="")  # the same pair, next door
-    assert region_tokens(unit) == {"220102"}
     city = web_client(cast.city_regulator)
     assert names(city.get("/units/?q=龘靐&region=220102")) == ["龘靐饺子"]
     assert names(city.get("/units/?q=龘靐")) == ["龘靐烧烤", "龘靐饺子"]
@@ -74,19 +75,39 @@ def test_tokens_carry_the_region_and_follow_a_move(cast):
     assert names(county.get("/units/?q=龘")) == ["龘靐饺子"]
 
     services.update_unit(unit, actor=cast.city_regulator, data={"region_id": "220103"})
-    assert region_tokens(unit) == {"220103"}
-    assert token_set(unit) == search.tokens("龘靐饺子", "")
     assert names(city.get("/units/?q=龘靐&region=220102")) == []
     assert names(city.get("/units/?q=龘靐&region=220103")) == ["龘靐烧烤", "龘靐饺子"]
     assert names(county.get("/units/?q=龘靐")) == []
 
     rows = [HEADER[:5], ["龘靐饺子", unit.uscc, "南关区", "餐饮", ""]]  # an import moves it back
     result = import_units(xlsx_file(rows), "u.xlsx", user=cast.city_regulator, commit=True)
-    assert result.updated == 1 and region_tokens(unit) == {"220102"}
+    assert result.updated == 1
     assert names(county.get("/units/?q=龘靐")) == ["龘靐饺子"]
 
 
-def test_import_writes_tokens_and_audits_every_row(cast):
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_short_search_expressions_are_those_of_the_indexes(cast):
+    """PostgreSQL uses an expression index only for the same expression: with every other
+    path off, each of search.py's expressions is served by its migration 0008 index."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    cases = {
+        "unit_pairs_gin": (f"{search.PAIRS_SQL} @> ARRAY[%s]::text[]", ["饺子"]),
+        "unit_region_pairs_gin": (f"{search.REGION_PAIRS_SQL} && %s::text[]", [["220102/饺子"]]),
+    }
+    for index, (condition, params) in cases.items():
+        qs = Unit.objects.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
+        sql, sql_params = qs.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(f"EXPLAIN {sql}", sql_params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan, plan
+
+
+def test_import_writes_pairs_and_audits_every_row(cast):
     """Each created unit's profile and each updated unit's changed fields (before and after)
     are in the import's `unit.import_rows` events, with who imported which file."""
     c1, c2 = code(seed=11), code(seed=12)
@@ -98,7 +119,7 @@ def test_import_writes_tokens_and_audits_every_row(cast):
     result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
     assert result.committed and result.created == 2
     first = Unit.objects.get(uscc=c1)
-    assert token_set(first) == search.tokens("饺子馆", "红旗街")
+    assert stored_pairs(first) == search.pairs("饺子馆", "红旗街")
     event = AuditEvent.objects.get(action="unit.import_rows")
     assert (event.actor_id, event.object_repr) == (cast.regulator.pk, "u.xlsx")
     fields = event.after["fields"]
@@ -111,20 +132,13 @@ def test_import_writes_tokens_and_audits_every_row(cast):
     rows = [HEADER[:5], ["烧烤店", c1, "南关区", "餐饮", ""]]
     result = import_units(xlsx_file(rows), "v.xlsx", user=cast.regulator, commit=True)
     assert result.updated == 1
-    assert token_set(first) == search.tokens("烧烤店", "红旗街")
+    assert stored_pairs(first) == search.pairs("烧烤店", "红旗街")
     event = AuditEvent.objects.filter(action="unit.import_rows").latest("seq")
     assert event.object_repr == "v.xlsx" and event.after["created"] == []
     [(unit_id, before, after)] = event.after["updated"]
     assert (unit_id, before["name"], after["name"]) == (first.pk, "饺子馆", "烧烤店")
     # the events are appended in bulk (COPY on PostgreSQL): the chain still verifies
     assert verify_chain()[1:] == (None, "")
-
-
-def test_rebuild_makes_the_same_tokens_and_drops_stale_ones(cast):
-    unit = make_unit("220102", name="饺子馆", address="西街")
-    UnitSearchToken.objects.create(char="x", next_char="y", unit_id=unit.pk)
-    call_command("rebuild_unit_tokens", stdout=io.StringIO())
-    assert token_set(unit) == search.tokens("饺子馆", "西街")
 
 
 class _Stream(io.RawIOBase):
