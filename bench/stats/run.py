@@ -181,11 +181,24 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from hazardloop.accounts.models import User
-    from hazardloop.regions.models import Region, subtree_bounds
+    from hazardloop.accounts.choices import Role
+    from hazardloop.accounts.models import Membership, User
+    from hazardloop.demo.departments import load_departments
+    from hazardloop.regions.models import Department, Region, subtree_bounds
     from hazardloop.reports import aggregates
     from hazardloop.reports.stats import period_bounds
 
+    load_departments()
+    for username, region, kind in [
+        ("bench-province", "220000", "safety_committee"),
+        ("bench-county", "220102", "emergency"),
+    ]:  # the regulators the cases sign in as (the same as bench/units/bench.py's)
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            department = Department.objects.get(region_id=region, kind=kind)
+            Membership.objects.create(
+                user=user, role=Role.REGULATOR, region_id=region, department=department
+            )
     today = timezone.localdate()
     cases = [
         ("province 30 d", "bench-province", "220000", today - dt.timedelta(days=29), today),

@@ -100,7 +100,11 @@ class HazardDay(models.Model):
     open = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["region_code", "day"], name="stats_hazard_region_day")]
+        indexes = [
+            models.Index(fields=["region_code", "day"], name="stats_hazard_region_day"),
+            # a province (or any wide region) over a period: the period's rows, not a scan
+            models.Index(fields=["day", "region_code"], name="stats_hazard_day_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day}"
@@ -120,6 +124,7 @@ class RectifiedDay(models.Model):
         indexes = [
             models.Index(fields=["region_code", "day"], name="stats_rectified_region_day"),
             models.Index(fields=["region_code", "found_day"], name="stats_rectified_region_found"),
+            models.Index(fields=["day", "region_code"], name="stats_rectified_day_region"),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +192,10 @@ class UnitLastDay(models.Model):
     n = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["region_code", "day"], name="stats_unitlastday_region")]
+        indexes = [
+            models.Index(fields=["region_code", "day"], name="stats_unitlastday_region"),
+            models.Index(fields=["day", "region_code"], name="stats_unitlastday_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day}"
@@ -222,7 +230,10 @@ class DocumentDay(models.Model):
     n = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["region_code", "day"], name="stats_doc_region_day")]
+        indexes = [
+            models.Index(fields=["region_code", "day"], name="stats_doc_region_day"),
+            models.Index(fields=["day", "region_code"], name="stats_doc_day_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day}"
