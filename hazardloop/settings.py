@@ -213,7 +213,12 @@ SWEEP_STEPS = [
     "hazardloop.campaigns.jobs.frequency_tasks_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
+    "hazardloop.notifications.services.retry_emails_once",
 ]
+# Notification e-mails still unsent (worker down, mail server refusing) are retried by the
+# sweep for this many hours after the notification, at most this many tries each.
+NOTIFICATION_EMAIL_RETRY_HOURS = env_int("NOTIFICATION_EMAIL_RETRY_HOURS", 24)
+NOTIFICATION_EMAIL_ATTEMPTS = env_int("NOTIFICATION_EMAIL_ATTEMPTS", 5)
 
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.

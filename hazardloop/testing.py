@@ -31,6 +31,10 @@ _counter = itertools.count(1)
 _rng = random.Random(7)
 
 
+# settings.TASKS for a test in which background tasks (e-mail, unit jobs) run at once.
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def ensure_reference_data() -> None:
     """Regions and sectors come from a data migration; transactional tests flush them."""
     if not Region.objects.filter(code=PROVINCE).exists():

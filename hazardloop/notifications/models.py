@@ -26,6 +26,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:
         ordering = ["-id"]
@@ -36,6 +37,12 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at", "id"], name="notification_inbox"),
+            # the e-mail retry sweep: the last day's unsent notifications
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent",
+                condition=models.Q(emailed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

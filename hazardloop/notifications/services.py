@@ -1,12 +1,22 @@
-"""Sending notifications: `notify(...)` is the one way in, for every app."""
+"""Sending notifications: `notify(...)` is the one way in, for every app.
 
+E-mail never holds up the change that caused it: after the commit, the notifications of
+recipients with an address are handed to a background task (`send_notification_emails`, the
+django-tasks worker), and the sweep step `retry_emails_once` sends what is still unsent a few
+minutes later (the worker was down, or the mail server refused): at most
+NOTIFICATION_EMAIL_ATTEMPTS tries per notification, within NOTIFICATION_EMAIL_RETRY_HOURS.
+"""
+
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
+from django_tasks import task
 
 from hazardloop.audit.services import record_event
 from hazardloop.notifications.models import Notification
@@ -82,25 +92,32 @@ def notify(
                 region_code=region_code,
                 message=f"{key} → {len(created)} recipient(s)",
             )
-    if email and created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: send_emails(ids))
+    ids = [n.pk for n in created if people[n.recipient_id].email]
+    if email and ids:
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
     return created
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    return send_emails(notification_ids)
 
 
 def send_emails(notification_ids: list[int]) -> int:
     """E-mail the given notifications that were not e-mailed yet; returns how many were sent.
 
-    Each row is claimed with a compare-and-swap on `emailed_at`, so a retry never sends twice.
+    Each row is claimed with a compare-and-swap on `emailed_at`, so the task and the retry
+    sweep never both send it. A refused message is marked unsent again, its attempt counted,
+    and the rest of the batch waits for the next try (the server is likely down for all).
     """
     sent = 0
     rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-    for row in rows.select_related("recipient"):
+    for row in rows.select_related("recipient").order_by("pk"):
         address = row.recipient.email
         if not address:
             continue
         claimed = Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+            emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1
         )
         if not claimed:
             continue
@@ -113,10 +130,32 @@ def send_emails(notification_ids: list[int]) -> int:
             send_mail(text[:150], body, settings.DEFAULT_FROM_EMAIL, [address])
             sent += 1
         except Exception:
-            # Mark it unsent again so that a later retry can try once more.
             Notification.objects.filter(pk=row.pk).update(emailed_at=None)
             log.exception("e-mail for notification %s failed", row.pk)
+            break
     return sent
+
+
+RETRY_BATCH = 200
+
+
+def retry_emails_once(now) -> int:
+    """Sweep step: send the e-mails still unsent (recipient with an address, created between
+    NOTIFICATION_EMAIL_RETRY_HOURS and 2 minutes ago, fewer than NOTIFICATION_EMAIL_ATTEMPTS
+    tries). Idempotent; returns how many were sent."""
+    since = now - dt.timedelta(hours=settings.NOTIFICATION_EMAIL_RETRY_HOURS)
+    ids = list(
+        Notification.objects.filter(
+            created_at__gte=since,
+            created_at__lt=now - dt.timedelta(minutes=2),
+            emailed_at__isnull=True,
+            email_attempts__lt=settings.NOTIFICATION_EMAIL_ATTEMPTS,
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RETRY_BATCH]
+    )
+    return send_emails(ids) if ids else 0
 
 
 def mark_read(user, *, actor, ids: Iterable[int] | None = None) -> int:

@@ -13,7 +13,7 @@ from hazardloop.hazards import services
 from hazardloop.hazards.jobs import notify_deadlines_once
 from hazardloop.hazards.tests.helpers import hazard, photo
 from hazardloop.notifications.models import Notification
-from hazardloop.testing import api_client, make_unit, web_client
+from hazardloop.testing import IMMEDIATE_TASKS, api_client, make_unit, web_client
 
 
 @pytest.mark.django_db
@@ -134,7 +134,10 @@ def test_api_list_detail_create_and_transitions(cast, django_assert_max_num_quer
 
 
 @pytest.mark.django_db
-def test_notifications_once_and_inbox(cast, django_capture_on_commit_callbacks, mailoutbox):
+def test_notifications_once_and_inbox(
+    cast, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    settings.TASKS = IMMEDIATE_TASKS  # the e-mail task runs at once
     cast.unit_manager.email = "unit@example.com"
     cast.unit_manager.save()
     h = hazard(cast)

@@ -11,7 +11,7 @@ from hazardloop.hazards import services, workflow
 from hazardloop.hazards.choices import Grade, Status
 from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent, Verification
 from hazardloop.hazards.tests.helpers import hazard, photo
-from hazardloop.testing import make_user
+from hazardloop.testing import IMMEDIATE_TASKS, make_user
 
 # What each role may do, whatever the status (written out, not derived from the code).
 ROLE_ACTIONS = {
@@ -104,7 +104,10 @@ def test_other_regions_and_units_may_do_nothing(cast):
 
 
 @pytest.mark.django_db
-def test_the_whole_loop_through_the_services(cast, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_whole_loop_through_the_services(
+    cast, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    settings.TASKS = IMMEDIATE_TASKS  # the e-mail task runs at once
     cast.unit_manager.email = "unit@example.com"
     cast.unit_manager.save()
     h = hazard(cast, photo_ids=[photo(cast.inspector, cast.unit).pk])

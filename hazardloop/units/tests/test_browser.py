@@ -2,11 +2,10 @@
 
 import pytest
 
-from hazardloop.testing import browser_login, build_cast
+from hazardloop.testing import IMMEDIATE_TASKS, browser_login, build_cast
 from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
 
 pytestmark = pytest.mark.browser
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def _write(tmp_path, name, rows):
@@ -16,7 +15,7 @@ def _write(tmp_path, name, rows):
 
 
 def test_import_fix_commit_and_find(browser_page, settings, tmp_path):
-    settings.TASKS = IMMEDIATE
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
     build_cast()
     page = browser_page

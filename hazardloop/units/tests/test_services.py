@@ -6,14 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from hazardloop.audit.models import AuditEvent
-from hazardloop.testing import make_unit, web_client
+from hazardloop.testing import IMMEDIATE_TASKS, make_unit, web_client
 from hazardloop.units import risk, services
 from hazardloop.units.choices import JobStatus
 from hazardloop.units.jobs import run_job_once
 from hazardloop.units.models import Unit, UnitJob
 from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
-
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def facts(**over):
@@ -90,7 +88,7 @@ def test_update_unit_writes_nothing_when_nothing_changed(cast):
 
 @pytest.mark.django_db
 def test_import_job_check_then_commit(cast, settings, tmp_path):
-    settings.TASKS = IMMEDIATE
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
     c = code()
     client = web_client(cast.regulator)
@@ -121,7 +119,7 @@ def test_queued_job_runs_once(cast, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_export_is_scoped_and_reimportable(cast, settings, tmp_path):
-    settings.TASKS = IMMEDIATE
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
     make_unit("220102", name="导出饭店", gas_use="bottled_lpg", lpg_cylinders=2)
     client = web_client(cast.regulator)
@@ -154,7 +152,7 @@ def test_sweep_deletes_files_of_old_finished_jobs(cast, settings, tmp_path):
 
     from hazardloop.units.jobs import delete_old_job_files_once
 
-    settings.TASKS = IMMEDIATE
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
     settings.UNIT_JOB_FILE_DAYS = 7
     client = web_client(cast.regulator)
