@@ -101,6 +101,11 @@ def test_the_unit_search_only_lists_units_in_scope(cast, django_assert_max_num_q
     with django_assert_max_num_queries(8):
         page = client.get("/hazards/new/?q=寻找饺子").content.decode()
     assert f"/hazards/units/{mine.pk}/new/" in page and f"/hazards/units/{far.pk}/new/" not in page
+    # two characters: the short search of the units list (search_pairs), the same scope
+    page = client.get("/hazards/new/?q=寻找").content.decode()
+    assert f"/hazards/units/{mine.pk}/new/" in page and f"/hazards/units/{far.pk}/new/" not in page
+    across = client.get("/hazards/new/?q=馆寻").content.decode()  # not across name and address
+    assert f"/hazards/units/{mine.pk}/new/" not in across
 
 
 @pytest.mark.django_db
