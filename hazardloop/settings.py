@@ -219,6 +219,11 @@ SWEEP_STEPS = [
 # sweep for this many hours after the notification, at most this many tries each.
 NOTIFICATION_EMAIL_RETRY_HOURS = env_int("NOTIFICATION_EMAIL_RETRY_HOURS", 24)
 NOTIFICATION_EMAIL_ATTEMPTS = env_int("NOTIFICATION_EMAIL_ATTEMPTS", 5)
+# Files attached to a notification's e-mail, by the notified object's type: a function of the
+# object id returning [(filename, bytes, mimetype)].
+NOTIFICATION_EMAIL_ATTACHMENTS = {
+    "reports.scheduledreport": "hazardloop.reports.scheduling.email_attachments",
+}
 
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from hazardloop.audit.services import record_event
@@ -111,6 +112,7 @@ def send_emails(notification_ids: list[int]) -> int:
     and the rest of the batch waits for the next try (the server is likely down for all).
     """
     sent = 0
+    files: dict[tuple[str, str], list] = {}  # (object type, id) → attachments, built once
     rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
     for row in rows.select_related("recipient").order_by("pk"):
         address = row.recipient.email
@@ -127,13 +129,26 @@ def send_emails(notification_ids: list[int]) -> int:
         if row.link:
             body = f"{text}\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{row.link}"
         try:
-            send_mail(text[:150], body, settings.DEFAULT_FROM_EMAIL, [address])
+            key = (row.object_type, row.object_id)
+            if key not in files:
+                files[key] = _attachments(*key)
+            EmailMessage(
+                text[:150], body, settings.DEFAULT_FROM_EMAIL, [address], attachments=files[key]
+            ).send()
             sent += 1
         except Exception:
             Notification.objects.filter(pk=row.pk).update(emailed_at=None)
             log.exception("e-mail for notification %s failed", row.pk)
             break
     return sent
+
+
+def _attachments(object_type: str, object_id: str) -> list:
+    """The files an e-mail about this object carries: settings.NOTIFICATION_EMAIL_ATTACHMENTS
+    maps an object type to a function (object id → [(filename, bytes, mimetype)]), so that this
+    app knows nothing of the domain (the scheduling report attaches its PDF and workbook)."""
+    path = settings.NOTIFICATION_EMAIL_ATTACHMENTS.get(object_type)
+    return list(import_string(path)(object_id)) if path and object_id else []
 
 
 RETRY_BATCH = 200

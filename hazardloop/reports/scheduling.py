@@ -328,8 +328,30 @@ def generate_report(
     return report
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def email_attachments(report_id: str) -> list[tuple[str, bytes, str]]:
+    """The archived PDF and workbook of a report, for its e-mail (settings.
+    NOTIFICATION_EMAIL_ATTACHMENTS): the morning report arrives ready to print and to forward,
+    without signing in. Named by the report's title."""
+    report = ScheduledReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return []
+    out = []
+    for field, suffix, mimetype in (
+        (report.pdf, "pdf", "application/pdf"),
+        (report.xlsx, "xlsx", XLSX_TYPE),
+    ):
+        if field:
+            with field.open("rb") as fh:
+                out.append((f"{report.title}.{suffix}", fh.read(), mimetype))
+    return out
+
+
 def send_report(report: ScheduledReport, recipients) -> int:
-    """Notify the recipients (in-app and by e-mail after commit) once per report."""
+    """Notify the recipients once per report: in-app, and by e-mail with the PDF and the
+    workbook attached (email_attachments)."""
     sent = notify(
         recipients,
         key=f"report.{report.pk}",

@@ -176,3 +176,48 @@ def test_dashboard_pages_and_query_budget(cast, django_assert_max_num_queries):
         assert client.get("/stats/screen/?region=220100").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/stats/reports/").status_code == 200
+
+
+def test_morning_sweep_sends_each_subscription_its_report_with_the_files(
+    cast, settings, tmp_path, django_capture_on_commit_callbacks, mailoutbox
+):
+    """From SCHEDULING_REPORT_HOUR the sweep archives yesterday's report for each subscription
+    and notifies its recipients once; the e-mail carries the PDF and the workbook."""
+    import datetime as dt
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from hazardloop.notifications.models import Notification
+    from hazardloop.reports.models import ReportSubscription, ScheduledReport
+    from hazardloop.reports.scheduling import send_daily_reports_once
+    from hazardloop.testing import IMMEDIATE_TASKS
+
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    settings.SCHEDULING_REPORT_HOUR = 7
+    settings.SCHEDULING_NOTICE_WEEKDAY = 9  # never: the daily report only
+    data.build(cast)
+    cast.city_regulator.email = "city@example.cn"
+    cast.city_regulator.save(update_fields=["email"])
+    city = Region.objects.get(code="220100")
+    sub = ReportSubscription.objects.create(region=city, region_code=city.code)
+    sub.recipients.add(cast.city_regulator, cast.regulator)  # the county one has no address
+    morning = timezone.make_aware(dt.datetime.combine(data.END + dt.timedelta(days=1), dt.time(6)))
+    assert send_daily_reports_once(morning) == 0  # before the hour
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_reports_once(morning + dt.timedelta(hours=1, minutes=5)) == 2
+    report = ScheduledReport.objects.get()
+    assert (report.kind, report.day, report.sent_at is not None) == ("daily", data.END, True)
+    assert Notification.objects.filter(key=f"report.{report.pk}").count() == 2
+    [mail] = mailoutbox
+    assert mail.to == ["city@example.cn"] and report.title in mail.subject
+    (pdf_name, pdf, pdf_type), (xlsx_name, xlsx, _type) = mail.attachments
+    assert (pdf_name, pdf_type) == (f"{report.title}.pdf", "application/pdf")
+    assert pdf.startswith(b"%PDF") and pdf == report.pdf.read()
+    assert xlsx_name == f"{report.title}.xlsx"
+    assert load_workbook(io.BytesIO(xlsx), read_only=True).sheetnames
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_reports_once(morning + dt.timedelta(hours=3)) == 0  # once a day
+    assert len(mailoutbox) == 1
