@@ -128,10 +128,10 @@ def send_emails(notification_ids: list[int]) -> int:
         body = text
         if row.link:
             body = f"{text}\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{row.link}"
+        key = (row.object_type, row.object_id)
+        if key not in files:
+            files[key] = _attachments(*key)
         try:
-            key = (row.object_type, row.object_id)
-            if key not in files:
-                files[key] = _attachments(*key)
             EmailMessage(
                 text[:150], body, settings.DEFAULT_FROM_EMAIL, [address], attachments=files[key]
             ).send()
@@ -148,7 +148,14 @@ def _attachments(object_type: str, object_id: str) -> list:
     maps an object type to a function (object id → [(filename, bytes, mimetype)]), so that this
     app knows nothing of the domain (the scheduling report attaches its PDF and workbook)."""
     path = settings.NOTIFICATION_EMAIL_ATTACHMENTS.get(object_type)
-    return list(import_string(path)(object_id)) if path and object_id else []
+    if not (path and object_id):
+        return []
+    try:
+        return list(import_string(path)(object_id))
+    except Exception:
+        # A file that cannot be read must not stop the message: its link is in the text.
+        log.exception("attachments of %s %s failed; e-mail sent without", object_type, object_id)
+        return []
 
 
 RETRY_BATCH = 200

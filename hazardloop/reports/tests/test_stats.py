@@ -221,3 +221,11 @@ def test_morning_sweep_sends_each_subscription_its_report_with_the_files(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_daily_reports_once(morning + dt.timedelta(hours=3)) == 0  # once a day
     assert len(mailoutbox) == 1
+
+    # an archived file that cannot be read: the e-mail still goes, with the link only
+    from hazardloop.notifications.services import notify
+
+    report.pdf.storage.delete(report.pdf.name)  # the name stays on the row
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([cast.city_regulator], key="report.again", message="x", obj=report)
+    assert len(mailoutbox) == 2 and mailoutbox[1].attachments == []
