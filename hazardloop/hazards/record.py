@@ -30,7 +30,7 @@ from hazardloop.hazards.forms import RecordForm
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services.create import unresolved_findings
 from hazardloop.units.models import Unit
-from hazardloop.units.search import SHORT_QUERY, match_short, normalise
+from hazardloop.units.search import SHORT_QUERY, ShortMatch, normalise
 
 CHOICES_SHOWN = 20
 
@@ -66,7 +66,7 @@ def choose_unit(request):
         term = normalise(query)
         # The units list's search (units/search.py): one or two characters match whole
         # tokens of search_pairs (GIN-indexed on PostgreSQL), longer ones the trigram index.
-        match = Q(search_text__contains=term) if len(term) > SHORT_QUERY else match_short(term)
+        match = Q(search_text__contains=term) if len(term) > SHORT_QUERY else ShortMatch(term)
         units = list(qs.filter(match).order_by("name", "pk")[:CHOICES_SHOWN])
     elif mine:
         units = list(Unit.objects.filter(pk__in=mine).select_related("region").order_by("name"))

@@ -134,7 +134,7 @@ class UnitFilter:
                         "code", flat=True
                     )
                 )
-            qs = qs.filter(search.match_short(term, codes))
+            qs = qs.filter(search.ShortMatch(term, codes))
         return qs
 
     def ordered(self, qs: QuerySet) -> QuerySet:

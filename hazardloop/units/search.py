@@ -10,7 +10,7 @@ become ASCII), case-folded and stripped of white space, so "南关 饺子" finds
 - One or two characters (饺子, 火锅, 店), which pg_trgm cannot serve (it needs three): the
   column `search_pairs` holds every distinct character and every pair of neighbouring
   characters of the normalised name and address, separated by spaces. A short query is a
-  whole-token match there (`match_short`). On PostgreSQL `string_to_array(search_pairs, ' ')`
+  whole-token match there (`ShortMatch`). On PostgreSQL `string_to_array(search_pairs, ' ')`
   carries a GIN index, and a second GIN index holds the same tokens prefixed with the unit's
   region code (`220102/饺子`), so that a short search inside a region reads only that
   region's matches (migration 0008). Short queries look in the name and the address only:
@@ -19,9 +19,7 @@ become ASCII), case-folded and stripped of white space, so "南关 饺子" finds
 
 import unicodedata
 
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func
 
 
 def normalise(text: str) -> str:
@@ -47,37 +45,44 @@ def pairs(name: str, address: str) -> str:
     return " ".join(sorted(out))
 
 
-# The expressions of migration 0008's two GIN indexes, written exactly as there (PostgreSQL
-# uses an expression index only for the same expression).
-PAIRS_SQL = "string_to_array(units_unit.search_pairs, ' ')"
-REGION_PAIRS_SQL = (
-    "string_to_array(units_unit.region_id || '/' || "
-    "replace(units_unit.search_pairs, ' ', ' ' || units_unit.region_id || '/'), ' ')"
-)
-# A region filter with at most this many region codes under it uses the prefixed index (one
-# GIN entry per code); a wider one the plain index.
+# A region filter with at most this many region codes under it also asks the prefixed index
+# (one GIN entry per code); a wider one the plain index only.
 MAX_REGION_CODES = 400
 
 
-def match_short(term: str, region_codes: list[str] | None = None) -> RawSQL:
+class ShortMatch(Func):
     """A filter: the unit's name or address contains `term` (one or two normalised
-    characters). On PostgreSQL, with region_codes (every region code under the region filter),
-    the region-prefixed index as well: the planner intersects both indexes (a city's matches
-    only), and a plan that walks units in name order tests the cheap plain condition first
-    (the overlap with many codes costs ~20 µs a row). The caller keeps its region filter. The
-    SQL is constant; the term and codes are parameters."""
-    if connection.vendor == "postgresql":
-        if region_codes and len(region_codes) <= MAX_REGION_CODES:
-            return RawSQL(  # noqa: S611
-                f"{PAIRS_SQL} @> ARRAY[%s]::text[] AND {REGION_PAIRS_SQL} && %s::text[]",
-                [term, [f"{code}/{term}" for code in region_codes]],
-                output_field=BooleanField(),
+    characters). On PostgreSQL the expressions are those of migration 0008's two GIN indexes
+    (an expression index serves only the same expression; the columns are compiled like any
+    other, so the filter also works on an aliased table in a subquery). With region_codes
+    (every region code under the region filter) the region-prefixed index is asked as well:
+    the planner intersects both indexes (a city's matches only), and a plan that walks units
+    in name order tests the cheap plain condition first (the overlap with many codes costs
+    ~20 µs a row). The caller keeps its region filter. The term and codes are parameters."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, term: str, region_codes: list[str] | None = None):
+        super().__init__(F("search_pairs"), F("region_id"))
+        self.term = term
+        self.region_codes = region_codes
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite and others: a scan
+        pairs, params = compiler.compile(self.source_expressions[0])
+        return f"instr(' ' || {pairs} || ' ', %s) > 0", [*params, f" {self.term} "]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        pairs, pairs_params = compiler.compile(self.source_expressions[0])
+        sql = f"string_to_array({pairs}, ' ') @> ARRAY[%s]::text[]"
+        params = [*pairs_params, self.term]
+        codes = self.region_codes
+        if codes and len(codes) <= MAX_REGION_CODES:
+            region, region_params = compiler.compile(self.source_expressions[1])
+            sql += (
+                f" AND string_to_array({region} || '/' || replace({pairs}, ' ', ' ' || "
+                f"{region} || '/'), ' ') && %s::text[]"
             )
-        return RawSQL(  # noqa: S611
-            f"{PAIRS_SQL} @> ARRAY[%s]::text[]", [term], output_field=BooleanField()
-        )
-    return RawSQL(
-        "instr(' ' || units_unit.search_pairs || ' ', %s) > 0",
-        [f" {term} "],
-        output_field=BooleanField(),
-    )
+            params += [*region_params, *pairs_params, *region_params]
+            params.append([f"{code}/{self.term}" for code in codes])
+        return sql, params
