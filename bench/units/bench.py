@@ -13,8 +13,7 @@
         # autovacuum is off (it is on the bench server)
 
 Run every timing under `flock /tmp/hazardloop-bench.lock …` (other benchmarks share the
-machine). Figures go to stdout;
-docs/units.md records the last run.
+machine). Figures go to stdout; docs/units.md records the last run.
 """
 
 import argparse

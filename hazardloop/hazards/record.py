@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from hazardloop.hazards.forms import RecordForm
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services.create import unresolved_findings
 from hazardloop.units.models import Unit
-from hazardloop.units.search import SHORT_QUERY, ShortMatch, normalise
+from hazardloop.units.search import match, normalise
 
 CHOICES_SHOWN = 20
 
@@ -63,11 +62,8 @@ def choose_unit(request):
         qs = scope_for(request.user, "hazard.create").filter(
             Unit.objects.select_related("region"), "region_id", "pk"
         )
-        term = normalise(query)
-        # The units list's search (units/search.py): one or two characters match whole
-        # tokens of search_pairs (GIN-indexed on PostgreSQL), longer ones the trigram index.
-        match = Q(search_text__contains=term) if len(term) > SHORT_QUERY else ShortMatch(term)
-        units = list(qs.filter(match).order_by("name", "pk")[:CHOICES_SHOWN])
+        # The units list's search (units/search.py), its indexes on PostgreSQL.
+        units = list(qs.filter(match(normalise(query))).order_by("name", "pk")[:CHOICES_SHOWN])
     elif mine:
         units = list(Unit.objects.filter(pk__in=mine).select_related("region").order_by("name"))
     context = {"query": query, "units": units, "limit": CHOICES_SHOWN}

@@ -118,23 +118,21 @@ class UnitFilter:
             elif value:
                 self.errors.append(_("Flags are filtered with 1 or 0."))
         term = search.normalise(self._get("q"))
-        if len(term) > search.SHORT_QUERY:
-            qs = qs.filter(search_text__contains=term)
-        elif term:  # one or two characters: whole tokens of search_pairs (search.py)
-            # Inside a city or county (the filter, or a user's single scope prefix): only the
-            # matches filed under that region's codes, through the region-prefixed index. The
-            # whole province is every unit: the plain index alone.
+        if term:
+            # A short search inside a city or county (the filter, or a user's single scope
+            # prefix) reads only the matches filed under that region's codes, through the
+            # region-prefixed index (search.ShortMatch). The whole province is every unit.
+            codes = [code] if code else None
             prefix = subtree or (
                 scope.prefixes[0] if len(scope.prefixes) == 1 and not scope.unit_ids else None
             )
-            codes = [code] if code else None
-            if prefix is not None and len(prefix) > 2 and not code:
+            if len(term) <= search.SHORT_QUERY and not code and prefix and len(prefix) > 2:
                 codes = list(
                     Region.objects.filter(subtree_filter("code", prefix)).values_list(
                         "code", flat=True
                     )
                 )
-            qs = qs.filter(search.ShortMatch(term, codes))
+            qs = qs.filter(search.match(term, codes))
         return qs
 
     def ordered(self, qs: QuerySet) -> QuerySet:

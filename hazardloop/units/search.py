@@ -19,7 +19,7 @@ become ASCII), case-folded and stripped of white space, so "南关 饺子" finds
 
 import unicodedata
 
-from django.db.models import BooleanField, F, Func
+from django.db.models import BooleanField, F, Func, Q
 
 
 def normalise(text: str) -> str:
@@ -86,3 +86,12 @@ class ShortMatch(Func):
             params += [*region_params, *pairs_params, *region_params]
             params.append([f"{code}/{self.term}" for code in codes])
         return sql, params
+
+
+def match(term: str, region_codes: list[str] | None = None) -> Q | ShortMatch:
+    """The filter for a normalised query: a substring of `search_text` (name, USCC, address;
+    the trigram index) from three characters, a ShortMatch below; an empty term matches
+    everything."""
+    if len(term) > SHORT_QUERY or not term:
+        return Q(search_text__contains=term)
+    return ShortMatch(term, region_codes)
