@@ -2,7 +2,7 @@
 
 COPY takes rows as Python values (psycopg adapts them) and skips Django's per-value
 preparation, which costs more than the database work for wide rows. New units get their
-primary keys from the identity sequence first, so their departments, tokens and audit events
+primary keys from the identity sequence first, so their departments and audit events
 can refer to them without reading them back.
 """
 
@@ -22,19 +22,6 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
     ):
         for row in rows:
             copy.write_row(row)
-
-
-def copy_text(table: str, columns: list[str], data: str) -> None:
-    """COPY rows already written in COPY's text format (tab-separated, one line each, special
-    characters escaped by the caller) into table: no per-row work in Python. PostgreSQL only."""
-    if not data:
-        return
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        copy.write(data)
 
 
 def insert_models(model, objects: list, *, batch_size: int = 1000) -> None:
