@@ -95,7 +95,9 @@ def notify(
             )
     ids = [n.pk for n in created if people[n.recipient_id].email]
     if email and ids:
-        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
+        # robust: a queue that cannot be written must not fail a change already committed;
+        # the retry sweep finds these notifications unsent.
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
     return created
 
 

@@ -119,3 +119,23 @@ def test_refused_email_is_retried_by_the_sweep_a_few_times(
         emailed_at=None, created_at=later - dt.timedelta(hours=25)
     )
     assert retry_emails_once(later) == 0
+
+
+@pytest.mark.django_db
+def test_a_queue_that_cannot_be_written_leaves_the_email_to_the_sweep(
+    cast, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from hazardloop.notifications import services
+
+    class BrokenQueue:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("task table unavailable")
+
+    monkeypatch.setattr(services, "send_notification_emails", BrokenQueue())
+    cast.regulator.email = "r@example.cn"
+    cast.regulator.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(notify([cast.regulator], key="t:5", message=MESSAGE)) == 1  # no exception
+    assert mailoutbox == []
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert retry_emails_once(later) == 1 and mailoutbox[0].to == ["r@example.cn"]
