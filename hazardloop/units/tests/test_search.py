@@ -33,7 +33,7 @@ def test_pairs_cover_every_one_and_two_character_substring():
     assert search.pairs("店", "") == "店"
 
 
-def test_short_searches_find_name_and_address_only(cast):
+def test_short_searches_find_name_and_address_only(cast, monkeypatch):
     # Rare characters, so that the cast's own units match none of the searches.
     make_unit("220102", name="龘靐饺子馫", address="红旗街1号")
     make_unit("220102", name="麤火锅城", address="龖龗大街9号")
@@ -48,6 +48,9 @@ def test_short_searches_find_name_and_address_only(cast):
     assert names(client.get("/units/?q=龘靐&region=220102")) == ["龘靐饺子馫"]
     assert names(client.get("/units/?q=龘靐&region=220100")) == ["龘靐饺子馫"]  # the city
     assert names(client.get("/units/?q=龘靐&region=220000")) == ["龘靐饺子馫"]  # the province
+    monkeypatch.setattr(search, "MAX_REGION_CODES", 1)  # a region too wide for the prefixes
+    assert names(client.get("/units/?q=龘靐&region=220100")) == ["龘靐饺子馫"]
+    assert names(client.get("/units/?q=龘靐&region=220104")) == []
 
 
 def test_saves_and_services_keep_the_pairs_in_step(cast):
