@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from hazardloop.lib.env import env_bool
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -24,6 +26,11 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     python = sys.executable
+    if env_bool("HAZARDLOOP_PRODUCTION", False):
+        # Never serve production while an administrator can sign in with a published password.
+        refused = subprocess.run([python, "manage.py", "check_default_passwords"], check=False)  # noqa: S603
+        if refused.returncode:
+            return refused.returncode
     commands = []
     if not args.worker_only:
         if args.dev:

@@ -128,6 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "hazardloop.accounts.bootstrap.KnownDefaultPasswordValidator"},
 ]
 # Login lockout: this many failures in a row lock the account for LOGIN_LOCK_MINUTES.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)

@@ -43,6 +43,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username}")
 
     def handle(self, *args, seed, quiet, force, **options):
+        if settings.PRODUCTION:
+            # The demo's accounts share a published password: never in production.
+            self.stdout.write(
+                "Production mode: the demo province is not loaded. Create the first "
+                "administrator with `manage.py create_admin`."
+            )
+            return
         fingerprint = self.fingerprint(seed)
         if not force and DemoLoad.objects.filter(fingerprint=fingerprint).exists():
             self.stdout.write("The demo province is already loaded.")
