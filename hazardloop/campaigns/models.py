@@ -20,7 +20,7 @@ from hazardloop.campaigns.choices import (
     TaskSource,
     TaskStatus,
 )
-from hazardloop.regions.models import subtree_filter
+from hazardloop.regions import codes as region_codes
 from hazardloop.units.models import Unit
 
 
@@ -324,33 +324,10 @@ class FrequencyPolicy(models.Model):
         return f"{self.region_prefix} {self.risk_level}: {self.interval_days}"
 
 
-def ancestor_codes(code_or_prefix: str) -> list[str]:
-    """The codes of the province, prefecture and county strictly above a code or prefix."""
-    p = code_or_prefix
-    out = []
-    if len(p) > 2:
-        out.append(p[:2] + "0000")
-    if len(p) > 4:
-        out.append(p[:4] + "00")
-    if len(p) > 6:
-        out.append(p[:6])
-    return [c for c in out if c != p]
-
-
-def region_range_q(field: str, code: str) -> Q:
-    """Rows of `field` in the subtree of the region `code` (trailing zeros dropped)."""
-    return subtree_filter(field, region_prefix(code))
-
-
-def region_prefix(code: str) -> str:
-    """The code prefix a region's subtree shares (220100 → 2201, 220102 → 220102)."""
-    if len(code) <= 6:
-        if code.endswith("0000"):
-            return code[:2]
-        if code.endswith("00"):
-            return code[:4]
-        return code[:6]
-    return code.rstrip("0") if len(code) > 9 and code.endswith("000") else code[:9]
+# Region-code arithmetic lives in `regions.codes`; these names stay for the campaign modules.
+ancestor_codes = region_codes.ancestor_codes
+region_range_q = region_codes.code_subtree_filter
+region_prefix = region_codes.prefix
 
 
 class DailyRun(models.Model):

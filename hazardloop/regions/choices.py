@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.regions import codes
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -11,16 +13,17 @@ class RegionLevel(models.TextChoices):
     VILLAGE = "village", _("Village")
 
 
-# How many leading digits of a region's code every region below it shares.
+# How many leading digits of a region's code every region below it shares (a development
+# zone's statistical code has the shape of a county's).
 PREFIX_LENGTH = {
-    RegionLevel.PROVINCE: 2,
-    RegionLevel.PREFECTURE: 4,
-    RegionLevel.COUNTY: 6,
-    RegionLevel.ZONE: 6,
-    RegionLevel.TOWNSHIP: 9,
-    RegionLevel.VILLAGE: 12,
+    RegionLevel.PROVINCE: codes.PREFIX_LENGTHS[codes.PROVINCE],
+    RegionLevel.PREFECTURE: codes.PREFIX_LENGTHS[codes.PREFECTURE],
+    RegionLevel.COUNTY: codes.PREFIX_LENGTHS[codes.COUNTY],
+    RegionLevel.ZONE: codes.PREFIX_LENGTHS[codes.COUNTY],
+    RegionLevel.TOWNSHIP: codes.PREFIX_LENGTHS[codes.TOWNSHIP],
+    RegionLevel.VILLAGE: codes.PREFIX_LENGTHS[codes.VILLAGE],
 }
-CODE_MAX_LENGTH = 12
+CODE_MAX_LENGTH = codes.CODE_MAX_LENGTH
 
 
 class DepartmentKind(models.TextChoices):

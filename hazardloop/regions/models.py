@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.regions import codes
 from hazardloop.regions.choices import (
     CODE_MAX_LENGTH,
     PREFIX_LENGTH,
@@ -18,16 +19,9 @@ from hazardloop.regions.choices import (
     RegionLevel,
 )
 
-
-def subtree_bounds(prefix: str) -> tuple[str, str]:
-    """Lowest and highest code a region with this prefix can contain (inclusive)."""
-    return prefix, prefix + "9" * (CODE_MAX_LENGTH - len(prefix))
-
-
-def subtree_filter(field: str, prefix: str) -> Q:
-    """Rows whose region-code column `field` lies in the subtree of codes starting with prefix."""
-    low, high = subtree_bounds(prefix)
-    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+# The subtree helpers live in `codes`; re-exported here for the many `regions.models` importers.
+subtree_bounds = codes.subtree_bounds
+subtree_filter = codes.subtree_filter
 
 
 class BilingualNameMixin:
@@ -79,9 +73,7 @@ class Region(BilingualNameMixin, models.Model):
 
     def ancestors(self) -> list["Region"]:
         """This region's ancestors, province first, in one query."""
-        prefixes = {
-            self.code[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n < len(self.prefix)
-        }
+        prefixes = {codes.prefix(code) for code in codes.ancestors(self.prefix)}
         rows = Region.objects.filter(prefix__in=prefixes).exclude(code=self.code)
         return sorted(rows, key=lambda r: len(r.prefix))
 
