@@ -8,6 +8,8 @@ string is deterministic across runs and machines (seed version 2, SHA-512 of the
 import random
 import secrets
 
+from hazardloop.regions import codes
+
 
 class DrawError(ValueError):
     """The pools cannot satisfy the draw (e.g. too few eligible inspectors for a unit)."""
@@ -19,7 +21,7 @@ def new_seed() -> str:
 
 def township(code: str) -> str | None:
     """The township part of a region code, when the code is a township or below."""
-    return code[:9] if len(code) >= 9 else None
+    return codes.ancestor_at(code, codes.TOWNSHIP)
 
 
 def run_draw(

@@ -9,16 +9,11 @@ from django.shortcuts import get_object_or_404
 
 from hazardloop.accounts.access import memberships_of, scope_for
 from hazardloop.checklists.models import ChecklistTemplate
-from hazardloop.regions.choices import PREFIX_LENGTH
+from hazardloop.regions import codes as region_codes
 
 
 def _ancestor_codes(code_or_prefix: str) -> set[str]:
-    out = set()
-    for n in sorted(set(PREFIX_LENGTH.values())):
-        if n < len(code_or_prefix):
-            stem = code_or_prefix[:n]
-            out.add(stem.ljust(6, "0") if n < 6 else stem)
-    return out
+    return set(region_codes.ancestor_codes(code_or_prefix)) if code_or_prefix else set()
 
 
 def usable_q(user) -> Q:

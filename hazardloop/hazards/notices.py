@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import User
 from hazardloop.notifications.services import notify
+from hazardloop.regions import codes as region_codes
 
 MESSAGES = {
     "ordered": gettext_noop(
@@ -44,7 +45,7 @@ def unit_people(hazard) -> list[User]:
 
 def regulators_over(region_code: str, roles=(Role.REGULATOR, Role.INSPECTOR)) -> list[User]:
     """Regulators (and inspectors) whose region is the hazard's or its nearest ancestors."""
-    codes = {region_code[:2] + "0000", region_code[:4] + "00", region_code[:6], region_code}
+    codes = {region_code, *region_codes.ancestor_codes(region_code)}
     return list(
         User.objects.filter(
             is_active=True,

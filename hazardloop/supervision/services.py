@@ -25,6 +25,7 @@ from hazardloop.audit.services import record_event
 from hazardloop.hazards.choices import Grade
 from hazardloop.hazards.deadlines import end_of_local_day
 from hazardloop.hazards.notices import hazard_params, notify_unit
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department
 from hazardloop.supervision import content as content_mod
@@ -56,7 +57,7 @@ def issuing_departments(user, hazard) -> list[Department]:
     )
     if admin and not depts:
         code = hazard.region_code
-        codes = {code[:2] + "0000", code[:4] + "00", code[:6]}
+        codes = set(region_codes.ancestor_codes(code))
         depts = {
             d.pk: d
             for d in Department.objects.filter(
@@ -64,7 +65,8 @@ def issuing_departments(user, hazard) -> list[Department]:
             )
         }
     return sorted(
-        depts.values(), key=lambda d: (-len(d.region_id.rstrip("0")), d.kind != "fire", d.pk)
+        depts.values(),
+        key=lambda d: (-len(region_codes.prefix(d.region_id)), d.kind != "fire", d.pk),
     )
 
 

@@ -29,6 +29,7 @@ from hazardloop.hazards import notices
 from hazardloop.hazards.choices import SUPERVISION_RANK, Grade, ListedLevel, SupervisionLevel
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services import escalate_many
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Department, subtree_filter
 from hazardloop.supervision import content as content_mod
 from hazardloop.supervision import numbering
@@ -59,9 +60,9 @@ REASONS = {
     SupervisionLevel.ACCOUNTABILITY: "overdue while listed: accountability proposed",
 }
 LEVEL_REGION = {
-    ListedLevel.COUNTY: lambda code: code[:6],
-    ListedLevel.CITY: lambda code: code[:4] + "00",
-    ListedLevel.PROVINCE: lambda code: code[:2] + "0000",
+    ListedLevel.COUNTY: lambda code: region_codes.ancestor_at(code, region_codes.COUNTY) or code,
+    ListedLevel.CITY: lambda code: region_codes.ancestor_at(code, region_codes.PREFECTURE) or code,
+    ListedLevel.PROVINCE: lambda code: region_codes.ancestor_at(code, region_codes.PROVINCE),
 }
 
 
@@ -126,7 +127,7 @@ class _Departments:
         key = (region_code, kind)
         if key not in self.issuers:
             # The configured kind in that region, else the nearest ancestor's.
-            codes = [region_code, region_code[:4] + "00", region_code[:2] + "0000"]
+            codes = [region_code, *reversed(region_codes.ancestors(region_code))]
             rows = list(Department.objects.filter(region_id__in=codes, kind=kind))
             rows.sort(key=lambda d: codes.index(d.region_id))
             if not rows:
@@ -136,7 +137,8 @@ class _Departments:
 
     def supervising(self, unit) -> list[Department]:
         """The departments that supervise the unit's sector in its county (管行业必须管安全)."""
-        key = (unit.region_id[:6], unit.sector_id)
+        county = region_codes.ancestor_at(unit.region_id, region_codes.COUNTY)
+        key = (county or unit.region_id, unit.sector_id)
         if key not in self.supervisors:
             self.supervisors[key] = list(
                 Department.objects.filter(region_id=key[0], sectors=unit.sector_id).order_by("kind")
@@ -178,7 +180,8 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
         if kind == DocumentKind.LISTING_NOTICE:
             region = LEVEL_REGION[ListedLevel(listed_levels[hazard.pk])](hazard.region_code)
         else:
-            region = hazard.region_code[:6]
+            region = region_codes.ancestor_at(hazard.region_code, region_codes.COUNTY)
+            region = region or hazard.region_code
         dept = depts.issuer(region, ladder.issuer_kind)
         if dept is None:
             log.error("no department issues %s for region %s", kind, region)

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from hazardloop.lib import phones, uscc
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.choices import RegionLevel
 from hazardloop.regions.models import Region, Sector
 from hazardloop.units.choices import GasUse
@@ -108,7 +109,8 @@ class Lookups:
         """(code, None) or (None, error message)."""
         key = fold(raw)
         if key.isdigit():
-            key = key.ljust(6, "0") if len(key) < 6 else key
+            if key not in self.regions and region_codes.is_code(key):
+                key = region_codes.canonical(key)  # 22 → 220000, 220102000000 → 220102
             if key in self.regions:
                 return key, None
             if key in self.non_unit_codes:
