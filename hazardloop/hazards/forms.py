@@ -29,7 +29,8 @@ class ActionForm(forms.Form):
         label=_("Team (one person per line: name, role)"), required=False, widget=forms.Textarea
     )
     on_site = forms.BooleanField(label=_("Checked on site"), required=False, initial=True)
-    close = forms.BooleanField(label=_("Close at once (销号)"), required=False, initial=True)
+    # Offered only to those who may close; never ticked unless the person ticks it.
+    close = forms.BooleanField(label=_("Close at once (销号)"), required=False, initial=False)
     expert_id = forms.IntegerField(label=_("Expert"), required=False)
 
     def params(self) -> dict:

@@ -153,6 +153,8 @@ def detail_context(request, hazard) -> dict:
         "verifications": list(hazard.verifications.select_related("verifier")),
         "actions": actions,
         "action_names": {a.name for a in actions},
+        "may_close_on_verify": any(a.name == "verify" for a in actions)
+        and workflow.role_allows(request.user, "close", hazard),
         "action_form": ActionForm(),
         "clocks": clocks(hazard, now),
         "documents_template": documents_template(),

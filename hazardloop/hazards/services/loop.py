@@ -4,7 +4,7 @@ overrides, experts and the supervision ladder. Same contract as `hazards.service
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from hazardloop.hazards.models import (
     Verification,
 )
 from hazardloop.hazards.services.create import _attach_photos, _now
-from hazardloop.hazards.workflow import HazardChanged, NotAllowedNow, apply, check
+from hazardloop.hazards.workflow import HazardChanged, NotAllowedNow, apply, check, role_allows
 
 # --- the loop --------------------------------------------------------------------------------
 
@@ -190,6 +190,9 @@ def verify_hazard(
     """
     action = "verify" if passed else "reject"
     check(actor, action, hazard)
+    if passed and close and not role_allows(actor, "close", hazard):
+        # "Close at once" is the close action: an assigned expert may verify but never close.
+        raise PermissionDenied(_("Your role does not allow closing (销号) this hazard."))
     now = _now(now)
     performed_at = performed_at or now
     if not passed:

@@ -50,6 +50,8 @@ def test_the_whole_loop(browser_page, phone_page, tmp_path):
     browser_login(page, second.username)
     page.goto(f"{page.base_url}/hazards/{h.pk}/")
     page.fill("#reason-verify", "现场复查合格")
+    assert not page.is_checked("#close")  # offered to an inspector, never pre-ticked
+    page.check("#close")
     page.click("[data-testid=do-verify]")
     page.wait_for_load_state("networkidle")
     assert "已销号" in page.inner_text("[data-testid=status]")
