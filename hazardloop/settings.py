@@ -130,9 +130,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "hazardloop.accounts.bootstrap.KnownDefaultPasswordValidator"},
 ]
-# Login lockout: this many failures in a row lock the account for LOGIN_LOCK_MINUTES.
+# Sign-in throttle (accounts/throttle.py): this many failures in a row from one address lock
+# that address out of the username for LOGIN_LOCK_MINUTES; LOGIN_SLOWDOWN_AFTER failures of a
+# username from anywhere within that time allow it one attempt per LOGIN_SLOWDOWN_SECONDS;
+# attempts per minute from one address and on the whole site are refused before hashing.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 20)
+LOGIN_SLOWDOWN_SECONDS = env_int("LOGIN_SLOWDOWN_SECONDS", 10)
+LOGIN_ADDRESS_PER_MINUTE = env_int("LOGIN_ADDRESS_PER_MINUTE", 20)
+LOGIN_GLOBAL_PER_MINUTE = env_int("LOGIN_GLOBAL_PER_MINUTE", 300)
 
 # Sessions end after 30 idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
@@ -188,6 +195,9 @@ UNIT_RISK: dict = {}
 
 # The API: tokens are refreshed in the database at most this often when used.
 API_TOKEN_TOUCH_SECONDS = 60
+# A token works this many days after it was made, and stops after this many days unused.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -207,6 +217,8 @@ if PRODUCTION:
 # Idempotent periodic steps run by `manage.py run_sweeps` (each takes `now`, returns a count).
 SWEEP_STEPS = [
     "hazardloop.accounts.jobs.clear_expired_sessions_once",
+    "hazardloop.accounts.throttle.summarise_refusals_once",
+    "hazardloop.notifications.jobs.warn_attacked_accounts_once",
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
     "hazardloop.units.jobs.delete_old_job_files_once",
     "hazardloop.hazards.jobs.notify_deadlines_once",
@@ -240,6 +252,15 @@ UNIT_JOB_FILE_DAYS = env_int("UNIT_JOB_FILE_DAYS", 7)
 # Hazards. The default rectification deadline in days per grade when no DeadlinePolicy row of
 # the region applies (no national figure is verified: regulations.md §2.2 — configuration).
 HAZARD_DEFAULT_DEADLINE_DAYS = {"general": env_int("HAZARD_GENERAL_DAYS", 15), "major": 90}
+# A found hazard's rectification is ordered within this many working days of the finding
+# (公安部令第120号 Art. 19 and 21 [V], regulations.md §10.2); the categories listed after it are
+# ordered on the spot (责令立即改正), by the end of the finding's day. Which violations are
+# corrected on the spot is configuration: the default lists blocked escape routes and exits and
+# open flames, the commonly cited on-the-spot cases.
+HAZARD_ORDER_WORKDAYS = env_int("HAZARD_ORDER_WORKDAYS", 3)
+HAZARD_ORDER_ON_SPOT_CATEGORIES = env_list(
+    "HAZARD_ORDER_ON_SPOT_CATEGORIES", ["evacuation", "hot_work"]
+)
 # A major hazard's acceptance is an on-site check within this many days of the unit's request
 # (regulations.md §2.2, Art. 23 [V-2]), with at least this many people on the team.
 HAZARD_ACCEPTANCE_DAYS = env_int("HAZARD_ACCEPTANCE_DAYS", 10)

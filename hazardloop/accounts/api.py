@@ -47,7 +47,7 @@ def obtain_token(request, payload: TokenIn):
     try:
         user = authenticate_user(payload.username, payload.password)
     except LoginRefused as refusal:
-        status = 423 if refusal.code == "account_locked" else 401
+        status = {"account_locked": 423, "throttled": 429}.get(refusal.code, 401)
         raise ApiError(status, refusal.code, str(refusal)) from None
     record_login(user, via="api")
     _token, raw = create_api_token(user, actor=user, name=payload.name or "api")

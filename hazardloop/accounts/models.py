@@ -3,7 +3,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.accounts.choices import DEPARTMENT_ROLES, UNIT_ROLES, Role
@@ -14,8 +13,6 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -23,10 +20,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
 
 
 class Membership(models.Model):
@@ -72,8 +65,37 @@ class Membership(models.Model):
         return f"{self.get_role_display()} @ {where}"
 
 
+class SignInCounter(models.Model):
+    """Sign-in attempts counted under one key, the state of the throttle (accounts/throttle.py).
+
+    Keys: `address:<ip>` and `global` count attempts in a one-minute window (refused before any
+    password is hashed past their limits); `pair:<username>|<ip>` counts failures in a row from
+    one address and locks that pair only; `username:<username>` counts failures from all
+    addresses in a window and slows the username down (one attempt per LOGIN_SLOWDOWN_SECONDS)
+    instead of locking it. `refused` collects throttled attempts for the summary audit event;
+    `warn_at` marks a username whose owner must be told (a sweep step notifies and clears it).
+    """
+
+    key = models.CharField(max_length=320, unique=True)
+    window_start = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    refused_since = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned_window = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 digest is stored."""
+    """A bearer token for the REST API. Only its SHA-256 digest is stored.
+
+    A token stops working when revoked, API_TOKEN_LIFETIME_DAYS after it was made (`expires_at`),
+    after API_TOKEN_IDLE_DAYS unused, and when its owner's password changes (all revoked)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -82,6 +104,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazardloop.accounts import throttle
 from hazardloop.accounts.models import ApiToken, User
 from hazardloop.audit.services import record_event
+from hazardloop.core.request_context import current_request_meta
 
 TOKEN_PREFIX = "hl_"  # noqa: S105 - a public marker, not a secret
 # Spends the same hashing time for unknown usernames, so timing does not reveal which exist.
@@ -21,11 +22,13 @@ _DUMMY_HASH = None
 
 
 class LoginRefused(Exception):
-    """Sign-in refused. `code` is stable for API clients; str(self) is the translated message."""
+    """Sign-in refused. `code` is stable for API clients; str(self) is the translated message;
+    `retry_after` (seconds) is set when waiting helps."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.code = code
+        self.retry_after = retry_after
 
 
 def _dummy_check(password: str) -> None:
@@ -35,57 +38,45 @@ def _dummy_check(password: str) -> None:
     check_password(password, _DUMMY_HASH)
 
 
-def authenticate_user(username: str, password: str) -> User:
-    """Check a username and password, counting failures.
+def authenticate_user(username: str, password: str, *, address: str | None = None) -> User:
+    """Check a username and password from a client address (default: the current request's).
 
-    After LOGIN_MAX_FAILURES failures in a row the account is locked for LOGIN_LOCK_MINUTES;
-    while locked even the right password is refused. Raises LoginRefused.
+    The throttle (`accounts/throttle.py`) refuses floods before any hashing and locks only the
+    (username, address) pair after LOGIN_MAX_FAILURES failures in a row; the account itself is
+    never locked, so its owner signs in from elsewhere and keeps their API tokens. Raises
+    LoginRefused (code `invalid_credentials`, `account_locked` or `throttled`).
     """
     username = (username or "").strip()
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        _dummy_check(password or "")
-        record_event("login.failed", actor_label=username[:150], message="unknown username")
-        raise LoginRefused("invalid_credentials", _("Wrong username or password."))
+    if address is None:
+        address = current_request_meta().get("ip", "")
     now = timezone.now()
-    if user.locked_until and user.locked_until > now:
-        record_event("login.locked", actor=user, obj=user, message="attempt while locked")
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            "account_locked",
-            _(
-                "Too many failed sign-ins: this account is locked. Try again in %(minutes)d "
-                "minutes or ask an administrator."
-            )
-            % {"minutes": minutes},
-        )
-    if not user.is_active:
+    try:
+        throttle.admit(username, address, now)
+    except throttle.Refusal as refusal:
+        raise LoginRefused(refusal.code, str(refusal), retry_after=refusal.retry_after) from None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or not user.is_active:
         _dummy_check(password or "")
-        record_event("login.failed", actor=user, obj=user, message="inactive account")
+        throttle.failed(username, address, now)
+        if user is None:
+            record_event("login.failed", actor_label=username[:150], message="unknown username")
+        else:
+            record_event("login.failed", actor=user, obj=user, message="inactive account")
         raise LoginRefused("invalid_credentials", _("Wrong username or password."))
     if not user.check_password(password or ""):
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            user.refresh_from_db(fields=["failed_logins"])
-            locked = user.failed_logins >= settings.LOGIN_MAX_FAILURES
-            if locked:
-                user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                user.failed_logins = 0
-                user.save(update_fields=["locked_until", "failed_logins"])
-                record_event("login.locked", actor=user, obj=user, message="locked after failures")
-            else:
-                record_event("login.failed", actor=user, obj=user, message="wrong password")
-        if locked:
+        record_event("login.failed", actor=user, obj=user, message="wrong password")
+        if throttle.failed(username, address, now, user=user):
             raise LoginRefused(
                 "account_locked",
-                _("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                _(
+                    "Too many failed sign-ins: signing in to this account from your address is "
+                    "locked for %(minutes)d minutes."
+                )
                 % {"minutes": settings.LOGIN_LOCK_MINUTES},
+                retry_after=settings.LOGIN_LOCK_MINUTES * 60,
             )
         raise LoginRefused("invalid_credentials", _("Wrong username or password."))
-    if user.failed_logins or user.locked_until:
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
+    throttle.succeeded(username, address)
     return user
 
 
@@ -105,13 +96,16 @@ def _digest(raw: str) -> str:
 def create_api_token(user: User, *, actor: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], digest=_digest(raw), hint=raw[:10])
+    expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], digest=_digest(raw), hint=raw[:10], expires_at=expires_at
+    )
     record_event("api_token.created", actor=actor, obj=token, after={"name": token.name})
     return token, raw
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user behind an unrevoked token, or None."""
+    """The active user behind a token that is not revoked, expired or idle too long, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -119,9 +113,14 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=_digest(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active or token.user.is_locked:
+    if token is None or not token.user.is_active:
         return None
     now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    idle = dt.timedelta(days=settings.API_TOKEN_IDLE_DAYS)
+    if now - (token.last_used_at or token.created_at) > idle:
+        return None
     touch = dt.timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
     if token.last_used_at is None or now - token.last_used_at > touch:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -138,8 +137,12 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
 
 
 def change_password(user: User, *, actor: User, new_password: str) -> User:
-    """Set a password that has passed the validators (the form or API checks them first)."""
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    record_event("password.changed", actor=actor, obj=user)
+    """Set a password that has passed the validators (the form or API checks them first), and
+    revoke every API token of the user: a token must not outlive the password it came from."""
+    now = timezone.now()
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        record_event("password.changed", actor=actor, obj=user, after={"tokens_revoked": revoked})
     return user

@@ -49,11 +49,14 @@ def test_wrong_password_gives_401_with_the_error_shape(client, user):
     }
 
 
-def test_lockout_applies_to_the_api(client, user):
+def test_lockout_applies_to_the_api_and_spares_working_tokens(client, user):
+    token = obtain(client).json()["token"]
     for _ in range(5):
         obtain(client, password="nope-nope-nope")
     response = obtain(client)
     assert response.status_code == 423 and response.json()["code"] == "account_locked"
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
 
 
 def test_missing_fields_are_listed(client, reference_data):
