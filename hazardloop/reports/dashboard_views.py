@@ -71,7 +71,7 @@ def _context(request, p):
     )
     trail = [r for r in p.region.ancestors() if p.scope.covers_region(r.code)] + [p.region]
     units = []
-    if not stats.rows:
+    if not stats.child_rows:  # a county without townships loaded: drill down to its units
         units = unit_rows(
             p.scope, p.region, campaign=p.campaign, start=p.start, end=p.end, now=stats.now
         )
@@ -86,7 +86,8 @@ def _context(request, p):
         "indicatorLabel": _(INDICATOR_LABELS[p.indicator]),
         "map": {"script": map_info[0], "name": map_info[1]} if map_info else None,
         "regions": [
-            {"name": r.name, "code": r.code, "value": r.rates[p.indicator]} for r in stats.rows
+            {"name": r.name, "code": r.code, "value": r.rates[p.indicator]}
+            for r in stats.child_rows
         ],
         "trend": trend,
         "labels": {"found": _("Hazards found"), "rectified": _("Rectified")},

@@ -1,5 +1,7 @@
 """The campaign and period statistics behind the dashboards, rankings, map, big screen, the API
-and the scheduling report: one function, `region_stats`, one row per child region.
+and the scheduling report: one function, `region_stats`, one row per child region, plus a "directly
+under" row for the records at the region's own code or under no loaded child region (a county
+without townships loaded has only that row), so that the rows always add up to the total.
 
 Every figure is counted inside the user's `stats.view` scope (the access module). Definitions
 (also written on the dashboard and in docs/campaigns.md):
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
@@ -91,6 +94,11 @@ class Row:
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     by_mode: dict = field(default_factory=dict)
     rank: int | None = None
+    # The "directly under" row: the parent's own records, never ranked nor drilled into.
+    own: bool = False
+
+    def is_empty(self) -> bool:
+        return not any(self.counts.values()) and not any(self.by_mode.values())
 
     @property
     def rates(self) -> dict:
@@ -115,6 +123,7 @@ class Row:
             "inspections_by_mode": dict(sorted(self.by_mode.items())),
             **self.rates,
             "rank": self.rank,
+            "own": self.own,
         }
 
 
@@ -132,6 +141,11 @@ class Stats:
 
     def row_dicts(self) -> list[dict]:
         return [r.as_dict() for r in self.rows]
+
+    @property
+    def child_rows(self) -> list[Row]:
+        """The rows of child regions (without the "directly under" row)."""
+        return [r for r in self.rows if not r.own]
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -157,6 +171,11 @@ def campaign_tree_ids(campaign: Campaign) -> list[int]:
             Q(pk=campaign.root_id) | Q(root_id_value=campaign.root_id)
         ).values_list("pk", flat=True)
     )
+
+
+def own_label(region: Region) -> str:
+    """The name of the "directly under" row: the region's own records (本级)."""
+    return _("%(name)s (directly under)") % {"name": region.name}
 
 
 def children_of(parent: Region) -> list[Region]:
@@ -208,6 +227,8 @@ def region_stats(
         _count_hazards(q)
         _count_documents(q)
     ordered = list(q.rows.values())
+    if not ordered or not q.own.is_empty():
+        ordered.append(q.own)
     rank_rows(ordered, indicator)
     total = Row(parent.code, parent.name, parent.level)
     for row in ordered:
@@ -231,14 +252,22 @@ class _Query:
         children = children_of(parent)
         self.length = _key_length(children, parent)
         self.rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
+        self.own = Row(parent.code, own_label(parent), parent.level, own=True)
+        self._prefix_lengths = sorted({len(p) for p in self.rows}, reverse=True)
         self.inside = subtree_filter("region_code", parent.prefix)
         self.unit_scope = effective_scope(campaign) if campaign is not None else None
         self.tree = campaign_tree_ids(campaign) if campaign is not None else None
 
+    def row_for(self, key: str) -> Row:
+        """The child row whose region contains the code (prefix) `key`, else the own row."""
+        for n in self._prefix_lengths:
+            row = self.rows.get(key[:n])
+            if row is not None:
+                return row
+        return self.own
+
     def add(self, key, name, value):
-        row = self.rows.get(key)
-        if row is not None:
-            row.counts[name] += value or 0
+        self.row_for(key).counts[name] += value or 0
 
     def keyed(self, qs, field="region_code"):
         return qs.annotate(key=Substr(field, 1, self.length)).values("key")
@@ -294,9 +323,7 @@ def _inspections(q: _Query):
 
 
 def _add_modes(q: _Query, key, counts: dict) -> None:
-    row = q.rows.get(key)
-    if row is None:
-        return
+    row = q.row_for(key)
     for m, n in counts.items():
         if not n:
             continue
@@ -464,7 +491,7 @@ def rank_rows(rows: list[Row], indicator: str) -> None:
     """Rank by a normalised indicator (best first, ties share a rank); rows without a value
     (no units in scope, nothing to measure) are left unranked."""
     higher_better = RANKABLE[indicator]
-    valued = [r for r in rows if r.rates[indicator] is not None]
+    valued = [r for r in rows if not r.own and r.rates[indicator] is not None]
     valued.sort(
         key=lambda r: (-r.rates[indicator] if higher_better else r.rates[indicator], r.code)
     )
@@ -475,12 +502,17 @@ def rank_rows(rows: list[Row], indicator: str) -> None:
             rank, previous = i, value
         row.rank = rank
     for row in rows:
-        if row.rates[indicator] is None:
+        if row.own or row.rates[indicator] is None:
             row.rank = None
 
 
 def ranked(stats: Stats) -> list[Row]:
-    return sorted(stats.rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return ranked_rows(stats.rows)
+
+
+def ranked_rows(rows: list[Row]) -> list[Row]:
+    """Best rank first, then the unranked regions, the "directly under" row last."""
+    return sorted(rows, key=lambda r: (r.own, r.rank is None, r.rank or 0, r.code))
 
 
 def unit_rows(scope, county: Region, *, campaign=None, start, end, now, limit=200) -> list[dict]:
