@@ -9,6 +9,12 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_heads_elsewhere(settings, tmp_path):
+    # Published audit heads are per test: a head left by one test would fail another's chain.
+    settings.AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
+
+
 @pytest.fixture
 def reference_data(db):
     ensure_reference_data()

@@ -1,5 +1,6 @@
 """hazardloop settings: one module, read from the environment (see README "Configuration")."""
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -28,6 +29,22 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    """The audit chain's HMAC key: held outside the database. Production names it explicitly
+    (rotating SECRET_KEY must not make the existing chain unverifiable)."""
+    key = env_str("AUDIT_HMAC_KEY", "")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ConfigError(
+            "AUDIT_HMAC_KEY must be set in the environment when HAZARDLOOP_PRODUCTION=1."
+        )
+    return hashlib.sha256(b"hazardloop.audit:" + SECRET_KEY.encode()).hexdigest()
+
+
+AUDIT_HMAC_KEY = _audit_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -169,6 +186,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not env_bool("HAZARDLOOP_STATIC_MANIFEST", False)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# The audit chain's head is appended here at most every AUDIT_HEAD_MINUTES (outside the database:
+# point it at storage the database's administrators cannot rewrite); `verify_audit` checks it.
+AUDIT_HEAD_FILE = Path(env_str("AUDIT_HEAD_FILE", str(MEDIA_ROOT / "audit" / "heads.jsonl")))
+AUDIT_HEAD_MINUTES = env_int("AUDIT_HEAD_MINUTES", 60)
 MEDIA_URL = "/media/"
 
 TASKS = {
@@ -217,6 +238,7 @@ if PRODUCTION:
 # Idempotent periodic steps run by `manage.py run_sweeps` (each takes `now`, returns a count).
 SWEEP_STEPS = [
     "hazardloop.accounts.jobs.clear_expired_sessions_once",
+    "hazardloop.audit.services.publish_head_once",
     "hazardloop.accounts.throttle.summarise_refusals_once",
     "hazardloop.notifications.jobs.warn_attacked_accounts_once",
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",

@@ -1,6 +1,13 @@
-"""Hashing of audit events: one canonical form, used when writing and when verifying."""
+"""Hashing of audit events: one canonical form, used when writing and when verifying.
+
+The hash is an HMAC-SHA-256 keyed with settings.AUDIT_HMAC_KEY, a secret held outside the
+database: someone who can write to the database but does not hold the key cannot forge a chain
+that `verify_audit` accepts. The heads published outside the database (`publish_head_once`)
+catch even a rewrite by someone who holds the key.
+"""
 
 import hashlib
+import hmac
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,10 +37,19 @@ def canonical(values: dict) -> str:
     )
 
 
-def event_hash(values: dict) -> str:
-    """SHA-256 over the hashed fields; `at` must be an ISO string in UTC."""
+def digest(text: str, key: bytes | None = None) -> str:
+    """The keyed hash of an event's canonical text."""
+    if key is None:
+        from django.conf import settings
+
+        key = settings.AUDIT_HMAC_KEY.encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def event_hash(values: dict, key: bytes | None = None) -> str:
+    """The keyed hash over the hashed fields; `at` must be an ISO string in UTC."""
     payload = {name: values.get(name) for name in HASHED_FIELDS}
-    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+    return digest(canonical(payload), key)
 
 
 def normalise_json(value):

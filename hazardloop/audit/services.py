@@ -1,13 +1,15 @@
 """Writing audit events. Every service that changes data calls `record_event`."""
 
 import datetime as dt
-import hashlib
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from hazardloop.audit.chain import HASHED_FIELDS, canonical, event_hash, normalise_json
+from hazardloop.audit.chain import digest as chain_digest
 from hazardloop.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from hazardloop.core.request_context import current_request_meta
 
@@ -144,6 +146,7 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
     if connection.vendor != "postgresql":
         return len(record_events(entries))
     meta = current_request_meta()
+    key = settings.AUDIT_HMAC_KEY.encode()
     table = AuditEvent._meta.db_table
     with transaction.atomic():
         first_seq, prev_hash = _claim(len(entries))
@@ -166,7 +169,7 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
                     "before": before,
                     "after": after,
                 }
-                digest = hashlib.sha256(_payload_text(payload, at_text).encode()).hexdigest()
+                digest = chain_digest(_payload_text(payload, at_text), key)
                 copy.write_row(
                     [
                         seq,
@@ -208,9 +211,53 @@ def _payload_text(payload: dict, at_text: str) -> str:
     return "{" + ",".join(parts) + "}"
 
 
-def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None, str]:
-    """Walk the chain in order. Returns (events checked, first broken event or None, reason)."""
+def publish_head_once(now: dt.datetime) -> int:
+    """Append the chain head (sequence number and hash) to settings.AUDIT_HEAD_FILE, outside the
+    database, when it moved and the last line is older than AUDIT_HEAD_MINUTES. Returns 1 when a
+    line was written. `verify_chain` checks every published head against the events."""
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or head.seq == 0:
+        return 0
+    heads = published_heads()
+    if heads:
+        last = heads[-1]
+        fresh = now - dt.datetime.fromisoformat(last["at"]) < dt.timedelta(
+            minutes=settings.AUDIT_HEAD_MINUTES
+        )
+        if last["seq"] == head.seq or fresh:
+            return 0
+    path = Path(settings.AUDIT_HEAD_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = {"seq": head.seq, "hash": head.last_hash, "at": _utc_iso(now)}
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line) + "\n")
+    return 1
+
+
+def published_heads(path=None) -> list[dict]:
+    """The heads published so far (oldest first); a line that cannot be read is skipped."""
+    path = Path(path or settings.AUDIT_HEAD_FILE)
+    if not path.exists():
+        return []
+    out = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        try:
+            line = json.loads(text)
+            out.append({"seq": int(line["seq"]), "hash": str(line["hash"]), "at": line["at"]})
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def verify_chain(
+    batch_size: int = 5000, heads: list[dict] | None = None
+) -> tuple[int, AuditEvent | None, str]:
+    """Walk the chain in order, checking each event's keyed hash and link, and that the events
+    at the published heads (`published_heads()` unless given) still carry the published hash.
+    Returns (events checked, first broken event or None, reason)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    published = {h["seq"]: h for h in (published_heads() if heads is None else heads)}
+    key = settings.AUDIT_HMAC_KEY.encode()
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -221,8 +268,11 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None, str]:
             return checked, event, "its link to the previous event does not match"
         values = {name: getattr(event, name) for name in HASHED_FIELDS if name != "at"}
         values["at"] = _utc_iso(event.at)
-        if event_hash(values) != event.hash:
+        if event_hash(values, key) != event.hash:
             return checked, event, "its contents were changed after it was written"
+        mark = published.get(event.seq)
+        if mark is not None and mark["hash"] != event.hash:
+            return checked, event, f"it differs from the head published at {mark['at']}"
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
@@ -230,4 +280,7 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None, str]:
         return checked, None, f"the newest event(s) #{expected_seq}–#{head.seq} were deleted"
     if head is not None and checked and head.last_hash != expected_prev:
         return checked, None, "the chain head does not match the newest event"
+    beyond = [seq for seq in published if seq >= expected_seq]
+    if beyond:
+        return checked, None, f"event #{max(beyond)} was published but is missing"
     return checked, None, ""

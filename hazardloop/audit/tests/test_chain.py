@@ -155,3 +155,95 @@ def test_concurrent_writers_keep_one_chain(reference_data):
     for t in threads:
         t.join()
     assert verify_chain() == (60, None, "")
+
+
+# --- keyed hashes and published heads ------------------------------------------------------
+
+
+def test_a_row_rehashed_without_the_key_is_caught(events):
+    """Someone with database access recomputes an edited row's hash the old, unkeyed way."""
+    import hashlib
+
+    from hazardloop.audit.chain import HASHED_FIELDS, canonical
+    from hazardloop.audit.services import _utc_iso
+
+    event = AuditEvent.objects.get(seq=7)
+    values = {name: getattr(event, name) for name in HASHED_FIELDS if name != "at"}
+    values.update(at=_utc_iso(event.at), message="nothing happened")
+    forged = hashlib.sha256(canonical(values).encode()).hexdigest()
+    _sql(
+        "UPDATE audit_auditevent SET message = %s, hash = %s WHERE seq = 7",
+        [values["message"], forged],
+    )
+    _sql("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", [forged])
+    assert verify_chain()[1].seq == 7
+
+
+def test_another_key_does_not_verify(events, settings):
+    settings.AUDIT_HMAC_KEY = "another-key"
+    assert verify_chain()[1].seq == 1
+
+
+@pytest.fixture
+def head_file(settings, tmp_path):
+    settings.AUDIT_HEAD_FILE = tmp_path / "audit" / "heads.jsonl"
+    settings.AUDIT_HEAD_MINUTES = 60
+    return settings.AUDIT_HEAD_FILE
+
+
+def test_the_head_is_published_outside_the_database(events, head_file):
+    import datetime as dt
+
+    from hazardloop.audit.services import publish_head_once, published_heads
+
+    t0 = dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC)
+    assert publish_head_once(t0) == 1
+    assert publish_head_once(t0 + dt.timedelta(minutes=5)) == 0  # head unchanged
+    record_event("unit.updated", object_type="units.unit", object_id="9")
+    assert publish_head_once(t0 + dt.timedelta(minutes=30)) == 0  # too soon
+    assert publish_head_once(t0 + dt.timedelta(minutes=61)) == 1
+    assert [h["seq"] for h in published_heads()] == [7, 8]
+    assert verify_chain() == (8, None, "")
+
+
+def test_a_rewrite_with_the_key_is_caught_by_the_published_heads(events, head_file):
+    """Even an attacker holding the key who re-chains from an edited row is caught."""
+    import datetime as dt
+
+    from hazardloop.audit.chain import HASHED_FIELDS, event_hash
+    from hazardloop.audit.services import _utc_iso, publish_head_once
+
+    publish_head_once(dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC))
+    prev = AuditEvent.objects.get(seq=4).prev_hash
+    for event in AuditEvent.objects.filter(seq__gte=4).order_by("seq"):
+        values = {name: getattr(event, name) for name in HASHED_FIELDS if name != "at"}
+        values.update(at=_utc_iso(event.at), prev_hash=prev)
+        if event.seq == 4:
+            values["object_repr"] = "篡改"
+        new = event_hash(values)
+        _sql(
+            "UPDATE audit_auditevent SET object_repr = %s, prev_hash = %s, hash = %s "
+            "WHERE seq = %s",
+            [values["object_repr"], prev, new, event.seq],
+        )
+        prev = new
+    _sql("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", [prev])
+    _checked, broken, reason = verify_chain()
+    assert broken.seq == 7 and "published" in reason
+    with pytest.raises(CommandError, match="#7"):
+        call_command("verify_audit")
+
+
+def test_deleting_published_events_is_caught(events, head_file):
+    import datetime as dt
+
+    from hazardloop.audit.services import publish_head_once
+
+    publish_head_once(dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC))
+    _sql("DELETE FROM audit_auditevent WHERE seq >= %s", [6])
+    _sql(
+        "UPDATE audit_auditchainhead SET seq = 5, last_hash = "
+        "(SELECT hash FROM audit_auditevent WHERE seq = 5) WHERE id = 1",
+        [],
+    )
+    assert "published" in verify_chain()[2]
