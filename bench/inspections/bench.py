@@ -69,6 +69,7 @@ def setup(n_units: int):
                 "code": f"Q{n:02d}",
                 "section_zh": f"第{n // 10 + 1}部分",
                 "text_zh": f"基准检查项{n}",
+                "violation_zh": f"基准检查项{n}不合格",
                 "legal_basis": "《消防法》第二十八条",
                 "category": "evacuation",
                 "photo_on_fail": n == 0,

@@ -22,6 +22,8 @@ class ItemOut(Schema):
     section_en: str
     text_zh: str
     text_en: str
+    violation_zh: str
+    violation_en: str
     guidance_zh: str
     guidance_en: str
     legal_basis: str

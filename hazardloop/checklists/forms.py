@@ -19,6 +19,18 @@ class ItemForm(forms.ModelForm):
         widgets = {
             "guidance_zh": forms.Textarea(attrs={"rows": 3}),
             "guidance_en": forms.Textarea(attrs={"rows": 3}),
+            "violation_zh": forms.Textarea(attrs={"rows": 2}),
+            "violation_en": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "violation_zh": _(
+                "What a notice says when the item fails: the violation found, e.g. "
+                "“门窗上设置了影响逃生和灭火救援的铁栅栏、广告牌”, never the requirement."
+            ),
+            "legal_basis": _(
+                "Citations separated by “；”. Only verified citations of national or Jilin rules "
+                "are printed on official documents."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -10,9 +10,11 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.checklists.basis import item_basis
 from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
 
 # GB 35181 element items are written as the defect itself (see ChecklistItem.finding_title).
@@ -112,6 +114,10 @@ class ChecklistItem(models.Model):
     section_en = models.CharField(_("section (English)"), max_length=100, blank=True)
     text_zh = models.CharField(_("item (Chinese)"), max_length=400)
     text_en = models.CharField(_("item (English)"), max_length=400, blank=True)
+    # What an official notice says when the item fails: the violation found, never the
+    # requirement (regulations.md §12.6). Hazard titles and documents use it.
+    violation_zh = models.CharField(_("violation wording (Chinese)"), max_length=400, blank=True)
+    violation_en = models.CharField(_("violation wording (English)"), max_length=400, blank=True)
     guidance_zh = models.TextField(_("guidance (Chinese)"), blank=True)
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=400, blank=True)
@@ -158,17 +164,28 @@ class ChecklistItem(models.Model):
         return _pick(self.text_zh, self.text_en)
 
     @property
-    def finding_title(self) -> str:
-        """The title of the hazard a failed answer raises, worded as the finding.
+    def violation(self) -> str:
+        return _pick(self.violation_zh, self.violation_en)
 
-        Most items state the requirement ("the hose has clamps at both ends"); a hazard titled so
-        reads as if all were well, so it is prefixed. GB 35181 element items (codes D6.x, C7.x)
-        already state the defect and are kept as they are. Hazards are recorded in Chinese.
+    @property
+    def finding_title(self) -> str:
+        """The title of the hazard a failed answer raises: the violation wording.
+
+        Hazards are recorded in Chinese. An item saved before violation wordings existed falls
+        back to its own text: GB 35181 element items (codes D6.x, C7.x) state the defect
+        already; any other is prefixed so that it cannot read as if all were well.
         """
+        if self.violation_zh.strip():
+            return self.violation_zh.strip()[:200]
         text = self.text_zh.replace("[UNVERIFIED]", "").strip()
         if DEFECT_CODE.match(self.code):
             return text[:200]
         return f"不符合要求：{text}"[:200]
+
+    @property
+    def citable_basis(self) -> str:
+        """The legal basis an official document dated today may print ("" when none)."""
+        return item_basis(self, on=timezone.localdate())
 
     @property
     def section(self) -> str:

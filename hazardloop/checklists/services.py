@@ -28,6 +28,8 @@ ITEM_FIELDS = [
     "section_en",
     "text_zh",
     "text_en",
+    "violation_zh",
+    "violation_en",
     "guidance_zh",
     "guidance_en",
     "legal_basis",
@@ -42,6 +44,11 @@ ITEM_FIELDS = [
     "photo_on_fail",
 ]
 TEMPLATE_FIELDS = ["code", "title_zh", "title_en", "topic", "sectors", "gas_uses"]
+# What an item says about its answer rather than what is asked: corrected on the built-in
+# templates in place, even on a version inspections have used (load_builtin_templates).
+ANNOTATION_FIELDS = ("violation_zh", "violation_en", "legal_basis", "basis_status")
+# Answers that can fail, and so raise a hazard whose title is the violation wording.
+FAILABLE = (AnswerType.PASS_FAIL, AnswerType.NUMBER)
 
 
 class ChecklistError(ValueError):
@@ -73,10 +80,12 @@ def _bool(value) -> bool:
     return bool(value)
 
 
-def clean_items(raw_items: list[dict]) -> list[dict]:
+def clean_items(raw_items: list[dict], *, require_violation: bool = True) -> list[dict]:
     """Normalise and check item dicts (from JSON, xlsx or a form); ChecklistError if any is bad.
 
-    Every problem is reported at once, with the item code (or row position) it concerns.
+    Every problem is reported at once, with the item code (or row position) it concerns. An
+    item that can fail needs its violation wording (`require_violation=False` only to compare
+    with items stored before the wording existed).
     """
     errors: list[str] = []
     seen: set[str] = set()
@@ -94,15 +103,22 @@ def clean_items(raw_items: list[dict]) -> list[dict]:
         item = {"code": code[:20]}
         for name in ("section_zh", "section_en", "text_zh", "text_en"):
             item[name] = str(raw.get(name) or "").strip()
+        for name in ("violation_zh", "violation_en"):
+            item[name] = str(raw.get(name) or "").strip()
         for name in ("guidance_zh", "guidance_en", "legal_basis", "number_unit"):
             item[name] = str(raw.get(name) or "").strip()
         if not item["section_zh"]:
             errors.append(_("%(label)s: the section is missing.") % {"label": label})
         if not item["text_zh"]:
             errors.append(_("%(label)s: the Chinese text is missing.") % {"label": label})
-        if len(item["text_zh"]) > 400 or len(item["text_en"]) > 400:
+        if any(len(item[name]) > 400 for name in ("text_zh", "text_en")):
             errors.append(
                 _("%(label)s: the text is longer than 400 characters.") % {"label": label}
+            )
+        if any(len(item[name]) > 400 for name in ("violation_zh", "violation_en")):
+            errors.append(
+                _("%(label)s: the violation wording is longer than 400 characters.")
+                % {"label": label}
             )
         choice_fields = (
             ("basis_status", BasisStatus, BasisStatus.VERIFIED),
@@ -151,6 +167,14 @@ def clean_items(raw_items: list[dict]) -> list[dict]:
                     % {"label": label}
                 )
         item["photo_on_fail"] = _bool(raw.get("photo_on_fail", False))
+        if require_violation and item["answer_type"] in FAILABLE and not item["violation_zh"]:
+            errors.append(
+                _(
+                    "%(label)s: the violation wording is missing (what a notice says when "
+                    "the item fails)."
+                )
+                % {"label": label}
+            )
         items.append(item)
     if errors:
         raise ChecklistError(errors)
@@ -297,6 +321,45 @@ def mark_version_used(version: ChecklistVersion, *, now=None) -> None:
         version.used_at = version.used_at or now or timezone.now()
 
 
+def _question(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k not in ANNOTATION_FIELDS}
+
+
+def amend_annotations(version: ChecklistVersion, raw_items: list[dict], *, actor) -> bool:
+    """Correct the annotations of `version`'s items in place; True when something changed.
+
+    Only when the items ask exactly the same questions (everything but ANNOTATION_FIELDS is
+    equal): then a violation wording or a corrected citation is an erratum, not a new
+    checklist, and it applies to the inspections already recorded against the version (their
+    record is reprinted with it). Any other difference is left to `save_items` (a new version).
+    """
+    items = clean_items(raw_items)
+    with transaction.atomic():
+        version = ChecklistVersion.objects.select_for_update().get(pk=version.pk)
+        current = clean_items(item_dicts(version), require_violation=False)
+        if [_question(i) for i in current] != [_question(i) for i in items]:
+            return False
+        if current == items:
+            if version.content_hash != _hash(items):
+                ChecklistVersion.objects.filter(pk=version.pk).update(content_hash=_hash(items))
+            return False
+        by_code = {i["code"]: i for i in items}
+        rows = list(version.items.all())
+        for row in rows:
+            for name in ANNOTATION_FIELDS:
+                setattr(row, name, by_code[row.code][name])
+        ChecklistItem.objects.bulk_update(rows, list(ANNOTATION_FIELDS))
+        ChecklistVersion.objects.filter(pk=version.pk).update(content_hash=_hash(items))
+        record_event(
+            "checklist.version_amended",
+            actor=actor,
+            obj=version.template,
+            region_code=version.template.region_code,
+            message=f"v{version.number}: violation wordings and legal bases corrected",
+        )
+    return True
+
+
 def load_builtin_templates(*, actor=None) -> dict[str, int]:
     """Create or update the built-in templates from data/*.json; idempotent.
 
@@ -320,6 +383,7 @@ def load_builtin_templates(*, actor=None) -> dict[str, int]:
             ChecklistTemplate.objects.filter(pk=template.pk).update(
                 **{k: v for k, v in meta.items() if k != "code"}
             )
+            amend_annotations(before, spec["items"], actor=actor)
             after = save_items(template, spec["items"], actor=actor, note="built-in update")
             changed = after.pk != before.pk or after.content_hash != before.content_hash
             counts["revised" if changed else "unchanged"] += 1

@@ -103,6 +103,7 @@ def template_detail(request, pk: int):
         "versions": template.versions.order_by("-number"),
         "sections": sections,
         "n_items": len(items),
+        "n_not_citable": sum(1 for i in items if not i.citable_basis),
         "can_manage": can_manage(request.user, template),
         "copy_regions": manage_regions(request.user),
         "based_on": template.based_on,

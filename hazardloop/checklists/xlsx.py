@@ -9,6 +9,7 @@ import zipfile
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from hazardloop.checklists.models import ChecklistVersion
@@ -45,7 +46,15 @@ def export_version(version: ChecklistVersion) -> bytes:
                 value = float(value)
             row.append(value)
         sheet.append(row)
-    for column in ("F", "G", "D", "E"):
+    for name in (
+        "text_zh",
+        "text_en",
+        "violation_zh",
+        "violation_en",
+        "guidance_zh",
+        "guidance_en",
+    ):
+        column = get_column_letter(ITEM_FIELDS.index(name) + 1)
         sheet.column_dimensions[column].width = 50
         for cell in sheet[column]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

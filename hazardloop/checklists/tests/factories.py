@@ -10,6 +10,8 @@ def item(code, answer_type="pass_fail", **fields):
         "section_en": "Test section",
         "text_zh": f"测试检查项{code}",
         "text_en": f"Test item {code}",
+        "violation_zh": f"测试违法情形{code}",
+        "violation_en": f"Test violation {code}",
         "legal_basis": "《消防法》第二十八条",
         "category": "evacuation",
         "answer_type": answer_type,

@@ -1,16 +1,20 @@
-from hazardloop.checklists.tests.factories import make_template
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase
+import re
 
-READERS = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "province_regulator": ALLOW,
-    "regulator": ALLOW,
-    "inspector": ALLOW,
-    "neighbour_inspector": ALLOW,
-    "duty_officer": ALLOW,
-    "unit_manager": ALLOW,
-}
+from hazardloop.checklists.tests.factories import make_template
+from hazardloop.testing import (
+    ALLOW,
+    DENY,
+    HIDE,
+    LOGIN,
+    ScopeCase,
+    everyone,
+    expect,
+    file_of,
+    scope_expectations,
+)
+
+# A built-in checklist: every signed-in user may read it.
+READERS = everyone(ALLOW)
 
 
 def _builtin(cast):
@@ -21,27 +25,36 @@ def _nanguan_copy(cast):
     return make_template("scope-local", region_code=cast.unit.region_id)
 
 
-LOCAL_READERS = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "province_regulator": ALLOW,
-    "city_regulator": ALLOW,
-    "regulator": ALLOW,
-    "inspector": ALLOW,
-    "unit_manager": ALLOW,
-    "neighbour_inspector": HIDE,
-    "neighbour_regulator": HIDE,
-}
+# Nanguan's own checklist: whoever works in or over Nanguan, its units included.
+LOCAL_READERS = scope_expectations(
+    duty_officer=ALLOW, expert=ALLOW, leader=ALLOW, other_unit_manager=ALLOW
+)
+# Changing Nanguan's checklist: regulators of Nanguan and above; readers are refused.
 LOCAL_MANAGERS = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "city_regulator": ALLOW,
-    "regulator": ALLOW,
+    **LOCAL_READERS,
     "inspector": DENY,
     "duty_officer": DENY,
+    "expert": DENY,
+    "leader": DENY,
     "unit_manager": DENY,
-    "neighbour_regulator": HIDE,
+    "other_unit_manager": DENY,
 }
+# Copying a checklist for one's own region: any regulator.
+COPIERS = expect(
+    anonymous=LOGIN,
+    admin=ALLOW,
+    province_regulator=ALLOW,
+    city_regulator=ALLOW,
+    regulator=ALLOW,
+    inspector=DENY,
+    neighbour_inspector=DENY,
+    neighbour_regulator=ALLOW,
+    duty_officer=DENY,
+    expert=DENY,
+    leader=DENY,
+    unit_manager=DENY,
+    other_unit_manager=DENY,
+)
 
 CASES = [
     ScopeCase(
@@ -68,6 +81,7 @@ CASES = [
         lambda c, o: f"/checklists/{o.pk}/",
         LOCAL_READERS,
         make=_nanguan_copy,
+        marker=lambda o: o.code,
     ),
     ScopeCase(
         "checklist export",
@@ -75,23 +89,17 @@ CASES = [
         lambda c, o: f"/checklists/{o.pk}/export.xlsx",
         LOCAL_READERS,
         make=_nanguan_copy,
+        check=file_of("application/vnd.openxmlformats"),
     ),
     ScopeCase(
         "checklist copy for a region",
         "checklists:copy",
         lambda c, o: f"/checklists/{o.pk}/copy/",
-        {
-            "anonymous": LOGIN,
-            "regulator": ALLOW,
-            "city_regulator": ALLOW,
-            "neighbour_regulator": ALLOW,
-            "inspector": DENY,
-            "duty_officer": DENY,
-            "unit_manager": DENY,
-        },
+        COPIERS,
         make=_builtin,
         method="post",
         data={},
+        redirect=lambda c, o: re.compile(r"/checklists/\d+/"),
     ),
     ScopeCase(
         "checklist import",
@@ -101,6 +109,7 @@ CASES = [
         make=_nanguan_copy,
         method="post",
         data={},
+        redirect=lambda c, o: f"/checklists/{o.pk}/",
     ),
     ScopeCase(
         "checklist item edit",
@@ -108,6 +117,7 @@ CASES = [
         lambda c, o: f"/checklists/{o.pk}/items/A1/",
         LOCAL_MANAGERS,
         make=_nanguan_copy,
+        marker=lambda o: "A1",
     ),
     ScopeCase(
         "API: checklists",
@@ -126,5 +136,6 @@ CASES = [
         LOCAL_READERS,
         make=_nanguan_copy,
         api=True,
+        marker=lambda o: f'"id": {o.pk},',
     ),
 ]

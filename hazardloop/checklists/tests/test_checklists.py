@@ -75,7 +75,10 @@ def test_builtin_templates_load_idempotently_and_cover_the_topics(cast):
     restaurant = ChecklistTemplate.objects.get(code="restaurant-gas", region_code="")
     version = restaurant.versions.get(is_current=True)
     codes = {i.code: i for i in version.items.all()}
-    assert codes["R10"].rule_refs == ["city_gas:9.1"] and codes["R10"].default_grade == "major"
+    # LPG in a basement is the restaurant's own breach (GB 55009 §2.2.7, GB 35181 §6.8); the
+    # city-gas standard's Art. 9 is the gas supplier's hazard (regulations.md §12.2).
+    assert codes["R10"].rule_refs == ["gb35181:6.8"] and codes["R10"].default_grade == "major"
+    assert not any(r.startswith("city_gas:") for i in codes.values() for r in i.rule_refs)
     assert codes["R04"].answer_type == "number" and codes["R04"].number_max == 2
     assert {i.answer_type for i in codes.values()} == {"pass_fail", "number", "text", "photo"}
     assert all(i.legal_basis for i in codes.values())
@@ -120,6 +123,7 @@ def test_copy_for_a_region_and_edit_it(cast):
         {
             "section_zh": "分区",
             "text_zh": "软管长度（米）",
+            "violation_zh": "软管长度超过1.5米",
             "legal_basis": "本地规定",
             "basis_status": "secondary",
             "category": "gas",
@@ -188,7 +192,8 @@ def test_api_serves_items_for_the_phone_form(cast, django_assert_max_num_queries
     assert "restaurant-gas" in codes and "starter-mining" not in codes
     restaurant = next(t for t in listing["items"] if t["code"] == "restaurant-gas")
     detail = client.get(f"/api/v1/checklists/{restaurant['id']}").json()
-    assert detail["number"] == 1 and len(detail["items"]) == 25
+    assert detail["number"] == 1 and len(detail["items"]) == 26
+    assert detail["items"][0]["violation_zh"] == "使用燃气的厨房未安装可燃气体报警装置"
     assert detail["items"][0]["guidance_zh"]
 
 
