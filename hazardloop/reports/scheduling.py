@@ -2,9 +2,16 @@
 
 `build_report` computes the figures with `stats.region_stats` — the same function the dashboard
 uses, so the report's figures are the dashboard's — for the day and cumulatively, ranks the
-child regions, lists the new major hazards and the overdue hazards by rung of the supervision
-ladder, and writes short sentences from the figures. `generate_report` renders it as .xlsx
-and PDF and archives it; `send_daily_reports_once` is the morning sweep step.
+child regions (each table in its own rank order), lists the new major hazards and the overdue
+hazards by rung of the supervision ladder, and writes short sentences from the figures.
+
+The overdue list has the cumulative table's definition and scope — hazards found in the
+cumulative period under the region, open, with the deadline passed at `now` — so that its rung
+counts add up to the table's overdue total; older overdue hazards are counted in one sentence.
+Places are printed by name (county, then township), never by code.
+
+`generate_report` renders it as .xlsx and PDF and archives it; `send_daily_reports_once` is the
+morning sweep step.
 """
 
 import datetime as dt
@@ -13,6 +20,7 @@ import io
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,9 +34,10 @@ from hazardloop.hazards.choices import OPEN_STATUSES, Grade, SupervisionLevel
 from hazardloop.hazards.models import Hazard
 from hazardloop.lib.pdf import PdfDocument
 from hazardloop.notifications.services import notify
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledReport
-from hazardloop.reports.stats import campaign_tree_ids, rank_rows, ranked, region_stats
+from hazardloop.reports.stats import campaign_tree_ids, period_bounds, ranked, region_stats
 
 RUNGS = [
     SupervisionLevel.ACCOUNTABILITY,
@@ -78,43 +87,65 @@ def build_report(
     cum_start = campaign.starts_on if campaign is not None else day.replace(day=1)
     period = region_stats(scope, region, campaign=campaign, start=since, end=day, now=now)
     cumulative = region_stats(scope, region, campaign=campaign, start=cum_start, end=day, now=now)
-    rank_rows(cumulative.rows, "coverage")
     order = ranked(cumulative)
-    period_by_code = {r.code: r.as_dict() for r in period.rows}
-    lo = timezone.make_aware(dt.datetime.combine(since, dt.time.min), tz)
-    hi = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+    lo, hi = period_bounds(since, day)
+    cum_lo, _hi = period_bounds(cum_start, day)
     hazards = Hazard.objects.filter(subtree_filter("region_code", region.prefix))
     if campaign is not None:
         hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
+    new_majors = list(
+        hazards.filter(grade=Grade.MAJOR, found_at__gte=lo, found_at__lt=hi)
+        .select_related("unit")
+        .order_by("found_at", "id")[:LIST_LIMIT]
+    )
+    # The cumulative table's "overdue": found in the cumulative period, open, deadline passed.
+    all_overdue = hazards.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    overdue_qs = all_overdue.filter(found_at__gte=cum_lo, found_at__lt=hi)
+    counts = dict(
+        overdue_qs.values("supervision_level")
+        .annotate(n=Count("pk"))
+        .values_list("supervision_level", "n")
+    )
+    listed = {
+        rung: list(
+            overdue_qs.filter(supervision_level=rung)
+            .select_related("unit")
+            .order_by("due_at", "id")[:LIST_LIMIT]
+        )
+        for rung in RUNGS
+        if counts.get(rung.value)
+    }
+    names = place_names(
+        [h.region_code for h in new_majors]
+        + [h.region_code for rows in listed.values() for h in rows]
+    )
     majors = [
         {
             "id": h.pk,
             "title": h.title,
             "unit": h.unit.name,
             "region": h.region_code,
+            **names[h.region_code],
             "found": timezone.localtime(h.found_at, tz).strftime("%Y-%m-%d %H:%M"),
         }
-        for h in hazards.filter(grade=Grade.MAJOR, found_at__gte=lo, found_at__lt=hi)
-        .select_related("unit")
-        .order_by("found_at", "id")[:LIST_LIMIT]
+        for h in new_majors
     ]
-    overdue = {}
-    for rung in RUNGS:
-        rows = (
-            hazards.filter(status__in=OPEN_STATUSES, due_at__lt=now, supervision_level=rung)
-            .select_related("unit")
-            .order_by("due_at", "id")[:LIST_LIMIT]
-        )
-        overdue[rung.value] = [
+    overdue = {
+        rung.value: [
             {
                 "id": h.pk,
                 "title": h.title,
                 "unit": h.unit.name,
                 "region": h.region_code,
+                **names[h.region_code],
                 "days": (now - h.due_at).days,
             }
-            for h in rows
+            for h in listed.get(rung, [])
         ]
+        for rung in RUNGS
+    }
+    overdue_counts = {rung.value: counts.get(rung.value, 0) for rung in RUNGS}
+    older = all_overdue.filter(found_at__lt=cum_lo).count()
     return {
         "kind": kind,
         "region": {"code": region.code, "name": region.name_zh},
@@ -122,17 +153,36 @@ def build_report(
         "day": day.isoformat(),
         "since": since.isoformat(),
         "cumulative_since": cum_start.isoformat(),
-        "period": [period_by_code[r.code] for r in order],
+        "period": [r.as_dict() for r in ranked(period)],
         "cumulative": [r.as_dict() for r in order],
         "period_total": period.total.as_dict(),
         "cumulative_total": cumulative.total.as_dict(),
         "new_majors": majors,
         "overdue": overdue,
-        "summary": summary_lines(order),
+        "overdue_counts": overdue_counts,
+        "overdue_found_earlier": older,
+        "summary": summary_lines(order, older=older, since=cum_start),
     }
 
 
-def summary_lines(order) -> list[str]:
+def place_names(codes: list[str]) -> dict[str, dict]:
+    """For each region code, {"county": the county's name, "place": the county's name followed
+    by the township's, when the code is a township or below} — in one query."""
+    wanted = set()
+    for code in codes:
+        wanted.update((code, *region_codes.ancestor_codes(code)))
+    found = dict(Region.objects.filter(code__in=wanted).values_list("code", "name_zh"))
+    out = {}
+    for code in set(codes):
+        county = region_codes.ancestor_at(code, region_codes.COUNTY) or region_codes.canonical(code)
+        county_name = found.get(county, "—")
+        town = region_codes.ancestor_at(code, region_codes.TOWNSHIP)
+        town_name = (found.get(town) or found.get(town.ljust(12, "0"), "")) if town else ""
+        out[code] = {"county": county_name, "place": county_name + town_name}
+    return out
+
+
+def summary_lines(order, *, older: int = 0, since: dt.date | None = None) -> list[str]:
     """Short sentences from the figures, e.g. "长春市 coverage 92%, first; 白城市 31 overdue"."""
     lines = []
     ranked_rows = [r for r in order if r.rank is not None]
@@ -153,9 +203,14 @@ def summary_lines(order) -> list[str]:
             _("%(name)s: %(count)s overdue hazards, the most.")
             % {"name": most.name, "count": most.counts["overdue"]}
         )
-    empty = [r.name for r in order if not r.counts["units_in_scope"]]
+    empty = [r.name for r in order if not r.own and not r.counts["units_in_scope"]]
     if empty:
         lines.append(_("No units in scope: %(names)s.") % {"names": "、".join(empty)})
+    if older:
+        lines.append(
+            _("A further %(count)s hazards found before %(date)s are overdue.")
+            % {"count": older, "date": since.isoformat()}
+        )
     return lines
 
 
@@ -203,15 +258,17 @@ def render_xlsx(data: dict) -> bytes:
     majors = wb.create_sheet(_("New majors")[:31])
     majors.append([_("Hazard"), _("Unit"), _("Region"), _("Found")])
     for h in data["new_majors"]:
-        majors.append([f"#{h['id']} {h['title']}", h["unit"], h["region"], h["found"]])
+        majors.append([f"#{h['id']} {h['title']}", h["unit"], h["place"], h["found"]])
     over = wb.create_sheet(_("Overdue")[:31])
     over.append([_("Rung"), _("Hazard"), _("Unit"), _("Region"), _("Days overdue")])
     labels = dict(SupervisionLevel.choices)
     for rung, rows in data["overdue"].items():
         for h in rows:
             over.append(
-                [str(labels[rung]), f"#{h['id']} {h['title']}", h["unit"], h["region"], h["days"]]
+                [str(labels[rung]), f"#{h['id']} {h['title']}", h["unit"], h["place"], h["days"]]
             )
+        if data["overdue_counts"][rung] > len(rows):
+            over.append([str(labels[rung]), _shown(len(rows), data["overdue_counts"][rung])])
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -219,6 +276,10 @@ def render_xlsx(data: dict) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _shown(shown: int, count: int) -> str:
+    return _("The first %(shown)s of %(count)s are listed.") % {"shown": shown, "count": count}
 
 
 def render_pdf(data: dict) -> bytes:
@@ -267,8 +328,11 @@ def render_pdf(data: dict) -> bytes:
     doc.heading(_("New major hazards"))
     if data["new_majors"]:
         doc.table(
-            [_("Hazard"), _("Unit"), _("Found")],
-            [[f"#{h['id']} {h['title']}", h["unit"], h["found"]] for h in data["new_majors"]],
+            [_("Hazard"), _("Unit"), _("County / township"), _("Found")],
+            [
+                [f"#{h['id']} {h['title']}", h["unit"], h["place"], h["found"]]
+                for h in data["new_majors"]
+            ],
         )
     else:
         doc.paragraph(_("None."))
@@ -276,13 +340,16 @@ def render_pdf(data: dict) -> bytes:
     names = dict(SupervisionLevel.choices)
     any_rows = False
     for rung, rows in data["overdue"].items():
-        if rows:
+        count = data["overdue_counts"][rung]
+        if count:
             any_rows = True
-            doc.paragraph(f"{names[rung]}（{len(rows)}）")
+            doc.paragraph(f"{names[rung]}（{count}）")
             doc.table(
-                [_("Hazard"), _("Unit"), _("Days overdue")],
-                [[f"#{h['id']} {h['title']}", h["unit"], str(h["days"])] for h in rows],
+                [_("Hazard"), _("Unit"), _("County / township"), _("Days overdue")],
+                [[f"#{h['id']} {h['title']}", h["unit"], h["place"], str(h["days"])] for h in rows],
             )
+            if count > len(rows):
+                doc.paragraph(_shown(len(rows), count))
     if not any_rows:
         doc.paragraph(_("None."))
     return doc.output()
