@@ -18,7 +18,9 @@ from hazardloop.hazards import services
 from hazardloop.hazards.models import Hazard
 from hazardloop.units.models import Unit
 
-# (title, description, category, rule refs, legal basis)
+# (title, description, category, rule refs, legal basis). Titles state the violation found, as a
+# notice does; bases follow regulations.md §12.2 (a restaurant's gas alarm is the work-safety
+# law's, LPG in a basement GB 55009 §2.2.7 and GB 35181 §6.8, never the gas supplier's rules).
 FINDINGS = [
     (
         "安全出口被杂物堵塞",
@@ -53,36 +55,42 @@ FINDINGS = [
         "一楼走道应急照明灯不亮。",
         "fire_facilities",
         ["gb35181:7.3.6"],
-        "《机关、团体、企业、事业单位消防安全管理规定》第二十五条",
+        "《中华人民共和国消防法》第六十条第一款第（一）项",
     ),
     (
         "液化石油气钢瓶存放于地下室",
         "地下一层储藏间存放4只液化石油气钢瓶并接管使用。",
         "gas",
-        ["city_gas:9.1"],
-        "GB 55009-2021 第2.2.7条",
+        ["gb35181:6.8"],
+        "GB 55009-2021《燃气工程项目规范》第2.2.7条",
     ),
     (
         "未安装可燃气体报警装置",
         "后厨使用燃气但未安装可燃气体报警装置。",
         "gas",
         [],
-        "《安全生产法》第三十六条、第九十九条第八项",
+        "《中华人民共和国安全生产法》第三十六条第四款、第九十九条第（八）项",
     ),
-    ("燃气软管老化", "灶具连接软管龟裂，长度超过2米。", "gas", [], "地方餐饮场所燃气安全规定"),
+    (
+        "燃气软管老化",
+        "灶具连接软管龟裂，长度超过2米。",
+        "gas",
+        [],
+        "地方餐饮场所燃气安全规定（来源未核实）",
+    ),
     (
         "电线私拉乱接",
         "后厨插线板串接使用，电线穿越可燃吊顶。",
         "electrical",
         ["gb35181:7.9.4"],
-        "《消防法》第二十七条",
+        "《中华人民共和国消防法》第二十七条（条款待核实）",
     ),
     (
-        "可燃气体报警器失效",
+        "可燃气体报警装置失效，未保障其正常使用",
         "报警器通电但探测无响应。",
         "gas",
-        ["gongmao:14"],
-        "《工贸企业重大事故隐患判定标准》第十四条",
+        [],
+        "《中华人民共和国安全生产法》第三十六条第四款",
     ),
 ]
 
