@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 from hazardloop.audit.services import record_event
 from hazardloop.hazards.choices import Grade, Source, Status, SupervisionLevel
+from hazardloop.lib.cells import xlsx_row
+from hazardloop.regions.models import Region
 
 
 def _local(value):
@@ -24,6 +26,7 @@ def xlsx_response(qs, *, actor) -> FileResponse:
     sources, levels = dict(Source.choices), dict(SupervisionLevel.choices)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Hazard ledger"))
+    names = {r.code: r.name for r in Region.objects.all()}
     sheet.append(
         [
             _("No."),
@@ -82,23 +85,26 @@ def xlsx_response(qs, *, actor) -> FileResponse:
     ) in rows.iterator(chunk_size=2000):
         overdue = status not in (Status.VERIFIED, Status.CLOSED) and due is not None and due < now
         sheet.append(
-            [
-                pk,
-                unit,
-                region,
-                title,
-                str(grades.get(grade, grade)),
-                reason,
-                str(statuses.get(status, status)),
-                str(sources.get(source, source)),
-                _local(found),
-                _local(due),
-                _local(orig),
-                _("yes") if overdue else "",
-                _local(closed),
-                str(levels.get(level, level)),
-                basis,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    pk,
+                    unit,
+                    names.get(region, region),
+                    title,
+                    str(grades.get(grade, grade)),
+                    reason,
+                    str(statuses.get(status, status)),
+                    str(sources.get(source, source)),
+                    _local(found),
+                    _local(due),
+                    _local(orig),
+                    _("yes") if overdue else "",
+                    _local(closed),
+                    str(levels.get(level, level)),
+                    basis,
+                ],
+            )
         )
         count += 1
     # The response closes the file when it has been sent.

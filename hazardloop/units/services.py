@@ -295,6 +295,18 @@ def commit_import(job: UnitJob, *, actor) -> UnitJob:
     return job
 
 
+def record_streamed_export(*, actor, params: dict) -> None:
+    """Audit a download of the unit register that streams while it is written (the register
+    holds principals' phone numbers: every export of it is recorded, like the export jobs)."""
+    record_event(
+        "unit.export",
+        actor=actor,
+        object_type="units.unit",
+        message="streamed download",
+        after={k: str(v) for k, v in params.items()},
+    )
+
+
 def start_export(*, actor, params: dict) -> UnitJob:
     """Queue an export of the units matching params (UnitFilter parameters) for actor."""
     from hazardloop.units.jobs import run_unit_job

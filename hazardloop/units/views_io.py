@@ -132,6 +132,7 @@ def export_stream(request):
     _need(request, "unit.export")
     unit_filter = UnitFilter(request.GET, request.user, perm="unit.export")
     qs = unit_filter.queryset()
+    services.record_streamed_export(actor=request.user, params=unit_filter.values)
     response = StreamingHttpResponse(stream_units(qs), content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="units-{stamp}.xlsx"'

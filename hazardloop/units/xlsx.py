@@ -9,11 +9,11 @@ that a response drains chunk by chunk. Cells: str (inline string), int / float /
 (number), bool (TRUE/FALSE), None (empty).
 """
 
-import re
 import zipfile
 from decimal import Decimal
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from hazardloop.lib.cells import clean_text
+
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 CONTENT_TYPES = (
@@ -65,8 +65,9 @@ SHEET_END = "</sheetData></worksheet>"
 
 
 def text(value: str) -> str:
-    """A string as XML character data (markup escaped, characters XML forbids dropped)."""
-    return _ILLEGAL.sub("", value).translate(_ESCAPES)
+    """A string as XML character data (markup escaped, characters XML forbids dropped). Cells
+    are inline strings: text is never read as a formula, whatever it starts with."""
+    return clean_text(value).translate(_ESCAPES)
 
 
 def _cell(value) -> str:
