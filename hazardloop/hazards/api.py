@@ -131,6 +131,7 @@ class LedgerQuery(Schema):
     grade: str | None = None
     status: str | None = None
     overdue: str | None = None
+    lapsed: str | None = None
     source: str | None = None
     campaign: int | None = None
     found_from: dt.date | None = None

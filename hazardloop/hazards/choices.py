@@ -87,7 +87,31 @@ class EventKind(models.TextChoices):
     ASSIGN_EXPERT = "assign_expert", _("Expert assigned")
     ADVICE = "advice", _("Expert advice")
     SUPERVISION = "supervision", _("Supervision")
+    CLOCK_LAPSE = "clock_lapse", _("Regulator's time limit missed")
     NOTE = "note", _("Note")
+
+
+class ClockKind(models.TextChoices):
+    """What an open hazard waits for, and so whose clock runs (regulations.md §10.2, §12.3)."""
+
+    ORDER = "order", _("Rectification to be ordered")
+    RECTIFY = "rectify", _("Rectification by the unit")
+    VERIFY = "verify", _("Re-check or acceptance")
+
+
+# The clocks that run against the regulator (the unit's own is the rectification deadline).
+REGULATOR_CLOCKS = (ClockKind.ORDER, ClockKind.VERIFY)
+
+
+class ClockRung(models.TextChoices):
+    """How far a regulator's missed clock has climbed: its office told, then the office above."""
+
+    NONE = "", _("Not lapsed")
+    REMINDED = "reminded", _("Office reminded")
+    ESCALATED = "escalated", _("Reported to the office above")
+
+
+CLOCK_RUNG_RANK = {rung.value: rank for rank, rung in enumerate(ClockRung)}
 
 
 class PhotoRole(models.TextChoices):

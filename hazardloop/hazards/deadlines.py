@@ -1,4 +1,22 @@
-"""Default deadlines (configured per province, grade and category) and the work calendar."""
+"""Default deadlines (configured per province, grade and category), the work calendar, and the
+clock of every open hazard state.
+
+The clocks (regulations.md §10.2 and §12.3, 公安部令第120号):
+
+- found → ordered: within settings.HAZARD_ORDER_WORKDAYS working days of the finding (Art. 19:
+  the 责令限期改正通知书 within 3 working days of the check; Art. 21: a major hazard's notice
+  within 3 working days of the determination); a category listed in
+  settings.HAZARD_ORDER_ON_SPOT_CATEGORIES is ordered on the spot (责令立即改正), by the end
+  of the finding's day.
+- ordered / rectifying → the rectification deadline `due_at` (the unit's clock: "overdue").
+- submitted → re-checked within 3 working days of the unit's request (Art. 20: the deadline
+  or the request, whichever comes first — a unit that submits has made its request, and the
+  re-check of a deadline passed without a submission is the unit's overdue clock); a major
+  hazard's on-site acceptance within settings.HAZARD_ACCEPTANCE_DAYS days of the request.
+
+A clock that crosses a year without a loaded holiday calendar counts weekdays only and is
+flagged (`clock_estimated`): a request never fails for a missing calendar.
+"""
 
 import datetime as dt
 import zoneinfo
@@ -6,7 +24,8 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from hazardloop.hazards.models import DeadlinePolicy, HolidayYear
+from hazardloop.hazards.choices import ClockKind, ClockRung, Grade, Status
+from hazardloop.hazards.models import DeadlinePolicy, Hazard, HolidayYear
 from hazardloop.lib.workdays import WorkCalendar, parse_year
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -48,3 +67,113 @@ def default_due_at(region_code: str, grade: str, category: str, start: dt.dateti
     if policy.working_days:
         return end_of_local_day(work_calendar().add_working_days(local_day, policy.days))
     return end_of_local_day(local_day + dt.timedelta(days=policy.days))
+
+
+# 公安部令第120号 Art. 20 [V]: the re-check within 3 working days of the unit's request.
+RECHECK_WORKING_DAYS = 3
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, LOCAL).date()
+
+
+def order_clock(found_at: dt.datetime, category: str, calendar: WorkCalendar):
+    """(time limit, estimated) for ordering the rectification of a hazard found at `found_at`."""
+    day = _local_day(found_at)
+    if category in settings.HAZARD_ORDER_ON_SPOT_CATEGORIES:
+        return end_of_local_day(day), False
+    last, missing = calendar.add_working_days_or_estimate(day, settings.HAZARD_ORDER_WORKDAYS)
+    return end_of_local_day(last), bool(missing)
+
+
+def verify_clock(submitted_at: dt.datetime, grade: str, calendar: WorkCalendar):
+    """(time limit, estimated) for the re-check (general) or the acceptance (major)."""
+    if grade == Grade.MAJOR:
+        # The same instant as the acceptance's Verification.due_by (services.verify_hazard).
+        return submitted_at + dt.timedelta(days=settings.HAZARD_ACCEPTANCE_DAYS), False
+    last, missing = calendar.add_working_days_or_estimate(
+        _local_day(submitted_at), RECHECK_WORKING_DAYS
+    )
+    return end_of_local_day(last), bool(missing)
+
+
+def clock_for(status, *, found_at, due_at, submitted_at, grade, category, calendar=None) -> dict:
+    """The clock columns of a hazard in `status` with these facts (a fresh clock, not lapsed).
+
+    `calendar` (a lenient WorkCalendar) is read from the database when needed and not given.
+    """
+    values = {"clock": "", "clock_due_at": None, "clock_estimated": False}
+    if status == Status.FOUND:
+        calendar = calendar or work_calendar(strict=False)
+        due, estimated = order_clock(found_at, category, calendar)
+        values.update(clock=ClockKind.ORDER, clock_due_at=due, clock_estimated=estimated)
+    elif status in (Status.ORDERED, Status.RECTIFYING):
+        values.update(clock=ClockKind.RECTIFY, clock_due_at=due_at)
+    elif status == Status.SUBMITTED and submitted_at is not None:
+        if grade != Grade.MAJOR:
+            calendar = calendar or work_calendar(strict=False)
+        due, estimated = verify_clock(submitted_at, grade, calendar)
+        values.update(clock=ClockKind.VERIFY, clock_due_at=due, clock_estimated=estimated)
+    values["clock_rung"] = ClockRung.NONE
+    return values
+
+
+def clock_changes(hazard, status: str, changes: dict) -> dict:
+    """The clock columns to write with `changes` when `hazard` goes to `status` ({}: unchanged).
+
+    A new status starts a new clock (and clears a lapse's rung); a new deadline moves the
+    rectification clock. `workflow.apply` writes them in the same compare-and-swap UPDATE.
+    """
+    if status == hazard.status and "due_at" not in changes:
+        return {}
+    if status == hazard.status and hazard.clock != ClockKind.RECTIFY:
+        return {}
+
+    def value(name):
+        return changes.get(name, getattr(hazard, name))
+
+    return clock_for(
+        status,
+        found_at=value("found_at"),
+        due_at=value("due_at"),
+        submitted_at=value("submitted_at"),
+        grade=value("grade"),
+        category=value("category"),
+    )
+
+
+def refresh_estimated_clocks() -> int:
+    """Compute again the clocks that were estimated for want of a holiday calendar (call after
+    loading one): a clock that is now exact keeps its rung only if its time limit is unchanged.
+    Returns the hazards whose clock changed."""
+    calendar = work_calendar(strict=False)
+    changed = []
+    rows = Hazard.objects.filter(status__in=[Status.FOUND, Status.SUBMITTED], clock_estimated=True)
+    for hazard in rows.only(
+        "pk",
+        "status",
+        "found_at",
+        "due_at",
+        "submitted_at",
+        "grade",
+        "category",
+        "clock_due_at",
+        "clock_rung",
+    ):
+        values = clock_for(
+            hazard.status,
+            found_at=hazard.found_at,
+            due_at=hazard.due_at,
+            submitted_at=hazard.submitted_at,
+            grade=hazard.grade,
+            category=hazard.category,
+            calendar=calendar,
+        )
+        if values["clock_due_at"] == hazard.clock_due_at:
+            values["clock_rung"] = hazard.clock_rung
+        updated = Hazard.objects.filter(
+            pk=hazard.pk, status=hazard.status, clock_due_at=hazard.clock_due_at
+        ).update(**values)
+        if updated:
+            changed.append(hazard.pk)
+    return len(changed)

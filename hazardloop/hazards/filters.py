@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source, Status
+from hazardloop.hazards.choices import OPEN_STATUSES, ClockKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import LOCAL
 from hazardloop.regions.models import Region, Sector, subtree_filter
 
@@ -30,6 +30,16 @@ class HazardFilterForm(forms.Form):
         label=_("Overdue"),
         required=False,
         choices=[("", _("Overdue or not")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
+    )
+    lapsed = forms.ChoiceField(
+        label=_("Regulator's time limit"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("any", _("Time limit missed")),
+            (ClockKind.ORDER.value, _("Not ordered in time")),
+            (ClockKind.VERIFY.value, _("Not re-checked in time")),
+        ],
     )
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("Any source")), *Source.choices]
@@ -88,6 +98,9 @@ def apply_filters(qs, data: dict, now=None):
         qs = qs.overdue(now)
     elif data.get("overdue") == "no":
         qs = qs.not_overdue(now)
+    lapsed = data.get("lapsed")
+    if lapsed:
+        qs = qs.clock_lapsed(now, None if lapsed == "any" else [lapsed])
     if data.get("source"):
         qs = qs.filter(source=data["source"])
     if data.get("campaign"):

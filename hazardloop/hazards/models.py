@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
+    REGULATOR_CLOCKS,
     Category,
+    ClockKind,
+    ClockRung,
     EventKind,
     ExtensionStatus,
     Grade,
@@ -86,6 +89,17 @@ class Hazard(models.Model):
     listed_level = models.CharField(
         _("listed at"), max_length=10, choices=ListedLevel.choices, blank=True
     )
+    # The clock of the open state (hazards.deadlines.clock_changes, written by the same
+    # compare-and-swap UPDATE as the status): found → ordered by `clock_due_at` (order),
+    # ordered/rectifying → `due_at` (rectify), submitted → re-checked (verify). Empty when done.
+    clock = models.CharField(_("waiting for"), max_length=8, choices=ClockKind.choices, blank=True)
+    clock_due_at = models.DateTimeField(_("time limit"), null=True, blank=True)
+    # Computed with weekdays only: a year it crosses had no holiday calendar loaded.
+    clock_estimated = models.BooleanField(_("time limit estimated"), default=False)
+    # A regulator's clock (order, verify) that lapsed climbs here; reset with every new clock.
+    clock_rung = models.CharField(
+        _("time limit missed"), max_length=10, choices=ClockRung.choices, blank=True
+    )
     campaign_id = models.BigIntegerField(_("campaign"), null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,6 +137,16 @@ class Hazard(models.Model):
                 name="hazard_open_region_grade_due",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
             ),
+            # The clock sweep and the "time limit missed" figures: open hazards waiting for a
+            # regulator (to order, to re-check), by kind and time limit.
+            models.Index(
+                fields=["clock", "clock_due_at"],
+                name="hazard_regulator_clock",
+                condition=Q(
+                    status__in=[s.value for s in OPEN_STATUSES],
+                    clock__in=[c.value for c in REGULATOR_CLOCKS],
+                ),
+            ),
             models.Index(
                 fields=["region_code", "found_at"],
                 name="hazard_major_region",
@@ -135,6 +159,15 @@ class Hazard(models.Model):
 
     def is_overdue(self, now) -> bool:
         return self.status in OPEN_STATUSES and self.due_at is not None and self.due_at < now
+
+    def clock_lapsed(self, now) -> bool:
+        """A regulator's clock (order, re-check) ran out at `now` (the unit's is `is_overdue`)."""
+        return (
+            self.status in OPEN_STATUSES
+            and self.clock in REGULATOR_CLOCKS
+            and self.clock_due_at is not None
+            and self.clock_due_at < now
+        )
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,7 @@
 from django.db import models
 
 from hazardloop.accounts.access import scope_for
-from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES
+from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, REGULATOR_CLOCKS
 from hazardloop.regions.models import subtree_filter
 
 
@@ -22,6 +22,11 @@ class HazardQuerySet(models.QuerySet):
     def overdue(self, now):
         """Deadline passed and not verified or closed, at `now`."""
         return self.open().filter(due_at__lt=now)
+
+    def clock_lapsed(self, now, kinds=None):
+        """Open and waiting for a regulator (to order, to re-check) past the time limit at
+        `now`; `kinds` narrows to some of the regulator's clocks."""
+        return self.open().filter(clock__in=list(kinds or REGULATOR_CLOCKS), clock_due_at__lt=now)
 
     def not_overdue(self, now):
         return self.exclude(status__in=OPEN_STATUSES, due_at__lt=now)

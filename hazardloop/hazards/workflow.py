@@ -19,7 +19,9 @@ from hazardloop.accounts.access import can, memberships_of
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event
+from hazardloop.hazards import unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Status
+from hazardloop.hazards.deadlines import clock_changes
 from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent
 
 
@@ -251,6 +253,9 @@ def apply(
     before = hazard.status
     after = spec.target or before
     changes = dict(changes or {})
+    # The state's clock (deadlines.py) goes in the same UPDATE; the unit's risk follows below.
+    changes.update(clock_changes(hazard, after, changes))
+    feeds_risk = unit_risk.touches(hazard, after, changes, timezone.now())
     updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
         status=after, version=F("version") + 1, updated_at=timezone.now(), **changes
     )
@@ -278,6 +283,8 @@ def apply(
         before={"status": before},
         after={"status": after, **{k: _plain(v) for k, v in changes.items()}},
     )
+    if feeds_risk:
+        unit_risk.refresh_units([hazard.unit_id], actor=actor, read_first=False)
     return event
 
 

@@ -127,6 +127,32 @@ class WorkCalendar:
                 left -= 1
         return day
 
+    def add_working_days_or_estimate(
+        self, start: dt.date, days: int
+    ) -> tuple[dt.date, frozenset[int]]:
+        """`add_working_days` that never raises: (the day, the years it had to estimate).
+
+        A year without a loaded calendar counts Monday to Friday as working days and is
+        returned, so the caller can flag the result ("calendar for 2027 not loaded") instead of
+        failing the request that needs the clock.
+        """
+        if days < 0:
+            raise ValueError("days must not be negative")
+        missing: set[int] = set()
+        day = start
+        left = days
+        while left:
+            day += dt.timedelta(days=1)
+            cal = self.years.get(day.year)
+            if cal is None:
+                missing.add(day.year)
+                working = day.weekday() < 5
+            else:
+                working = day in cal.workdays or (day not in cal.holidays and day.weekday() < 5)
+            if working:
+                left -= 1
+        return day, frozenset(missing)
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after start up to and including end (0 if end <= start)."""
         count = 0

@@ -118,6 +118,7 @@ class Unit(models.Model):
     open_major_hazards = models.PositiveIntegerField(
         _("open major hazards"), default=0, editable=False
     )
+    overdue_hazards = models.PositiveIntegerField(_("overdue hazards"), default=0, editable=False)
 
     search_text = models.TextField(editable=False, blank=True, default="")
     search_pairs = models.TextField(editable=False, blank=True, default="")
@@ -178,7 +179,9 @@ class Unit(models.Model):
 
     @property
     def hazard_history_score(self) -> int:
-        return risk.hazard_history_score(self.open_major_hazards, self.open_hazards)
+        return risk.hazard_history_score(
+            self.open_major_hazards, self.open_hazards, self.overdue_hazards
+        )
 
     @property
     def has_risk_override(self) -> bool:

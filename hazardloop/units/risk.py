@@ -31,9 +31,10 @@ DEFAULT_RULES = {
         "lodging": 5,
         "catering": 5,
     },
-    # Hazard history: points per open hazard (general / major), capped.
+    # Hazard history: points per open hazard (general / major) and per overdue one, capped.
     "open_hazard_points": 3,
     "open_major_hazard_points": 25,
+    "overdue_hazard_points": 5,
     "hazard_history_cap": 50,
     # Lowest score of each level, most severe first.
     "thresholds": [(RiskLevel.RED, 70), (RiskLevel.ORANGE, 45), (RiskLevel.YELLOW, 25)],
@@ -53,11 +54,15 @@ class RiskResult:
     level: str
 
 
-def hazard_history_score(open_major_hazards: int, open_hazards: int) -> int:
+def hazard_history_score(
+    open_major_hazards: int, open_hazards: int, overdue_hazards: int = 0
+) -> int:
+    """Points for the unit's hazards: open ones (majors count more) and overdue ones, capped."""
     r = rules()
     points = (
         max(0, open_major_hazards) * r["open_major_hazard_points"]
         + max(0, open_hazards) * r["open_hazard_points"]
+        + max(0, overdue_hazards) * r["overdue_hazard_points"]
     )
     return min(points, r["hazard_history_cap"])
 
@@ -102,6 +107,8 @@ def compute_for(unit) -> RiskResult:
         is_public_gathering=unit.is_public_gathering,
         gas_use=unit.gas_use,
         lpg_stored_kg=unit.lpg_stored_kg,
-        hazard_history=hazard_history_score(unit.open_major_hazards, unit.open_hazards),
+        hazard_history=hazard_history_score(
+            unit.open_major_hazards, unit.open_hazards, unit.overdue_hazards
+        ),
         has_open_major_hazard=unit.open_major_hazards > 0,
     )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardloop.audit.services import record_event
+from hazardloop.audit.services import record_event, record_events
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department, Region
 from hazardloop.units.choices import JobKind, JobStatus, RiskLevel
@@ -223,38 +223,85 @@ def clear_risk_override(unit: Unit, *, actor, reason: str = "") -> Unit:
     return locked
 
 
-def recompute_risk(unit: Unit, *, actor, open_major_hazards: int, open_hazards: int) -> Unit:
-    """Feed the unit's hazard history into its risk level (called by the hazards app).
+def recompute_risk(
+    unit: Unit, *, actor, open_major_hazards: int, open_hazards: int, overdue_hazards: int = 0
+) -> Unit:
+    """Feed one unit's hazard history into its risk level (see `recompute_risk_many`).
 
-    `open_hazards` counts every open hazard, `open_major_hazards` the major ones among them.
-    Idempotent: the same counts change nothing and write no event.
+    `open_hazards` counts every open hazard, `open_major_hazards` the major ones among them,
+    `overdue_hazards` the open ones past their rectification deadline. Idempotent: the same
+    counts change nothing and write no event. Returns the unit as stored.
     """
+    counts = {unit.pk: (open_hazards, open_major_hazards, overdue_hazards)}
     with transaction.atomic():
-        locked = Unit.objects.select_for_update().get(pk=unit.pk)
-        if (locked.open_major_hazards, locked.open_hazards) == (open_major_hazards, open_hazards):
-            return locked
-        before = {
-            "open_hazards": locked.open_hazards,
-            "open_major_hazards": locked.open_major_hazards,
-            "risk_level": locked.risk_level,
-            "risk_score": locked.risk_score,
-        }
-        locked.open_hazards = max(0, open_hazards)
-        locked.open_major_hazards = max(0, open_major_hazards)
-        locked.save()
-        record_event(
-            "unit.risk_recomputed",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after={
-                "open_hazards": locked.open_hazards,
-                "open_major_hazards": locked.open_major_hazards,
-                "risk_level": locked.risk_level,
-                "risk_score": locked.risk_score,
-            },
-        )
-    return locked
+        changed = recompute_risk_many(counts, actor=actor)
+        return changed[0] if changed else Unit.objects.get(pk=unit.pk)
+
+
+RISK_COUNT_FIELDS = ("open_hazards", "open_major_hazards", "overdue_hazards")
+
+
+def recompute_risk_many(counts: dict, *, actor=None) -> list[Unit]:
+    """Feed the hazard counts of many units into their risk levels (called by the hazards app).
+
+    `counts` maps a unit id to (open hazards, open major hazards, overdue hazards). The units are
+    locked in id order; those whose counts differ get their risk columns recomputed (the
+    override, if any, still decides the level), one bulk UPDATE, and one audit event each.
+    Units whose counts are unchanged are not written. Returns the units that changed.
+    """
+    if not counts:
+        return []
+    now = timezone.now()
+    # No savepoint inside the caller's transaction (the hazard step that called us): if the
+    # units cannot be written, the hazard change must not commit either.
+    with transaction.atomic(savepoint=False):
+        units = list(Unit.objects.select_for_update().filter(pk__in=list(counts)).order_by("pk"))
+        changed, audit = [], []
+        for unit in units:
+            new = tuple(max(0, int(n or 0)) for n in counts[unit.pk])
+            old = tuple(getattr(unit, f) for f in RISK_COUNT_FIELDS)
+            if new == old:
+                continue
+            before = {
+                **dict(zip(RISK_COUNT_FIELDS, old, strict=True)),
+                "risk_level": unit.risk_level,
+                "risk_score": unit.risk_score,
+            }
+            for name, value in zip(RISK_COUNT_FIELDS, new, strict=True):
+                setattr(unit, name, value)
+            unit.refresh_derived()
+            unit.updated_at = now
+            changed.append(unit)
+            audit.append(
+                (
+                    "unit.risk_recomputed",
+                    {
+                        "actor": actor,
+                        "obj": unit,
+                        "before": before,
+                        "after": {
+                            **dict(zip(RISK_COUNT_FIELDS, new, strict=True)),
+                            "risk_level": unit.risk_level,
+                            "risk_score": unit.risk_score,
+                        },
+                    },
+                )
+            )
+        if changed:
+            Unit.objects.bulk_update(
+                changed,
+                [
+                    *RISK_COUNT_FIELDS,
+                    "risk_score",
+                    "risk_computed",
+                    "risk_level",
+                    "risk_rank",
+                    "updated_at",
+                ],
+                batch_size=500,
+            )
+            record_events(audit)
+    return changed
 
 
 # --- imports and exports: starting the background jobs ----------------------------------------

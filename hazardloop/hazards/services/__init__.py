@@ -7,7 +7,7 @@ raised before anything is written. Notifications go out after commit.
 """
 
 from hazardloop.hazards.services.create import create_hazard, record_exclusion, redetermine_unit
-from hazardloop.hazards.services.ladder import escalate, escalate_many
+from hazardloop.hazards.services.ladder import escalate, escalate_many, lapse_clocks_many
 from hazardloop.hazards.services.loop import (
     advise_hazard,
     apply_action,
@@ -35,6 +35,7 @@ __all__ = [
     "decide_extension",
     "escalate",
     "escalate_many",
+    "lapse_clocks_many",
     "order_hazard",
     "override_grade",
     "record_exclusion",

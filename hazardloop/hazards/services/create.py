@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event
 from hazardloop.evidence.services import claim_photos
-from hazardloop.hazards import grading
+from hazardloop.hazards import grading, unit_risk
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
     Category,
@@ -25,6 +25,7 @@ from hazardloop.hazards.choices import (
     Source,
     Status,
 )
+from hazardloop.hazards.deadlines import clock_for
 from hazardloop.hazards.models import (
     GradingExclusion,
     Hazard,
@@ -159,6 +160,14 @@ def create_hazard(
             original_due_at=due_at,
             closed_at=now if fixed_on_spot else None,
             campaign_id=campaign_id,
+            **clock_for(
+                Status.CLOSED if fixed_on_spot else Status.FOUND,
+                found_at=found_at,
+                due_at=due_at,
+                submitted_at=None,
+                grade=result.grade,
+                category=category or Category.OTHER,
+            ),
         )
         kind = EventKind.FIXED_ON_SPOT if fixed_on_spot else EventKind.CREATED
         event = HazardEvent.objects.create(
@@ -182,6 +191,8 @@ def create_hazard(
         )
         if result.counted:
             _upgrade_counted(unit, result, on_date=found_on, actor=actor, now=now, skip=hazard.pk)
+        if hazard.is_open:
+            unit_risk.refresh_units([unit.pk], actor=actor, now=now, read_first=False)
     return hazard
 
 

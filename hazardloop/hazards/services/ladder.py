@@ -1,6 +1,7 @@
 """The supervision ladder's moves on hazards: one at a time (`escalate`) or a batch of the
-daily sweep (`escalate_many`). The rules of who climbs when live in the supervision app, which
-calls these; a hazard's level only ever goes up, and never on a verified or closed hazard."""
+daily sweep (`escalate_many`), and the regulator's missed time limits (`lapse_clocks_many`).
+The rules of who climbs when live in the supervision app, which calls these; a hazard's level
+only ever goes up, and never on a verified or closed hazard."""
 
 from collections import defaultdict
 
@@ -10,7 +11,9 @@ from django.utils import timezone
 
 from hazardloop.audit.services import record_events
 from hazardloop.hazards.choices import (
+    CLOCK_RUNG_RANK,
     OPEN_STATUSES,
+    REGULATOR_CLOCKS,
     SUPERVISION_RANK,
     EventKind,
     ListedLevel,
@@ -133,6 +136,79 @@ def escalate_many(hazards, *, rung: str, now, reason: str = "", data_for=None, l
                     "message": reason[:500],
                     "before": {"supervision_level": level_before},
                     "after": after,
+                },
+            )
+        )
+    HazardEvent.objects.bulk_create(events, batch_size=2000)
+    record_events(audit)
+    return moved
+
+
+def lapse_clocks_many(hazards, *, rung: str, now, reason: str = "", data_for=None) -> list:
+    """Record that the regulator's clock (order, re-check) of each hazard ran out: move its
+    `clock_rung` up to `rung` (never down); returns the ones moved.
+
+    Call inside a transaction. The rows are locked (SELECT … FOR UPDATE) and read again: a
+    hazard ordered, verified or closed meanwhile (its clock changed), or already at or above
+    `rung`, is left alone. One UPDATE moves them, one `clock_lapse` HazardEvent each (bulk) and
+    one audit event each, appended under one lock of the audit chain.
+    """
+    if rung not in CLOCK_RUNG_RANK or not rung:
+        raise ValueError(f"unknown clock rung {rung!r}")
+    below = [r for r, rank in CLOCK_RUNG_RANK.items() if rank < CLOCK_RUNG_RANK[rung]]
+    by_pk = {h.pk: h for h in hazards}
+    locked = list(
+        Hazard.objects.select_for_update()
+        .filter(
+            pk__in=list(by_pk),
+            status__in=OPEN_STATUSES,
+            clock__in=REGULATOR_CLOCKS,
+            clock_rung__in=below,
+            clock_due_at__lte=now,
+        )
+        .order_by("pk")
+        .values_list("pk", "clock_rung", "status", "version", "clock", "clock_due_at")
+    )
+    if not locked:
+        return []
+    Hazard.objects.filter(pk__in=[row[0] for row in locked]).update(
+        clock_rung=rung, version=F("version") + 1, updated_at=timezone.now()
+    )
+    moved, events, audit = [], [], []
+    for pk, rung_before, status, version, clock, clock_due_at in locked:
+        hazard = by_pk[pk]
+        hazard.clock_rung, hazard.status, hazard.version = rung, status, version + 1
+        hazard.clock, hazard.clock_due_at = clock, clock_due_at
+        moved.append(hazard)
+        data = {
+            "from": rung_before,
+            "rung": rung,
+            "clock": clock,
+            "clock_due_at": clock_due_at.isoformat(),
+            **(data_for(hazard) if data_for else {}),
+        }
+        events.append(
+            HazardEvent(
+                hazard_id=pk,
+                kind=EventKind.CLOCK_LAPSE,
+                from_status=status,
+                to_status=status,
+                at=now,
+                reason=reason,
+                data=data,
+            )
+        )
+        audit.append(
+            (
+                "hazard.clock_lapse",
+                {
+                    "object_type": "hazards.hazard",
+                    "object_id": str(pk),
+                    "object_repr": f"#{pk}",
+                    "region_code": hazard.region_code,
+                    "message": reason[:500],
+                    "before": {"clock_rung": rung_before},
+                    "after": {"clock_rung": rung, "clock": clock},
                 },
             )
         )
