@@ -17,6 +17,9 @@ Every figure is counted inside the user's `stats.view` scope (the access module)
 - on_time: rectified no later than the original deadline; on_time_rate = on_time /
   (rectified + overdue), i.e. among hazards whose deadline outcome is known.
 - overdue: open with the deadline passed at `now`.
+- order_lapsed / verify_lapsed: open hazards whose regulator's time limit passed at `now` — found
+  and not ordered in time, submitted and not re-checked in time (`Hazard.clock`, the regulator's
+  own clocks of hazards/deadlines.py; counted live on both paths, a partial index).
 - majors_listed: major hazards listed for supervision (listed or accountability rung).
 - enforcement_actions: enforcement documents issued in the period for those units/hazards.
 - self_inspected / self_inspection_rate: units in scope with a self-inspection / units_in_scope.
@@ -36,7 +39,13 @@ from django.utils.translation import gettext as _
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.campaigns.sources import inspection_fields, inspections
-from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    ClockKind,
+    Grade,
+    SupervisionLevel,
+)
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import aggregates
@@ -64,6 +73,8 @@ COUNTS = (
     "rectified",
     "on_time",
     "overdue",
+    "order_lapsed",
+    "verify_lapsed",
     "majors_listed",
     "enforcement_actions",
     "self_inspected",
@@ -226,6 +237,7 @@ def region_stats(
     else:
         _count_hazards(q)
         _count_documents(q)
+    _count_clock_lapses(q)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
         ordered.append(q.own)
@@ -469,6 +481,27 @@ def _count_hazards(q: _Query) -> None:
         .values_list("key", "n")
     ):
         q.add(key, "overdue", n)
+
+
+def _count_clock_lapses(q: _Query) -> None:
+    """Regulator time limits passed at `now` (both paths: few rows, the partial index
+    `hazard_regulator_clock`)."""
+    for key, order, verify in (
+        q.keyed(
+            _hazards(q).filter(
+                status__in=OPEN_STATUSES,
+                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__lt=q.now,
+            )
+        )
+        .annotate(
+            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "order", "verify")
+    ):
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
 
 
 def _count_documents_live(q: _Query) -> None:
