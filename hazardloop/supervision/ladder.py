@@ -35,6 +35,11 @@ DEFAULT_LADDER = {
     "accountability_after_days": 90,
     # Which department (of the county / the listing level) signs letters and listing notices.
     "issuer_kind": DepartmentKind.SAFETY_COMMITTEE.value,
+    # A regulator's time limit missed (a found hazard not ordered, a submitted one not
+    # re-checked; hazards/deadlines.py): the responsible office (the hazard's county) is reminded
+    # this many days after the limit, and the office above told this many days after it.
+    "clock_reminder_after_days": 0,
+    "clock_escalate_after_days": 5,
 }
 
 
@@ -51,6 +56,8 @@ class Ladder:
     listing_level_general: str
     accountability_after_days: int
     issuer_kind: str
+    clock_reminder_after_days: int
+    clock_escalate_after_days: int
 
     def listing_after_days(self, grade: str) -> int:
         return (
@@ -91,6 +98,11 @@ def _build(prefix: str, overrides: dict) -> Ladder:
         raise ImproperlyConfigured(
             f"SUPERVISION_LADDER[{prefix!r}]: the rungs must come in order "
             "(reminder ≤ letter ≤ listing ≤ accountability)"
+        )
+    if values["clock_reminder_after_days"] > values["clock_escalate_after_days"]:
+        raise ImproperlyConfigured(
+            f"SUPERVISION_LADDER[{prefix!r}]: clock_reminder_after_days must not be after "
+            "clock_escalate_after_days"
         )
     names = {f.name for f in fields(Ladder)} - {"prefix"}
     return Ladder(prefix=prefix, **{k: values[k] for k in names})

@@ -10,6 +10,13 @@ never interleave), reads the next candidates, moves each through `hazards.servic
 (the compare-and-swap that writes the hazard event), numbers the batch's documents with one
 counter bump per issuing department, bulk-creates them and notifies after commit. A second
 sweep at the same `now` finds nothing to do.
+
+The regulator's own time limits (a found hazard to be ordered, a submitted one to be
+re-checked: `Hazard.clock`, hazards/deadlines.py) climb a ladder of their own the same way:
+
+    none ─▶ reminded (the responsible office: the hazard's county) ─▶ escalated (the office above)
+
+and the sweep feeds the deadlines passed since the last sweeps into the units' risk.
 """
 
 import datetime as dt
@@ -23,12 +30,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
 from hazardloop.audit.services import record_event
-from hazardloop.hazards import notices
-from hazardloop.hazards.choices import SUPERVISION_RANK, Grade, ListedLevel, SupervisionLevel
+from hazardloop.hazards import notices, unit_risk
+from hazardloop.hazards.choices import (
+    REGULATOR_CLOCKS,
+    SUPERVISION_RANK,
+    ClockKind,
+    ClockRung,
+    Grade,
+    ListedLevel,
+    SupervisionLevel,
+)
 from hazardloop.hazards.models import Hazard
-from hazardloop.hazards.services import escalate_many
+from hazardloop.hazards.services import escalate_many, lapse_clocks_many
 from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Department, subtree_filter
 from hazardloop.supervision import content as content_mod
@@ -59,6 +75,28 @@ REASONS = {
     SupervisionLevel.LISTED: "overdue: listed for supervision",
     SupervisionLevel.ACCOUNTABILITY: "overdue while listed: accountability proposed",
 }
+CLOCK_MESSAGES = {
+    (ClockKind.ORDER, ClockRung.REMINDED): gettext_noop(
+        "Time limit missed: the rectification of hazard “%(title)s” at %(unit)s, found "
+        "%(found)s, was to be ordered by %(limit)s."
+    ),
+    (ClockKind.VERIFY, ClockRung.REMINDED): gettext_noop(
+        "Time limit missed: the rectification %(unit)s submitted for hazard “%(title)s” was to "
+        "be re-checked by %(limit)s."
+    ),
+    (ClockKind.ORDER, ClockRung.ESCALATED): gettext_noop(
+        "For supervision: the rectification of hazard “%(title)s” at %(unit)s has still not "
+        "been ordered, %(days)s days after the time limit (%(limit)s)."
+    ),
+    (ClockKind.VERIFY, ClockRung.ESCALATED): gettext_noop(
+        "For supervision: the rectification %(unit)s submitted for hazard “%(title)s” has "
+        "still not been re-checked, %(days)s days after the time limit (%(limit)s)."
+    ),
+}
+CLOCK_REASONS = {
+    ClockRung.REMINDED: "regulator's time limit missed: the responsible office reminded",
+    ClockRung.ESCALATED: "regulator's time limit missed: reported to the office above",
+}
 LEVEL_REGION = {
     ListedLevel.COUNTY: lambda code: region_codes.ancestor_at(code, region_codes.COUNTY) or code,
     ListedLevel.CITY: lambda code: region_codes.ancestor_at(code, region_codes.PREFECTURE) or code,
@@ -72,10 +110,21 @@ class Result:
     letters: int = 0
     listed: int = 0
     proposals: int = 0
+    clock_reminded: int = 0
+    clock_escalated: int = 0
+    risk_units: int = 0
 
     @property
     def total(self) -> int:
-        return self.reminded + self.letters + self.listed + self.proposals
+        """Rungs climbed (the units whose risk was refreshed are not rungs)."""
+        return (
+            self.reminded
+            + self.letters
+            + self.listed
+            + self.proposals
+            + self.clock_reminded
+            + self.clock_escalated
+        )
 
 
 def days_overdue(hazard, now) -> int:
@@ -388,6 +437,108 @@ def _run_rung(rung, now, all_ladders, depts, result: Result) -> None:
             _notify(rung, moved, docs, depts, now)
 
 
+def _clock_candidates(ladder: Ladder, scope: Q, rung: str, now) -> Q:
+    """Open hazards whose regulator clock is due for `rung` at `now` under this ladder."""
+    if rung == ClockRung.REMINDED:
+        days, before = ladder.clock_reminder_after_days, ClockRung.NONE
+    else:
+        days, before = ladder.clock_escalate_after_days, ClockRung.REMINDED
+    return scope & Q(
+        clock__in=REGULATOR_CLOCKS,
+        clock_rung=before,
+        clock_due_at__lte=now - dt.timedelta(days=days),
+    )
+
+
+def offices(region_code: str) -> tuple[list[str], list[str]]:
+    """The region codes of the office responsible for a hazard (its county and its own
+    region) and of the office above (the city; the province for a city's own hazards)."""
+    county = region_codes.ancestor_at(region_code, region_codes.COUNTY)
+    own = sorted({region_code, region_codes.canonical(region_code), county} - {None})
+    up = region_codes.ancestors(county or region_code)
+    return own, up[-1:]
+
+
+class _Offices:
+    """The regulators and inspectors of a set of region codes, looked up once per sweep."""
+
+    def __init__(self):
+        self.people: dict[tuple[str, ...], list[User]] = {}
+
+    def of(self, codes: list[str]) -> list[User]:
+        key = tuple(codes)
+        if key not in self.people:
+            self.people[key] = list(
+                User.objects.filter(
+                    is_active=True,
+                    memberships__role__in=[Role.REGULATOR, Role.INSPECTOR],
+                    memberships__region_id__in=codes,
+                    memberships__is_active=True,
+                    memberships__unit__isnull=True,
+                ).distinct()
+            )
+        return self.people[key]
+
+
+def _notify_clock(rung, hazards, people: _Offices, now) -> None:
+    for hazard in hazards:
+        own, above = offices(hazard.region_code)
+        recipients = people.of(own if rung == ClockRung.REMINDED else above)
+        if not recipients:
+            continue
+        params = notices.hazard_params(
+            hazard,
+            found=timezone.localtime(hazard.found_at).strftime("%Y-%m-%d"),
+            limit=timezone.localtime(hazard.clock_due_at).strftime("%Y-%m-%d %H:%M"),
+            days=max(0, (now - hazard.clock_due_at).days),
+        )
+        stamp = int(hazard.clock_due_at.timestamp())
+        notices.notify_users(
+            recipients,
+            hazard,
+            key=f"clock:{hazard.clock}:{rung}:{stamp}",
+            message=CLOCK_MESSAGES[(hazard.clock, rung)],
+            params=params,
+        )
+
+
+def _run_clock_rung(rung, now, all_ladders, people: _Offices, result: Result) -> None:
+    condition = Q(pk__in=[])
+    for ladder in all_ladders:
+        condition |= _clock_candidates(ladder, _scope(ladder, all_ladders), rung, now)
+    skipped: set[int] = set()
+    while True:
+        with transaction.atomic():
+            LadderLock.objects.select_for_update().get_or_create(pk=1)
+            ids = list(
+                Hazard.objects.open()
+                .filter(condition)
+                .exclude(pk__in=skipped)
+                .order_by("clock_due_at", "id")
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            if not ids:
+                return
+            batch = list(
+                Hazard.objects.filter(pk__in=ids)
+                .select_related("unit")
+                .order_by("clock_due_at", "id")
+            )
+            moved = lapse_clocks_many(
+                batch,
+                rung=rung,
+                now=now,
+                reason=CLOCK_REASONS[rung],
+                data_for=lambda h: {"days_late": max(0, (now - h.clock_due_at).days)},
+            )
+            skipped.update(set(ids) - {h.pk for h in moved})
+            if rung == ClockRung.REMINDED:
+                result.clock_reminded += len(moved)
+            else:
+                result.clock_escalated += len(moved)
+            _notify_clock(rung, moved, people, now)
+
+
 def sweep(now=None) -> Result:
     """One sweep of the whole ladder at `now`; idempotent."""
     now = now or timezone.now()
@@ -401,4 +552,8 @@ def sweep(now=None) -> Result:
         SupervisionLevel.ACCOUNTABILITY,
     ):
         _run_rung(rung, now, all_ladders, depts, result)
+    people = _Offices()
+    for rung in (ClockRung.REMINDED, ClockRung.ESCALATED):
+        _run_clock_rung(rung, now, all_ladders, people, result)
+    result.risk_units = unit_risk.refresh_units_due_between(*unit_risk.recently(now), now=now)
     return result
