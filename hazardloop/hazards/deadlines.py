@@ -19,6 +19,7 @@ flagged (`clock_estimated`): a request never fails for a missing calendar.
 """
 
 import datetime as dt
+import logging
 import zoneinfo
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from hazardloop.hazards.models import DeadlinePolicy, Hazard, HolidayYear
 from hazardloop.lib.workdays import WorkCalendar, parse_year
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
+log = logging.getLogger("hazardloop.hazards")
 
 
 def work_calendar(strict: bool = True) -> WorkCalendar:
@@ -65,7 +67,14 @@ def default_due_at(region_code: str, grade: str, category: str, start: dt.dateti
         days = settings.HAZARD_DEFAULT_DEADLINE_DAYS.get(grade, 15)
         return end_of_local_day(local_day + dt.timedelta(days=days))
     if policy.working_days:
-        return end_of_local_day(work_calendar().add_working_days(local_day, policy.days))
+        # A year without a calendar is counted in weekdays (the person ordering sees the date
+        # and may change it) rather than failing the order; the log says which year is missing.
+        last, missing = work_calendar(strict=False).add_working_days_or_estimate(
+            local_day, policy.days
+        )
+        if missing:
+            log.warning("deadline estimated without the holiday calendar of %s", sorted(missing))
+        return end_of_local_day(last)
     return end_of_local_day(local_day + dt.timedelta(days=policy.days))
 
 

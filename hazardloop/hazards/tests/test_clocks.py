@@ -207,3 +207,14 @@ def test_a_workflow_step_that_leaves_the_counts_alone_does_not_touch_the_unit(
     with django_assert_max_num_queries(8):
         services.start_rectification(h, actor=cast.unit_manager)
     assert AuditEvent.objects.filter(action="unit.risk_recomputed").count() == audit
+
+
+def test_a_working_day_deadline_policy_never_fails_for_a_missing_year(cast):
+    from hazardloop.hazards.deadlines import default_due_at
+    from hazardloop.hazards.models import DeadlinePolicy
+
+    ensure_rules()
+    DeadlinePolicy.objects.create(region_prefix="22", grade="general", days=3, working_days=True)
+    # Wednesday 29 December 2027: no 2027 or 2028 calendar is loaded; weekdays are counted.
+    due = default_due_at("220102", "general", "other", at(2027, 12, 29))
+    assert due == end_of_local_day(dt.date(2028, 1, 3))
