@@ -1,4 +1,5 @@
-"""GET /api/v1/stats/regions: one row per child region with every dashboard figure."""
+"""GET /api/v1/stats/regions: one row per child region with every dashboard figure, plus the
+"directly under" row (`own: true`) for the parent's own records; the rows add up to `total`."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -29,10 +30,12 @@ def stats_regions(
     campaign: int | None = None,
     indicator: str | None = None,
 ):
-    """Every figure per child region of `parent` (default: the top of your scope), for a
-    campaign or a period (`from`, `to` as YYYY-MM-DD), counted inside your scope, ranked by
-    `indicator` (coverage, rectification_rate, on_time_rate, self_inspection_rate,
-    overdue_per_100_units, hazards_per_100_units)."""
+    """Every figure per child region of `parent` (default: the top of your scope) and for the
+    records directly under it (the row with `own: true`: at the parent's own code, or all of
+    them when no child regions are loaded), for a campaign or a period (`from`, `to` as
+    YYYY-MM-DD), counted inside your scope, ranked by `indicator` (coverage,
+    rectification_rate, on_time_rate, self_inspection_rate, overdue_per_100_units,
+    hazards_per_100_units)."""
     query = request.GET
     try:
         p = read_params(
