@@ -222,10 +222,26 @@ class RandomDraw(models.Model):
 
 class InspectionTask(models.Model):
     """One inspection to do at one unit by a date: from a campaign's task list, a draw, or the
-    frequency policy (then without a campaign)."""
+    frequency policy (then without a campaign).
+
+    A unit has at most one open task per campaign, whichever level's list or draw set it: `root`
+    is the campaign every level's adoption belongs to, and the partial unique constraint
+    `task_open_once_per_campaign_unit` holds it in the database. The task sits with the lowest
+    level that has acted on the unit (`services.generate_tasks`, `services.draw_units`); a
+    drawn task carries its `draw` and the drawn `inspectors`.
+    """
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    root = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the (root, unit) index below leads with it
+        verbose_name=_("campaign (all levels)"),
     )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(_("region"), max_length=12)
@@ -258,8 +274,14 @@ class InspectionTask(models.Model):
             models.Index(fields=["region_code", "due_on"], name="task_region_due"),
             models.Index(fields=["campaign", "status"], name="task_campaign_status"),
             models.Index(fields=["unit", "status"], name="task_unit_status"),
+            models.Index(fields=["root", "unit"], name="task_root_unit"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["root", "unit"],
+                condition=Q(status=TaskStatus.OPEN, root__isnull=False),
+                name="task_open_once_per_campaign_unit",
+            ),
             models.UniqueConstraint(
                 fields=["campaign", "unit", "source"],
                 condition=Q(campaign__isnull=False),

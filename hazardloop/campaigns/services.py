@@ -6,6 +6,8 @@ Bad input raises `CampaignInputError` with a translated message; nothing is writ
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -13,7 +15,6 @@ from django.utils.translation import gettext_noop
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
 from hazardloop.audit.services import record_event
-from hazardloop.campaigns import draw as draws
 from hazardloop.campaigns import workflow
 from hazardloop.campaigns.choices import (
     CampaignStatus,
@@ -27,22 +28,21 @@ from hazardloop.campaigns.models import (
     Campaign,
     CampaignEvent,
     InspectionTask,
-    RandomDraw,
     SelfInspectionInvite,
     TaskForce,
     TaskForceMember,
     region_prefix,
 )
-from hazardloop.campaigns.scoping import effective_scope, units_in_scope
+from hazardloop.campaigns.scoping import chain, effective_scope, units_in_scope
 from hazardloop.notifications.services import notify
-from hazardloop.regions.models import Region, Sector, subtree_filter
+from hazardloop.regions.models import Region, Sector
 
 
 class CampaignInputError(ValueError):
     """Bad input: the message is translated and shown to the user; nothing was changed."""
 
 
-def _event(campaign, kind, actor, note=""):
+def add_event(campaign, kind, actor, note=""):
     CampaignEvent.objects.create(
         campaign=campaign, kind=kind, actor=actor, at=timezone.now(), note=note[:300]
     )
@@ -130,7 +130,7 @@ def create_campaign(
         created_by=actor,
         idempotency_key=idempotency_key or None,
     )
-    _event(campaign, EventKind.CREATED, actor)
+    add_event(campaign, EventKind.CREATED, actor)
     record_event("campaign.create", actor=actor, obj=campaign, after={"title": campaign.title})
     if launch:
         workflow.transition(campaign, "launch", actor=actor)
@@ -201,8 +201,8 @@ def adopt_campaign(
         status=CampaignStatus.DRAFT,
         created_by=actor,
     )
-    _event(parent, EventKind.ADOPTED, actor, note=region.code)
-    _event(campaign, EventKind.CREATED, actor, note=f"adopted from #{parent.pk}")
+    add_event(parent, EventKind.ADOPTED, actor, note=region.code)
+    add_event(campaign, EventKind.CREATED, actor, note=f"adopted from #{parent.pk}")
     record_event("campaign.adopt", actor=actor, obj=campaign, after={"parent": parent.pk})
     if parent.status == CampaignStatus.ACTIVE:
         workflow.transition(campaign, "launch", actor=actor)
@@ -216,35 +216,55 @@ def close_campaign(campaign: Campaign, *, actor) -> Campaign:
 
 @transaction.atomic
 def create_task_force(campaign: Campaign, *, actor, name: str, members) -> TaskForce:
-    """A task force of the campaign with its members: [(user, role), ...]. Cadre + expert
-    teams list both roles. Each member's home region is their department membership's."""
+    """A task force of the campaign with its members: [(user, role), ...] or
+    [(user, role, home region code), ...]. Cadre + expert teams list both roles. A member's
+    home region (the draw keeps people out of their own township) is the one given, or else
+    their most specific department membership's region."""
     name = (name or "").strip()
     if not name:
         raise CampaignInputError(_("A task force needs a name."))
     if not members:
         raise CampaignInputError(_("A task force needs at least one member."))
+    given = {m[0].pk: m[2] for m in members if len(m) > 2 and m[2]}
+    known = set(Region.objects.filter(code__in=given.values()).values_list("code", flat=True))
+    for code in given.values():
+        if code not in known:
+            raise CampaignInputError(_("Unknown region: %(code)s.") % {"code": code})
+    homes: dict[int, str] = {}
+    for user_id, code in Membership.objects.filter(
+        user__in=[m[0] for m in members], is_active=True, unit__isnull=True
+    ).values_list("user_id", "region_id"):
+        if len(code) > len(homes.get(user_id, "")):
+            homes[user_id] = code
     force, _created = TaskForce.objects.get_or_create(
         campaign=campaign, name=name[:100], defaults={"region_code": campaign.region_code}
     )
-    homes = dict(
-        Membership.objects.filter(
-            user__in=[u for u, _r in members], is_active=True, unit__isnull=True
-        ).values_list("user_id", "region_id")
-    )
-    for user, role in members:
+    for user, role, *_rest in members:
+        home = given.get(user.pk) or homes.get(user.pk, campaign.region_code)
         TaskForceMember.objects.get_or_create(
-            task_force=force,
-            user=user,
-            defaults={"role": role, "home_region_code": homes.get(user.pk, campaign.region_code)},
+            task_force=force, user=user, defaults={"role": role, "home_region_code": home}
         )
     record_event(
         "campaign.task_force",
         actor=actor,
         obj=force,
         region_code=campaign.region_code,
-        after={"members": [[u.pk, r] for u, r in members]},
+        after={"members": [[m[0].pk, m[1], given.get(m[0].pk, "")] for m in members]},
     )
     return force
+
+
+def lock_campaign(campaign: Campaign) -> int:
+    """Lock the campaign every level's adoption belongs to and return its id: task lists and
+    draws of one campaign, at any level, are written one at a time (the open-task constraint
+    would refuse the second writer anyway, with a less helpful error)."""
+    root = campaign.root_id
+    list(Campaign.objects.select_for_update().filter(pk=root).values_list("pk", flat=True))
+    return root
+
+
+def upper_levels(campaign: Campaign) -> list[int]:
+    return [c.pk for c in chain(campaign)[:-1]]
 
 
 @transaction.atomic
@@ -252,153 +272,54 @@ def generate_tasks(
     campaign: Campaign, *, actor, due_on: dt.date, task_force: TaskForce | None = None
 ) -> int:
     """The campaign's task list: one inspection task per unit in scope (within the campaign's
-    own region), due on `due_on`. Running it again adds only the units added since."""
+    own region), due on `due_on`. Returns how many tasks the level's list gained.
+
+    A unit that already has a task of the campaign at any level (set by a list or a draw; open,
+    done or cancelled) gets no other: an open one held by an upper level moves to this level
+    (the one that works the unit), its due date the earlier of the two. Running it again adds
+    only the units added since, so it is idempotent."""
     if campaign.status != CampaignStatus.ACTIVE:
         raise CampaignInputError(_("Tasks are generated for a campaign under way."))
     if not campaign.starts_on <= due_on <= campaign.ends_on:
         raise CampaignInputError(_("The due date must lie within the campaign's period."))
-    units = units_in_scope(campaign, region_prefix(campaign.region_code)).values_list(
-        "pk", "region_id"
+    root = lock_campaign(campaign)
+    units = units_in_scope(campaign, region_prefix(campaign.region_code))
+    changes = {"campaign": campaign, "due_on": Least("due_on", Value(due_on))}
+    if task_force is not None:
+        changes["task_force"] = task_force
+    moved = (
+        InspectionTask.objects.filter(
+            root_id=root,
+            campaign_id__in=upper_levels(campaign),
+            status=TaskStatus.OPEN,
+            unit__in=units.values("pk"),
+        )
+        .exclude(unit__in=InspectionTask.objects.filter(campaign=campaign).values("unit"))
+        .update(**changes)
     )
+    taken = InspectionTask.objects.filter(root_id=root, unit_id=OuterRef("pk"))
     rows = [
         InspectionTask(
             campaign=campaign,
+            root_id=root,
             unit_id=pk,
             region_code=code,
             source=TaskSource.LIST,
             due_on=due_on,
             task_force=task_force,
         )
-        for pk, code in units.iterator(chunk_size=2000)
+        for pk, code in units.exclude(Exists(taken))
+        .values_list("pk", "region_id")
+        .iterator(chunk_size=2000)
     ]
-    before = InspectionTask.objects.filter(campaign=campaign, source=TaskSource.LIST).count()
-    InspectionTask.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    added = (
-        InspectionTask.objects.filter(campaign=campaign, source=TaskSource.LIST).count() - before
-    )
-    _event(campaign, EventKind.TASKS, actor, note=f"{added} tasks due {due_on}")
-    record_event("campaign.tasks", actor=actor, obj=campaign, after={"added": added})
-    return added
-
-
-def inspector_pool(campaign: Campaign) -> list[list]:
-    """[user id, home region] of the campaign's task-force members, or else of the inspectors
-    and experts whose department lies in the campaign's region."""
-    members = list(
-        TaskForceMember.objects.filter(task_force__campaign=campaign)
-        .values_list("user_id", "home_region_code")
-        .distinct()
-    )
-    if members:
-        return sorted([list(m) for m in members])
-    rows = (
-        Membership.objects.filter(
-            is_active=True,
-            unit__isnull=True,
-            role__in=[Role.INSPECTOR, Role.EXPERT],
-        )
-        .filter(subtree_filter("region", region_prefix(campaign.region_code)))
-        .values_list("user_id", "region_id")
-    )
-    return sorted({(u, r) for u, r in rows})
-
-
-@transaction.atomic
-def draw_units(
-    campaign: Campaign,
-    *,
-    actor,
-    unit_count: int,
-    inspectors_per_unit: int = 2,
-    exclude_same_township: bool = True,
-    seed: str | None = None,
-    due_on: dt.date | None = None,
-) -> RandomDraw:
-    """Draw units in scope and inspectors for each, record the pools and the seed, and create
-    the drawn inspection tasks."""
-    if campaign.status != CampaignStatus.ACTIVE:
-        raise CampaignInputError(_("Draws are made for a campaign under way."))
-    if unit_count < 1 or inspectors_per_unit < 1:
-        raise CampaignInputError(_("Draw at least one unit and one inspector per unit."))
-    seed = (seed or "").strip() or draws.new_seed()
-    unit_pool = sorted(
-        [pk, code]
-        for pk, code in units_in_scope(campaign, region_prefix(campaign.region_code)).values_list(
-            "pk", "region_id"
-        )
-    )
-    people = inspector_pool(campaign)
-    try:
-        result = draws.run_draw(
-            unit_pool,
-            people,
-            seed=seed,
-            unit_count=unit_count,
-            inspectors_per_unit=inspectors_per_unit,
-            exclude_same_township=exclude_same_township,
-        )
-    except draws.DrawError as exc:
-        raise CampaignInputError(
-            _("The draw cannot be made: %(reason)s. Draw fewer units or add inspectors.")
-            % {"reason": exc}
-        ) from exc
-    draw = RandomDraw.objects.create(
-        campaign=campaign,
-        region_code=campaign.region_code,
-        seed=seed,
-        unit_count=unit_count,
-        inspectors_per_unit=inspectors_per_unit,
-        exclude_same_township=exclude_same_township,
-        unit_pool=unit_pool,
-        inspector_pool=people,
-        result=result,
-        drawn_at=timezone.now(),
-        drawn_by=actor,
-    )
-    codes = dict(unit_pool)
-    due = due_on or campaign.ends_on
-    for row in result:
-        task, _created = InspectionTask.objects.get_or_create(
-            campaign=campaign,
-            unit_id=row["unit"],
-            source=TaskSource.DRAW,
-            defaults={"region_code": codes[row["unit"]], "due_on": due, "draw": draw},
-        )
-        task.inspectors.set(row["inspectors"])
-    _event(campaign, EventKind.DRAW, actor, note=f"draw #{draw.pk}, seed {seed}")
+    InspectionTask.objects.bulk_create(rows, batch_size=2000)
+    added = len(rows) + moved
+    note = f"{added} tasks due {due_on}" + (f" ({moved} from the upper level)" if moved else "")
+    add_event(campaign, EventKind.TASKS, actor, note=note)
     record_event(
-        "campaign.draw",
-        actor=actor,
-        obj=draw,
-        region_code=campaign.region_code,
-        after={"seed": seed, "units": unit_count},
+        "campaign.tasks", actor=actor, obj=campaign, after={"added": len(rows), "moved": moved}
     )
-    return draw
-
-
-def reproduce_draw(draw: RandomDraw) -> list[dict]:
-    """Run the draw again from its recorded pools and seed (the same result, or a tampered row)."""
-    return draws.run_draw(
-        draw.unit_pool,
-        draw.inspector_pool,
-        seed=draw.seed,
-        unit_count=draw.unit_count,
-        inspectors_per_unit=draw.inspectors_per_unit,
-        exclude_same_township=draw.exclude_same_township,
-    )
-
-
-@transaction.atomic
-def publish_draw(draw: RandomDraw, *, actor) -> RandomDraw:
-    """Make the draw public (一公开). Publishing twice keeps the first time."""
-    if draw.published_at is None:
-        RandomDraw.objects.filter(pk=draw.pk, published_at__isnull=True).update(
-            published_at=timezone.now()
-        )
-        draw.refresh_from_db(fields=["published_at"])
-        _event(draw.campaign, EventKind.DRAW_PUBLISHED, actor, note=f"draw #{draw.pk}")
-        record_event("campaign.draw_publish", actor=actor, obj=draw, region_code=draw.region_code)
-    return draw
+    return added
 
 
 @transaction.atomic
@@ -440,7 +361,7 @@ def invite_self_inspection(campaign: Campaign, *, actor, due_on: dt.date) -> int
         link=f"/campaigns/{campaign.pk}/",
         obj=campaign,
     )
-    _event(campaign, EventKind.INVITED, actor, note=f"{added} units, by {due_on}")
+    add_event(campaign, EventKind.INVITED, actor, note=f"{added} units, by {due_on}")
     record_event("campaign.invite", actor=actor, obj=campaign, after={"added": added})
     return added
 

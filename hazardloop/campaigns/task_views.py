@@ -1,8 +1,12 @@
 """A campaign's task list (what to inspect, with an "inspect" action that opens the phone form
-for the unit with the campaign's checklist) and one task's page (its completion)."""
+for the unit with the campaign's checklist), the tasks assigned to the signed-in inspector (the
+units a draw gave them, across campaigns) and one task's page (its completion)."""
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +46,22 @@ def inspect_url(task, checklist_id: int | None) -> str:
     return f"{reverse('inspections:new')}?{urlencode(query)}"
 
 
+def _prepare(rows, user, checklist_of) -> None:
+    """Badge, inspectors, and the "inspect" link where the user may inspect the unit
+    (`checklist_of(task)`: the checklist the form opens with)."""
+    inspect = scope_for(user, "inspection.create")
+    for task in rows:
+        task.badge = TASK_BADGE[TaskStatus(task.status)]
+        task.people = list(task.inspectors.all())
+        if task.status == TaskStatus.OPEN and inspect.covers(task.region_code, task.unit_id):
+            task.inspect_url = inspect_url(task, checklist_of(task))
+
+
+def _status(request) -> str:
+    status = request.GET.get("status", TaskStatus.OPEN)
+    return status if status in TaskStatus.values else TaskStatus.OPEN
+
+
 def _visible_tasks(user, campaign):
     tasks = InspectionTask.objects.filter(campaign_id__in=campaign_tree_ids(campaign.pk))
     return scope_for(user, "campaign.view").filter(tasks, "region_code", "unit")
@@ -52,22 +72,20 @@ def task_list(request, pk):
     """The tasks of a campaign (and its adoptions) inside the user's scope, open first by due
     date; keyset pages of PAGE rows (`after` = the last task id of the page)."""
     campaign = access_campaign(request.user, pk)
-    status = request.GET.get("status", TaskStatus.OPEN)
-    if status not in TaskStatus.values:
-        status = TaskStatus.OPEN
+    status = _status(request)
     tasks = _visible_tasks(request.user, campaign).filter(status=status)
     after = request.GET.get("after", "")
     if after.isdigit():
         tasks = tasks.filter(pk__gt=int(after))
-    rows = list(tasks.select_related("unit", "unit__region").order_by("pk")[: PAGE + 1])
+    rows = list(
+        tasks.select_related("unit", "unit__region")
+        .prefetch_related("inspectors")
+        .order_by("pk")[: PAGE + 1]
+    )
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     checklist = campaign_checklist_id(campaign)
-    inspect = scope_for(request.user, "inspection.create")
-    for task in rows:
-        task.badge = TASK_BADGE[TaskStatus(task.status)]
-        if task.status == TaskStatus.OPEN and inspect.covers(task.region_code, task.unit_id):
-            task.inspect_url = inspect_url(task, checklist)
+    _prepare(rows, request.user, lambda task: checklist)
     return render(
         request,
         "campaigns/task_list.html",
@@ -82,13 +100,71 @@ def task_list(request, pk):
 
 
 @login_required
+def my_tasks(request):
+    """The tasks assigned to the signed-in user (drawn for them), inside their scope, by due
+    date; `draw` narrows to one draw (the drawn inspector's notification links here), `status`
+    to open, done or cancelled. Keyset pages of PAGE rows (`after` = the last task id)."""
+    status = _status(request)
+    tasks = scope_for(request.user, "campaign.view").filter(
+        InspectionTask.objects.filter(inspectors=request.user, status=status),
+        "region_code",
+        "unit",
+    )
+    draw = request.GET.get("draw", "")
+    if draw.isdigit():
+        tasks = tasks.filter(draw_id=int(draw))
+    after = _keyset(request.GET.get("after", ""))
+    if after:
+        tasks = tasks.filter(Q(due_on__gt=after[0]) | Q(due_on=after[0], pk__gt=after[1]))
+    rows = list(
+        tasks.select_related("unit", "unit__region", "campaign", "draw")
+        .prefetch_related("inspectors")
+        .order_by("due_on", "pk")[: PAGE + 1]
+    )
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    checklists: dict[int, int | None] = {}
+
+    def checklist_of(task):
+        if task.campaign_id not in checklists:
+            checklists[task.campaign_id] = campaign_checklist_id(task.campaign)
+        return checklists[task.campaign_id]
+
+    _prepare(rows, request.user, checklist_of)
+    for task in rows:
+        task.others = [p for p in task.people if p.pk != request.user.pk]
+    last = rows[-1] if more else None
+    return render(
+        request,
+        "campaigns/task_mine.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": TaskStatus.choices,
+            "draw": draw if draw.isdigit() else "",
+            "next_after": f"{last.due_on.isoformat()}.{last.pk}" if last else None,
+        },
+    )
+
+
+def _keyset(value: str):
+    """(due date, task id) from "2022-10-31.123", or None."""
+    day, _dot, pk = value.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+@login_required
 def task_detail(request, pk):
     """One task: unit, due date, completion and the inspection that completed it; POST checks
     for that inspection now instead of waiting for the sweep."""
     task = (
         scope_for(request.user, "campaign.view")
         .filter(InspectionTask.objects.all(), "region_code", "unit")
-        .select_related("unit", "unit__region", "campaign")
+        .select_related("unit", "unit__region", "campaign", "draw")
+        .prefetch_related("inspectors")
         .filter(pk=pk)
         .first()
     )

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hazardloop.accounts.access import memberships_of, require, scope_for
+from hazardloop.accounts.access import has_perm_anywhere, memberships_of, require, scope_for
 from hazardloop.accounts.models import User
-from hazardloop.campaigns import services, workflow
+from hazardloop.campaigns import drawing, services, workflow
 from hazardloop.campaigns.access import access_campaign
 from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole, UnitFilter
 from hazardloop.campaigns.forms import CampaignForm
@@ -24,6 +24,8 @@ from hazardloop.regions.models import Region, Sector, subtree_filter
 from hazardloop.units.models import Unit
 
 PAGE = 50
+# Units a draw could not reach, listed on its page (the rest are counted).
+LEFT_OUT_SHOWN = 100
 
 
 def _manage_regions(user) -> list[Region]:
@@ -61,6 +63,7 @@ def campaign_list(request):
             "campaigns": [(c, STATUS_BADGE[CampaignStatus(c.status)]) for c in campaigns[:PAGE]],
             "next_before": campaigns[PAGE - 1].pk if more else None,
             "can_create": bool(_manage_regions(request.user)),
+            "can_inspect": has_perm_anywhere(request.user, "inspection.create"),
         },
     )
 
@@ -189,7 +192,7 @@ def campaign_act(request, pk, action):
             )
             messages.success(request, _("The task force is set up."))
         elif action == "draw":
-            draw = services.draw_units(
+            draw = drawing.draw_units(
                 campaign,
                 actor=user,
                 unit_count=_int(post.get("unit_count"), 5),
@@ -212,33 +215,45 @@ def campaign_act(request, pk, action):
 
 @login_required
 def draw_detail(request, pk):
+    """A draw: its record (seed, pools, whether it re-produces), each drawn unit with its
+    inspectors and task, and the units that could not be drawn for want of eligible inspectors."""
     draw = RandomDraw.objects.select_related("campaign").filter(pk=pk).first()
     if draw is None:
         raise Http404(_("Not found."))
     access_campaign(request.user, draw.campaign_id)
     if request.method == "POST":
         require(request.user, "campaign.manage", region_code=draw.region_code, obj=draw)
-        services.publish_draw(draw, actor=request.user)
+        drawing.publish_draw(draw, actor=request.user)
         messages.success(request, _("The draw is published."))
         return redirect("campaigns:draw", pk=draw.pk)
-    names = dict(
-        Unit.objects.filter(pk__in=[r["unit"] for r in draw.result]).values_list("pk", "name")
-    )
-    people = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={i for r in draw.result for i in r["inspectors"]})
-    }
+    left_out = drawing.undrawable_units(draw)
+    shown = sorted(left_out)[:LEFT_OUT_SHOWN]
+    units = Unit.objects.select_related("region").in_bulk([r["unit"] for r in draw.result] + shown)
+    people = User.objects.in_bulk({i for r in draw.result for i in r["inspectors"]})
+    tasks = dict(InspectionTask.objects.filter(draw=draw).values_list("unit_id", "pk"))
     rows = [
-        (names.get(r["unit"], r["unit"]), [people.get(i, i) for i in r["inspectors"]])
+        {
+            "unit": units.get(r["unit"]),
+            "inspectors": [people.get(i) for i in r["inspectors"] if i in people],
+            "task": tasks.get(r["unit"]),
+        }
         for r in draw.result
     ]
+    rows.sort(
+        key=lambda row: (row["unit"].region_id, row["unit"].name) if row["unit"] else ("", "")
+    )
     return render(
         request,
         "campaigns/draw_detail.html",
         {
             "draw": draw,
             "rows": rows,
-            "reproduced": services.reproduce_draw(draw) == draw.result,
+            "left_out": sorted(
+                ((units[u], left_out[u]) for u in shown if u in units),
+                key=lambda pair: (pair[0].region_id, pair[0].name),
+            ),
+            "left_out_more": len(left_out) - len(shown),
+            "reproduced": drawing.reproduce_draw(draw) == draw.result,
             "can_manage": scope_for(request.user, "campaign.manage").covers_region(
                 draw.region_code
             ),

@@ -1,7 +1,8 @@
 """The demo campaign, modelled on the source document: the province's "National Day
 fire-safety special rectification" (restaurants with bottled LPG first), taken up by every
 city and, in Changchun, by two districts; task lists and a double-random draw where the level
-has moved, nothing yet where it has not — so progress is uneven across cities; then the
+has moved, nothing yet where it has not — so progress is uneven across cities (a unit has one
+open task of the campaign, at the lowest level that took it up); then the
 inspectors work through part of each task list (campaign inspections submitted through the
 inspection service, carrying the campaign, with the campaign's checklist), and the sweep step
 marks the tasks done. Idempotent."""
@@ -15,7 +16,7 @@ from django.db.models import Case, When
 from django.utils import timezone
 
 from hazardloop.accounts.models import User
-from hazardloop.campaigns import services
+from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.completion import complete_tasks_once
 from hazardloop.campaigns.models import Campaign, InspectionTask
 from hazardloop.checklists.models import ChecklistTemplate
@@ -90,16 +91,22 @@ def load_campaigns() -> int:
     )
     services.generate_tasks(nanguan, actor=county_user, due_on=today + dt.timedelta(days=7))
     services.invite_self_inspection(nanguan, actor=county_user, due_on=today + dt.timedelta(days=5))
-    # Too few units or inspectors in a demo district: no draw.
-    with contextlib.suppress(services.CampaignInputError):
-        services.draw_units(
-            nanguan,
-            actor=county_user,
-            unit_count=2,
-            inspectors_per_unit=1,
-            exclude_same_township=True,
-            seed="20220928",
-        )
+    # Double-random draws: each inspector only for units in their district (Nanguan's and
+    # Kuancheng's fire inspectors), so at the city level the districts without a demo inspector
+    # are listed on the draw page as not drawable. Too few units or inspectors: no draw.
+    for level, user, seed, count in (
+        (nanguan, county_user, "20220928", 2),
+        (changchun, city_user, "20220929", 4),
+    ):
+        with contextlib.suppress(services.CampaignInputError):
+            drawing.draw_units(
+                level,
+                actor=user,
+                unit_count=count,
+                inspectors_per_unit=1,
+                exclude_same_township=True,
+                seed=seed,
+            )
     sub, _created = ReportSubscription.objects.get_or_create(
         region=Region.objects.get(code="220000"), region_code="220000", campaign=campaign
     )

@@ -1,6 +1,6 @@
 import json
 
-from hazardloop.campaigns import services
+from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.tests.factories import make_campaign
 from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, scope_expectations
 
@@ -11,7 +11,7 @@ def _campaign(cast):
 
 def _draw(cast):
     campaign = _campaign(cast)
-    return services.draw_units(
+    return drawing.draw_units(
         campaign,
         actor=cast.regulator,
         unit_count=1,
@@ -26,6 +26,28 @@ def _task(cast):
     services.generate_tasks(campaign, actor=cast.regulator, due_on=campaign.ends_on)
     return campaign.tasks.get(unit=cast.unit)
 
+
+def _drawn_task(cast):
+    draw = _draw(cast)
+    return draw.tasks.select_related("unit").get()
+
+
+# The tasks drawn for cast.inspector: only they see them on their own list.
+MINE = {
+    "anonymous": LOGIN,
+    "inspector": ALLOW,
+    "admin": HIDE,
+    "province_regulator": HIDE,
+    "city_regulator": HIDE,
+    "regulator": HIDE,
+    "neighbour_inspector": HIDE,
+    "neighbour_regulator": HIDE,
+    "duty_officer": HIDE,
+    "expert": HIDE,
+    "leader": HIDE,
+    "unit_manager": HIDE,
+    "other_unit_manager": HIDE,
+}
 
 LIST = {
     "anonymous": LOGIN,
@@ -116,6 +138,15 @@ CASES = [
         },
         make=_task,
         method="post",
+    ),
+    ScopeCase(
+        "my tasks",
+        "campaigns:my_tasks",
+        lambda c, o: "/campaigns/tasks/mine/",
+        MINE,
+        make=_drawn_task,
+        is_list=True,
+        marker=lambda o: o.unit.name,
     ),
     ScopeCase(
         "draw page",

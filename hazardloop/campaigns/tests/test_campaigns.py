@@ -2,9 +2,16 @@ import datetime as dt
 
 import pytest
 
-from hazardloop.campaigns import services
+from hazardloop.campaigns import drawing, pools, services
 from hazardloop.campaigns.choices import CampaignStatus, TaskSource
-from hazardloop.campaigns.draw import run_draw
+from hazardloop.campaigns.draw import (
+    DrawError,
+    eligible,
+    read_people,
+    read_units,
+    run_draw,
+    undrawable,
+)
 from hazardloop.campaigns.models import Campaign, InspectionTask, SelfInspectionInvite
 from hazardloop.campaigns.scoping import units_in_scope
 from hazardloop.campaigns.tests.factories import END, START, make_campaign
@@ -98,8 +105,9 @@ def test_each_level_sees_its_own_and_its_childrens(cast):
 
 
 def test_draw_is_reproducible_from_its_seed(cast):
-    units = [[i, f"220102{i % 3:03d}"] for i in range(1, 40)]
-    people = [[100 + i, f"220102{i % 3:03d}"] for i in range(12)]
+    townships = ["220102001", "220102002", "220102003"]
+    units = [[i, f"{townships[i % 3]}{i % 5:03d}", "catering"] for i in range(1, 40)]
+    people = [[100 + i, townships[i % 3], [["220102", []]], []] for i in range(12)]
     kwargs = {
         "seed": "2022-09-28",
         "unit_count": 10,
@@ -109,15 +117,63 @@ def test_draw_is_reproducible_from_its_seed(cast):
     first = run_draw(units, people, **kwargs)
     assert first == run_draw(list(reversed(units)), list(reversed(people)), **kwargs)
     assert first != run_draw(units, people, **{**kwargs, "seed": "other"})
-    homes = dict(people)
+    homes = {p[0]: p[1] for p in people}
+    codes = {u[0]: u[1] for u in units}
     for row in first:
-        unit_home = dict(units)[row["unit"]]
-        assert all(homes[p][:9] != unit_home[:9] for p in row["inspectors"])
+        assert len(row["inspectors"]) == 2
+        assert all(homes[p][:9] != codes[row["unit"]][:9] for p in row["inspectors"])
+
+
+def test_draw_keeps_to_each_inspector_s_coverage_and_conflicts():
+    units = [
+        [1, "220102001001", "catering"],
+        [2, "220103001001", "catering"],
+        [3, "220102001002", "hazchem"],
+        [4, "220102002001", "catering"],
+    ]
+    people = [
+        [10, "220102", [["220102", []]], [4]],  # Nanguan, every sector; tied to unit 4
+        [11, "220103", [["220103", []]], []],  # Kuancheng
+        [12, "220102", [["220102", ["catering", "retail"]]], []],  # Nanguan, catering/retail
+        [13, "220102001", [["220102", []]], []],  # lives in township 001
+    ]
+    found = eligible(read_units(units), read_people(people), exclude_same_township=True)
+    assert found == {1: [10, 12], 2: [11], 3: [10], 4: [12, 13]}
+    assert undrawable(units, people, inspectors_per_unit=2, exclude_same_township=True) == {
+        2: 1,
+        3: 1,
+    }
+    # Which units can be drawn does not depend on the seed: too many asked is refused for all.
+    for seed in ("a", "b", "c"):
+        with pytest.raises(DrawError) as refused:
+            run_draw(
+                units,
+                people,
+                seed=seed,
+                unit_count=3,
+                inspectors_per_unit=2,
+                exclude_same_township=True,
+            )
+        assert (refused.value.drawable, refused.value.total) == (2, 4)
+    rows = run_draw(
+        units, people, seed="a", unit_count=2, inspectors_per_unit=2, exclude_same_township=True
+    )
+    assert {r["unit"]: r["inspectors"] for r in rows} == {1: [10, 12], 4: [12, 13]}
+    # A pool recorded before coverage was kept (two items a row) covers every unit.
+    legacy = run_draw(
+        [u[:2] for u in units],
+        [p[:2] for p in people],
+        seed="a",
+        unit_count=4,
+        inspectors_per_unit=1,
+        exclude_same_township=False,
+    )
+    assert {r["unit"] for r in legacy} == {1, 2, 3, 4}
 
 
 def test_draw_service_records_pools_and_tasks(cast):
     campaign = make_campaign(cast.regulator)
-    draw = services.draw_units(
+    draw = drawing.draw_units(
         campaign,
         actor=cast.regulator,
         unit_count=2,
@@ -125,14 +181,14 @@ def test_draw_service_records_pools_and_tasks(cast):
         exclude_same_township=False,
         seed="abc",
     )
-    assert services.reproduce_draw(draw) == draw.result
+    assert drawing.reproduce_draw(draw) == draw.result
     assert InspectionTask.objects.filter(draw=draw, source=TaskSource.DRAW).count() == 2
-    assert {u for u, _c in draw.unit_pool} == {cast.unit.pk, cast.other_unit.pk}
+    assert {row[0] for row in draw.unit_pool} == {cast.unit.pk, cast.other_unit.pk}
     response = web_client(cast.regulator).get(f"/campaigns/draws/{draw.pk}/")
     assert 'data-testid="draw-reproduced"' in response.content.decode()
     with pytest.raises(services.CampaignInputError):
-        services.draw_units(campaign, actor=cast.regulator, unit_count=5, inspectors_per_unit=1)
-    services.publish_draw(draw, actor=cast.regulator)
+        drawing.draw_units(campaign, actor=cast.regulator, unit_count=5, inspectors_per_unit=1)
+    drawing.publish_draw(draw, actor=cast.regulator)
     assert draw.published_at is not None
 
 
@@ -157,8 +213,13 @@ def test_task_force_of_cadres_and_experts(cast):
         members=[(cast.inspector, "cadre"), (cast.expert, "expert")],
     )
     assert sorted(force.members.values_list("role", flat=True)) == ["cadre", "expert"]
-    assert services.inspector_pool(campaign) == sorted(
-        [[cast.inspector.pk, "220102"], [cast.expert.pk, "220100"]]
+    # The experts' department (emergency management) supervises the sectors it is given; the
+    # test departments list none, so both cover every sector of their region.
+    assert pools.inspector_pool(campaign) == sorted(
+        [
+            [cast.inspector.pk, "220102", [["220102", []]], []],
+            [cast.expert.pk, "220100", [["2201", []]], []],
+        ]
     )
 
 
