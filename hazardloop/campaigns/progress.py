@@ -53,10 +53,11 @@ def progress(user, campaign: Campaign, now=None) -> dict:
     tree = Campaign.objects.filter(
         Q(pk=campaign.pk) | Q(parent=campaign) | Q(parent__parent=campaign)
     )
+    # Cancelled tasks (e.g. the duplicates campaigns/0002 merged) are no work to do.
     tasks = scope.filter(
-        InspectionTask.objects.filter(campaign__in=tree).filter(
-            subtree_filter("region_code", prefix)
-        ),
+        InspectionTask.objects.filter(campaign__in=tree)
+        .exclude(status=TaskStatus.CANCELLED)
+        .filter(subtree_filter("region_code", prefix)),
         "region_code",
         "unit",
     )

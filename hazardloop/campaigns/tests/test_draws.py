@@ -17,6 +17,7 @@ from hazardloop.accounts.models import Membership, User
 from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.choices import TaskSource, TaskStatus
 from hazardloop.campaigns.models import InspectionTask, RandomDraw
+from hazardloop.campaigns.progress import progress
 from hazardloop.campaigns.scoping import units_in_scope
 from hazardloop.campaigns.tests.factories import END, make_campaign
 from hazardloop.notifications.models import Notification
@@ -194,6 +195,8 @@ def test_a_draw_over_500_units_and_40_inspectors_reaches_only_the_right_people(c
     assert InspectionTask.objects.filter(campaign=county).count() == nanguan
     assert InspectionTask.objects.filter(root_id=campaign.pk).count() == in_scope
     assert not _open_duplicates()
+    totals = progress(cast.city_regulator, campaign)["totals"]
+    assert totals["tasks"] == totals["units_in_scope"] == in_scope
     # A second draw skips the units drawn already, and tells only its own inspectors.
     again = drawing.draw_units(
         campaign, actor=cast.city_regulator, unit_count=50, inspectors_per_unit=1, seed="x"
@@ -304,6 +307,7 @@ def test_the_migration_merges_existing_duplicates(cast):
     single.refresh_from_db()
     assert single.root_id == city.pk and single.status == TaskStatus.OPEN
     assert not _open_duplicates()
+    assert progress(cast.city_regulator, city)["totals"]["tasks"] == 2  # not the cancelled
 
 
 def test_my_tasks_lists_what_was_drawn_for_me(cast, django_assert_max_num_queries):
