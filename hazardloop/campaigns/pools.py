@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
 from hazardloop.accounts.permissions import role_has
+from hazardloop.campaigns.choices import TaskSource
 from hazardloop.campaigns.models import Campaign, InspectionTask, TaskForceMember
 from hazardloop.campaigns.scoping import units_in_scope
 from hazardloop.regions import codes as region_codes
@@ -29,7 +30,7 @@ def unit_pool(campaign: Campaign) -> list[list]:
     """[[unit id, region code, sector], ...]: the units in scope in the campaign's region, less
     those already drawn for the campaign at any level (one random inspection per campaign)."""
     drawn = InspectionTask.objects.filter(root_id=campaign.root_id, unit_id=OuterRef("pk")).filter(
-        Q(draw__isnull=False) | Q(source="draw")
+        Q(draw__isnull=False) | Q(source=TaskSource.DRAW)
     )
     units = units_in_scope(campaign, region_codes.prefix(campaign.region_code)).exclude(
         Exists(drawn)
