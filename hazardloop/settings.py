@@ -263,7 +263,17 @@ NOTIFICATION_EMAIL_ATTACHMENTS = {
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
-EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 120_000_000)
+# The largest picture a phone's main camera makes in its full-resolution mode (50 MP sensors);
+# decoding is bounded by it (and JPEGs decode at thumbnail scale).
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 50_000_000)
+# Spreadsheet imports (units): refused before parsing past these, so no import can take a
+# worker's memory: file size, rows, the workbook's unpacked size, its shared strings (which
+# openpyxl loads whole) and the inflation ratio of any part (zip bombs).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 600 * 1024 * 1024)
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 64 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
 EVIDENCE_THUMB_PX = env_int("EVIDENCE_THUMB_PX", 480)
 EVIDENCE_UNCLAIMED_HOURS = env_int("EVIDENCE_UNCLAIMED_HOURS", 24)
 

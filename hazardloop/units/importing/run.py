@@ -300,7 +300,12 @@ def import_units(
         return result
     importer = _Importer(table, user, commit, progress)
     if not commit:
-        return importer.run()
+        try:
+            return importer.run()
+        except FileProblem as problem:  # found while reading on (too many rows)
+            result = ImportResult()
+            result.add_error(0, "", str(problem))
+            return result
     try:
         with transaction.atomic():
             if is_pg():
@@ -330,6 +335,10 @@ def import_units(
     except _Rollback:
         result = importer.result
         result.created = result.updated = result.unchanged = 0
+        return result
+    except FileProblem as problem:  # found while reading on (too many rows): nothing written
+        result = ImportResult()
+        result.add_error(0, "", str(problem))
         return result
     except IntegrityError:
         result = ImportResult(rows=importer.result.rows)
