@@ -104,3 +104,18 @@ def test_openapi_is_published(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/auth/token" in schema["paths"] and "/api/v1/regions" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_bad_token_on_a_write_is_401_not_a_csrf_403(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for token in ("hl_nonsense", "not-even-ours"):
+        response = client.post(
+            "/api/v1/hazards",
+            {"unit_id": 1, "description": "x"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 401, token
+        assert response.json()["code"] == "not_authenticated"
