@@ -16,6 +16,7 @@ from hazardloop.hazards.choices import (
     GRADE_BADGE,
     STATUS_BADGE,
     SUPERVISION_BADGE,
+    ClockKind,
     ExtensionStatus,
     Grade,
     ListedLevel,
@@ -41,6 +42,13 @@ def _labels(language: str) -> dict[str, dict[str, str]]:
                 ("supervision", SupervisionLevel.choices),
                 ("listed", ListedLevel.choices),
                 ("overdue", [("", _("Overdue"))]),
+                (
+                    "lapsed",
+                    [
+                        (ClockKind.ORDER, _("Not ordered in time")),
+                        (ClockKind.VERIFY, _("Not re-checked in time")),
+                    ],
+                ),
             )
         }
 
@@ -62,6 +70,9 @@ def badges(hazard, now) -> list[tuple[str, str, str]]:
     ]
     if hazard.is_overdue(now):
         out.append(("danger", labels["overdue"][""], "overdue"))
+    if hazard.clock_lapsed(now):
+        # The regulator's own time limit (hazards/deadlines.py), not the unit's deadline.
+        out.append(("warning text-dark", labels["lapsed"][hazard.clock], "lapsed"))
     if hazard.supervision_level != SupervisionLevel.NONE:
         text = labels["supervision"].get(hazard.supervision_level, "")
         if hazard.listed_level:

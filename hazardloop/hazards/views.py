@@ -31,6 +31,8 @@ LEDGER_FIELDS = (
     "due_at",
     "supervision_level",
     "listed_level",
+    "clock",
+    "clock_due_at",
 )
 
 

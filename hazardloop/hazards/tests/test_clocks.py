@@ -218,3 +218,18 @@ def test_a_working_day_deadline_policy_never_fails_for_a_missing_year(cast):
     # Wednesday 29 December 2027: no 2027 or 2028 calendar is loaded; weekdays are counted.
     due = default_due_at("220102", "general", "other", at(2027, 12, 29))
     assert due == end_of_local_day(dt.date(2028, 1, 3))
+
+
+def test_the_ledger_filters_and_marks_the_regulators_lapses(cast, django_assert_max_num_queries):
+    from hazardloop.testing import web_client
+
+    lapsed = found(cast, at(2026, 11, 6))
+    ordered = found(cast, at(2026, 11, 6))
+    services.order_hazard(
+        ordered, actor=cast.inspector, due_at=at(2027, 1, 30), now=at(2026, 11, 9)
+    )
+    client = web_client(cast.regulator)
+    with django_assert_max_num_queries(12):
+        page = client.get("/hazards/?lapsed=order").content.decode()
+    assert f"#{lapsed.pk}<" in page and f"#{ordered.pk}<" not in page
+    assert 'data-testid="lapsed"' in page and "未按时责令整改" in page
