@@ -124,6 +124,11 @@ def can(user, perm: str, *, region_code: str | None, unit_id: int | None = None)
     return scope_for(user, perm).covers(region_code, unit_id)
 
 
+def belongs_to_unit(user, unit_id: int | None) -> bool:
+    """The user holds a role in this unit: they never act as the authority over it."""
+    return unit_id is not None and any(m.unit_id == unit_id for m in memberships_of(user))
+
+
 def get_in_scope_or_404(
     user, queryset: QuerySet, *, perm: str, region_field="region", unit_field="unit", **lookup
 ):
@@ -156,11 +161,16 @@ def require(user, perm: str, *, region_code: str | None, unit_id: int | None = N
     """Raise PermissionDenied (and audit it) unless a membership grants perm over the object."""
     if can(user, perm, region_code=region_code, unit_id=unit_id):
         return
+    deny(user, perm, obj=obj, region_code=region_code)
+
+
+def deny(user, what: str, *, obj=None, region_code: str | None = None):
+    """Audit a refusal of an in-scope action and raise PermissionDenied (403)."""
     record_event(
         "access.denied",
         actor=user,
         obj=obj,
         region_code=region_code or "",
-        message=f"{perm} refused",
+        message=f"{what} refused",
     )
     raise PermissionDenied(_("Your role does not allow this action here."))

@@ -11,10 +11,12 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazardloop.accounts.access import belongs_to_unit, can, scope_for
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.checklists.choices import AnswerType
 from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
@@ -484,6 +486,26 @@ def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: s
     )
 
 
+def may_amend(user, inspection: Inspection) -> bool:
+    """Who may correct a submitted record: its team (the submitter, the leading cadre, team
+    members with an account) and, above them, department roles that may inspect its region.
+    A unit's own people amend only their unit's self-inspections — never the authorities'
+    record of their unit — and nobody amends as the authority on a unit they belong to."""
+    if not can(
+        user, "inspection.create", region_code=inspection.region_code, unit_id=inspection.unit_id
+    ):
+        return False
+    if inspection.mode == Mode.SELF_INSPECTION:
+        return True
+    if belongs_to_unit(user, inspection.unit_id):
+        return False
+    team = {inspection.inspector_id, inspection.leader_id}
+    team.update(m.user_id for m in inspection.team.all() if m.user_id)
+    if user.pk in team:
+        return True
+    return scope_for(user, "inspection.create").covers_region(inspection.region_code)
+
+
 def amend_inspection(
     inspection: Inspection, *, actor, reason: str, changes: list[dict]
 ) -> Amendment:
@@ -491,7 +513,12 @@ def amend_inspection(
 
     Each change names an item `code` and its corrected result / number / text / note. A change
     that turns an item into a failure raises its hazard (unless the item already has one).
+    PermissionDenied unless `may_amend(actor, inspection)`.
     """
+    if not may_amend(actor, inspection):
+        raise PermissionDenied(
+            _("Only the inspection team or the authorities above it may amend this record.")
+        )
     reason = (reason or "").strip()
     if not reason:
         raise SubmissionError([_("Give the reason for the amendment.")])

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere, require
+from hazardloop.accounts.access import can, deny, get_in_scope_or_404, has_perm_anywhere
 from hazardloop.inspections.access import get_inspection_or_404, visible_inspections
 from hazardloop.inspections.choices import MODE_BADGE, RESULT_BADGE, Mode, Result, TeamRole
 from hazardloop.inspections.cursor import after_cursor, make_cursor
 from hazardloop.inspections.models import Answer
-from hazardloop.inspections.services import SubmissionError, amend_inspection
+from hazardloop.inspections.services import SubmissionError, amend_inspection, may_amend
 from hazardloop.units.models import Unit
 
 PAGE = 50
@@ -101,12 +101,7 @@ def inspection_detail(request, pk: int):
     context = _record(pk, request.user)
     inspection = context["inspection"]
 
-    context["can_amend"] = can(
-        request.user,
-        "inspection.create",
-        region_code=inspection.region_code,
-        unit_id=inspection.unit_id,
-    )
+    context["can_amend"] = may_amend(request.user, inspection)
     return render(request, "inspections/inspection_detail.html", context)
 
 
@@ -125,13 +120,8 @@ def inspection_pdf(request, pk: int):
 def inspection_amend(request, pk: int):
     context = _record(pk, request.user)
     inspection = context["inspection"]
-    require(
-        request.user,
-        "inspection.create",
-        region_code=inspection.region_code,
-        unit_id=inspection.unit_id,
-        obj=inspection,
-    )
+    if not may_amend(request.user, inspection):
+        deny(request.user, "inspection.amend", obj=inspection)
     errors = []
     if request.method == "POST":
         changes = []
