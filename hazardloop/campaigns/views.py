@@ -253,6 +253,7 @@ def draw_detail(request, pk):
                 key=lambda pair: (pair[0].region_id, pair[0].name),
             ),
             "left_out_more": len(left_out) - len(shown),
+            "left_out_total": len(left_out),
             "reproduced": drawing.reproduce_draw(draw) == draw.result,
             "can_manage": scope_for(request.user, "campaign.manage").covers_region(
                 draw.region_code

@@ -138,8 +138,11 @@ def load_campaign_inspections(campaign: Campaign, rng: random.Random | None = No
         user = users.get(username)
         if not share or user is None:
             continue
+        # Drawn units wait for the inspectors the draw named (their "my tasks" list).
         tasks = list(
-            InspectionTask.objects.filter(campaign=level).select_related("unit").order_by("pk")
+            InspectionTask.objects.filter(campaign=level, draw__isnull=True)
+            .select_related("unit")
+            .order_by("pk")
         )
         for task in tasks[: int(len(tasks) * share)]:
             unit = task.unit

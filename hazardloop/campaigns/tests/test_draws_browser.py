@@ -60,7 +60,7 @@ def _look(page, draw, language: str, name: str) -> None:
     page.get_by_test_id("draw-rows").wait_for()
     body = page.content()
     assert words["drawn"] in body and words["left_out"] in body
-    assert "朝阳区没有检查人员的饭店" in page.get_by_test_id("draw-left-out").inner_text()
+    assert "朝阳区没有检查人员的饭店" in page.get_by_test_id("draw-left-out").text_content()
     page.screenshot(path=f"/tmp/campaign_draw_{name}_{language}.png", full_page=True)
     _no_sideways_scroll(page)
 

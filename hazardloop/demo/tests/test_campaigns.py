@@ -50,6 +50,9 @@ def test_demo_draws_stay_in_scope_and_tasks_are_not_duplicated(reference_data):
             for person in row["inspectors"]:
                 user = User.objects.get(pk=person)
                 assert scope_for(user, "inspection.create").covers(unit.region_id)
+    # The drawn units are left for their inspectors: on their task lists, still to do.
+    drawn = InspectionTask.objects.filter(draw__isnull=False)
+    assert drawn.exists() and not drawn.exclude(status=TaskStatus.OPEN).exists()
     tasks = InspectionTask.objects.filter(root_id=root.pk)
     assert tasks.exists() and not _open_duplicates()
     assert tasks.count() == tasks.values("unit_id").distinct().count()
