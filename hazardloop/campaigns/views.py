@@ -200,6 +200,12 @@ def campaign_act(request, pk, action):
                 exclude_same_township=bool(post.get("exclude_same_township")),
                 seed=post.get("seed", ""),
             )
+            people = {i for row in draw.result for i in row["inspectors"]}
+            messages.success(
+                request,
+                _("%(units)s units drawn; the %(people)s inspectors drawn have been notified.")
+                % {"units": len(draw.result), "people": len(people)},
+            )
             return redirect("campaigns:draw", pk=draw.pk)
         elif action == "invite":
             n = services.invite_self_inspection(

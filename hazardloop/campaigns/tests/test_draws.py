@@ -329,3 +329,22 @@ def test_my_tasks_lists_what_was_drawn_for_me(cast, django_assert_max_num_querie
     assert client.get(note.link).status_code == 200
     listed = client.get(f"/campaigns/{campaign.pk}/task-list/").content.decode()
     assert 'data-testid="task-inspectors"' in listed
+
+
+def test_drawing_from_the_campaign_page(cast):
+    campaign = make_campaign(cast.regulator)
+    client = web_client(cast.regulator)
+    response = client.post(
+        f"/campaigns/{campaign.pk}/draw/",
+        {"unit_count": "2", "inspectors_per_unit": "1", "seed": "page"},
+        follow=True,
+    )
+    draw = RandomDraw.objects.get()
+    assert response.redirect_chain[-1][0] == f"/campaigns/draws/{draw.pk}/"
+    page = response.content.decode()
+    assert "已抽取 2 家单位，已通知抽中的 1 名检查人员。" in page
+    assert str(cast.inspector) in page
+    refused = client.post(
+        f"/campaigns/{campaign.pk}/draw/", {"unit_count": "1", "inspectors_per_unit": "3"}
+    )
+    assert refused.status_code == 302 and RandomDraw.objects.count() == 1
