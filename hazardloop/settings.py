@@ -256,6 +256,8 @@ NOTIFICATION_EMAIL_RETRY_HOURS = env_int("NOTIFICATION_EMAIL_RETRY_HOURS", 24)
 NOTIFICATION_EMAIL_ATTEMPTS = env_int("NOTIFICATION_EMAIL_ATTEMPTS", 5)
 # Files attached to a notification's e-mail, by the notified object's type: a function of the
 # object id returning [(filename, bytes, mimetype)].
+# Whether a user may record work at a unit for a campaign (core/references.py).
+CAMPAIGN_REFERENCE_CHECK = "hazardloop.campaigns.references.campaign_covers_unit"
 NOTIFICATION_EMAIL_ATTACHMENTS = {
     "reports.scheduledreport": "hazardloop.reports.scheduling.email_attachments",
 }

@@ -21,10 +21,12 @@ from hazardloop.audit.services import record_event, record_events
 from hazardloop.checklists.choices import AnswerType
 from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
+from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import PhotoError, claim_photos
 from hazardloop.hazards.services import create_hazard, redetermine_unit
 from hazardloop.inspections.choices import Mode, Result, SignerRole, TeamRole
 from hazardloop.inspections.models import Amendment, Answer, Inspection, Signature, TeamMember
+from hazardloop.inspections.team import clean_team
 
 
 class SubmissionError(ValueError):
@@ -134,25 +136,6 @@ def clean_answers(version: ChecklistVersion, raw_answers: list[dict]) -> list[_C
     return sorted(cleaned, key=lambda a: order[a.item.code])
 
 
-def _clean_team(mode: str, team: list[dict], errors: list[str]) -> list[dict]:
-    members = []
-    for raw in team or []:
-        name = str(raw.get("name") or "").strip()[:50]
-        role = str(raw.get("role") or "")
-        if not name or role not in TeamRole.values:
-            errors.append(_("Each team member needs a name and a role (cadre, expert, leader)."))
-            continue
-        members.append({"name": name, "role": role, "user_id": raw.get("user_id")})
-    roles = {m["role"] for m in members}
-    if mode == Mode.LEADER_LED and not any(
-        m["role"] == TeamRole.LEADER and m["user_id"] for m in members
-    ):
-        errors.append(_("A leader-led inspection needs the leader (a user) in the team."))
-    if mode == Mode.JOINT and not {TeamRole.CADRE, TeamRole.EXPERT} <= roles:
-        errors.append(_("A joint inspection needs at least one cadre and one expert."))
-    return members
-
-
 def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now) -> list[dict]:
     out = []
     for raw in signatures or []:
@@ -228,11 +211,17 @@ def _prepare(payload: dict, *, actor, unit, version, client_id) -> _Prepared:
     started_at = _aware(payload.get("started_at"), "started_at", errors)
     device_time = _aware(payload.get("device_time"), "device_time", errors)
     lat, lon = payload.get("latitude"), payload.get("longitude")
-    if (lat is None) != (lon is None) or (
-        lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180)
-    ):
+    try:
+        located = lat is not None and lon is not None
+        if (lat is None) != (lon is None) or (
+            located and not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180)
+        ):
+            raise ValueError
+    except (TypeError, ValueError):
         errors.append(_("The location is not valid."))
-    team = _clean_team(mode, payload.get("team") or [], errors)
+    if not campaign_covers(actor, payload.get("campaign_id"), unit):
+        errors.append(_("The campaign is unknown to you or does not cover this unit."))
+    team = clean_team(mode, payload.get("team") or [], errors, unit, actor)
     signatures = _clean_signatures(mode, payload.get("signatures") or [], errors, now)
     try:
         answers = clean_answers(version, payload.get("answers") or [])
