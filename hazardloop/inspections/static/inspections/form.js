@@ -1,6 +1,8 @@
-/* The phone inspection form (Alpine.js). The draft lives in localStorage and photo blobs in
- * IndexedDB, so a reload or a dropped connection loses nothing; photos upload as soon as the
- * phone is online, and the inspection is submitted once, idempotently, with its client_id. */
+/* The phone inspection form (Alpine.js, CSP build: the template's expressions stay simple — one
+ * call, comparison or assignment each — and everything else is a method here). The draft lives
+ * in localStorage and photo blobs in IndexedDB, so a reload or a dropped connection loses
+ * nothing; photos upload as soon as the phone is online, and the inspection is submitted once,
+ * idempotently, with its client_id. */
 (function () {
   "use strict";
   const boot = JSON.parse(document.getElementById("hl-boot").textContent);
@@ -79,7 +81,7 @@
     };
   }
 
-  window.inspectionForm = function () {
+  function inspectionForm() {
     return {
       boot: boot, step: "unit", draft: null, online: navigator.onLine, savedAt: "", busy: false,
       message: "", messageKind: "alert-info", errors: [], unitQuery: "", unitResults: [],
@@ -152,6 +154,7 @@
         this.draft.unit = { id: u.id, name: u.name, address: u.address, sector: u.sector || (u.sector_code || ""), gas_use: u.gas_use || "" };
         this.save(); this.enterSetup();
       },
+      openQrScanner() { this.$refs.qrfile.click(); },
       changeUnit() { this.draft = newDraft(null); this.save(); this.step = "unit"; },
       async enterSetup() {
         this.step = "setup";
@@ -183,6 +186,10 @@
         this.sections = out;
       },
       items() { return this.draft && this.draft.version ? this.draft.version.items : []; },
+      sectionItems() { const s = this.draft && this.sections[this.draft.section]; return s ? s.items : []; },
+
+      addMember() { this.draft.team.push({ name: "", role: "expert", user_id: null }); this.save(); },
+      removeMember(index) { this.draft.team.splice(index, 1); this.save(); },
 
       // --- answers ------------------------------------------------------------------------
       ans(item) {
@@ -383,5 +390,8 @@
         if (boot.unit) this.enterSetup();
       },
     };
-  };
+  }
+  // Registered by name: the CSP build resolves x-data="inspectionForm" among Alpine's data
+  // providers, never among globals. Alpine (deferred) starts after this script has run.
+  document.addEventListener("alpine:init", () => window.Alpine.data("inspectionForm", inspectionForm));
 })();

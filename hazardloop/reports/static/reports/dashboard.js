@@ -6,6 +6,9 @@
   const dark = document.body.classList.contains("hl-screen");
   const theme = dark ? "dark" : null;
   const charts = [];
+  // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style= attributes, which the
+  // Content-Security-Policy (style-src 'self') refuses.
+  const TIP = "richText";
   function make(id) {
     const el = document.getElementById(id);
     if (!el || !window.echarts) return null;
@@ -23,7 +26,7 @@
     const values = data.regions.map((r) => r.value).filter((v) => v !== null);
     map.setOption({
       backgroundColor: "transparent",
-      tooltip: { trigger: "item", formatter: (p) => p.name + "<br>" + data.indicatorLabel + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value) },
+      tooltip: { trigger: "item", renderMode: TIP, formatter: (p) => p.name + "\n" + data.indicatorLabel + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value) },
       visualMap: { min: Math.min(0, ...values), max: Math.max(1, ...values), left: 0, bottom: 0, calculable: true,
         inRange: { color: data.indicator.startsWith("overdue") ? ["#d4edda", "#dc3545"] : ["#f8d7da", "#ffc107", "#198754"] } },
       series: [{ type: "map", map: data.map.name, roam: false, label: { show: true, fontSize: dark ? 14 : 10 },
@@ -35,7 +38,7 @@
   if (trend) {
     trend.setOption({
       backgroundColor: "transparent",
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 30, bottom: 30 },
+      tooltip: { trigger: "axis", renderMode: TIP }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 30, bottom: 30 },
       xAxis: { type: "category", data: data.trend.days.map((d) => d.slice(5)) }, yAxis: { type: "value", minInterval: 1 },
       series: [
         { name: data.labels.found, type: "line", data: data.trend.found },
@@ -46,7 +49,7 @@
   for (const [id, key] of [["hl-sector", "sector"], ["hl-category", "category"]]) {
     const chart = make(id);
     if (chart) {
-      chart.setOption({ backgroundColor: "transparent", tooltip: { trigger: "item" },
+      chart.setOption({ backgroundColor: "transparent", tooltip: { trigger: "item", renderMode: TIP },
         series: [{ type: "pie", radius: ["35%", "70%"], data: data[key], label: { fontSize: dark ? 13 : 10 } }] });
     }
   }
