@@ -50,16 +50,50 @@ def _browser():
         browser.close()
 
 
+# Every page runs under the Content-Security-Policy (hazardloop.core.middleware): a violation,
+# or an Alpine expression its CSP build cannot evaluate, is reported to the console, recorded in
+# page.csp_violations, and fails the test.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+CSP_MARKERS = (
+    "Content Security Policy",
+    "Refused to",
+    "CSP violation",
+    "CSP Parser Error",
+    "Alpine Expression Error",
+)
+
+
+def _watched_page(context, base_url):
+    context.set_default_timeout(15000)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    page.base_url = base_url
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: (
+            page.csp_violations.append(m.text)
+            if any(marker in m.text for marker in CSP_MARKERS)
+            else None
+        ),
+    )
+    return page
+
+
 @pytest.fixture
 def browser_page(_browser, live_server, transactional_db):
     """A fresh browser context (desktop size, Chinese) against the live test server."""
     ensure_reference_data()
     context = _browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    page = _watched_page(context, live_server.url)
     yield page
     context.close()
+    assert not page.csp_violations, f"Content-Security-Policy violations: {page.csp_violations}"
 
 
 @pytest.fixture
@@ -69,8 +103,7 @@ def phone_page(_browser, live_server, transactional_db):
     context = _browser.new_context(
         locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    page = _watched_page(context, live_server.url)
     yield page
     context.close()
+    assert not page.csp_violations, f"Content-Security-Policy violations: {page.csp_violations}"

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise and the redirecting middleware, so that every response carries it.
+    "hazardloop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -233,6 +235,16 @@ LOGGING = {
 if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+    # Browsers that once reached the site over HTTPS never use plain HTTP for it (or its
+    # subdomains) again for a year. Django sends the header on HTTPS responses only.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Redirect plain-HTTP requests to HTTPS here (off by default: the TLS proxy usually does it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a TLS proxy, the request reaches Django over HTTP: trust the proxy's
+# X-Forwarded-Proto (which it must set, overwriting the client's) to know it was HTTPS.
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
 # Idempotent periodic steps run by `manage.py run_sweeps` (each takes `now`, returns a count).
