@@ -23,11 +23,16 @@ import logging
 import zoneinfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from hazardloop.accounts.choices import Role
+from hazardloop.accounts.models import User
 from hazardloop.hazards.choices import ClockKind, ClockRung, Grade, Status
 from hazardloop.hazards.models import DeadlinePolicy, Hazard, HolidayYear
 from hazardloop.lib.workdays import WorkCalendar, parse_year
+from hazardloop.notifications.services import notify
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
 log = logging.getLogger("hazardloop.hazards")
@@ -76,6 +81,43 @@ def default_due_at(region_code: str, grade: str, category: str, start: dt.dateti
             log.warning("deadline estimated without the holiday calendar of %s", sorted(missing))
         return end_of_local_day(last)
     return end_of_local_day(local_day + dt.timedelta(days=policy.days))
+
+
+CALENDAR_MISSING = gettext_noop(
+    "The holiday calendar for %(year)s is not loaded: time limits that reach into %(year)s "
+    "count Monday to Friday until it is (manage.py load_holidays)."
+)
+
+
+def missing_calendar_years(today: dt.date) -> list[int]:
+    """This year, and from November next year (the State Council publishes it around then),
+    when their holiday calendars are not loaded."""
+    wanted = {today.year} | ({today.year + 1} if today.month >= 11 else set())
+    return sorted(wanted - set(HolidayYear.objects.values_list("year", flat=True)))
+
+
+def warn_missing_calendars(now) -> int:
+    """Tell the administrators, once per year, about a missing holiday calendar (regulations.md
+    §12.3: warned in advance). Returns the notifications created."""
+    years = missing_calendar_years(timezone.localtime(now, LOCAL).date())
+    if not years:
+        return 0
+    admins = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(memberships__role=Role.ADMIN, memberships__is_active=True))
+        .distinct()
+    )
+    return sum(
+        len(
+            notify(
+                admins,
+                key=f"calendar-missing:{year}",
+                message=CALENDAR_MISSING,
+                params={"year": year},
+            )
+        )
+        for year in years
+    )
 
 
 # 公安部令第120号 Art. 20 [V]: the re-check within 3 working days of the unit's request.

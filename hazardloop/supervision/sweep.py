@@ -43,6 +43,7 @@ from hazardloop.hazards.choices import (
     ListedLevel,
     SupervisionLevel,
 )
+from hazardloop.hazards.deadlines import warn_missing_calendars
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services import escalate_many, lapse_clocks_many
 from hazardloop.regions import codes as region_codes
@@ -556,4 +557,5 @@ def sweep(now=None) -> Result:
     for rung in (ClockRung.REMINDED, ClockRung.ESCALATED):
         _run_clock_rung(rung, now, all_ladders, people, result)
     result.risk_units = unit_risk.refresh_units_due_between(*unit_risk.recently(now), now=now)
+    warn_missing_calendars(now)
     return result

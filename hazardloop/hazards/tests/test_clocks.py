@@ -233,3 +233,16 @@ def test_the_ledger_filters_and_marks_the_regulators_lapses(cast, django_assert_
         page = client.get("/hazards/?lapsed=order").content.decode()
     assert f"#{lapsed.pk}<" in page and f"#{ordered.pk}<" not in page
     assert 'data-testid="lapsed"' in page and "未按时责令整改" in page
+
+
+def test_administrators_are_warned_of_next_years_missing_calendar_once(cast):
+    from hazardloop.hazards.deadlines import warn_missing_calendars
+    from hazardloop.notifications.models import Notification
+
+    ensure_rules()  # 2026 is loaded
+    assert warn_missing_calendars(at(2026, 6, 1)) == 0
+    assert warn_missing_calendars(at(2026, 11, 20)) >= 1
+    note = Notification.objects.get(recipient=cast.admin, key="calendar-missing:2027")
+    assert note.params == {"year": "2027"}
+    assert not Notification.objects.filter(recipient=cast.regulator).exists()
+    assert warn_missing_calendars(at(2026, 12, 4)) == 0  # once
