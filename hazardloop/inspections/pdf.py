@@ -1,7 +1,9 @@
 """The printable on-site inspection record (现场检查记录) as PDF, through lib.pdf.
 
-Always in Chinese: it is the official record handed to the unit. Photos are the stored
-thumbnails; signatures are their stored images.
+Always in Chinese: it is the official record handed to the unit. A failed item states the
+violation found (the item's violation wording); the basis column prints only what
+`checklists.basis` lets an official document cite. Photos are the stored thumbnails; signatures
+are their stored images.
 """
 
 import io
@@ -9,6 +11,7 @@ import io
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from hazardloop.checklists.basis import item_basis
 from hazardloop.lib.pdf import SANS, PdfDocument
 
 RESULT_ZH = {"pass": "合格", "fail": "不合格", "na": "不适用", "recorded": "已记录"}
@@ -83,6 +86,8 @@ def render_record(context: dict) -> bytes:
         ],
         label_width=42,
     )
+    # Only verified national or Jilin citations in force on the inspection day are printed.
+    on = timezone.localtime(inspection.found_at or inspection.received_at).date()
     for section, answers in context["sections"]:
         doc.heading(section, size=12)
         rows = []
@@ -91,6 +96,9 @@ def render_record(context: dict) -> bytes:
             if a.number_value is not None:
                 value += f"（实测 {a.number_value.normalize()} {a.item.number_unit}）"
             detail = "；".join(x for x in (a.text_value, a.note) if x)
+            if a.result == "fail" and a.item.finding_title:
+                # The record states what was found wrong, in the notice's words.
+                detail = "；".join(x for x in (f"存在问题：{a.item.finding_title}", detail) if x)
             if a.hazard_id:
                 detail = (detail + "；" if detail else "") + f"已登记隐患 #{a.hazard_id}"
             if getattr(a, "amended", None):
@@ -98,7 +106,7 @@ def render_record(context: dict) -> bytes:
                 detail += (
                     f"；更正{change['number']}：{RESULT_ZH.get(change['result'], change['result'])}"
                 )
-            rows.append([a.code, a.item.text_zh, value, detail, a.item.legal_basis])
+            rows.append([a.code, a.item.text_zh, value, detail, item_basis(a.item, on=on) or "—"])
         doc.table(
             ["编号", "检查项目", "结果", "说明", "依据"], rows, widths=(12, 55, 25, 40, 38), size=8
         )

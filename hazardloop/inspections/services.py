@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import belongs_to_unit, can, scope_for
 from hazardloop.audit.services import record_event, record_events
+from hazardloop.checklists.basis import marked_basis
 from hazardloop.checklists.choices import AnswerType
 from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
@@ -443,7 +444,8 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
 
 def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: str):
     item = answer.item
-    lines = [item.text_zh]
+    # The finding, never the requirement: the description opens with the violation wording.
+    lines = [item.finding_title]
     if answer.number_value is not None:
         lines.append(
             _("Measured: %(value)s %(unit)s (limit %(low)s–%(high)s).")
@@ -464,7 +466,7 @@ def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: s
         description="\n".join(lines),
         category=item.category,
         title=item.finding_title,
-        legal_basis=item.legal_basis,
+        legal_basis=marked_basis(item.legal_basis, item.basis_status),
         rule_refs=item.rule_refs,
         default_grade=item.default_grade,
         source_ref=ref,

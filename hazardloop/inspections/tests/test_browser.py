@@ -84,11 +84,13 @@ def test_phone_inspection_of_a_restaurant(phone_page, tmp_path, settings):
     page.screenshot(path="/tmp/inspection-record-phone.png", full_page=True)
 
     inspection = Inspection.objects.get()
-    assert inspection.n_items == len(items) == 25
+    assert inspection.n_items == len(items) == 26
     assert inspection.signatures.filter(image__isnull=False).count() == 2
     hazards = Hazard.objects.filter(unit=cast.unit)
     assert {h.source_ref.rsplit(":", 1)[1] for h in hazards} == FAIL | {"R04"}
     assert hazards.get(source_ref__endswith="R10").grade == "major"
+    # Titled with the violation found, not the requirement (regulations.md §12.6).
+    assert hazards.get(source_ref__endswith="R10").title.startswith("在地下室、半地下室")
     text = page.get_by_test_id("record-hazards").inner_text()
     for hazard in hazards:
         assert hazard.title[:10] in text
