@@ -5,10 +5,12 @@ uses, so the report's figures are the dashboard's — for the day and cumulative
 child regions (each table in its own rank order), lists the new major hazards and the overdue
 hazards by rung of the supervision ladder, and writes short sentences from the figures.
 
-The overdue list has the cumulative table's definition and scope — hazards found in the
-cumulative period under the region, open, with the deadline passed at `now` — so that its rung
-counts add up to the table's overdue total; older overdue hazards are counted in one sentence.
-Places are printed by name (county, then township), never by code.
+Two overdue figures, each labelled: the dashboard's "overdue" (of the hazards found in the
+period) and, in the cumulative table, "overdue now" — every open hazard under the region whose
+deadline has passed at `now`, whenever it was found. The overdue list is exactly that backlog
+(same definition, same scope, same campaign), so its rung counts add up to the "overdue now"
+total and each region's "overdue now" counts its entries. Places are printed by name (county,
+then township), never by code.
 
 `generate_report` renders it as .xlsx and PDF and archives it; `send_daily_reports_once` is the
 morning sweep step.
@@ -37,7 +39,14 @@ from hazardloop.notifications.services import notify
 from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledReport
-from hazardloop.reports.stats import campaign_tree_ids, period_bounds, ranked, region_stats
+from hazardloop.reports.stats import (
+    Row,
+    campaign_tree_ids,
+    own_label,
+    period_bounds,
+    ranked,
+    region_stats,
+)
 
 RUNGS = [
     SupervisionLevel.ACCOUNTABILITY,
@@ -57,10 +66,12 @@ COLUMNS = [
     ("rectified", gettext_noop("Rectified")),
     ("rectification_rate", gettext_noop("Rectification rate %")),
     ("on_time_rate", gettext_noop("On-time rate %")),
-    ("overdue", gettext_noop("Overdue")),
+    ("overdue", gettext_noop("Overdue (of those found)")),
     ("majors_listed", gettext_noop("Majors listed")),
     ("enforcement_actions", gettext_noop("Enforcement actions")),
 ]
+# The cumulative table only: the backlog the overdue list below it enumerates.
+OVERDUE_NOW = ("overdue_now", gettext_noop("Overdue now (all open)"))
 
 
 def report_scope(region: Region) -> Scope:
@@ -89,7 +100,6 @@ def build_report(
     cumulative = region_stats(scope, region, campaign=campaign, start=cum_start, end=day, now=now)
     order = ranked(cumulative)
     lo, hi = period_bounds(since, day)
-    cum_lo, _hi = period_bounds(cum_start, day)
     hazards = Hazard.objects.filter(subtree_filter("region_code", region.prefix))
     if campaign is not None:
         hazards = hazards.filter(campaign_id__in=campaign_tree_ids(campaign))
@@ -98,9 +108,8 @@ def build_report(
         .select_related("unit")
         .order_by("found_at", "id")[:LIST_LIMIT]
     )
-    # The cumulative table's "overdue": found in the cumulative period, open, deadline passed.
-    all_overdue = hazards.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    overdue_qs = all_overdue.filter(found_at__gte=cum_lo, found_at__lt=hi)
+    # "Overdue now": every open hazard under the region past its deadline, whenever found.
+    overdue_qs = hazards.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     counts = dict(
         overdue_qs.values("supervision_level")
         .annotate(n=Count("pk"))
@@ -145,7 +154,7 @@ def build_report(
         for rung in RUNGS
     }
     overdue_counts = {rung.value: counts.get(rung.value, 0) for rung in RUNGS}
-    older = all_overdue.filter(found_at__lt=cum_lo).count()
+    cumulative_rows, cumulative_total = _with_overdue_now(cumulative, region, order, overdue_qs)
     return {
         "kind": kind,
         "region": {"code": region.code, "name": region.name_zh},
@@ -154,15 +163,38 @@ def build_report(
         "since": since.isoformat(),
         "cumulative_since": cum_start.isoformat(),
         "period": [r.as_dict() for r in ranked(period)],
-        "cumulative": [r.as_dict() for r in order],
+        "cumulative": cumulative_rows,
         "period_total": period.total.as_dict(),
-        "cumulative_total": cumulative.total.as_dict(),
+        "cumulative_total": cumulative_total,
         "new_majors": majors,
         "overdue": overdue,
         "overdue_counts": overdue_counts,
-        "overdue_found_earlier": older,
-        "summary": summary_lines(order, older=older, since=cum_start),
+        "summary": summary_lines(order),
     }
+
+
+def _with_overdue_now(stats, region: Region, order: list[Row], overdue_qs):
+    """The cumulative rows (in rank order) and the total, each with "overdue_now": the open
+    hazards past their deadline under it, counted per region code (few codes, indexed). The
+    "directly under" row is added when only the backlog has records at the region's own code."""
+    rows = [r.as_dict() for r in order]
+    own = next((d for d in rows if d["own"]), None)
+    added = own is None
+    if added:
+        own = Row(region.code, own_label(region), region.level, own=True).as_dict()
+        rows.append(own)
+    children = [(d, region_codes.prefix(d["code"])) for d in rows if not d["own"]]
+    for d in rows:
+        d["overdue_now"] = 0
+    per_code = overdue_qs.order_by().values("region_code").annotate(n=Count("pk"))
+    for code, n in per_code.values_list("region_code", "n"):
+        row = next((d for d, p in children if code.startswith(p)), own)
+        row["overdue_now"] += n
+    if added and not own["overdue_now"]:
+        rows.remove(own)
+    total = stats.total.as_dict()
+    total["overdue_now"] = sum(d["overdue_now"] for d in rows)
+    return rows, total
 
 
 def place_names(codes: list[str]) -> dict[str, dict]:
@@ -182,7 +214,7 @@ def place_names(codes: list[str]) -> dict[str, dict]:
     return out
 
 
-def summary_lines(order, *, older: int = 0, since: dt.date | None = None) -> list[str]:
+def summary_lines(order) -> list[str]:
     """Short sentences from the figures, e.g. "长春市 coverage 92%, first; 白城市 31 overdue"."""
     lines = []
     ranked_rows = [r for r in order if r.rank is not None]
@@ -206,11 +238,6 @@ def summary_lines(order, *, older: int = 0, since: dt.date | None = None) -> lis
     empty = [r.name for r in order if not r.own and not r.counts["units_in_scope"]]
     if empty:
         lines.append(_("No units in scope: %(names)s.") % {"names": "、".join(empty)})
-    if older:
-        lines.append(
-            _("A further %(count)s hazards found before %(date)s are overdue.")
-            % {"count": older, "date": since.isoformat()}
-        )
     return lines
 
 
@@ -238,22 +265,22 @@ def render_xlsx(data: dict) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     for line in data["summary"]:
         ws.append([line])
-    for label, key, total in (
-        (_("The period"), "period", "period_total"),
-        (_("Cumulative"), "cumulative", "cumulative_total"),
+    for label, key, total, columns in (
+        (_("The period"), "period", "period_total", COLUMNS),
+        (_("Cumulative"), "cumulative", "cumulative_total", [*COLUMNS, OVERDUE_NOW]),
     ):
         ws.append([])
         ws.append([label])
         ws.cell(ws.max_row, 1).font = bold
-        header = [_("Rank"), _("Region")] + [_(c[1]) for c in COLUMNS]
+        header = [_("Rank"), _("Region")] + [_(c[1]) for c in columns]
         ws.append(header)
         for cell in ws[ws.max_row]:
             cell.font = bold
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
         for row in data[key]:
-            ws.append([_cell(row["rank"]), row["name"]] + [_cell(row[c]) for c, _l in COLUMNS])
+            ws.append([_cell(row["rank"]), row["name"]] + [_cell(row[c]) for c, _l in columns])
         t = data[total]
-        ws.append(["", _("Total")] + [_cell(t[c]) for c, _l in COLUMNS])
+        ws.append(["", _("Total")] + [_cell(t[c]) for c, _l in columns])
     ws.column_dimensions["B"].width = 22
     majors = wb.create_sheet(_("New majors")[:31])
     majors.append([_("Hazard"), _("Unit"), _("Region"), _("Found")])
@@ -306,25 +333,28 @@ def render_pdf(data: dict) -> bytes:
         "overdue",
         "majors_listed",
     ]
-    labels = dict(COLUMNS)
-    for heading, key, total in (
+    labels = dict([*COLUMNS, OVERDUE_NOW])
+    for heading, key, total, columns in (
         (
             _("The period %(start)s to %(end)s") % {"start": data["since"], "end": data["day"]},
             "period",
             "period_total",
+            keys,
         ),
         (
             _("Cumulative since %(start)s") % {"start": data["cumulative_since"]},
             "cumulative",
             "cumulative_total",
+            [*keys, OVERDUE_NOW[0]],
         ),
     ):
         doc.heading(heading)
         rows = [
-            [str(_cell(r["rank"])), r["name"]] + [str(_cell(r[k])) for k in keys] for r in data[key]
+            [str(_cell(r["rank"])), r["name"]] + [str(_cell(r[k])) for k in columns]
+            for r in data[key]
         ]
-        rows.append(["", _("Total")] + [str(_cell(data[total][k])) for k in keys])
-        doc.table([_("Rank"), _("Region")] + [_(labels[k]) for k in keys], rows)
+        rows.append(["", _("Total")] + [str(_cell(data[total][k])) for k in columns])
+        doc.table([_("Rank"), _("Region")] + [_(labels[k]) for k in columns], rows)
     doc.heading(_("New major hazards"))
     if data["new_majors"]:
         doc.table(
@@ -336,7 +366,7 @@ def render_pdf(data: dict) -> bytes:
         )
     else:
         doc.paragraph(_("None."))
-    doc.heading(_("Overdue hazards by rung of the supervision ladder"))
+    doc.heading(_("Overdue now (all open hazards), by rung of the supervision ladder"))
     names = dict(SupervisionLevel.choices)
     any_rows = False
     for rung, rows in data["overdue"].items():

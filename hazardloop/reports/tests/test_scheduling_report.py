@@ -1,6 +1,6 @@
-"""The daily scheduling report agrees with itself: each table in its own rank order, the overdue
-figure and the overdue list by the same definition and scope, a county column in the PDF's
-lists, places by name in the workbook, and a Chinese footer in the Chinese report."""
+"""The daily scheduling report agrees with itself: each table in its own rank order, the
+"overdue now" figure and the overdue list by the same definition and scope, a county column in
+the PDF's lists, places by name in the workbook, and a Chinese footer in the Chinese report."""
 
 import datetime as dt
 import io
@@ -35,7 +35,7 @@ def _text(pdf: bytes) -> str:
     return "".join(text.split())
 
 
-def _overdue_in_window(prefix: str, start: dt.date) -> int:
+def _overdue_found_since(prefix: str, start: dt.date) -> int:
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min), TZ)
     return (
         Hazard.objects.in_region(prefix)
@@ -51,17 +51,35 @@ def test_overdue_figure_and_list_agree(cast, code, townships):
     build(cast, NOW, townships=townships)
     region = Region.objects.get(code=code)
     data = build_report(region, DAY, now=NOW)
-    expected = _overdue_in_window(region.prefix, DAY.replace(day=1))
-    assert expected  # the data set has overdue hazards under every level
-    assert data["cumulative_total"]["overdue"] == expected
-    assert sum(r["overdue"] for r in data["cumulative"]) == expected
-    assert sum(data["overdue_counts"].values()) == expected
-    assert sum(len(rows) for rows in data["overdue"].values()) == expected
-    assert data["cumulative_total"]["hazards_found"] > 0
-    # hazards found before the month and still overdue are counted, not silently dropped
-    older = Hazard.objects.in_region(region.prefix).overdue(NOW).count() - expected
-    assert older and data["overdue_found_earlier"] == older
-    assert any(str(older) in line and "2022-10-01" in line for line in data["summary"])
+    backlog = Hazard.objects.in_region(region.prefix).overdue(NOW)
+    found_this_month = _overdue_found_since(region.prefix, DAY.replace(day=1))
+    # the data set has overdue hazards found this month and earlier under every level
+    assert 0 < found_this_month < backlog.count()
+    # the dashboard's figure: overdue among the hazards found in the period
+    assert data["cumulative_total"]["overdue"] == found_this_month
+    assert sum(r["overdue"] for r in data["cumulative"]) == found_this_month
+    # the backlog: the figure, its rows and the list by rung are the same hazards
+    assert data["cumulative_total"]["overdue_now"] == backlog.count()
+    assert sum(r["overdue_now"] for r in data["cumulative"]) == backlog.count()
+    assert sum(data["overdue_counts"].values()) == backlog.count()
+    listed = [h["id"] for rows in data["overdue"].values() for h in rows]
+    assert sorted(listed) == sorted(backlog.values_list("pk", flat=True))
+    for row in data["cumulative"]:
+        under = backlog.filter(pk__in=listed)
+        if row["own"]:
+            mine = [
+                h
+                for h in under
+                if not any(
+                    h.region_code.startswith(Region.objects.get(code=r["code"]).prefix)
+                    for r in data["cumulative"]
+                    if not r["own"]
+                )
+            ]
+            assert row["overdue_now"] == len(mine)
+        else:
+            prefix = Region.objects.get(code=row["code"]).prefix
+            assert row["overdue_now"] == under.filter(region_code__startswith=prefix).count()
 
 
 def _inspect(unit, when, version, inspector):
@@ -105,6 +123,9 @@ def test_pdf_lists_the_county_and_the_footer_is_chinese(cast):
     with translation.override("zh-hans"):
         text = _text(render_pdf(data))
     assert "区县/乡镇" in text and "南关区永长街道" in text
+    backlog = data["cumulative_total"]["overdue_now"]
+    assert "当前逾期（全部）" in text and "当前逾期隐患（全部未整改，按督办层级）" in text
+    assert sum(data["overdue_counts"].values()) == backlog > 0
     assert "隐患闭环" in text and "hazardloop" not in text.lower()
 
 
