@@ -11,9 +11,10 @@ import json
 
 from django.utils import timezone
 
+from hazardloop.checklists.basis import official_basis
 from hazardloop.hazards.choices import Grade, ListedLevel
+from hazardloop.supervision import authority
 from hazardloop.supervision.choices import (
-    DOCUMENT_TITLE_ZH,
     SEAL_SITUATION_ZH,
     DocumentKind,
     SealSituation,
@@ -40,14 +41,14 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _hazard_facts(hazard) -> dict:
+def _hazard_facts(hazard, *, violated: str) -> dict:
     return {
         "id": hazard.pk,
         "title": hazard.title,
         "description": hazard.description,
         "grade": GRADE_ZH.get(hazard.grade, hazard.grade),
         "grade_reason": hazard.grade_reason,
-        "legal_basis": hazard.legal_basis,
+        "legal_basis": violated,
         "found_on": zh_date(hazard.found_at),
         "due_on": zh_date(hazard.due_at),
     }
@@ -60,6 +61,18 @@ def _unit_facts(unit) -> dict:
         "address": unit.address,
         "principal": unit.principal_name,
     }
+
+
+def _what(hazard) -> str:
+    """The finding as the notice states it: the title (the violation wording), then the
+    description's other lines (measurements, the inspector's note) in brackets."""
+    title = hazard.title.strip()
+    extra = [
+        line.strip()
+        for line in (hazard.description or "").splitlines()
+        if line.strip() and line.strip() != title
+    ]
+    return f"{title}（{'；'.join(extra)}）" if extra else title
 
 
 def build(
@@ -81,35 +94,44 @@ def build(
     listed_level: str = "",
     copy_to: list[str] | None = None,
 ) -> dict:
-    """The frozen content of one document; `body` holds its paragraphs in order."""
+    """The frozen content of one document; `body` holds its paragraphs in order.
+
+    The issuer's department kind decides the enforcement basis, the document's name and which
+    penalty rules may be printed (authority.py); NoEnforcementBasis when it has none for this
+    kind. The provision violated is the hazard's legal basis cut to what an official document
+    may cite (checklists.basis: verified, in Jilin, in force, under the issuer's own laws).
+    """
+    auth = authority.require(issuer, kind)
     unit = hazard.unit
-    facts = _hazard_facts(hazard)
-    what = f"{facts['title']}（{facts['description']}）" if facts["description"] else facts["title"]
-    basis = f"依据{hazard.legal_basis}，" if hazard.legal_basis else ""
+    on = timezone.localtime(issued_at).date()
+    violated = official_basis(hazard.legal_basis, on=on, laws=auth.laws)
+    facts = _hazard_facts(hazard, violated=violated)
+    what = _what(hazard)
+    breach = f"上述行为违反了{violated}的规定。" if violated else ""
+    basis = auth.basis[kind]
     due = zh_date(rectify_due_at)
     body: list[str] = []
     if kind == DocumentKind.IMMEDIATE_ORDER:
         body = [
-            f"经检查，你单位存在下列消防安全违法行为（火灾隐患）：{what}。",
-            f"{basis}根据《消防监督检查规定》第十九条，责令你单位立即改正。",
+            f"经检查，你单位存在下列{auth.offence}：{what}。{breach}",
+            f"根据{basis}的规定，责令你单位立即{auth.remedy}。",
             "拒不改正的，将依法予以处罚。",
         ]
     elif kind == DocumentKind.DEADLINE_ORDER:
         body = [
-            f"经检查，你单位存在下列消防安全违法行为（火灾隐患）：{what}。",
-            f"{basis}根据《消防监督检查规定》第十九条、第二十条，责令你单位于{due}前改正。"
-            "改正期间，应当采取确保消防安全的措施，确保安全。",
-            "本机关将在改正期限届满或者收到你单位复查申请之日起三个工作日内进行复查。"
-            "逾期不改正的，将依法予以处罚。",
+            f"经检查，你单位存在下列{auth.offence}：{what}。{breach}",
+            f"根据{basis}的规定，责令你单位于{due}前{auth.remedy}。"
+            f"整改期间，应当采取{auth.safety}。",
+            f"{auth.recheck}逾期不改正的，将依法予以处罚。",
         ]
     elif kind == DocumentKind.MAJOR_HAZARD_NOTICE:
         reason = f"（判定依据：{hazard.grade_reason}）" if hazard.grade_reason else ""
         body = [
-            f"经检查并集体讨论，你单位存在重大火灾隐患：{what}{reason}。",
-            f"根据《消防监督检查规定》第二十一条，责令你单位于{due}前整改完毕，"
+            f"经检查并集体讨论，你单位存在重大火灾隐患：{what}{reason}。{breach}",
+            f"根据{basis}的规定，责令你单位于{due}前整改完毕，"
             "并制定整改方案，明确治理的目标和任务、采取的方法和措施、经费和物资的落实、"
             "负责治理的机构和人员、治理的时限和要求、安全措施和应急预案。",
-            "整改期间应当采取确保消防安全的措施。逾期不整改的，将依法予以处罚。",
+            f"整改期间应当采取{auth.safety}。逾期不整改的，将依法予以处罚。",
         ]
     elif kind == DocumentKind.TEMPORARY_SEAL:
         listed = "；".join(
@@ -117,33 +139,35 @@ def build(
         )
         days = (seal_until - seal_from).days + 1 if seal_from and seal_until else 0
         body = [
-            f"经检查，你单位存在下列情形：{listed}。具体隐患：{what}。",
-            "根据《中华人民共和国消防法》第五十四条和《消防监督检查规定》第二十二条、"
-            f"第二十三条，决定对{seal_place or '上述危险部位或者场所'}予以临时查封，"
+            f"经检查，你单位存在下列情形：{listed}。具体隐患：{what}。{breach}",
+            f"根据{basis}的规定，决定对{seal_place or '上述危险部位或者场所'}予以临时查封，"
             f"期限自{zh_date(seal_from)}起至{zh_date(seal_until)}止（共{days}日）。",
             "查封期间，未经本机关同意，不得擅自启封或者使用被查封的部位、场所。"
             "火灾隐患消除后，可向本机关申请解除临时查封。",
         ]
     elif kind == DocumentKind.SUPERVISION_LETTER:
         body = [
-            f"你单位“{facts['title']}”（隐患编号{hazard.pk}，{facts['grade']}）整改期限为"
-            f"{facts['due_on']}，至今已逾期{days_overdue}日仍未完成整改。",
+            f"你单位存在的{auth.offence}“{what}”（隐患编号{hazard.pk}，{facts['grade']}）"
+            f"整改期限为{facts['due_on']}，至今已逾期{days_overdue}日仍未完成整改。{breach}",
             f"现予督办。请你单位于{zh_date(reply_due_at)}前完成整改，并将整改情况书面报告本机关；"
             "行业主管部门应当督促落实。",
-            "逾期仍未整改的，将实行挂牌督办。",
+            f"逾期仍未整改的，将实行挂牌督办，并依照{basis}的规定依法处理。",
         ]
     elif kind == DocumentKind.LISTING_NOTICE:
         level = LISTED_LEVEL_ZH.get(listed_level, listed_level)
         body = [
-            f"你单位“{facts['title']}”（隐患编号{hazard.pk}，{facts['grade']}）整改期限为"
-            f"{facts['due_on']}，已逾期{days_overdue}日仍未完成整改。",
+            f"你单位存在的{auth.offence}“{what}”（隐患编号{hazard.pk}，{facts['grade']}）"
+            f"整改期限为{facts['due_on']}，已逾期{days_overdue}日仍未完成整改。{breach}",
             f"经研究，决定对该隐患实行{level}挂牌督办，并向社会公布。",
             f"请你单位于{zh_date(reply_due_at)}前完成整改并书面报告；整改完成、经验收合格后"
-            "方可摘牌销号。逾期仍未整改的，将提出问责建议。",
+            f"方可摘牌销号。逾期仍未整改的，将提出问责建议，并依照{basis}的规定依法处理。",
         ]
+    penalties = [
+        p for p in penalties or [] if any(law in p.get("citation", "") for law in auth.penalty_laws)
+    ]
     content = {
         "kind": kind,
-        "title": DOCUMENT_TITLE_ZH[DocumentKind(kind)],
+        "title": auth.title_of(kind),
         "number": number,
         "issuer": issuer.name_zh,
         "unit": _unit_facts(unit),
@@ -162,7 +186,7 @@ def build(
         else {},
         "listed_level": listed_level,
         "copy_to": copy_to or [],
-        "penalties": penalties or [],
+        "penalties": penalties,
         "note": note,
     }
     return content

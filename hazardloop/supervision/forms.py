@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.hazards.deadlines import end_of_local_day
-from hazardloop.supervision import penalties
+from hazardloop.supervision import authority, penalties
 from hazardloop.supervision.choices import ISSUABLE_KINDS, DocumentKind, SealSituation
 from hazardloop.supervision.clocks import SEAL_MAX_DAYS
 
@@ -82,12 +82,17 @@ class IssueForm(forms.Form):
                 self.initial.setdefault("rectify_due", timezone.localtime(hazard.due_at).date())
             self.initial.setdefault("seal_from", timezone.localdate())
             self.initial.setdefault("seal_days", SEAL_MAX_DAYS)
-            self.initial.setdefault("penalties", [r.code for r in guidance])
+            own = authority.authority_of(self.default_department.kind)
+            laws = own.penalty_laws if own else ()
+            self.initial.setdefault("penalties", [r.code for r in guidance if r.law in laws])
             kind = (
                 DocumentKind.MAJOR_HAZARD_NOTICE
                 if hazard.grade == "major"
                 else DocumentKind.DEADLINE_ORDER
             )
+            issuable = authority.issuable_kinds(self.default_department, ISSUABLE_KINDS)
+            if kind not in issuable and issuable:
+                kind = DocumentKind(issuable[0])
             self.initial.setdefault("kind", kind.value)
 
     def service_options(self) -> dict:

@@ -108,7 +108,8 @@ class EnforcementDocument(models.Model):
 
     @property
     def title_zh(self) -> str:
-        return DOCUMENT_TITLE_ZH[DocumentKind(self.kind)]
+        # The issuing department's name for the document, frozen in its content.
+        return (self.content or {}).get("title") or DOCUMENT_TITLE_ZH[DocumentKind(self.kind)]
 
     @property
     def badge(self) -> str:

@@ -2,7 +2,10 @@
 
 Data, not logic: each `PenaltyRule` carries the article, the offence as the law words it, the
 fine ranges for the unit and for individuals, and where the text was verified
-(regulations.md §10.1, §10.3, §4.1; all [V]). `guidance_for(hazard)` picks the rules that match
+(regulations.md §10.1, §10.3, §4.1, §12.2; all [V]). A kitchen gas alarm is not a fire facility
+(消防法 Art. 73): not installed is 安全生产法 Art. 99(八), switched off or disabled Art. 99(四),
+never 消防法 Art. 60(二). Only the rules under the issuing department's own law are printed
+(authority.py). `guidance_for(hazard)` picks the rules that match
 a hazard's category and wording; the drafter sees them as guidance, the decision stays theirs.
 """
 
@@ -16,6 +19,7 @@ FIRE_LAW = "《中华人民共和国消防法》"
 SAFETY_LAW = "《中华人民共和国安全生产法》"
 SRC_FIRE_60 = "regulations.md §10.1 (消防法 Art. 60) [V]"
 SRC_SAFETY_99 = "regulations.md §4.1 (安全生产法 Art. 99(8)) [V]"
+SRC_SAFETY_99_4 = "regulations.md §12.2 (安全生产法 Art. 99(4)) [V]"
 SRC_SAFETY_102 = "regulations.md §10.3 (安全生产法 Art. 102) [V]"
 
 
@@ -33,6 +37,10 @@ class PenaltyRule:
     categories: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     needs_refusal: bool = False  # applies once the unit has failed to act after notice
+    # Every group must have a hit in the hazard's text (e.g. "alarm" and "not installed").
+    requires: tuple[tuple[str, ...], ...] = ()
+    # Never matched when any of these is in the text (a kitchen gas alarm is no fire facility).
+    excludes: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -43,6 +51,12 @@ class PenaltyRule:
 _FIRE_UNIT = "责令改正，处五千元以上五万元以下罚款"
 _FIRE_PERSON = "个人有第（二）项至第（五）项行为之一的，处警告或者五百元以下罚款"
 _FORCED = "经责令改正拒不改正的，强制执行，所需费用由违法行为人承担"
+_GAS_ALARM = ("可燃气体报警", "燃气报警")
+_SAFETY_99_UNIT = "责令限期改正，处五万元以下的罚款；逾期未改正的，处五万元以上二十万元以下的罚款"
+_SAFETY_99_PERSON = (
+    "逾期未改正的，对其直接负责的主管人员和其他直接责任人员处一万元以上二万元以下的罚款"
+)
+_SAFETY_99_NOTE = "情节严重的，责令停产停业整顿"
 
 RULES: tuple[PenaltyRule, ...] = (
     PenaltyRule(
@@ -56,6 +70,7 @@ RULES: tuple[PenaltyRule, ...] = (
         source=SRC_FIRE_60,
         categories=(Category.FIRE_FACILITIES,),
         keywords=("灭火器", "火灾报警", "喷淋", "应急照明", "疏散指示", "消防安全标志"),
+        excludes=_GAS_ALARM,
     ),
     PenaltyRule(
         code="fire-60-2",
@@ -68,6 +83,7 @@ RULES: tuple[PenaltyRule, ...] = (
         source=SRC_FIRE_60,
         categories=(Category.FIRE_FACILITIES,),
         keywords=("损坏", "挪用", "拆除", "停用", "关闭"),
+        excludes=_GAS_ALARM,
     ),
     PenaltyRule(
         code="fire-60-3",
@@ -134,15 +150,32 @@ RULES: tuple[PenaltyRule, ...] = (
         article="第九十九条第（八）项",
         offence_zh="餐饮等行业的生产经营单位使用燃气未安装可燃气体报警装置",
         offence=_("A catering business uses gas without a combustible gas alarm"),
-        unit_penalty_zh="责令限期改正，处五万元以下的罚款；逾期未改正的，处五万元以上二十万元"
-        "以下的罚款",
-        individual_penalty_zh="逾期未改正的，对其直接负责的主管人员和其他直接责任人员处一万元"
-        "以上二万元以下的罚款",
-        note_zh="情节严重的，责令停产停业整顿",
+        unit_penalty_zh=_SAFETY_99_UNIT,
+        individual_penalty_zh=_SAFETY_99_PERSON,
+        note_zh=_SAFETY_99_NOTE,
         source=SRC_SAFETY_99,
         categories=(Category.GAS,),
-        keywords=("报警器", "报警装置", "可燃气体"),
-        extra={"requires_keyword": True},
+        keywords=_GAS_ALARM,
+        requires=(_GAS_ALARM, ("未安装", "没有安装", "未设置", "未配备")),
+    ),
+    PenaltyRule(
+        code="safety-99-4",
+        law=SAFETY_LAW,
+        article="第九十九条第（四）项",
+        offence_zh="关闭、破坏直接关系生产安全的监控、报警、防护、救生设备、设施",
+        offence=_(
+            "Monitoring, alarm, protection or life-saving equipment that bears on safety "
+            "switched off or damaged"
+        ),
+        unit_penalty_zh=_SAFETY_99_UNIT,
+        individual_penalty_zh=_SAFETY_99_PERSON,
+        note_zh=_SAFETY_99_NOTE,
+        source=SRC_SAFETY_99_4,
+        keywords=("报警", "监控", "防护"),
+        requires=(
+            ("报警", "监控", "防护", "救生"),
+            ("关闭", "断电", "拆除", "破坏", "遮挡", "停用"),
+        ),
     ),
     PenaltyRule(
         code="safety-102",
@@ -191,10 +224,12 @@ def guidance_for(hazard, *, now=None) -> list[PenaltyRule]:
     for rule in RULES:
         if rule.needs_refusal:
             continue
+        if any(word in text for word in rule.excludes):
+            continue
+        if not all(any(word in text for word in group) for group in rule.requires):
+            continue
         by_category = hazard.category in rule.categories
         hits = sum(1 for word in rule.keywords if word in text)
-        if rule.extra.get("requires_keyword") and not hits:
-            continue
         if by_category or hits:
             scored.append((hits * 2 + (1 if by_category else 0), rule))
     scored.sort(key=lambda pair: -pair[0])

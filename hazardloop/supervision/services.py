@@ -28,8 +28,8 @@ from hazardloop.hazards.notices import hazard_params, notify_unit
 from hazardloop.regions import codes as region_codes
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department
+from hazardloop.supervision import authority, numbering, penalties
 from hazardloop.supervision import content as content_mod
-from hazardloop.supervision import numbering, penalties
 from hazardloop.supervision.choices import ISSUABLE_KINDS, DocumentKind, SealSituation
 from hazardloop.supervision.clocks import SEAL_MAX_DAYS, local_date
 from hazardloop.supervision.models import EnforcementDocument
@@ -153,6 +153,9 @@ def _issue(
     existing = _existing(idempotency_key, hazard, kind)
     if existing is not None:
         return existing
+    # Before a number is taken: a department issues only under its own law (the content
+    # prints only the penalty guidance under that law).
+    authority.require(department, kind)
     if kind in (DocumentKind.DEADLINE_ORDER, DocumentKind.MAJOR_HAZARD_NOTICE):
         rectify_due_at = rectify_due_at or hazard.due_at
     if kind == DocumentKind.IMMEDIATE_ORDER:

@@ -48,8 +48,8 @@ from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services import escalate_many, lapse_clocks_many
 from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Department, subtree_filter
+from hazardloop.supervision import authority, numbering
 from hazardloop.supervision import content as content_mod
-from hazardloop.supervision import numbering
 from hazardloop.supervision.choices import DocumentKind
 from hazardloop.supervision.ladder import Ladder, ladders
 from hazardloop.supervision.models import (
@@ -233,7 +233,7 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
             region = region_codes.ancestor_at(hazard.region_code, region_codes.COUNTY)
             region = region or hazard.region_code
         dept = depts.issuer(region, ladder.issuer_kind)
-        if dept is None:
+        if dept is None or not authority.can_issue(dept, kind):
             log.error("no department issues %s for region %s", kind, region)
             continue
         issuers[dept.pk] = dept

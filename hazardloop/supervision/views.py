@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hazardloop.accounts.access import get_in_scope_or_404, require
 from hazardloop.core.urls_public import printed_url
 from hazardloop.hazards.models import Hazard
-from hazardloop.supervision import penalties, queries, services
+from hazardloop.supervision import authority, penalties, queries, services
 from hazardloop.supervision.clocks import clocks_for
 from hazardloop.supervision.forms import IssueForm, ServeForm
 from hazardloop.supervision.models import EnforcementDocument
@@ -86,6 +86,7 @@ def issue(request, hazard_id: int):
         "form": form,
         "guidance": guidance,
         "rules": penalties.RULES,
+        "previews": [authority.preview(d, hazard, on=timezone.localdate(now)) for d in departments],
         "status": 422 if form.errors else 200,
     }
     return render(request, "supervision/issue.html", context, status=context["status"])

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from hazardloop.checklists import basis
 from hazardloop.checklists.models import ChecklistItem, ChecklistTemplate
@@ -107,7 +108,7 @@ def test_a_marked_basis_stays_uncitable_on_a_hazard():
 
 @pytest.mark.django_db
 def test_an_item_that_can_fail_needs_its_violation_wording(cast):
-    with pytest.raises(ChecklistError) as err:
+    with translation.override("en"), pytest.raises(ChecklistError) as err:
         make_template(items=[item("A1", violation_zh="")])
     assert any("violation wording" in e for e in err.value.errors)
     # A record-only item never fails: no wording needed.
