@@ -34,7 +34,7 @@ from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.supervision.render import render_pdf
 from hazardloop.supervision.services import issue_document
 from hazardloop.supervision.tests.helpers import at
-from hazardloop.testing import HOME, make_department, make_user
+from hazardloop.testing import HOME, make_department, make_user, web_client
 
 pytestmark = [
     pytest.mark.django_db,
@@ -262,6 +262,13 @@ def test_an_emergency_bureau_cannot_issue_fire_law_documents_and_nothing_is_writ
         assert "执法依据" in " ".join(err.value.message_dict["kind"])
     assert EnforcementDocument.objects.count() == before
     assert not EnforcementDocument.objects.filter(department=depts[DepartmentKind.EMERGENCY])
+
+    # The issue page says what the bureau may issue and which provision it will cite.
+    page = web_client(officer).get(f"/supervision/hazards/{hazard.pk}/documents/new/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="issuer-basis"' in html and "第三十六条第四款" in html
+    assert "regulations.md" not in html  # sources are for developers, not users
 
     # The same bureau orders the gas alarm installed under the work-safety law, with the
     # work-safety penalty (Art. 99(八)), never a fire-law one.
