@@ -64,22 +64,25 @@ def refresh_units(unit_ids, *, actor=None, now=None, read_first: bool = True) ->
 
     With `read_first` (the sweeps), the stored counts are read and only the units whose counts
     differ are locked (a no-op costs two queries and no lock); without it (a hazard step that
-    just changed the counts), the units are locked and compared at once. Returns the number of
+    just changed the counts), the units are locked at once. Either way the counts written are
+    read after the lock, so a concurrent change at the unit is seen. Returns the number of
     units written.
     """
     now = now or timezone.now()
     unit_ids = sorted(set(unit_ids))
     if not unit_ids:
         return 0
-    counts = counts_for(unit_ids, now)
-    if not read_first:
-        return len(recompute_risk_many(counts, actor=actor))
-    stored = {
-        pk: tuple(rest)
-        for pk, *rest in Unit.objects.filter(pk__in=unit_ids).values_list("pk", *RISK_COUNT_FIELDS)
-    }
-    stale = {pk: c for pk, c in counts.items() if pk in stored and stored[pk] != c}
-    return len(recompute_risk_many(stale, actor=actor))
+    if read_first:
+        counts = counts_for(unit_ids, now)
+        stored = {
+            pk: tuple(rest)
+            for pk, *rest in Unit.objects.filter(pk__in=unit_ids).values_list(
+                "pk", *RISK_COUNT_FIELDS
+            )
+        }
+        unit_ids = [pk for pk, c in counts.items() if pk in stored and stored[pk] != c]
+    changed = recompute_risk_many(lambda ids: counts_for(ids, now), unit_ids=unit_ids, actor=actor)
+    return len(changed)
 
 
 def refresh_units_due_between(start, end, *, now=None) -> int:

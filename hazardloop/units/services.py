@@ -241,21 +241,27 @@ def recompute_risk(
 RISK_COUNT_FIELDS = ("open_hazards", "open_major_hazards", "overdue_hazards")
 
 
-def recompute_risk_many(counts: dict, *, actor=None) -> list[Unit]:
+def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     """Feed the hazard counts of many units into their risk levels (called by the hazards app).
 
-    `counts` maps a unit id to (open hazards, open major hazards, overdue hazards). The units are
-    locked in id order; those whose counts differ get their risk columns recomputed (the
-    override, if any, still decides the level), one bulk UPDATE, and one audit event each.
-    Units whose counts are unchanged are not written. Returns the units that changed.
+    `counts` maps a unit id to (open hazards, open major hazards, overdue hazards), or is a
+    function that returns that mapping for `unit_ids`: it is called once those units' rows are
+    locked, so that two hazard changes at one unit count one after the other and neither
+    overwrites the other's count. The units are locked in id order; those whose counts differ
+    get their risk columns recomputed (the override, if any, still decides the level), one bulk
+    UPDATE, and one audit event each. Units whose counts are unchanged are not written.
+    Returns the units that changed.
     """
-    if not counts:
+    ids = sorted(set(unit_ids if callable(counts) else counts or ()))
+    if not ids:
         return []
     now = timezone.now()
     # No savepoint inside the caller's transaction (the hazard step that called us): if the
     # units cannot be written, the hazard change must not commit either.
     with transaction.atomic(savepoint=False):
-        units = list(Unit.objects.select_for_update().filter(pk__in=list(counts)).order_by("pk"))
+        units = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if callable(counts):
+            counts = counts([u.pk for u in units])
         changed, audit = [], []
         for unit in units:
             new = tuple(max(0, int(n or 0)) for n in counts[unit.pk])
