@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.choices import PREFIX_LENGTH, RegionLevel
 
 DATA = Path(__file__).parent / "data"
@@ -35,8 +36,10 @@ def read_rows(path: Path) -> list[dict]:
         code, level = (row.get("code") or "").strip(), (row.get("level") or "").strip()
         if level not in RegionLevel.values:
             raise RegionFileError(f"line {number}: unknown level {level!r}")
-        if not code.isdigit() or len(code) < PREFIX_LENGTH[RegionLevel(level)]:
-            raise RegionFileError(f"line {number}: code {code!r} is not a division code")
+        # A development zone's statistical code has a county's shape.
+        shape = region_codes.COUNTY if level == RegionLevel.ZONE else level
+        if not region_codes.is_code(code) or region_codes.level(code) != shape:
+            raise RegionFileError(f"line {number}: code {code!r} is not a {level} code")
         if not (row.get("name_zh") or "").strip():
             raise RegionFileError(f"line {number}: name_zh is empty")
     return rows

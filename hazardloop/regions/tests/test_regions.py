@@ -92,6 +92,22 @@ def test_import_refuses_a_bad_file_and_changes_nothing(reference_data, tmp_path)
     assert not Region.objects.filter(code="220102003").exists()
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "22010200,220102,township,八位街道,,",  # 8 digits: no level has them
+        "220102,220100,township,县级码街道,,",  # a county's code declared a township
+        "220102001001,220102,township,村级码街道,,",  # a village's code declared a township
+        "220100,220000,county,市级码区,,",  # a prefecture's code declared a county
+    ],
+)
+def test_import_refuses_a_code_that_does_not_fit_its_level(reference_data, tmp_path, row):
+    csv = tmp_path / "bad.csv"
+    csv.write_text(f"code,parent,level,name_zh,name_en,note\n{row}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("import_regions", str(csv))
+
+
 def test_regions_api(cast):
     client = api_client(cast.unit_manager)
     body = client.get("/api/v1/regions").json()
