@@ -246,3 +246,17 @@ def test_administrators_are_warned_of_next_years_missing_calendar_once(cast):
     assert note.params == {"year": "2027"}
     assert not Notification.objects.filter(recipient=cast.regulator).exists()
     assert warn_missing_calendars(at(2026, 12, 4)) == 0  # once
+
+
+def test_what_the_clock_and_the_risk_feed_cost_a_verification(cast, django_assert_max_num_queries):
+    h = found(cast, at(2026, 11, 2))
+    services.order_hazard(h, actor=cast.inspector, due_at=at(2026, 12, 30), now=at(2026, 11, 3))
+    services.start_rectification(h, actor=cast.unit_manager)
+    services.submit_rectification(
+        h, actor=cast.unit_manager, note="完成", photo_ids=[photo(cast.unit_manager, cast.unit).pk]
+    )
+    # 15 queries before the clocks; the unit's risk adds a lock, a count, an update and its
+    # audit event (the clock itself is a column in the same UPDATE).
+    with django_assert_max_num_queries(21):
+        services.verify_hazard(h, actor=cast.inspector, passed=True)
+    assert _risk(cast.unit)[1:] == (0, 0, 0)
