@@ -260,3 +260,13 @@ def test_what_the_clock_and_the_risk_feed_cost_a_verification(cast, django_asser
     with django_assert_max_num_queries(21):
         services.verify_hazard(h, actor=cast.inspector, passed=True)
     assert _risk(cast.unit)[1:] == (0, 0, 0)
+
+
+def test_the_hazard_page_states_the_clock_and_an_estimate(cast):
+    from hazardloop.testing import web_client
+
+    ensure_rules()
+    h = found(cast, at(2026, 12, 30))  # runs into 2027, whose calendar is not loaded
+    page = web_client(cast.regulator).get(f"/hazards/{h.pk}/").content.decode()
+    assert "待责令整改，时限 2027-01-04 23:59" in page
+    assert "估算：所需年份的节假日安排尚未载入" in page
