@@ -1,4 +1,8 @@
-"""One error shape for every API failure: {"detail": str, "code": str, "errors": [...]}."""
+"""One error shape for every API failure: {"detail": str, "code": str, "errors": [...]}.
+
+The one place domain errors become HTTP: every `DomainError` (hazardloop/core/errors.py)
+answers with its own status and code. Endpoints never catch them one by one.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from hazardloop.core.api import ApiError, error_body
+from hazardloop.core.errors import DomainError
 
 
 def _field_errors(exc: ValidationError) -> list[dict]:
@@ -26,9 +31,18 @@ def install(api) -> None:
             request, error_body(exc.detail, exc.code, exc.errors), status=exc.status
         )
 
+    @api.exception_handler(DomainError)
+    def _domain(request, exc: DomainError):
+        return api.create_response(request, error_body(str(exc), exc.code), status=exc.status)
+
     @api.exception_handler(ValidationError)
     def _validation(request, exc: ValidationError):
-        body = error_body(_("The request is not valid."), "invalid", _field_errors(exc))
+        errors = _field_errors(exc)
+        if any(e["type"] == "union_tag_invalid" for e in errors):
+            # A body whose `action` (the discriminator) names no action of the table.
+            body = error_body(_("Unknown action."), "unknown_action", errors)
+        else:
+            body = error_body(_("The request is not valid."), "invalid", errors)
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(DjangoValidationError)

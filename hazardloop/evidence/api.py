@@ -7,10 +7,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from hazardloop.accounts.access import get_in_scope_or_404, require
-from hazardloop.core.api import ApiError
 from hazardloop.evidence.choices import PhotoKind
 from hazardloop.evidence.models import Photo
-from hazardloop.evidence.services import PhotoError, store_photo
+from hazardloop.evidence.services import store_photo
 from hazardloop.units.models import Unit
 
 router = Router(tags=["evidence"])
@@ -59,18 +58,15 @@ def upload_photo(
         request.user, Unit.objects.all(), perm="unit.view", unit_field="id", pk=unit_id
     )
     require(request.user, "evidence.upload", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
-    try:
-        photo = store_photo(
-            file,
-            actor=request.user,
-            region_code=unit.region_id,
-            unit_id=unit.pk,
-            kind=kind,
-            device_time=device_time,
-            original_name=file.name or "",
-        )
-    except PhotoError as exc:
-        raise ApiError(422, exc.code, exc.message) from None
+    photo = store_photo(
+        file,
+        actor=request.user,
+        region_code=unit.region_id,
+        unit_id=unit.pk,
+        kind=kind,
+        device_time=device_time,
+        original_name=file.name or "",
+    )
     return 201, photo
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hazardloop.core.errors import DomainError
 from hazardloop.evidence.choices import ACCEPTED_FORMATS
 
 EXIF_IFD = 0x8769
@@ -28,13 +29,14 @@ TAG_DATETIME_ORIGINAL = 36867
 TAG_OFFSET_TIME_ORIGINAL = 36881
 
 
-class PhotoError(ValueError):
-    """The upload is refused; `str(exc)` is a translated message for the user."""
+class PhotoError(DomainError, ValueError):
+    """The upload is refused (422 with `code`); `str(exc)` is a translated message for the user.
+
+    Still a ValueError for callers that catch the photo checks among other value errors.
+    """
 
     def __init__(self, message: str, code: str = "invalid_photo"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code)
 
 
 @dataclass

@@ -2,11 +2,13 @@
 applying any action of the loop."""
 
 import datetime as dt
+from typing import Annotated, Literal, Union
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
+from pydantic import AwareDatetime, Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError
@@ -101,27 +103,17 @@ class HazardIn(Schema):
     default_grade: str = Grade.GENERAL
     source_ref: str = ""
     photo_ids: list[int] = []
-    found_at: dt.datetime | None = None
+    found_at: AwareDatetime | None = None
     fixed_on_spot: bool = False
     after_photo_ids: list[int] = []
     campaign_id: int | None = None
 
 
-class TransitionIn(Schema):
-    action: str
-    version: int | None = None
-    reason: str = ""
-    note: str = ""
-    due_at: dt.datetime | None = None
-    measures: str = ""
-    responsible_person: str = ""
-    photo_ids: list[int] = []
-    team: list[dict] = []
-    on_site: bool = True
-    close: bool = False
-    grade: str = ""
-    expert_id: int | None = None
-    plan: dict = {}
+# The transitions body: one schema per action of the table, told apart by `action`.
+TransitionIn = Annotated[
+    Union[tuple(a.schema for a in workflow.ACTIONS.values() if a.schema)],  # noqa: UP007
+    Field(discriminator="action"),
+]
 
 
 class LedgerQuery(Schema):
@@ -138,6 +130,9 @@ class LedgerQuery(Schema):
     found_to: dt.date | None = None
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    assigned: Literal["me"] | None = Field(
+        None, description="`me`: only the hazards the caller is assigned to as expert."
+    )
     after: str | None = None
     limit: int = 50
 
@@ -168,11 +163,17 @@ def list_hazards(request, filters: Query[LedgerQuery]):
     user = request.auth
     if not has_perm_anywhere(user, "hazard.view"):
         raise PermissionDenied(_("Your role does not allow this action here."))
-    raw = {k: v for k, v in filters.dict().items() if v is not None and k not in ("after", "limit")}
+    raw = {
+        k: v
+        for k, v in filters.dict().items()
+        if v is not None and k not in ("after", "limit", "assigned")
+    }
     form = HazardFilterForm(raw)
     if not form.is_valid():
         raise _invalid(form.errors)
     qs = apply_filters(Hazard.objects.visible_to(user).select_related("unit"), form.cleaned_data)
+    if filters.assigned == "me":
+        qs = qs.filter(assignments__expert=user)
     rows, cursor = page(qs, filters.after, size=max(1, min(filters.limit, 200)))
     return {"items": rows, "next": cursor}
 
@@ -190,58 +191,36 @@ def create(request, payload: HazardIn):
         user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=payload.unit_id
     )
     require(user, "hazard.create", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
-    if payload.found_at is not None and timezone.is_naive(payload.found_at):
-        raise ApiError(422, "invalid", _("Times must carry a time zone."))
-    try:
-        hazard = services.create_hazard(
-            unit,
-            actor=user,
-            source=payload.source,
-            description=payload.description,
-            category=payload.category,
-            title=payload.title,
-            legal_basis=payload.legal_basis,
-            rule_refs=payload.rule_refs,
-            default_grade=payload.default_grade,
-            source_ref=payload.source_ref,
-            photo_ids=payload.photo_ids,
-            found_at=payload.found_at,
-            fixed_on_spot=payload.fixed_on_spot,
-            after_photo_ids=payload.after_photo_ids,
-            campaign_id=payload.campaign_id,
-        )
-    except ValueError as exc:  # PhotoError
-        raise ApiError(422, getattr(exc, "code", "invalid"), str(exc)) from exc
+    hazard = services.create_hazard(
+        unit,
+        actor=user,
+        source=payload.source,
+        description=payload.description,
+        category=payload.category,
+        title=payload.title,
+        legal_basis=payload.legal_basis,
+        rule_refs=payload.rule_refs,
+        default_grade=payload.default_grade,
+        source_ref=payload.source_ref,
+        photo_ids=payload.photo_ids,
+        found_at=payload.found_at,
+        fixed_on_spot=payload.fixed_on_spot,
+        after_photo_ids=payload.after_photo_ids,
+        campaign_id=payload.campaign_id,
+    )
     return 201, hazard
 
 
 @router.post("/{hazard_id}/transitions", response=HazardOut)
-def transition(request, hazard_id: int, payload: TransitionIn):
-    """Apply one action: order, plan, start, submit, verify, reject, close, request_extension,
-    approve_extension, refuse_extension, override_grade, assign_expert, advise.
+def transition(request, hazard_id: int, payload: Body[TransitionIn]):
+    """Apply one action of the loop; the body's fields depend on `action` (one schema per
+    action: order, plan, start, submit, verify, reject, close, request_extension,
+    approve_extension, refuse_extension, override_grade, assign_expert, advise).
 
-    With `version`, the action is refused (409 `changed`) if the hazard changed since.
+    With `version`, the action is refused (409 `changed`) if the hazard changed since. Who may
+    act is decided by the action's service: 403 for a role that may not, 409
+    `not_allowed_now` for the wrong status.
     """
-    user = request.auth
     hazard = _hazard(request, hazard_id)
-    if payload.action not in workflow.USER_ACTIONS:
-        raise ApiError(422, "unknown_action", _("Unknown action."))
-    if not workflow.role_allows(user, payload.action, hazard):
-        raise PermissionDenied(_("Your role does not allow this action here."))
-    if payload.version is not None and payload.version != hazard.version:
-        raise ApiError(409, "changed", _("This hazard changed meanwhile. Reload it and try again."))
-    params = payload.dict()
-    for field in ("due_at",):
-        if params.get(field) is not None and timezone.is_naive(params[field]):
-            raise ApiError(422, "invalid", _("Times must carry a time zone."))
-    try:
-        services.apply_action(hazard, payload.action, actor=user, params=params)
-    except services.HazardChanged as exc:
-        raise ApiError(409, "changed", str(exc)) from exc
-    except services.NotAllowedNow as exc:
-        raise ApiError(409, "not_allowed_now", str(exc)) from exc
-    except ValidationError:
-        raise
-    except ValueError as exc:  # PhotoError
-        raise ApiError(422, getattr(exc, "code", "invalid"), str(exc)) from exc
+    workflow.perform(hazard, payload, actor=request.auth)
     return Hazard.objects.select_related("unit").get(pk=hazard.pk)

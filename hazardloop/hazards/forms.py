@@ -1,6 +1,7 @@
 """Forms for the hazard page's actions. Each one cleans into the parameters of a service."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,36 +16,102 @@ def _date_field(label, required=True):
     )
 
 
-class ActionForm(forms.Form):
-    """The fields every action may use; which ones an action needs is up to its service."""
+# How the page asks for each input of an action schema (hazards/schemas.py), by field name.
+FIELD_LABELS = {
+    "due_at": _("Deadline"),
+    "proposed_due_at": _("Proposed deadline"),
+    "measures": _("Measures"),
+    "responsible_person": _("Responsible person"),
+    "grade": _("Grade"),
+    "team": _("Team (one person per line: name, role)"),
+    "on_site": _("Checked on site"),
+    "close": _("Close at once (销号)"),
+    "photo_ids": _("Photos after rectification"),
+    "expert_id": _("Expert"),
+    "note": _("What was done"),
+    "text": _("Advice"),
+    "reason": _("Reason or note"),
+}
 
-    reason = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea)
-    due_date = _date_field(_("Deadline"), required=False)
-    measures = forms.CharField(label=_("Measures"), required=False, widget=forms.Textarea)
-    responsible_person = forms.CharField(
-        label=_("Responsible person"), required=False, max_length=50
-    )
-    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=Grade.choices)
-    team = forms.CharField(
-        label=_("Team (one person per line: name, role)"), required=False, widget=forms.Textarea
-    )
-    on_site = forms.BooleanField(label=_("Checked on site"), required=False, initial=True)
-    # Offered only to those who may close; never ticked unless the person ticks it.
-    close = forms.BooleanField(label=_("Close at once (销号)"), required=False, initial=False)
-    expert_id = forms.IntegerField(label=_("Expert"), required=False)
 
-    def params(self) -> dict:
-        data = dict(self.cleaned_data)
-        if data.get("due_date"):
-            data["due_at"] = end_of_local_day(data["due_date"])
-        team = []
-        for line in (data.get("team") or "").splitlines():
-            name, _sep, role = line.partition(",")
-            if name.strip():
-                team.append({"name": name.strip(), "role": role.strip()})
-        data["team"] = team
-        data["note"] = data.get("reason")
-        return data
+def field_kind(name: str, field) -> str:
+    """The widget an input of an action schema gets on the page."""
+    annotation = str(field.annotation)
+    if name == "grade":
+        return "grade"
+    if name == "expert_id":
+        return "expert"
+    if name == "photo_ids":
+        return "photos"
+    if name == "team":
+        return "team"
+    if name == "parts":
+        return "plan"
+    if field.annotation is bool:
+        return "bool"
+    if "datetime" in annotation.lower():
+        return "date"
+    if name in ("measures", "reason", "note", "text"):
+        return "textarea"
+    return "text"
+
+
+def form_fields(spec) -> list[dict]:
+    """The inputs of an action's page form, from its schema (name, kind, label, required)."""
+    out = []
+    for name in spec.fields:
+        field = spec.schema.model_fields[name]
+        out.append(
+            {
+                "name": name,
+                "kind": field_kind(name, field),
+                "label": FIELD_LABELS.get(name, name),
+                "required": field.is_required(),
+                "initial": field.default if field.annotation is bool else None,
+            }
+        )
+    return out
+
+
+def _team(text: str) -> list[dict]:
+    team = []
+    for line in (text or "").splitlines():
+        name, _sep, role = line.replace("，", ",").partition(",")
+        if name.strip():
+            team.append({"name": name.strip(), "role": role.strip()})
+    return team
+
+
+def action_payload(spec, data, *, photo_ids=()):
+    """The action's input schema filled from its page form (`data`: request.POST).
+
+    Raises pydantic's ValidationError (a stale or tampered form) or Django's ValidationError
+    (an invalid plan); `core.errors.page_errors` shows either.
+    """
+    values = {"action": spec.name}
+    if data.get("version"):
+        values["version"] = data["version"]
+    for name in spec.fields:
+        kind = field_kind(name, spec.schema.model_fields[name])
+        raw = data.get(name)
+        if kind == "bool":
+            values[name] = name in data
+        elif kind == "photos":
+            values[name] = list(photo_ids)
+        elif kind == "team":
+            values[name] = _team(raw)
+        elif kind == "plan":
+            plan = PlanForm(data)
+            if not plan.is_valid():
+                raise ValidationError(_("Check the plan."))
+            values[name] = plan.cleaned_data
+        elif kind == "date":
+            if raw:
+                day = forms.DateField().clean(raw)
+                values[name] = end_of_local_day(day)
+        elif raw is not None and raw != "":
+            values[name] = raw
+    return spec.schema.model_validate(values)
 
 
 class PlanForm(forms.ModelForm):

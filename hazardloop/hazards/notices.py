@@ -30,6 +30,9 @@ MESSAGES = {
         "%(unit)s asks to extend the deadline of hazard “%(title)s” to %(due)s."
     ),
     "submitted": gettext_noop("%(unit)s submitted the rectification of hazard “%(title)s”."),
+    "expert_assigned": gettext_noop(
+        "You are assigned as expert on hazard “%(title)s” at %(unit)s (due %(due)s)."
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hazardloop.hazards import grading, workflow
+from hazardloop.hazards import experts, grading, workflow
 from hazardloop.hazards.choices import (
     GRADE_BADGE,
     STATUS_BADGE,
@@ -24,7 +24,7 @@ from hazardloop.hazards.choices import (
     Status,
     SupervisionLevel,
 )
-from hazardloop.hazards.forms import ActionForm, PlanForm
+from hazardloop.hazards.forms import PlanForm, form_fields
 from hazardloop.hazards.models import RectificationPlan
 
 DOCUMENTS_TEMPLATE = "supervision/partials/_hazard_documents.html"
@@ -139,6 +139,29 @@ def clocks(hazard, now) -> list[dict]:
     return out
 
 
+def action_forms(user, hazard, actions) -> list[dict]:
+    """The forms of the actions the user may do now, built from the action table's schemas.
+
+    The plan has its own card; "close at once" is offered only to those who may close.
+    """
+    out = []
+    for action in actions:
+        if action.name == "plan":
+            continue
+        fields = form_fields(action)
+        if action.name == "verify" and not workflow.role_allows(user, "close", hazard):
+            fields = [f for f in fields if f["name"] != "close"]
+        out.append({"action": action, "fields": fields})
+    return out
+
+
+def expert_choices(user, hazard, actions) -> list:
+    """The expert picker's first page, when the user may assign an expert now."""
+    if not any(a.name == "assign_expert" for a in actions):
+        return []
+    return list(experts.candidates(hazard)[: experts.PICKER_SIZE])
+
+
 def detail_context(request, hazard) -> dict:
     now = timezone.now()
     events = list(hazard.events.select_related("actor").prefetch_related("photos__photo"))
@@ -164,9 +187,9 @@ def detail_context(request, hazard) -> dict:
         "verifications": list(hazard.verifications.select_related("verifier")),
         "actions": actions,
         "action_names": {a.name for a in actions},
-        "may_close_on_verify": any(a.name == "verify" for a in actions)
-        and workflow.role_allows(request.user, "close", hazard),
-        "action_form": ActionForm(),
+        "action_forms": action_forms(request.user, hazard, actions),
+        "grade_choices": Grade.choices,
+        "expert_choices": expert_choices(request.user, hazard, actions),
         "clocks": clocks(hazard, now),
         "documents_template": documents_template(),
     }

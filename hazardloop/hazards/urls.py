@@ -9,6 +9,7 @@ urlpatterns = [
     path("hazards/new/", record.choose_unit, name="record_choose"),
     path("hazards/units/<int:unit_id>/new/", record.record, name="record"),
     path("hazards/<int:pk>/", views.detail, name="detail"),
+    path("hazards/<int:pk>/experts/", views.expert_picker, name="expert_picker"),
     path("hazards/<int:pk>/<slug:action>/", views.act, name="act"),
     path("hazards/units/<int:unit_id>/panel/", views.unit_panel, name="unit_panel"),
 ]

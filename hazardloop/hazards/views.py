@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere
-from hazardloop.evidence.services import PhotoError, store_photo
-from hazardloop.hazards import exports, services, workflow
+from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere, roles_of
+from hazardloop.accounts.choices import Role
+from hazardloop.core.errors import page_errors
+from hazardloop.evidence.services import store_photo
+from hazardloop.hazards import experts, exports, workflow
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
-from hazardloop.hazards.forms import ActionForm, PlanForm
+from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.pages import detail_context, ledger_rows
 from hazardloop.units.models import Unit
@@ -56,6 +58,9 @@ def ledger(request):
         qs = apply_filters(qs, form.cleaned_data)
     elif form.is_bound:
         qs = qs.none()
+    assigned_to_me = request.GET.get("assigned") == "me"
+    if assigned_to_me:
+        qs = qs.filter(assignments__expert=request.user)
     hazards, next_cursor = page(qs, request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
@@ -69,6 +74,8 @@ def ledger(request):
         "can_export": has_perm_anywhere(request.user, "hazard.export"),
         "can_record": has_perm_anywhere(request.user, "hazard.create"),
         "listed_url": _listed_url(),
+        "assigned_to_me": assigned_to_me,
+        "is_expert": Role.EXPERT in roles_of(request.user),
     }
     return render(request, "hazards/hazard_list.html", context)
 
@@ -116,6 +123,12 @@ def detail(request, pk: int):
 
 
 def _store_uploads(request, hazard) -> list[int]:
+    """Store the form's photos as evidence of the hazard's unit, for those who may upload
+    there (store_photo leaves that check to its caller); others' files are not kept."""
+    if not can(
+        request.user, "evidence.upload", region_code=hazard.region_code, unit_id=hazard.unit_id
+    ):
+        return []
     ids = []
     for upload in request.FILES.getlist("photos"):
         photo = store_photo(
@@ -132,42 +145,32 @@ def _store_uploads(request, hazard) -> list[int]:
 @login_required
 @require_POST
 def act(request, pk: int, action: str):
-    """Apply one action from the hazard page; errors come back as messages on the page."""
+    """Apply one action from the hazard page; refusals come back as messages on the page.
+
+    The form is the action's schema (`forms.action_payload`); the service checks who may.
+    """
     hazard = _hazard(request, pk)
-    if action not in workflow.USER_ACTIONS:
-        raise Http404(_("Not found."))
-    if not workflow.role_allows(request.user, action, hazard):
-        raise PermissionDenied(_("Your role does not allow this action here."))
-    expected = request.POST.get("version")
-    if expected and expected != str(hazard.version):
-        messages.error(request, _("This hazard changed meanwhile. Reload it and try again."))
-        return redirect("hazards:detail", pk=hazard.pk)
     try:
-        if action == "plan":
-            form = PlanForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Check the plan."))
-            services.save_plan(hazard, actor=request.user, parts=form.cleaned_data)
-        else:
-            form = ActionForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Check the form."))
-            params = form.params()
-            params["photo_ids"] = _store_uploads(request, hazard)
-            services.apply_action(hazard, action, actor=request.user, params=params)
-    except services.HazardChanged:
-        messages.error(request, _("This hazard changed meanwhile. Reload it and try again."))
-    except services.NotAllowedNow as exc:
-        messages.error(request, str(exc))
-    except PhotoError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Saved: %(action)s.") % {"action": workflow.ACTIONS[action].label}
-        )
+        spec = workflow.user_action(action)
+    except workflow.UnknownAction:
+        raise Http404(_("Not found.")) from None
+    with page_errors(request):
+        photo_ids = _store_uploads(request, hazard) if "photo_ids" in spec.fields else ()
+        payload = action_payload(spec, request.POST, photo_ids=photo_ids)
+        workflow.perform(hazard, payload, actor=request.user)
+        messages.success(request, _("Saved: %(action)s.") % {"action": spec.label})
     return redirect("hazards:detail", pk=hazard.pk)
+
+
+@login_required
+@require_GET
+def expert_picker(request, pk: int):
+    """The experts who may be assigned to this hazard, by name (an htmx partial of options)."""
+    hazard = _hazard(request, pk)
+    if not workflow.role_allows(request.user, "assign_expert", hazard):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    options = experts.candidates(hazard, request.GET.get("q", ""))[: experts.PICKER_SIZE]
+    return render(request, "hazards/partials/_expert_options.html", {"experts": options})
 
 
 @login_required

@@ -1,4 +1,9 @@
-"""The hazard loop: the transition table, who may act, and the one compare-and-swap helper.
+"""The hazard loop: the one action table, who may act, and the one compare-and-swap kernel.
+
+`ACTIONS` names every action once: its permission, the statuses it starts from and leads to,
+the event it writes, its input schema (hazards/schemas.py) and its service. The API's body
+schema, the page's forms and buttons are built from it; `perform()` runs a user's action
+through it. Each service checks the permission itself (`check()`), never its caller.
 
 Every change to a hazard — a status change or not (a plan, an extension, a grade override, a
 supervision rung) — goes through `apply()`: it checks the action is possible in the current
@@ -8,6 +13,7 @@ appends one `HazardEvent`, plus its audit event.
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -18,33 +24,62 @@ from django.utils.translation import gettext_lazy
 from hazardloop.accounts.access import can, memberships_of
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
-from hazardloop.audit.services import record_event
-from hazardloop.hazards import unit_risk
+from hazardloop.audit.services import record_event, record_events
+from hazardloop.core.errors import Conflict, DomainError
+from hazardloop.hazards import schemas, unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Status
 from hazardloop.hazards.deadlines import clock_changes
 from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent
 
 
-class HazardChanged(Exception):
+class HazardChanged(Conflict):
     """Someone else changed the hazard since it was read; nothing was written."""
+
+    code = "changed"
 
     def __init__(self, hazard=None):
         super().__init__(_("This hazard changed meanwhile. Reload it and try again."))
         self.hazard = hazard
 
 
-class NotAllowedNow(Exception):
+class NotAllowedNow(Conflict):
     """The action is not possible in the hazard's current status (or another rule refuses)."""
+
+    code = "not_allowed_now"
 
 
 @dataclass(frozen=True)
 class Action:
+    """One action of the loop: who may (perm), from which statuses to which, the event it
+    writes, its input (`schema`, hazards/schemas.py) and its service.
+
+    `service` is the name of a function in `hazardloop.hazards.services`, called as
+    `service(hazard, actor=..., **fixed, **input)`; it checks the permission itself. The name
+    is resolved on use because the services import this module's kernel (`apply`, `check`).
+    """
+
     name: str
     label: str
     perm: str | None  # None: system actions (the supervision ladder), never offered to users
     sources: tuple[str, ...]
     target: str | None  # None: the status stays
     event: str
+    schema: type[schemas.ActionIn] | None = None
+    service: str = ""
+    fixed: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def fields(self) -> list[str]:
+        """The input fields a person fills in (the page form is built from these)."""
+        if self.schema is None:
+            return []
+        return [f for f in self.schema.model_fields if f not in ("action", "version")]
+
+    def run(self, hazard: Hazard, *, actor, payload: schemas.ActionIn):
+        """Call the service with the validated input (only the fields that were given)."""
+        service = getattr(import_module("hazardloop.hazards.services"), self.service)
+        params = payload.model_dump(exclude={"action", "version"}, exclude_unset=True)
+        return service(hazard, actor=actor, **dict(self.fixed), **params)
 
 
 S = Status
@@ -58,6 +93,8 @@ ACTIONS: dict[str, Action] = {
             (S.FOUND,),
             S.ORDERED,
             EventKind.ORDER,
+            schemas.OrderIn,
+            "order_hazard",
         ),
         Action(
             "start",
@@ -66,6 +103,8 @@ ACTIONS: dict[str, Action] = {
             (S.ORDERED,),
             S.RECTIFYING,
             EventKind.START,
+            schemas.StartIn,
+            "start_rectification",
         ),
         Action(
             "submit",
@@ -74,6 +113,8 @@ ACTIONS: dict[str, Action] = {
             (S.RECTIFYING,),
             S.SUBMITTED,
             EventKind.SUBMIT,
+            schemas.SubmitIn,
+            "submit_rectification",
         ),
         Action(
             "verify",
@@ -82,6 +123,9 @@ ACTIONS: dict[str, Action] = {
             (S.SUBMITTED,),
             S.VERIFIED,
             EventKind.VERIFY,
+            schemas.VerifyIn,
+            "verify_hazard",
+            (("passed", True),),
         ),
         Action(
             "reject",
@@ -90,6 +134,9 @@ ACTIONS: dict[str, Action] = {
             (S.SUBMITTED,),
             S.RECTIFYING,
             EventKind.REJECT,
+            schemas.RejectIn,
+            "verify_hazard",
+            (("passed", False),),
         ),
         Action(
             "close",
@@ -98,6 +145,8 @@ ACTIONS: dict[str, Action] = {
             (S.VERIFIED,),
             S.CLOSED,
             EventKind.CLOSE,
+            schemas.CloseIn,
+            "close_hazard",
         ),
         Action(
             "plan",
@@ -106,6 +155,8 @@ ACTIONS: dict[str, Action] = {
             (S.FOUND, S.ORDERED, S.RECTIFYING),
             None,
             EventKind.PLAN,
+            schemas.PlanIn,
+            "save_plan",
         ),
         Action(
             "request_extension",
@@ -114,6 +165,8 @@ ACTIONS: dict[str, Action] = {
             (S.ORDERED, S.RECTIFYING),
             None,
             EventKind.EXTENSION_REQUEST,
+            schemas.RequestExtensionIn,
+            "request_extension",
         ),
         Action(
             "approve_extension",
@@ -122,6 +175,9 @@ ACTIONS: dict[str, Action] = {
             (S.ORDERED, S.RECTIFYING),
             None,
             EventKind.EXTENSION_APPROVE,
+            schemas.ApproveExtensionIn,
+            "decide_extension",
+            (("approve", True),),
         ),
         Action(
             "refuse_extension",
@@ -130,6 +186,9 @@ ACTIONS: dict[str, Action] = {
             (S.ORDERED, S.RECTIFYING),
             None,
             EventKind.EXTENSION_REFUSE,
+            schemas.RefuseExtensionIn,
+            "decide_extension",
+            (("approve", False),),
         ),
         Action(
             "override_grade",
@@ -138,6 +197,8 @@ ACTIONS: dict[str, Action] = {
             tuple(OPEN_STATUSES),
             None,
             EventKind.OVERRIDE_GRADE,
+            schemas.OverrideGradeIn,
+            "override_grade",
         ),
         Action(
             "assign_expert",
@@ -146,6 +207,8 @@ ACTIONS: dict[str, Action] = {
             tuple(OPEN_STATUSES),
             None,
             EventKind.ASSIGN_EXPERT,
+            schemas.AssignExpertIn,
+            "assign_expert",
         ),
         Action(
             "advise",
@@ -154,9 +217,12 @@ ACTIONS: dict[str, Action] = {
             tuple(OPEN_STATUSES),
             None,
             EventKind.ADVICE,
+            schemas.AdviseIn,
+            "advise_hazard",
         ),
         Action("regrade", "", None, tuple(OPEN_STATUSES), None, EventKind.REGRADE),
         Action("supervision", "", None, tuple(OPEN_STATUSES), None, EventKind.SUPERVISION),
+        Action("clock_lapse", "", None, tuple(OPEN_STATUSES), None, EventKind.CLOCK_LAPSE),
     ]
 }
 USER_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.perm)
@@ -228,6 +294,29 @@ def available_actions(user, hazard: Hazard) -> list[Action]:
     return out
 
 
+class UnknownAction(DomainError):
+    code = "unknown_action"
+
+
+def user_action(name: str) -> Action:
+    """The table's entry for an action a person may ask for; UnknownAction otherwise."""
+    spec = ACTIONS.get(name)
+    if spec is None or spec.perm is None:
+        raise UnknownAction(_("Unknown action."))
+    return spec
+
+
+def perform(hazard: Hazard, payload: schemas.ActionIn, *, actor) -> Hazard:
+    """Run the action `payload` names, with its input, as `actor`: the one way in for the API
+    and the pages. The service checks who may (PermissionDenied) and when (NotAllowedNow);
+    a `version` other than the hazard's is refused as HazardChanged before anything runs."""
+    spec = user_action(payload.action)
+    if payload.version is not None and payload.version != hazard.version:
+        raise HazardChanged(hazard)
+    spec.run(hazard, actor=actor, payload=payload)
+    return hazard
+
+
 def apply(
     hazard: Hazard,
     action: str,
@@ -286,6 +375,76 @@ def apply(
     if feeds_risk:
         unit_risk.refresh_units([hazard.unit_id], actor=actor, read_first=False)
     return event
+
+
+@dataclass
+class BatchRow:
+    """One hazard of a locked batch (`apply_many`): as read under the lock, what to write."""
+
+    hazard: Hazard
+    status: str
+    version: int
+    changes: dict
+    data: dict
+    before: dict  # the audit event's "before" (the columns the changes move)
+    after: dict | None = None  # the audit event's "after" when more than the changes
+
+
+def apply_many(action: str, rows: list[BatchRow], *, now, reason: str = "") -> list[Hazard]:
+    """`apply()` for a batch of the daily sweep, whose rows the caller has locked
+    (SELECT … FOR UPDATE) and read again in this transaction; returns the hazards written.
+
+    The lock stands in for the version compare: nobody can change the rows until commit, so
+    one UPDATE per distinct set of changes (not one per hazard) moves them, bumping each
+    version; their events are bulk-inserted and their audit events appended under one lock of
+    the audit chain. Rows whose status the action does not start from are skipped. System
+    actions only (the status stays): a person's action always goes through `apply()`.
+    """
+    spec = ACTIONS[action]
+    if spec.perm is not None or spec.target is not None:
+        raise ValueError(f"{action!r} is not a status-keeping system action")
+    rows = [r for r in rows if r.status in spec.sources]
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row.changes.items())), []).append(row.hazard.pk)
+    for changes, pks in groups.items():
+        Hazard.objects.filter(pk__in=pks).update(
+            version=F("version") + 1, updated_at=timezone.now(), **dict(changes)
+        )
+    events, audit = [], []
+    for row in rows:
+        hazard = row.hazard
+        for name, value in row.changes.items():
+            setattr(hazard, name, value)
+        hazard.status, hazard.version = row.status, row.version + 1
+        events.append(
+            HazardEvent(
+                hazard_id=hazard.pk,
+                kind=spec.event,
+                from_status=row.status,
+                to_status=row.status,
+                at=now,
+                reason=reason,
+                data=row.data,
+            )
+        )
+        audit.append(
+            (
+                f"hazard.{action}",
+                {
+                    "object_type": "hazards.hazard",
+                    "object_id": str(hazard.pk),
+                    "object_repr": f"#{hazard.pk}",
+                    "region_code": hazard.region_code,
+                    "message": reason[:500],
+                    "before": row.before,
+                    "after": row.after or {k: _plain(v) for k, v in row.changes.items()},
+                },
+            )
+        )
+    HazardEvent.objects.bulk_create(events, batch_size=2000)
+    record_events(audit)
+    return [row.hazard for row in rows]
 
 
 def _plain(value):

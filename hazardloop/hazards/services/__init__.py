@@ -1,16 +1,17 @@
 """Writing hazards: every change goes through one of these functions.
 
 Each is `verb_noun(obj, *, actor, ...)`, runs in one transaction, writes its HazardEvent and
-audit event through `workflow.apply`, and returns the updated object. Role checks
-(PermissionDenied), status checks (NotAllowedNow) and concurrent changes (HazardChanged) are
-raised before anything is written. Notifications go out after commit.
+audit event through `workflow.apply`, and returns the updated object. Each checks the actor's
+permission itself (`workflow.check`: PermissionDenied, NotAllowedNow), never its caller;
+status checks (NotAllowedNow) and concurrent changes (HazardChanged) are raised before
+anything is written. Notifications go out after commit. The API and the pages run a person's
+action through `workflow.perform`, which finds the service in the action table.
 """
 
 from hazardloop.hazards.services.create import create_hazard, record_exclusion, redetermine_unit
 from hazardloop.hazards.services.ladder import escalate, escalate_many, lapse_clocks_many
 from hazardloop.hazards.services.loop import (
     advise_hazard,
-    apply_action,
     assign_expert,
     close_hazard,
     decide_extension,
@@ -28,7 +29,6 @@ __all__ = [
     "HazardChanged",
     "NotAllowedNow",
     "advise_hazard",
-    "apply_action",
     "assign_expert",
     "close_hazard",
     "create_hazard",

@@ -9,9 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardloop.accounts.access import can
-from hazardloop.accounts.models import User
-from hazardloop.hazards import notices
+from hazardloop.hazards import experts, notices
 from hazardloop.hazards.choices import (
     ExtensionStatus,
     Grade,
@@ -189,10 +187,10 @@ def verify_hazard(
     site, with a team of at least settings.HAZARD_ACCEPTANCE_MIN_TEAM people.
     """
     action = "verify" if passed else "reject"
-    check(actor, action, hazard)
     if passed and close and not role_allows(actor, "close", hazard):
         # "Close at once" is the close action: an assigned expert may verify but never close.
         raise PermissionDenied(_("Your role does not allow closing (销号) this hazard."))
+    check(actor, action, hazard)
     now = _now(now)
     performed_at = performed_at or now
     if not passed:
@@ -383,18 +381,31 @@ def override_grade(hazard: Hazard, *, actor, grade: str, reason: str, now=None) 
     return hazard
 
 
-def assign_expert(hazard: Hazard, *, actor, expert, now=None) -> ExpertAssignment:
-    """Assign an expert (who may then advise on and verify this hazard)."""
+def assign_expert(hazard: Hazard, *, actor, expert_id: int, now=None) -> ExpertAssignment:
+    """Assign an expert (who may then advise on and verify this hazard) and tell them.
+
+    Only an active expert whose scope covers the hazard may be chosen (`experts.candidates`,
+    the picker's list); assigning the same expert again changes nothing.
+    """
     check(actor, "assign_expert", hazard)
     now = _now(now)
-    if not can(expert, "hazard.advise", region_code=hazard.region_code, unit_id=hazard.unit_id):
-        raise ValidationError({"expert": _("This person is not an expert for this region.")})
+    expert = experts.candidates(hazard).filter(pk=expert_id).first()
+    if expert is None:
+        raise ValidationError(
+            {"expert_id": _("Choose an active expert whose region covers this hazard.")}
+        )
     with transaction.atomic():
         assignment, created = ExpertAssignment.objects.get_or_create(
             hazard=hazard, expert=expert, defaults={"assigned_by": actor, "assigned_at": now}
         )
         if created:
             apply(hazard, "assign_expert", actor=actor, now=now, data={"expert": expert.pk})
+            notices.notify_users(
+                [expert],
+                hazard,
+                key=f"expert:{assignment.pk}",
+                message=notices.MESSAGES["expert_assigned"],
+            )
     return assignment
 
 
@@ -404,62 +415,3 @@ def advise_hazard(hazard: Hazard, *, actor, text: str, now=None) -> HazardEvent:
     text = _text(text, "text", _("Write the advice."))
     with transaction.atomic():
         return apply(hazard, "advise", actor=actor, now=_now(now), reason=text)
-
-
-def apply_action(hazard: Hazard, action: str, *, actor, params: dict) -> Hazard:
-    """Dispatch one user action by name with its parameters (the API and the pages)."""
-    p = params
-    if action == "order":
-        order_hazard(
-            hazard,
-            actor=actor,
-            due_at=p.get("due_at"),
-            measures=p.get("measures") or "",
-            responsible_person=p.get("responsible_person") or "",
-            reason=p.get("reason") or "",
-        )
-    elif action == "start":
-        start_rectification(hazard, actor=actor, reason=p.get("reason") or "")
-    elif action == "plan":
-        save_plan(hazard, actor=actor, parts=p.get("plan") or {})
-    elif action == "submit":
-        submit_rectification(
-            hazard, actor=actor, note=p.get("note") or p.get("reason"), photo_ids=p.get("photo_ids")
-        )
-    elif action in ("verify", "reject"):
-        verify_hazard(
-            hazard,
-            actor=actor,
-            passed=action == "verify",
-            reason=p.get("reason") or "",
-            photo_ids=p.get("photo_ids") or (),
-            team=p.get("team") or (),
-            on_site=p.get("on_site", True),
-            close=bool(p.get("close")),
-        )
-    elif action == "close":
-        close_hazard(hazard, actor=actor, reason=p.get("reason") or "")
-    elif action == "request_extension":
-        request_extension(
-            hazard, actor=actor, reason=p.get("reason"), proposed_due_at=p.get("due_at")
-        )
-    elif action in ("approve_extension", "refuse_extension"):
-        decide_extension(
-            hazard,
-            actor=actor,
-            approve=action == "approve_extension",
-            reason=p.get("reason") or "",
-            due_at=p.get("due_at"),
-        )
-    elif action == "override_grade":
-        override_grade(hazard, actor=actor, grade=p.get("grade"), reason=p.get("reason"))
-    elif action == "assign_expert":
-        expert = User.objects.filter(pk=p.get("expert_id"), is_active=True).first()
-        if expert is None:
-            raise ValidationError({"expert_id": _("Choose an expert.")})
-        assign_expert(hazard, actor=actor, expert=expert)
-    elif action == "advise":
-        advise_hazard(hazard, actor=actor, text=p.get("reason") or p.get("text"))
-    else:
-        raise NotAllowedNow(_("Unknown action."))
-    return hazard

@@ -22,8 +22,8 @@ def test_the_whole_loop(browser_page, phone_page, tmp_path):
 
     browser_login(page, cast.inspector.username)
     page.goto(f"{page.base_url}/hazards/{h.pk}/")
-    page.fill("#due-order", "2099-12-31")
-    page.fill("#measures", "清理安全出口杂物")
+    page.fill("#due_at-order", "2099-12-31")
+    page.fill("#measures-order", "清理安全出口杂物")
     page.click("[data-testid=do-order]")
     page.wait_for_load_state("networkidle")
     assert "已责令整改" in page.inner_text("[data-testid=status]")
@@ -38,8 +38,8 @@ def test_the_whole_loop(browser_page, phone_page, tmp_path):
     phone.goto(f"{phone.base_url}/hazards/{h.pk}/")
     phone.click("[data-testid=do-start]")
     phone.wait_for_load_state("networkidle")
-    phone.set_input_files("#photos-submit", str(image))
-    phone.fill("#reason-submit", "杂物已清理，出口畅通")
+    phone.set_input_files("#photo_ids-submit", str(image))
+    phone.fill("#note-submit", "杂物已清理，出口畅通")
     phone.click("[data-testid=do-submit]")
     phone.wait_for_load_state("networkidle")
     assert "已提交复查" in phone.inner_text("[data-testid=status]")
@@ -50,8 +50,8 @@ def test_the_whole_loop(browser_page, phone_page, tmp_path):
     browser_login(page, second.username)
     page.goto(f"{page.base_url}/hazards/{h.pk}/")
     page.fill("#reason-verify", "现场复查合格")
-    assert not page.is_checked("#close")  # offered to an inspector, never pre-ticked
-    page.check("#close")
+    assert not page.is_checked("#close-verify")  # offered to an inspector, never pre-ticked
+    page.check("#close-verify")
     page.click("[data-testid=do-verify]")
     page.wait_for_load_state("networkidle")
     assert "已销号" in page.inner_text("[data-testid=status]")

@@ -72,17 +72,17 @@ def test_hazard_page_and_action_errors(cast):
     assert "checklist default" in page or "一般" in page
     # A stale version: nothing changes, the user is told.
     response = client.post(
-        f"/hazards/{h.pk}/order/", {"version": h.version + 5, "due_date": "2099-01-01"}, follow=True
+        f"/hazards/{h.pk}/order/", {"version": h.version + 5, "due_at": "2099-01-01"}, follow=True
     )
     assert "已被他人修改" in response.content.decode()
     h.refresh_from_db()
     assert h.status == "found"
     # A deadline in the past: refused with a clear message.
     response = client.post(
-        f"/hazards/{h.pk}/order/", {"version": h.version, "due_date": "2001-01-01"}, follow=True
+        f"/hazards/{h.pk}/order/", {"version": h.version, "due_at": "2001-01-01"}, follow=True
     )
     assert "整改期限必须晚于现在" in response.content.decode()
-    client.post(f"/hazards/{h.pk}/order/", {"version": h.version, "due_date": "2099-01-01"})
+    client.post(f"/hazards/{h.pk}/order/", {"version": h.version, "due_at": "2099-01-01"})
     h.refresh_from_db()
     assert h.status == "ordered"
 
