@@ -158,7 +158,24 @@ def api_client(user: User | None) -> Client:
 
 # --- the shared scope test -------------------------------------------------------------------
 
-ALLOW, HIDE, DENY, LOGIN = "allow", "hide", "deny", "login"
+ALLOW, HIDE, DENY, LOGIN, INVALID = "allow", "hide", "deny", "login", "invalid"
+# Everyone the shared scope test signs in as, plus the anonymous visitor. Every case states an
+# outcome for each of them: a member left out is a failure, never "not checked".
+MEMBERS = (
+    "anonymous",
+    "admin",
+    "province_regulator",
+    "city_regulator",
+    "regulator",
+    "inspector",
+    "neighbour_inspector",
+    "neighbour_regulator",
+    "duty_officer",
+    "expert",
+    "leader",
+    "unit_manager",
+    "other_unit_manager",
+)
 
 
 @dataclass
@@ -168,10 +185,16 @@ class ScopeCase:
     `covers` names what the case checks, so that an endpoint without a case fails the
     coverage test.
     `url(cast, obj)` builds the URL for an object made by `make(cast)` (a row in Nanguan,
-    belonging to cast.unit, or None for endpoints without an object). `expect` maps cast member
-    names to ALLOW (2xx/3xx and, for lists, `marker(obj)` in the body), HIDE (404, or for lists
-    a 200 without the marker), DENY (403) or LOGIN (302 to login / 401). Members left out are
-    not checked. `api=True` authenticates with a bearer token instead of a session.
+    belonging to cast.unit, or None for endpoints without an object). `expect` maps every member
+    of MEMBERS to ALLOW, HIDE (404, or for lists a 200 without the marker), DENY (403), LOGIN
+    (302 to login / 401) or INVALID (400/422: the request names something outside the user's
+    choices, e.g. a region out of scope).
+
+    ALLOW is never "any 2xx/3xx": a 2xx must show `marker(obj)` (the row, or the page's own
+    mark) or pass `check(response, cast, obj)` (files); a 3xx must go to `redirect(cast, obj)`
+    (a string, or a compiled pattern for a row the request created) and pass `check` if given
+    (a page action redirects back whether it worked or not).
+    `api=True` authenticates with a bearer token instead of a session.
     """
 
     name: str
@@ -185,10 +208,30 @@ class ScopeCase:
     is_list: bool = False
     marker: Callable | None = None
     content_type: str | None = None
+    redirect: Callable | None = None
+    check: Callable | None = None
 
 
-def scope_expectations(**overrides) -> dict:
-    """The usual expectations for a detail view of an object in Nanguan owned by cast.unit."""
+def expect(**outcomes) -> dict:
+    """An expectation for every member of the cast, stated one by one (none may be left out)."""
+    missing = [m for m in MEMBERS if m not in outcomes]
+    unknown = [m for m in outcomes if m not in MEMBERS]
+    if missing or unknown:
+        raise TypeError(f"state every member: missing {missing}, unknown {unknown}")
+    return dict(outcomes)
+
+
+def everyone(outcome: str, *, anonymous: str = LOGIN) -> dict:
+    """The same outcome for every signed-in member (reference data, one's own pages)."""
+    return expect(**{m: outcome for m in MEMBERS if m != "anonymous"}, anonymous=anonymous)
+
+
+def scope_expectations(*, duty_officer: str, expert: str, leader: str, **overrides) -> dict:
+    """Expectations for a detail view of an object in Nanguan owned by cast.unit.
+
+    The department roles whose answer differs from view to view (duty officer, expert,
+    leader) have no default: each case states them.
+    """
     base = {
         "anonymous": LOGIN,
         "admin": ALLOW,
@@ -200,9 +243,54 @@ def scope_expectations(**overrides) -> dict:
         "neighbour_regulator": HIDE,
         "unit_manager": ALLOW,
         "other_unit_manager": HIDE,
+        "duty_officer": duty_officer,
+        "expert": expert,
+        "leader": leader,
     }
     base.update(overrides)
-    return base
+    return expect(**base)
+
+
+def file_of(content_type: str) -> Callable:
+    """A `check` for a file download: the type, and a non-empty body."""
+
+    def check(response, cast, obj) -> bool:
+        body = (
+            b"".join(response.streaming_content)
+            if getattr(response, "streaming", False)
+            else response.content
+        )
+        return response["Content-Type"].startswith(content_type) and len(body) > 0
+
+    return check
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _check_allowed(case: ScopeCase, cast: Cast, obj, response, label: str) -> None:
+    status = response.status_code
+    assert 200 <= status < 400, label
+    if status >= 300:
+        assert case.redirect, f"{label}: an allowed redirect must name where it goes (redirect=)"
+        where, location = case.redirect(cast, obj), response["Location"]
+        if hasattr(where, "fullmatch"):
+            assert where.fullmatch(location), f"{label}: went to {location}, not {where.pattern}"
+        else:
+            assert location == where, f"{label}: went to {location}, not {where}"
+        if case.check:  # a write that redirects either way: did it happen?
+            assert case.check(response, cast, obj), label + " (check failed)"
+        return
+    assert case.marker or case.check, (
+        f"{label}: an allowed answer must be checked (marker= or check=), not just its status"
+    )
+    if case.check:
+        assert case.check(response, cast, obj), label + " (check failed)"
+    if case.marker:
+        assert case.marker(obj) in _body(response), label + " (row missing)"
 
 
 def run_scope_case(case: ScopeCase, cast: Cast, member: str, outcome: str) -> None:
@@ -222,18 +310,18 @@ def run_scope_case(case: ScopeCase, cast: Cast, member: str, outcome: str) -> No
         f"{case.name}: {member} expected {outcome}, got {status} for {case.method.upper()} {url}"
     )
     if outcome == ALLOW:
-        assert 200 <= status < 400, label
-        if case.is_list and case.marker:
-            assert case.marker(obj) in response.content.decode(), label + " (row missing)"
+        _check_allowed(case, cast, obj, response, label)
     elif outcome == HIDE:
-        if case.is_list:
+        if case.is_list and status != 404:  # a list inside a hidden object is hidden too
             assert status == 200, label
-            if case.marker:
-                assert case.marker(obj) not in response.content.decode(), label + " (row leaked)"
+            assert case.marker, f"{label}: a list case needs a marker to tell a hidden row"
+            assert case.marker(obj) not in _body(response), label + " (row leaked)"
         else:
             assert status == 404, label
     elif outcome == DENY:
         assert status == 403, label
+    elif outcome == INVALID:
+        assert status in (400, 422), label
     elif outcome == LOGIN:
         assert status in (401, 302), label
         if status == 302:

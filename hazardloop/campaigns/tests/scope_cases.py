@@ -2,7 +2,7 @@ import json
 
 from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.tests.factories import make_campaign
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, scope_expectations
+from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, expect, scope_expectations
 
 
 def _campaign(cast):
@@ -49,25 +49,35 @@ MINE = {
     "other_unit_manager": HIDE,
 }
 
-LIST = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "province_regulator": ALLOW,
-    "regulator": ALLOW,
-    "duty_officer": ALLOW,
-    "unit_manager": ALLOW,
-    "neighbour_regulator": HIDE,
-    "neighbour_inspector": HIDE,
-}
+# Campaigns of Nanguan: every department role over Nanguan and every unit in it.
+SEE = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW, other_unit_manager=ALLOW)
+LIST = SEE
+# Running a campaign of Nanguan: regulators of Nanguan and above.
 WRITE = {
-    "anonymous": LOGIN,
-    "regulator": ALLOW,
-    "city_regulator": ALLOW,
+    **SEE,
     "inspector": DENY,
     "duty_officer": DENY,
+    "expert": DENY,
+    "leader": DENY,
     "unit_manager": DENY,
-    "neighbour_regulator": HIDE,
+    "other_unit_manager": DENY,
 }
+# Starting a campaign: any regulator (a neighbour's region is not theirs to choose).
+CREATE = expect(
+    anonymous=LOGIN,
+    admin=ALLOW,
+    province_regulator=ALLOW,
+    city_regulator=ALLOW,
+    regulator=ALLOW,
+    inspector=DENY,
+    neighbour_inspector=DENY,
+    neighbour_regulator=ALLOW,
+    duty_officer=DENY,
+    expert=DENY,
+    leader=DENY,
+    unit_manager=DENY,
+    other_unit_manager=DENY,
+)
 
 CASES = [
     ScopeCase(
@@ -83,21 +93,16 @@ CASES = [
         "campaign form",
         "campaigns:create",
         lambda c, o: "/campaigns/new/",
-        {
-            "anonymous": LOGIN,
-            "regulator": ALLOW,
-            "province_regulator": ALLOW,
-            "inspector": DENY,
-            "unit_manager": DENY,
-            "duty_officer": DENY,
-        },
+        CREATE,
+        marker=lambda o: 'name="title"',
     ),
     ScopeCase(
         "campaign page",
         "campaigns:detail",
         lambda c, o: f"/campaigns/{o.pk}/",
-        scope_expectations(other_unit_manager=ALLOW, duty_officer=ALLOW),
+        SEE,
         make=_campaign,
+        marker=lambda o: o.title,
     ),
     ScopeCase(
         "campaign action",
@@ -107,6 +112,8 @@ CASES = [
         make=_campaign,
         method="post",
         data={"due_on": "2022-10-20"},
+        redirect=lambda c, o: f"/campaigns/{o.pk}/",
+        check=lambda r, c, o: o.tasks.exists(),
     ),
     ScopeCase(
         "campaign task list",
@@ -114,30 +121,28 @@ CASES = [
         lambda c, o: f"/campaigns/{o.campaign_id}/task-list/",
         # The page of a campaign the neighbours cannot see (404); the rows inside it are
         # scoped too (test_tasks.py checks another unit's manager does not see this one).
-        scope_expectations(other_unit_manager=ALLOW, duty_officer=ALLOW),
+        {**SEE, "other_unit_manager": HIDE},
         make=_task,
+        is_list=True,
+        marker=lambda o: o.unit.name,
     ),
     ScopeCase(
         "campaign task page",
         "campaigns:task",
         lambda c, o: f"/campaigns/tasks/{o.pk}/",
-        scope_expectations(duty_officer=ALLOW),
+        {**SEE, "other_unit_manager": HIDE},
         make=_task,
+        marker=lambda o: o.unit.name,
     ),
     ScopeCase(
         "campaign task check",
         "campaigns:task",
         lambda c, o: f"/campaigns/tasks/{o.pk}/",
-        {
-            "anonymous": LOGIN,
-            "inspector": ALLOW,
-            "regulator": ALLOW,
-            "duty_officer": DENY,
-            "neighbour_inspector": HIDE,
-            "neighbour_regulator": HIDE,
-        },
+        # Checking for the inspection that completes the task: whoever may inspect the unit.
+        {**SEE, "duty_officer": DENY, "other_unit_manager": HIDE},
         make=_task,
         method="post",
+        redirect=lambda c, o: f"/campaigns/tasks/{o.pk}/",
     ),
     ScopeCase(
         "my tasks",
@@ -152,8 +157,9 @@ CASES = [
         "draw page",
         "campaigns:draw",
         lambda c, o: f"/campaigns/draws/{o.pk}/",
-        scope_expectations(other_unit_manager=ALLOW),
+        SEE,
         make=_draw,
+        marker=lambda o: o.campaign.title,
     ),
     ScopeCase(
         "campaigns API list",
@@ -169,7 +175,7 @@ CASES = [
         "campaigns API create",
         "POST /api/v1/campaigns",
         lambda c, o: "/api/v1/campaigns",
-        WRITE,
+        {**CREATE, "neighbour_regulator": HIDE},
         method="post",
         api=True,
         content_type="application/json",
@@ -179,13 +185,15 @@ CASES = [
             "starts_on": "2022-09-28",
             "ends_on": "2022-10-31",
         },
+        check=lambda r, c, o: r.status_code == 201 and r.json()["region"] == "220102",
     ),
     ScopeCase(
         "campaign progress API",
         "GET /api/v1/campaigns/{campaign_id}/progress",
         lambda c, o: f"/api/v1/campaigns/{o.pk}/progress",
-        scope_expectations(other_unit_manager=ALLOW),
+        SEE,
         make=_campaign,
         api=True,
+        marker=lambda o: f'"campaign": {o.pk},',
     ),
 ]

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hazardloop.api.router import api
-from hazardloop.testing import run_scope_case
+from hazardloop.testing import MEMBERS, run_scope_case
 
 # Endpoints anyone may reach, and why.
 PUBLIC = {
@@ -70,14 +70,27 @@ def test_every_endpoint_has_a_scope_case():
     assert not stale, f"scope cases for endpoints that do not exist: {stale}"
 
 
+def test_every_case_states_every_member_of_the_cast():
+    """A role with no stated expectation would go unchecked: that is a failure, not a pass."""
+    gaps = {
+        case.name: sorted(set(MEMBERS) - set(case.expect))
+        for case in CASES
+        if set(MEMBERS) - set(case.expect)
+    }
+    assert not gaps, f"cases that leave members of the cast out: {gaps}"
+    unknown = {case.name: sorted(set(case.expect) - set(MEMBERS)) for case in CASES}
+    assert not any(unknown.values()), unknown
+
+
 @pytest.mark.parametrize(
     ("case", "member", "outcome"),
     [
-        pytest.param(case, member, outcome, id=f"{case.name}-{member}")
+        pytest.param(case, member, case.expect.get(member), id=f"{case.name}-{member}")
         for case in CASES
-        for member, outcome in case.expect.items()
+        for member in MEMBERS
     ],
 )
 @pytest.mark.django_db
 def test_scope(cast, case, member, outcome):
+    assert outcome is not None, f"{case.name}: no expectation stated for {member}"
     run_scope_case(case, cast, member, outcome)

@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hazardloop.evidence.services import store_photo
 from hazardloop.evidence.tests.images import jpeg_bytes
-from hazardloop.testing import ALLOW, DENY, HIDE, ScopeCase, scope_expectations
+from hazardloop.testing import ALLOW, DENY, ScopeCase, file_of, scope_expectations
 
 
 def _photo(cast):
@@ -22,36 +22,44 @@ def _upload(cast, obj):
     }
 
 
+# Whoever sees the hazard or unit sees its photos; the duty officer only reads.
+SEE = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
+UPLOAD = scope_expectations(duty_officer=DENY, expert=ALLOW, leader=ALLOW)
+
 CASES = [
     ScopeCase(
         "photo",
         "evidence:photo",
         lambda c, o: f"/evidence/photos/{o.pk}/",
-        scope_expectations(duty_officer=ALLOW),
+        SEE,
         make=_photo,
+        check=file_of("image/jpeg"),
     ),
     ScopeCase(
         "photo thumbnail",
         "evidence:thumb",
         lambda c, o: f"/evidence/photos/{o.pk}/thumb/",
-        scope_expectations(),
+        SEE,
         make=_photo,
+        check=file_of("image/jpeg"),
     ),
     ScopeCase(
         "API: photo",
         "GET /api/v1/evidence/photos/{photo_id}",
         lambda c, o: f"/api/v1/evidence/photos/{o.pk}",
-        scope_expectations(),
+        SEE,
         make=_photo,
         api=True,
+        marker=lambda o: f'"id": {o.pk},',
     ),
     ScopeCase(
         "API: upload photo",
         "POST /api/v1/evidence/photos",
         lambda c, o: "/api/v1/evidence/photos",
-        scope_expectations(duty_officer=DENY, other_unit_manager=HIDE, neighbour_inspector=HIDE),
+        UPLOAD,
         method="post",
         data=_upload,
         api=True,
+        check=lambda r, c, o: r.status_code == 201 and r.json()["original_name"] == "x.jpg",
     ),
 ]

@@ -1,6 +1,13 @@
 from hazardloop.inspections.services import submit_inspection
 from hazardloop.inspections.tests.helpers import payload, template_and_version
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, scope_expectations
+from hazardloop.testing import (
+    ALLOW,
+    DENY,
+    INVALID,
+    ScopeCase,
+    file_of,
+    scope_expectations,
+)
 
 
 def _inspection(cast):
@@ -16,78 +23,99 @@ def _submission(cast, obj):
     return payload(cast, version, user=cast.inspector)
 
 
+# Whoever sees cast.unit sees its inspections.
+SEE = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
+# Inspecting (or amending a record): experts and leaders take part; the duty officer reads.
+INSPECT = scope_expectations(duty_officer=DENY, expert=ALLOW, leader=ALLOW)
+
+
+def _record(inspection):
+    return f"/inspections/{inspection.pk}/"
+
+
 CASES = [
     ScopeCase(
         "inspection list",
         "inspections:list",
         lambda c, o: "/inspections/",
-        scope_expectations(duty_officer=ALLOW, neighbour_inspector=HIDE, other_unit_manager=HIDE),
+        SEE,
         make=_inspection,
         is_list=True,
-        marker=lambda o: f"/inspections/{o.pk}/",
+        marker=_record,
     ),
     ScopeCase(
         "inspection record",
         "inspections:detail",
         lambda c, o: f"/inspections/{o.pk}/",
-        scope_expectations(duty_officer=ALLOW),
+        SEE,
         make=_inspection,
+        marker=lambda o: f"/inspections/{o.pk}/record.pdf",
     ),
     ScopeCase(
         "inspection record PDF",
         "inspections:pdf",
         lambda c, o: f"/inspections/{o.pk}/record.pdf",
-        scope_expectations(),
+        SEE,
         make=_inspection,
+        check=file_of("application/pdf"),
     ),
     ScopeCase(
         "amend inspection",
         "inspections:amend",
         lambda c, o: f"/inspections/{o.pk}/amend/",
-        scope_expectations(duty_officer=DENY),
+        # An inspector's record: the inspected unit's people may not amend it (only their own
+        # self-inspections).
+        {**INSPECT, "unit_manager": DENY},
         make=_inspection,
+        marker=lambda o: o.unit.name,
     ),
     ScopeCase(
         "new inspection form",
         "inspections:new",
         lambda c, o: "/inspections/new/",
-        {"anonymous": LOGIN, "inspector": ALLOW, "unit_manager": ALLOW, "duty_officer": DENY},
+        # Everyone who may inspect somewhere reaches the unit chooser (neighbours included).
+        {
+            **INSPECT,
+            "neighbour_inspector": ALLOW,
+            "neighbour_regulator": ALLOW,
+            "other_unit_manager": ALLOW,
+        },
+        marker=lambda o: "/inspections/new/",
     ),
     ScopeCase(
         "new inspection form for a unit",
         "inspections:new",
-        lambda c, o: f"/inspections/new/?unit={c.unit.pk}",
-        {
-            "anonymous": LOGIN,
-            "inspector": ALLOW,
-            "regulator": ALLOW,
-            "unit_manager": ALLOW,
-            "neighbour_inspector": HIDE,
-            "other_unit_manager": HIDE,
-        },
+        lambda c, o: f"/inspections/new/?unit={o.pk}",
+        INSPECT,
+        make=lambda c: c.unit,
+        marker=lambda o: f'{{"id": {o.pk}, "name": ',  # the unit, preset in the form's data
     ),
     ScopeCase(
         "unit inspections panel",
         "inspections:unit_panel",
         lambda c, o: f"/inspections/unit/{c.unit.pk}/",
-        scope_expectations(duty_officer=ALLOW),
+        SEE,
         make=_inspection,
+        marker=_record,
     ),
     ScopeCase(
         "API: submit inspection",
         "POST /api/v1/inspections",
         lambda c, o: "/api/v1/inspections",
-        {"anonymous": LOGIN, "inspector": ALLOW, "neighbour_inspector": HIDE, "duty_officer": DENY},
+        # The payload is an inspector's routine inspection: a unit's own people may only
+        # self-inspect, so theirs is not valid.
+        {**INSPECT, "unit_manager": INVALID},
         method="post",
         data=_submission,
         content_type="application/json",
         api=True,
+        check=lambda r, c, o: r.status_code == 201 and r.json()["unit_id"] == c.unit.pk,
     ),
     ScopeCase(
         "API: inspection list",
         "GET /api/v1/inspections",
         lambda c, o: "/api/v1/inspections",
-        scope_expectations(neighbour_inspector=HIDE, other_unit_manager=HIDE),
+        SEE,
         make=_inspection,
         api=True,
         is_list=True,
@@ -97,8 +125,9 @@ CASES = [
         "API: inspection",
         "GET /api/v1/inspections/{inspection_id}",
         lambda c, o: f"/api/v1/inspections/{o.pk}",
-        scope_expectations(),
+        SEE,
         make=_inspection,
         api=True,
+        marker=lambda o: f'"id": {o.pk},',
     ),
 ]

@@ -1,7 +1,7 @@
 """The inbox is the user's own: every signed-in user reaches it, and sees only their rows."""
 
 from hazardloop.notifications.services import notify
-from hazardloop.testing import ALLOW, HIDE, LOGIN, ScopeCase
+from hazardloop.testing import ALLOW, HIDE, ScopeCase, everyone
 
 
 def _note(cast):
@@ -10,21 +10,10 @@ def _note(cast):
     )[0]
 
 
-MINE = {
-    "anonymous": LOGIN,
-    "unit_manager": ALLOW,
-    "regulator": ALLOW,
-    "admin": ALLOW,
-    "other_unit_manager": ALLOW,
-}
-
-OWN_ROWS = {
-    "anonymous": LOGIN,
-    "unit_manager": ALLOW,
-    "regulator": HIDE,
-    "admin": HIDE,
-    "other_unit_manager": HIDE,
-}
+# Marking one's own notices read: every signed-in user may (it touches only their own rows).
+MINE = everyone(ALLOW)
+# The notice is the unit manager's: everyone else's inbox is shown without it.
+OWN_ROWS = {**everyone(HIDE), "unit_manager": ALLOW}
 
 CASES = [
     ScopeCase(
@@ -44,5 +33,6 @@ CASES = [
         make=_note,
         method="post",
         data={"id": "1"},
+        redirect=lambda c, o: "/inbox/",
     ),
 ]

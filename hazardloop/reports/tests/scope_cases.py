@@ -1,50 +1,43 @@
 from hazardloop.audit.services import record_event
-from hazardloop.testing import ALLOW, DENY, LOGIN, ScopeCase
+from hazardloop.testing import ALLOW, DENY, ScopeCase, everyone
+
+# The audit log is for administrators only: every other signed-in user is refused.
+ADMIN_ONLY = {**everyone(DENY), "admin": ALLOW}
+
+
+def _event(cast):
+    return record_event(
+        "unit.updated",
+        actor=cast.regulator,
+        obj=cast.unit,
+        before={"name": "旧"},
+        after={"name": "新"},
+    )
+
 
 CASES = [
     ScopeCase(
         "overview",
         "reports:home",
         lambda c, o: "/",
-        {
-            "anonymous": LOGIN,
-            "admin": ALLOW,
-            "neighbour_inspector": ALLOW,
-            "duty_officer": ALLOW,
-            "unit_manager": ALLOW,
-        },
+        everyone(ALLOW),
+        marker=lambda o: 'data-testid="unit-count"',
     ),
     ScopeCase(
         "audit log is for administrators",
         "audit:list",
         lambda c, o: "/audit/",
-        {
-            "anonymous": LOGIN,
-            "admin": ALLOW,
-            "province_regulator": DENY,
-            "regulator": DENY,
-            "duty_officer": DENY,
-            "unit_manager": DENY,
-        },
+        ADMIN_ONLY,
+        make=_event,
+        marker=lambda o: f"/audit/{o.seq}/",
     ),
     ScopeCase(
         "an audit event's page is for administrators",
         "audit:event",
         lambda c, o: f"/audit/{o.seq}/",
-        {
-            "anonymous": LOGIN,
-            "admin": ALLOW,
-            "province_regulator": DENY,
-            "regulator": DENY,
-            "unit_manager": DENY,
-        },
-        make=lambda c: record_event(
-            "unit.updated",
-            actor=c.regulator,
-            obj=c.unit,
-            before={"name": "旧"},
-            after={"name": "新"},
-        ),
+        ADMIN_ONLY,
+        make=_event,
+        marker=lambda o: o.action,
     ),
 ]
 

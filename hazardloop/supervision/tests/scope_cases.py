@@ -1,13 +1,24 @@
 """Every supervision page, download and API endpoint, against the standard cast."""
 
 import datetime as dt
+import re
 
 from hazardloop.hazards.choices import Grade
 from hazardloop.supervision.choices import DocumentKind
 from hazardloop.supervision.services import issue_document
 from hazardloop.supervision.sweep import sweep
 from hazardloop.supervision.tests.helpers import at, departments, make_hazard
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, scope_expectations
+from hazardloop.testing import (
+    ALLOW,
+    DENY,
+    HIDE,
+    INVALID,
+    LOGIN,
+    ScopeCase,
+    everyone,
+    file_of,
+    scope_expectations,
+)
 
 READ = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
 ENFORCE = {
@@ -25,14 +36,14 @@ ENFORCE = {
     "expert": DENY,
     "leader": DENY,
 }
-PUBLIC = {
-    "anonymous": ALLOW,
-    "admin": ALLOW,
-    "inspector": ALLOW,
-    "neighbour_inspector": ALLOW,
-    "unit_manager": ALLOW,
-    "other_unit_manager": ALLOW,
+# A deadline order (消防法) is issued under fire law: the province's and city's safety
+# committees may open the form but cannot issue it under their own law (422).
+ENFORCE_DEADLINE_ORDER = {
+    **ENFORCE,
+    "province_regulator": INVALID,
+    "city_regulator": INVALID,
 }
+PUBLIC = everyone(ALLOW, anonymous=ALLOW)
 FAR = "2099-12-31"
 
 
@@ -76,6 +87,7 @@ CASES = [
         lambda c, o: f"/supervision/hazards/{o.hazard_id}/documents/",
         READ,
         make=_document,
+        marker=lambda o: o.number,
     ),
     ScopeCase(
         "issue form",
@@ -83,15 +95,17 @@ CASES = [
         lambda c, o: f"/supervision/hazards/{o.pk}/documents/new/",
         ENFORCE,
         make=_hazard,
+        marker=lambda o: 'name="rectify_due"',
     ),
     ScopeCase(
         "issue a document",
         "supervision:issue",
         lambda c, o: f"/supervision/hazards/{o.pk}/documents/new/",
-        ENFORCE,
+        ENFORCE_DEADLINE_ORDER,
         make=_hazard,
         method="post",
         data=_form,
+        redirect=lambda c, o: re.compile(r"/documents/\d+/"),
     ),
     ScopeCase(
         "document page",
@@ -99,6 +113,7 @@ CASES = [
         lambda c, o: f"/documents/{o.pk}/",
         READ,
         make=_document,
+        marker=lambda o: o.number,
     ),
     ScopeCase(
         "document PDF",
@@ -106,6 +121,7 @@ CASES = [
         lambda c, o: f"/documents/{o.pk}/pdf/",
         READ,
         make=_document,
+        check=file_of("application/pdf"),
     ),
     ScopeCase(
         "record service",
@@ -115,6 +131,7 @@ CASES = [
         make=_document,
         method="post",
         data={"served_on": "2026-11-01", "note": "当面送达"},
+        redirect=lambda c, o: f"/documents/{o.pk}/",
     ),
     ScopeCase(
         "public verification",
@@ -122,6 +139,7 @@ CASES = [
         lambda c, o: f"/d/{o.token}/",
         PUBLIC,
         make=_document,
+        marker=lambda o: o.number,
     ),
     ScopeCase(
         "public list of listed hazards",
@@ -139,17 +157,19 @@ CASES = [
         READ,
         make=_document,
         api=True,
+        marker=lambda o: f'"id": {o.pk},',
     ),
     ScopeCase(
         "API: issue a document",
         "POST /api/v1/hazards/{hazard_id}/documents",
         lambda c, o: f"/api/v1/hazards/{o.pk}/documents",
-        ENFORCE,
+        ENFORCE_DEADLINE_ORDER,
         make=_hazard,
         method="post",
         api=True,
         data={"kind": "deadline_order", "rectify_due_at": "2099-12-31T23:59:00+08:00"},
         content_type="application/json",
+        check=lambda r, c, o: r.status_code == 201 and r.json()["hazard_id"] == o.pk,
     ),
     ScopeCase(
         "API: one document",
@@ -158,5 +178,6 @@ CASES = [
         READ,
         make=_document,
         api=True,
+        marker=lambda o: f'"id": {o.pk},',
     ),
 ]

@@ -1,53 +1,76 @@
 """Every unit page and API endpoint against the standard cast (hazardloop/testing.py)."""
 
 import io
+import re
 
 from django.core.files.base import ContentFile
 
 from hazardloop.lib import uscc
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, scope_expectations
+from hazardloop.testing import (
+    ALLOW,
+    DENY,
+    HIDE,
+    INVALID,
+    LOGIN,
+    ScopeCase,
+    everyone,
+    expect,
+    file_of,
+    scope_expectations,
+)
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.models import UnitJob
 
-# A detail page of cast.unit (Nanguan): the usual expectations, the duty officer may look.
-DETAIL = scope_expectations(duty_officer=ALLOW)
+# A detail page of cast.unit (Nanguan): every department role of Changchun or Nanguan may look.
+DETAIL = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
 # Lists: out-of-scope users get the page without the row.
-LIST = scope_expectations(duty_officer=ALLOW)
+LIST = DETAIL
 # Editing cast.unit: regulators of Nanguan and above, and the unit's own manager.
-EDIT = scope_expectations(inspector=DENY, duty_officer=DENY)
+EDIT = scope_expectations(inspector=DENY, duty_officer=DENY, expert=DENY, leader=DENY)
 # Regulator-only actions on the unit (risk override): the unit manager may see but not act.
-OVERRIDE = scope_expectations(inspector=DENY, duty_officer=DENY, unit_manager=DENY)
+OVERRIDE = scope_expectations(
+    inspector=DENY, duty_officer=DENY, expert=DENY, leader=DENY, unit_manager=DENY
+)
 # Actions that need a regulator somewhere: others are refused (403), not hidden.
-REGULATOR_ACTION = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "regulator": ALLOW,
-    "neighbour_regulator": ALLOW,
-    "inspector": DENY,
-    "duty_officer": DENY,
-    "unit_manager": DENY,
-}
-# Registering a unit in Nanguan: a neighbouring regulator gets the form back (400, tested in
-# test_views), so the case leaves them out.
-CREATE_IN_NANGUAN = {k: v for k, v in REGULATOR_ACTION.items() if k != "neighbour_regulator"}
-EXPORT_ACTION = {
-    "anonymous": LOGIN,
-    "admin": ALLOW,
-    "regulator": ALLOW,
-    "inspector": ALLOW,
-    "leader": ALLOW,
-    "duty_officer": DENY,
-    "unit_manager": DENY,
-}
+REGULATOR_ACTION = expect(
+    anonymous=LOGIN,
+    admin=ALLOW,
+    province_regulator=ALLOW,
+    city_regulator=ALLOW,
+    regulator=ALLOW,
+    inspector=DENY,
+    neighbour_inspector=DENY,
+    neighbour_regulator=ALLOW,
+    duty_officer=DENY,
+    expert=DENY,
+    leader=DENY,
+    unit_manager=DENY,
+    other_unit_manager=DENY,
+)
+# Registering a unit in Nanguan: a neighbouring regulator gets the form back (Nanguan is not
+# among their regions).
+CREATE_IN_NANGUAN = {**REGULATOR_ACTION, "neighbour_regulator": INVALID}
+# Exports: whoever may export gets their own scope's rows (a neighbour's export is empty).
+EXPORT_ACTION = expect(
+    anonymous=LOGIN,
+    admin=ALLOW,
+    province_regulator=ALLOW,
+    city_regulator=ALLOW,
+    regulator=ALLOW,
+    inspector=ALLOW,
+    neighbour_inspector=ALLOW,
+    neighbour_regulator=ALLOW,
+    duty_officer=DENY,
+    expert=DENY,
+    leader=ALLOW,
+    unit_manager=DENY,
+    other_unit_manager=DENY,
+)
 # A job belongs to its creator (the Nanguan regulator): to anyone else it does not exist.
-OWN_JOB = {
-    "anonymous": LOGIN,
-    "regulator": ALLOW,
-    "admin": HIDE,
-    "neighbour_regulator": HIDE,
-    "unit_manager": HIDE,
-}
-PUBLIC = {m: ALLOW for m in ("anonymous", "admin", "neighbour_inspector", "unit_manager")}
+OWN_JOB = {**everyone(HIDE), "regulator": ALLOW}
+PUBLIC = everyone(ALLOW, anonymous=ALLOW)
+XLSX = file_of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+JOB_PAGE = re.compile(r"/units/jobs/\d+/")
 
 
 def _unit(cast):
@@ -130,6 +153,14 @@ def _api_new_unit(cast, obj):
     }
 
 
+def _json_row(unit):
+    return f'"id": {unit.pk},'
+
+
+def _unit_page(cast, unit):
+    return f"/units/{unit.pk}/"
+
+
 CASES = [
     ScopeCase(
         "unit list",
@@ -140,14 +171,38 @@ CASES = [
         is_list=True,
         marker=_marker,
     ),
-    ScopeCase("unit page", "units:detail", lambda c, o: f"/units/{o.pk}/", DETAIL, make=_unit),
     ScopeCase(
-        "unit QR (SVG)", "units:qr_svg", lambda c, o: f"/units/{o.pk}/qr.svg", DETAIL, make=_unit
+        "unit page",
+        "units:detail",
+        lambda c, o: f"/units/{o.pk}/",
+        DETAIL,
+        make=_unit,
+        marker=_marker,
     ),
     ScopeCase(
-        "unit QR (PNG)", "units:qr_png", lambda c, o: f"/units/{o.pk}/qr.png", DETAIL, make=_unit
+        "unit QR (SVG)",
+        "units:qr_svg",
+        lambda c, o: f"/units/{o.pk}/qr.svg",
+        DETAIL,
+        make=_unit,
+        check=file_of("image/svg+xml"),
     ),
-    ScopeCase("edit form", "units:edit", lambda c, o: f"/units/{o.pk}/edit/", EDIT, make=_unit),
+    ScopeCase(
+        "unit QR (PNG)",
+        "units:qr_png",
+        lambda c, o: f"/units/{o.pk}/qr.png",
+        DETAIL,
+        make=_unit,
+        check=file_of("image/png"),
+    ),
+    ScopeCase(
+        "edit form",
+        "units:edit",
+        lambda c, o: f"/units/{o.pk}/edit/",
+        EDIT,
+        make=_unit,
+        marker=_marker,
+    ),
     ScopeCase(
         "edit (save)",
         "units:edit",
@@ -156,6 +211,7 @@ CASES = [
         make=_unit,
         method="post",
         data=_edit_form,
+        redirect=_unit_page,
     ),
     ScopeCase(
         "risk override",
@@ -165,8 +221,15 @@ CASES = [
         make=_unit,
         method="post",
         data={"level": "red", "reason": "检查发现多处隐患"},
+        redirect=_unit_page,
     ),
-    ScopeCase("new unit form", "units:create", lambda c, o: "/units/new/", REGULATOR_ACTION),
+    ScopeCase(
+        "new unit form",
+        "units:create",
+        lambda c, o: "/units/new/",
+        REGULATOR_ACTION,
+        marker=lambda o: 'name="uscc"',
+    ),
     ScopeCase(
         "new unit (save)",
         "units:create",
@@ -174,6 +237,7 @@ CASES = [
         CREATE_IN_NANGUAN,
         method="post",
         data=_new_unit_form,
+        redirect=lambda c, o: re.compile(r"/units/\d+/"),
     ),
     ScopeCase(
         "public page (no sign-in)",
@@ -181,8 +245,15 @@ CASES = [
         lambda c, o: f"/u/{o.public_id}/",
         PUBLIC,
         make=_unit,
+        marker=lambda o: o.name,
     ),
-    ScopeCase("import page", "units:import", lambda c, o: "/units/import/", REGULATOR_ACTION),
+    ScopeCase(
+        "import page",
+        "units:import",
+        lambda c, o: "/units/import/",
+        REGULATOR_ACTION,
+        marker=lambda o: 'type="file"',
+    ),
     ScopeCase(
         "import upload",
         "units:import",
@@ -190,12 +261,14 @@ CASES = [
         REGULATOR_ACTION,
         method="post",
         data=_csv_upload,
+        redirect=lambda c, o: JOB_PAGE,
     ),
     ScopeCase(
         "import template",
         "units:import_template",
         lambda c, o: "/units/import/template.xlsx",
         REGULATOR_ACTION,
+        check=XLSX,
     ),
     ScopeCase(
         "export",
@@ -204,15 +277,22 @@ CASES = [
         EXPORT_ACTION,
         method="post",
         data={"region": "220102"},
+        redirect=lambda c, o: JOB_PAGE,
     ),
     ScopeCase(
         "streamed export",
         "units:export_stream",
         lambda c, o: "/units/export.xlsx?region=220102",
         EXPORT_ACTION,
+        check=XLSX,
     ),
     ScopeCase(
-        "job page", "units:job", lambda c, o: f"/units/jobs/{o.pk}/", OWN_JOB, make=_checked_job
+        "job page",
+        "units:job",
+        lambda c, o: f"/units/jobs/{o.pk}/",
+        OWN_JOB,
+        make=_checked_job,
+        marker=lambda o: o.filename,
     ),
     ScopeCase(
         "job commit",
@@ -221,6 +301,7 @@ CASES = [
         OWN_JOB,
         make=_checked_job,
         method="post",
+        redirect=lambda c, o: f"/units/jobs/{o.pk}/",
     ),
     ScopeCase(
         "export download",
@@ -228,6 +309,7 @@ CASES = [
         lambda c, o: f"/units/jobs/{o.pk}/download/",
         OWN_JOB,
         make=_export_job,
+        check=lambda r, c, o: r["Content-Disposition"].startswith("attachment"),
     ),
     ScopeCase(
         "API: units",
@@ -246,6 +328,7 @@ CASES = [
         DETAIL,
         make=_unit,
         api=True,
+        marker=_json_row,
     ),
     ScopeCase(
         "API: change a unit",
@@ -257,6 +340,7 @@ CASES = [
         method="patch",
         data={"address": "人民大街1号"},
         content_type="application/json",
+        check=lambda r, c, o: r.json()["id"] == o.pk and r.json()["address"] == "人民大街1号",
     ),
     ScopeCase(
         "API: register a unit",
@@ -267,6 +351,7 @@ CASES = [
         method="post",
         data=_api_new_unit,
         content_type="application/json",
+        check=lambda r, c, o: r.status_code == 201 and r.json()["name"] == "接口登记饭店",
     ),
     ScopeCase(
         "API: import (dry run)",
@@ -276,5 +361,9 @@ CASES = [
         api=True,
         method="post",
         data=_csv_upload,
+        # The row is reported on either way: created, or refused (outside a neighbour's scope).
+        check=lambda r, c, o: (
+            r.json()["created"] + len(r.json()["errors"]) == 1 and r.json()["committed"] is False
+        ),
     ),
 ]
