@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import belongs_to_unit, can, scope_for
@@ -447,15 +447,16 @@ def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: s
     # The finding, never the requirement: the description opens with the violation wording.
     lines = [item.finding_title]
     if answer.number_value is not None:
-        lines.append(
-            _("Measured: %(value)s %(unit)s (limit %(low)s–%(high)s).")
-            % {
+        # Hazards are recorded in Chinese whatever the inspector's interface language: the
+        # description is printed on notices.
+        with translation.override("zh-hans"):
+            measured = _("Measured: %(value)s %(unit)s (limit %(low)s–%(high)s).") % {
                 "value": answer.number_value.normalize(),
                 "unit": item.number_unit,
                 "low": "" if item.number_min is None else item.number_min.normalize(),
                 "high": "" if item.number_max is None else item.number_max.normalize(),
             }
-        )
+        lines.append(measured)
     if answer.note:
         lines.append(answer.note)
     source = "self_inspection" if inspection.mode == Mode.SELF_INSPECTION else "inspection"

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 
 from hazardloop.checklists.basis import UNVERIFIED_MARK
 from hazardloop.hazards.models import Hazard
@@ -20,9 +21,10 @@ backfill = importlib.import_module(
 
 def _submit(cast, **template):
     _t, version = template_and_version(**template)
-    inspection = submit_inspection(
-        payload(cast, version), actor=cast.inspector, unit=cast.unit, version=version
-    )[0]
+    with translation.override("en"):
+        inspection = submit_inspection(
+            payload(cast, version), actor=cast.inspector, unit=cast.unit, version=version
+        )[0]
     return inspection, Hazard.objects.filter(source_ref__startswith=f"inspection:{inspection.pk}/")
 
 
@@ -33,6 +35,9 @@ def test_a_failed_item_raises_a_hazard_titled_with_the_violation(cast):
     assert a1.description.splitlines()[0] == "测试违法情形A1"
     assert "测试检查项A1" not in a1.description  # the requirement is not the finding
     assert "安全出口上锁" in a1.description  # the inspector's note stays
+    # A measurement is recorded in Chinese whatever the interface language (notices print it).
+    a2 = hazards.get(source_ref__endswith="/item:A2")
+    assert a2.description.splitlines()[1].startswith("实测：2.5")
 
 
 def test_an_unverified_basis_is_marked_on_the_hazard(cast):
