@@ -256,6 +256,7 @@ SWEEP_STEPS = [
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
     "hazardloop.units.jobs.delete_old_job_files_once",
     "hazardloop.hazards.jobs.notify_deadlines_once",
+    "hazardloop.hazards.jobs.notify_digest_once",
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
     "hazardloop.reports.aggregates.refresh_once",

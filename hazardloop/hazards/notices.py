@@ -1,6 +1,10 @@
-"""Who hears about a hazard: the unit's people and the regulators over its region.
+"""Who hears about a hazard: the unit's people and the regulators who must act.
 
-The supervision engineer's letters and listings use `notify_unit` / `notify_regulators` too.
+Routine events (a rectification submitted, an extension asked for) go to the level that acts
+on them: the regulators and inspectors of the hazard's own region (its county office, or a
+township's), else the nearest level above that has any (`acting_regulators`). The levels
+above hear of them once a day in a digest (`jobs.notify_digest_once`), not one notice each.
+The supervision ladder's letters and listings address `regulators_over` (every level).
 """
 
 from django.urls import reverse
@@ -8,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from hazardloop.accounts.choices import Role
-from hazardloop.accounts.models import User
+from hazardloop.accounts.models import Membership, User
 from hazardloop.notifications.services import notify
 from hazardloop.regions import codes as region_codes
 
@@ -30,6 +34,10 @@ MESSAGES = {
         "%(unit)s asks to extend the deadline of hazard “%(title)s” to %(due)s."
     ),
     "submitted": gettext_noop("%(unit)s submitted the rectification of hazard “%(title)s”."),
+    "digest": gettext_noop(
+        "%(day)s in %(region)s: %(submitted)s rectifications submitted and %(extensions)s "
+        "extensions requested, handled by the county offices."
+    ),
     "expert_assigned": gettext_noop(
         "You are assigned as expert on hazard “%(title)s” at %(unit)s (due %(due)s)."
     ),
@@ -60,6 +68,31 @@ def regulators_over(region_code: str, roles=(Role.REGULATOR, Role.INSPECTOR)) ->
     )
 
 
+ROUTINE_ROLES = (Role.REGULATOR, Role.INSPECTOR)
+
+
+def acting_regulators(region_code: str, roles=ROUTINE_ROLES) -> list[User]:
+    """The regulators and inspectors of the nearest level that has any: the region's own
+    office (a county's, or a township's), else its parent's, up to the province."""
+    codes = {region_code, *region_codes.ancestor_codes(region_code)}
+    rows = list(
+        Membership.objects.filter(
+            role__in=list(roles),
+            region_id__in=sorted(codes),
+            is_active=True,
+            unit__isnull=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    if not rows:
+        return []
+    deepest = max(len(region_codes.prefix(m.region_id)) for m in rows)
+    users = {m.user_id: m.user for m in rows if len(region_codes.prefix(m.region_id)) == deepest}
+    return list(users.values())
+
+
 def hazard_params(hazard, **extra) -> dict:
     due = timezone.localtime(hazard.due_at).strftime("%Y-%m-%d") if hazard.due_at else "—"
     return {"title": hazard.title, "unit": hazard.unit.name, "due": due, **extra}
@@ -82,8 +115,9 @@ def notify_unit(hazard, *, key: str, message: str, params: dict | None = None):
 
 
 def notify_regulators(hazard, *, key: str, message: str, params: dict | None = None):
+    """A routine notice to the level that acts on it (the levels above get the digest)."""
     return notify(
-        regulators_over(hazard.region_code),
+        acting_regulators(hazard.region_code),
         key=f"hazard:{hazard.pk}:{key}",
         message=message,
         params=params if params is not None else hazard_params(hazard),
