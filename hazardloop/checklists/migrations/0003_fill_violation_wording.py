@@ -5,7 +5,8 @@ place when a version asks the same questions; this migration does it at once for
 version, including regional copies: an item gets the built-in wording when its template code,
 item code and question match the data, and the corrected basis when it still carries the old
 built-in one (regulations.md §12.2). Version 1 of "restaurant-gas" asked one question for the
-gas alarm (installed and kept working); it gets a wording covering both.
+gas alarm (installed and kept working), and one for doors and windows (R19, as did L04 of
+"fire-life-channels"); they get a wording covering both.
 """
 
 import json
@@ -46,6 +47,22 @@ OLD_BASES = {
     "starter-industry-trade/G05": "应急管理部令第10号第十四条",
 }
 LEGACY = {
+    # One item each for doors and windows until 2026-12-04 (then split: GB 35181 §7.3.9 and
+    # §7.3.10 are different elements, regulations.md §12.1).
+    ("restaurant-gas", "R19", "门窗上未设置铁栅栏、防盗网、广告牌等影响逃生和灭火救援的障碍物"): {
+        "violation_zh": "门窗上设置了铁栅栏、防盗网、广告牌等影响逃生和灭火救援的障碍物",
+        "violation_en": "Iron bars, security grilles, billboards or other obstacles to escape and "
+        "rescue are fitted on doors or windows",
+        "legal_basis": "《中华人民共和国消防法》第二十八条、第六十条第一款第（六）项",
+        "basis_status": "verified",
+    },
+    ("fire-life-channels", "L04", "人员密集场所的门窗上未设置影响逃生和灭火救援的障碍物"): {
+        "violation_zh": "人员密集场所在门窗上设置影响逃生和灭火救援的障碍物",
+        "violation_en": "Obstacles to escape and rescue are fitted on the doors or windows of a "
+        "crowded place",
+        "legal_basis": "《中华人民共和国消防法》第二十八条、第六十条第一款第（六）项",
+        "basis_status": "verified",
+    },
     ("restaurant-gas", "R01", "使用燃气的厨房安装了可燃气体报警装置，并保持正常使用"): {
         "violation_zh": "使用燃气的厨房未安装可燃气体报警装置，或者未保障其正常使用",
         "violation_en": "Gas is used in the kitchen without a working combustible gas alarm",

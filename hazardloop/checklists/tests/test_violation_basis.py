@@ -63,6 +63,14 @@ def test_gb30871_and_the_gongmao_standard_stay_in_their_sectors():
                 assert set(template["sectors"]) <= {"industry_trade"}, template["code"]
 
 
+def test_one_finding_feeds_one_gb35181_element():
+    # §7.3.9 (exits, escape doors) and §7.3.10 (external windows) are different elements: an
+    # item feeding both would count one finding twice toward a comprehensive determination.
+    for template, spec in _builtin_items():
+        fire = [r for r in spec["rule_refs"] if r.startswith("gb35181:")]
+        assert len(fire) <= 1, f"{template}/{spec['code']}: {fire}"
+
+
 def test_gas_alarm_not_installed_and_disabled_cite_their_own_items():
     specs = {spec["code"]: spec for t, spec in _builtin_items() if t == "restaurant-gas"}
     assert "第九十九条第（八）项" in specs["R01"]["legal_basis"]
@@ -139,8 +147,36 @@ def test_editor_shows_the_violation_and_which_items_a_notice_cannot_cite(cast):
     load_builtin_templates()
     template = ChecklistTemplate.objects.get(code="restaurant-gas", region_code="")
     page = web_client(cast.regulator).get(f"/checklists/{template.pk}/").content.decode()
-    assert "门窗上设置了铁栅栏" in page
+    assert "外窗上设置了铁栅栏" in page
     # R02's basis is unverified: marked; R18's is verified: not marked.
     assert 'data-testid="not-citable-R02"' in page
     assert 'data-testid="not-citable-R18"' not in page
     assert 'data-testid="not-citable-count"' in page
+
+
+@pytest.mark.django_db
+def test_migration_fills_wordings_and_corrects_copied_bases(cast):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("hazardloop.checklists.migrations.0003_fill_violation_wording")
+    old_r19 = "门窗上未设置铁栅栏、防盗网、广告牌等影响逃生和灭火救援的障碍物"
+    old_basis = "《消防法》第二十八条、第六十条第一款第（六）项"
+    copy = make_template(
+        "restaurant-gas",
+        region_code="220102",
+        items=[
+            item("R19", text_zh=old_r19, legal_basis=old_basis),
+            item("R03", text_zh="燃气灶具具有熄火保护装置且有效",
+                 legal_basis="GB 55009-2021（条款待核实）；义乌市“六个严禁”（2023）"),
+            item("X9", text_zh="本地自加的检查项", legal_basis="本地规定"),
+        ],
+    )  # fmt: skip
+    ChecklistItem.objects.filter(version__template=copy).update(violation_zh="", violation_en="")
+    fill.forwards(apps, None)
+    rows = {i.code: i for i in ChecklistItem.objects.filter(version__template=copy)}
+    assert rows["R19"].violation_zh.startswith("门窗上设置了铁栅栏")
+    assert rows["R19"].legal_basis.startswith("《中华人民共和国消防法》")
+    assert "义乌" not in rows["R03"].legal_basis and rows["R03"].basis_status == "unverified"
+    assert rows["X9"].violation_zh == "" and rows["X9"].legal_basis == "本地规定"

@@ -84,7 +84,7 @@ def test_phone_inspection_of_a_restaurant(phone_page, tmp_path, settings):
     page.screenshot(path="/tmp/inspection-record-phone.png", full_page=True)
 
     inspection = Inspection.objects.get()
-    assert inspection.n_items == len(items) == 26
+    assert inspection.n_items == len(items) == 27
     assert inspection.signatures.filter(image__isnull=False).count() == 2
     hazards = Hazard.objects.filter(unit=cast.unit)
     assert {h.source_ref.rsplit(":", 1)[1] for h in hazards} == FAIL | {"R04"}
