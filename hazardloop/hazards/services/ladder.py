@@ -1,26 +1,24 @@
 """The supervision ladder's moves on hazards: one at a time (`escalate`) or a batch of the
 daily sweep (`escalate_many`), and the regulator's missed time limits (`lapse_clocks_many`).
 The rules of who climbs when live in the supervision app, which calls these; a hazard's level
-only ever goes up, and never on a verified or closed hazard."""
+only ever goes up, and never on a verified or closed hazard.
 
-from collections import defaultdict
+The batch functions lock and re-read their rows, decide which move, and write them through
+the kernel's bulk form `workflow.apply_many` (one UPDATE per distinct change, bulk events and
+audit): the same kernel as `apply()`, without a query per hazard."""
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
-from hazardloop.audit.services import record_events
 from hazardloop.hazards.choices import (
     CLOCK_RUNG_RANK,
     OPEN_STATUSES,
     REGULATOR_CLOCKS,
     SUPERVISION_RANK,
-    EventKind,
     ListedLevel,
     SupervisionLevel,
 )
-from hazardloop.hazards.models import Hazard, HazardEvent
-from hazardloop.hazards.workflow import HazardChanged, apply
+from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.workflow import BatchRow, HazardChanged, apply, apply_many
 
 
 def escalate(
@@ -92,56 +90,16 @@ def escalate_many(hazards, *, rung: str, now, reason: str = "", data_for=None, l
     if not locked:
         return []
     listing = rung == SupervisionLevel.LISTED
-    groups = defaultdict(list)
-    for pk, _level, _status, _version in locked:
-        groups[listed_levels.get(pk, "") if listing else None].append(pk)
-    for level, pks in groups.items():
-        changes = {"supervision_level": rung}
-        if level is not None:
-            changes["listed_level"] = level
-        Hazard.objects.filter(pk__in=pks).update(
-            version=F("version") + 1, updated_at=timezone.now(), **changes
-        )
-    moved, events, audit = [], [], []
+    rows = []
     for pk, level_before, status, version in locked:
         hazard = by_pk[pk]
-        hazard.supervision_level = rung
+        changes = {"supervision_level": rung}
         if listing:
-            hazard.listed_level = listed_levels.get(pk, "")
-        hazard.status, hazard.version = status, version + 1
-        moved.append(hazard)
+            changes["listed_level"] = listed_levels.get(pk, "")
         data = {"from": level_before, "rung": rung, **(data_for(hazard) if data_for else {})}
-        events.append(
-            HazardEvent(
-                hazard_id=pk,
-                kind=EventKind.SUPERVISION,
-                from_status=status,
-                to_status=status,
-                at=now,
-                reason=reason,
-                data=data,
-            )
-        )
-        after = {"supervision_level": rung}
-        if listing:
-            after["listed_level"] = hazard.listed_level
-        audit.append(
-            (
-                "hazard.supervision",
-                {
-                    "object_type": "hazards.hazard",
-                    "object_id": str(pk),
-                    "object_repr": f"#{pk}",
-                    "region_code": hazard.region_code,
-                    "message": reason[:500],
-                    "before": {"supervision_level": level_before},
-                    "after": after,
-                },
-            )
-        )
-    HazardEvent.objects.bulk_create(events, batch_size=2000)
-    record_events(audit)
-    return moved
+        before = {"supervision_level": level_before}
+        rows.append(BatchRow(hazard, status, version, changes, data, before))
+    return apply_many("supervision", rows, now=now, reason=reason)
 
 
 def lapse_clocks_many(hazards, *, rung: str, now, reason: str = "", data_for=None) -> list:
@@ -171,15 +129,10 @@ def lapse_clocks_many(hazards, *, rung: str, now, reason: str = "", data_for=Non
     )
     if not locked:
         return []
-    Hazard.objects.filter(pk__in=[row[0] for row in locked]).update(
-        clock_rung=rung, version=F("version") + 1, updated_at=timezone.now()
-    )
-    moved, events, audit = [], [], []
+    rows = []
     for pk, rung_before, status, version, clock, clock_due_at in locked:
         hazard = by_pk[pk]
-        hazard.clock_rung, hazard.status, hazard.version = rung, status, version + 1
         hazard.clock, hazard.clock_due_at = clock, clock_due_at
-        moved.append(hazard)
         data = {
             "from": rung_before,
             "rung": rung,
@@ -187,31 +140,6 @@ def lapse_clocks_many(hazards, *, rung: str, now, reason: str = "", data_for=Non
             "clock_due_at": clock_due_at.isoformat(),
             **(data_for(hazard) if data_for else {}),
         }
-        events.append(
-            HazardEvent(
-                hazard_id=pk,
-                kind=EventKind.CLOCK_LAPSE,
-                from_status=status,
-                to_status=status,
-                at=now,
-                reason=reason,
-                data=data,
-            )
-        )
-        audit.append(
-            (
-                "hazard.clock_lapse",
-                {
-                    "object_type": "hazards.hazard",
-                    "object_id": str(pk),
-                    "object_repr": f"#{pk}",
-                    "region_code": hazard.region_code,
-                    "message": reason[:500],
-                    "before": {"clock_rung": rung_before},
-                    "after": {"clock_rung": rung, "clock": clock},
-                },
-            )
-        )
-    HazardEvent.objects.bulk_create(events, batch_size=2000)
-    record_events(audit)
-    return moved
+        before, after = {"clock_rung": rung_before}, {"clock_rung": rung, "clock": clock}
+        rows.append(BatchRow(hazard, status, version, {"clock_rung": rung}, data, before, after))
+    return apply_many("clock_lapse", rows, now=now, reason=reason)

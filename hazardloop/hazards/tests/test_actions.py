@@ -193,3 +193,25 @@ def test_a_workflow_step_keeps_its_query_budget(
     with django_assert_max_num_queries(21):
         page.post(f"/hazards/{other.pk}/order/", {"version": other.version, "due_at": "2099-01-01"})
     assert Hazard.objects.get(pk=other.pk).status == Status.ORDERED
+
+
+@pytest.mark.django_db
+def test_the_ladders_batches_write_through_the_kernel(cast, monkeypatch):
+    """escalate_many and lapse_clocks_many lock and choose; workflow.apply_many writes."""
+    from hazardloop.hazards import services
+    from hazardloop.hazards.services import ladder
+
+    calls = []
+    real = workflow.apply_many
+    monkeypatch.setattr(
+        ladder,
+        "apply_many",
+        lambda action, rows, **kw: calls.append(action) or real(action, rows, **kw),
+    )
+    h = hazard(cast)
+    with transaction.atomic():
+        moved = services.escalate_many([h], rung="letter", now=timezone.now())
+    assert calls == ["supervision"] and moved == [h]
+    assert Hazard.objects.get(pk=h.pk).supervision_level == "letter"
+    with pytest.raises(ValueError):
+        workflow.apply_many("order", [], now=timezone.now())  # a person's action: apply() only
