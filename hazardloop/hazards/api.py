@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, Field
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError
 from hazardloop.hazards import services, workflow
+from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.choices import Grade, Source
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.models import Hazard
@@ -147,14 +148,7 @@ def _invalid(errors) -> ApiError:
 
 
 def _hazard(request, hazard_id: int) -> Hazard:
-    return get_in_scope_or_404(
-        request.auth,
-        Hazard.objects.select_related("unit"),
-        perm="hazard.view",
-        region_field="region_code",
-        unit_field="unit",
-        pk=hazard_id,
-    )
+    return access_hazard(request.auth, hazard_id)
 
 
 @router.get("", response=HazardPage)

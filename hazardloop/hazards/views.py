@@ -15,6 +15,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.core.errors import page_errors
 from hazardloop.evidence.services import store_photo
 from hazardloop.hazards import experts, exports, workflow
+from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard
@@ -105,13 +106,8 @@ def export(request):
 
 
 def _hazard(request, pk: int) -> Hazard:
-    return get_in_scope_or_404(
-        request.user,
-        Hazard.objects.select_related("unit", "unit__region", "found_by", "submitted_by"),
-        perm="hazard.view",
-        region_field="region_code",
-        unit_field="unit",
-        pk=pk,
+    return access_hazard(
+        request.user, pk, related=("unit", "unit__region", "found_by", "submitted_by")
     )
 
 
