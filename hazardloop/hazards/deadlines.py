@@ -85,7 +85,8 @@ def default_due_at(region_code: str, grade: str, category: str, start: dt.dateti
 
 CALENDAR_MISSING = gettext_noop(
     "The holiday calendar for %(year)s is not loaded: time limits that reach into %(year)s "
-    "count Monday to Friday until it is (manage.py load_holidays)."
+    "count Monday to Friday until it is loaded from the State Council's holiday notice for "
+    "that year."
 )
 
 

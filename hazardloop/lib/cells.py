@@ -53,3 +53,11 @@ def set_text(cell, value) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def append_row(sheet, values) -> None:
+    """`sheet.append(values)` on a normal (not write-only) openpyxl sheet, text as text."""
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"

@@ -34,6 +34,7 @@ from hazardloop.audit.services import record_event
 from hazardloop.campaigns.models import Campaign, claim_daily_run
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, SupervisionLevel
 from hazardloop.hazards.models import Hazard
+from hazardloop.lib.cells import append_row
 from hazardloop.lib.pdf import PdfDocument
 from hazardloop.notifications.services import notify
 from hazardloop.regions import codes as region_codes
@@ -72,6 +73,11 @@ COLUMNS = [
 ]
 # The cumulative table only: the backlog the overdue list below it enumerates.
 OVERDUE_NOW = ("overdue_now", gettext_noop("Overdue now (all open)"))
+# The cumulative table only: the regulators' own time limits passed at the report's time.
+REGULATOR_LATE = [
+    ("order_lapsed", gettext_noop("Not ordered in time")),
+    ("verify_lapsed", gettext_noop("Not re-checked in time")),
+]
 
 
 def report_scope(region: Region) -> Scope:
@@ -261,41 +267,47 @@ def render_xlsx(data: dict) -> bytes:
     ws = wb.active
     ws.title = _("Figures")[:31]
     bold = Font(bold=True)
-    ws.append([report_title(data)])
+    append_row(ws, [report_title(data)])
     ws["A1"].font = Font(bold=True, size=14)
     for line in data["summary"]:
-        ws.append([line])
+        append_row(ws, [line])
     for label, key, total, columns in (
         (_("The period"), "period", "period_total", COLUMNS),
-        (_("Cumulative"), "cumulative", "cumulative_total", [*COLUMNS, OVERDUE_NOW]),
+        (
+            _("Cumulative"),
+            "cumulative",
+            "cumulative_total",
+            [*COLUMNS, OVERDUE_NOW, *REGULATOR_LATE],
+        ),
     ):
-        ws.append([])
-        ws.append([label])
+        append_row(ws, [])
+        append_row(ws, [label])
         ws.cell(ws.max_row, 1).font = bold
         header = [_("Rank"), _("Region")] + [_(c[1]) for c in columns]
-        ws.append(header)
+        append_row(ws, header)
         for cell in ws[ws.max_row]:
             cell.font = bold
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
         for row in data[key]:
-            ws.append([_cell(row["rank"]), row["name"]] + [_cell(row[c]) for c, _l in columns])
+            append_row(ws, [_cell(row["rank"]), row["name"]] + [_cell(row[c]) for c, _l in columns])
         t = data[total]
-        ws.append(["", _("Total")] + [_cell(t[c]) for c, _l in columns])
+        append_row(ws, ["", _("Total")] + [_cell(t[c]) for c, _l in columns])
     ws.column_dimensions["B"].width = 22
     majors = wb.create_sheet(_("New majors")[:31])
-    majors.append([_("Hazard"), _("Unit"), _("Region"), _("Found")])
+    append_row(majors, [_("Hazard"), _("Unit"), _("Region"), _("Found")])
     for h in data["new_majors"]:
-        majors.append([f"#{h['id']} {h['title']}", h["unit"], h["place"], h["found"]])
+        append_row(majors, [f"#{h['id']} {h['title']}", h["unit"], h["place"], h["found"]])
     over = wb.create_sheet(_("Overdue")[:31])
-    over.append([_("Rung"), _("Hazard"), _("Unit"), _("Region"), _("Days overdue")])
+    append_row(over, [_("Rung"), _("Hazard"), _("Unit"), _("Region"), _("Days overdue")])
     labels = dict(SupervisionLevel.choices)
     for rung, rows in data["overdue"].items():
         for h in rows:
-            over.append(
-                [str(labels[rung]), f"#{h['id']} {h['title']}", h["unit"], h["place"], h["days"]]
+            append_row(
+                over,
+                [str(labels[rung]), f"#{h['id']} {h['title']}", h["unit"], h["place"], h["days"]],
             )
         if data["overdue_counts"][rung] > len(rows):
-            over.append([str(labels[rung]), _shown(len(rows), data["overdue_counts"][rung])])
+            append_row(over, [str(labels[rung]), _shown(len(rows), data["overdue_counts"][rung])])
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -333,7 +345,7 @@ def render_pdf(data: dict) -> bytes:
         "overdue",
         "majors_listed",
     ]
-    labels = dict([*COLUMNS, OVERDUE_NOW])
+    labels = dict([*COLUMNS, OVERDUE_NOW, *REGULATOR_LATE])
     for heading, key, total, columns in (
         (
             _("The period %(start)s to %(end)s") % {"start": data["since"], "end": data["day"]},
@@ -345,7 +357,7 @@ def render_pdf(data: dict) -> bytes:
             _("Cumulative since %(start)s") % {"start": data["cumulative_since"]},
             "cumulative",
             "cumulative_total",
-            [*keys, OVERDUE_NOW[0]],
+            [*keys, OVERDUE_NOW[0], *(k for k, _l in REGULATOR_LATE)],
         ),
     ):
         doc.heading(heading)

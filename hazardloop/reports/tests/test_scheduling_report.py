@@ -162,3 +162,38 @@ def test_township_hazards_are_named_in_the_county_report(cast):
     names = [r["name"] for r in data["cumulative"]]
     assert names[-1] == "南关区（本级）" and "永长街道" in names
     assert TOWNSHIP not in names
+
+
+def test_the_regulators_lapses_are_in_the_cumulative_table(cast):
+    from hazardloop.hazards.tests.helpers import hazard
+
+    build(cast, NOW, townships=False)
+    hazard(cast, found_at=NOW - dt.timedelta(days=10), title="十天前发现，尚未责令整改")
+    region = Region.objects.get(code="220102")
+    data = build_report(region, DAY, now=NOW)
+    lapsed = Hazard.objects.in_region(region.prefix).clock_lapsed(NOW)
+    assert lapsed.exists()
+    assert (
+        data["cumulative_total"]["order_lapsed"] + data["cumulative_total"]["verify_lapsed"]
+        == lapsed.count()
+    )
+    with translation.override("zh-hans"):
+        book = load_workbook(io.BytesIO(render_xlsx(data)))
+        text = _text(render_pdf(data))
+    header = [c.value for row in book.active.iter_rows() for c in row if c.value]
+    assert "未按时责令整改" in header and "未按时复查" in header
+    assert "未按时责令整改" in text
+
+
+def test_a_hostile_unit_name_stays_text_in_the_workbook(cast):
+    import zipfile
+
+    build(cast, NOW, townships=False)
+    Hazard.objects.filter(region_code__startswith="220102").update(
+        title='=HYPERLINK("http://evil.example","x")'
+    )
+    data = build_report(Region.objects.get(code="220102"), DAY, now=NOW)
+    raw = render_xlsx(data)
+    package = zipfile.ZipFile(io.BytesIO(raw))
+    sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in package.read(n).decode() for n in sheets)
