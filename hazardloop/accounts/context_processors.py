@@ -6,7 +6,10 @@ from hazardloop.core.nav import NAV
 
 def _nav_for(user, current_path: str) -> list[dict]:
     items = []
+    staff = any(m.unit_id is None for m in memberships_of(user))
     for item in NAV:
+        if item.staff_only and not staff:
+            continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

@@ -15,17 +15,18 @@ class NavItem:
     label: str
     icon: str
     perm: str | None  # None: every signed-in user
+    staff_only: bool = False  # only for people who hold a department role (not a unit's staff)
 
 
 NAV = [
     NavItem("reports:home", _("Overview"), "house", None),
+    NavItem("campaigns:my_tasks", _("My tasks"), "list-task", "inspection.create", True),
     NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
     NavItem("stats:dashboard", _("Dashboard"), "bar-chart", "stats.view"),
     NavItem("units:list", _("Units"), "shop", "unit.view"),
     NavItem("inspections:list", _("Inspections"), "clipboard-check", "inspection.view"),
     NavItem("hazards:list", _("Hazard ledger"), "exclamation-triangle", "hazard.view"),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
-    NavItem("duty:roster", _("Duty"), "telephone", "duty.view"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
     NavItem("notifications:inbox", _("Inbox"), "inbox", None),
     NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),

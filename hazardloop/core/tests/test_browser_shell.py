@@ -42,6 +42,10 @@ def test_three_roles_language_and_sign_out(browser_page):
     assert "login.succeeded" in page.inner_text("[data-testid=audit-table]")
     sign_out(page)
 
+    browser_login(page, cast.inspector.username)
+    assert "我的任务" in nav_texts(page)
+    sign_out(page)
+
     browser_login(page, cast.regulator.username)
     items = nav_texts(page)
     assert "行政区划" in items and "审计日志" not in items
@@ -57,6 +61,7 @@ def test_three_roles_language_and_sign_out(browser_page):
     browser_login(page, cast.unit_manager.username)
     items = nav_texts(page)
     assert "概览" in items and "行政区划" not in items and "审计日志" not in items
+    assert "我的任务" not in items
     assert "南关测试饺子馆" in page.inner_text("[data-testid=scope]")
     sign_out(page)
     assert page.url.endswith("/login/")
