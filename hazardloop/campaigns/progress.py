@@ -22,10 +22,12 @@ def progress(user, campaign: Campaign, now=None) -> dict:
     scope = scope_for(user, "campaign.view")
     children = list(Region.objects.filter(parent_id=campaign.region_code).order_by("code"))
     length = max((len(c.prefix) for c in children), default=len(campaign.region.prefix))
-    rows = {
-        c.prefix: {
-            "code": c.code,
-            "name": c.name,
+
+    def row(code: str, name: str, own: bool = False) -> dict:
+        return {
+            "code": code,
+            "name": name,
+            "own": own,
             "units_in_scope": 0,
             "adopted_by": None,
             "tasks": 0,
@@ -33,9 +35,22 @@ def progress(user, campaign: Campaign, now=None) -> dict:
             "tasks_overdue": 0,
             "invited": 0,
         }
+
+    rows = {
+        c.prefix: row(c.code, c.name)
         for c in children
         if scope.covers_region(c.code) or any(p.startswith(c.prefix) for p in scope.prefixes)
     }
+    # Work at the campaign region's own code, or under no loaded child region (a county without
+    # townships), is counted in a "directly under" row, so the rows add up to the totals.
+    own = row(campaign.region.code, campaign.region.own_label, own=True)
+    child_prefixes = {c.prefix for c in children}
+
+    def row_for(key: str) -> dict | None:
+        if key in rows:
+            return rows[key]
+        return None if key in child_prefixes else own  # a child outside the user's scope
+
     prefix = campaign.region.prefix
     units = scope.filter(units_in_scope(campaign, prefix), "region", "pk")
     for key, n in (
@@ -44,12 +59,12 @@ def progress(user, campaign: Campaign, now=None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("k", "n")
     ):
-        if key in rows:
-            rows[key]["units_in_scope"] = n
+        if (target := row_for(key)) is not None:
+            target["units_in_scope"] += n
     for child in Campaign.objects.filter(parent=campaign).values("pk", "region_code"):
-        for row in rows.values():
-            if row["code"] == child["region_code"]:
-                row["adopted_by"] = child["pk"]
+        for r in rows.values():
+            if r["code"] == child["region_code"]:
+                r["adopted_by"] = child["pk"]
     tree = Campaign.objects.filter(
         Q(pk=campaign.pk) | Q(parent=campaign) | Q(parent__parent=campaign)
     )
@@ -71,8 +86,10 @@ def progress(user, campaign: Campaign, now=None) -> dict:
         )
         .values_list("k", "n", "done", "late")
     ):
-        if key in rows:
-            rows[key].update(tasks=n, tasks_done=done, tasks_overdue=late)
+        if (target := row_for(key)) is not None:
+            target["tasks"] += n
+            target["tasks_done"] += done
+            target["tasks_overdue"] += late
     invites = scope.filter(
         SelfInspectionInvite.objects.filter(campaign__in=tree), "region_code", "unit"
     )
@@ -82,13 +99,13 @@ def progress(user, campaign: Campaign, now=None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("k", "n")
     ):
-        if key in rows:
-            rows[key]["invited"] = n
+        if (target := row_for(key)) is not None:
+            target["invited"] += n
     out = list(rows.values())
-    for row in out:
-        row["tasks_done_pct"] = (
-            round(row["tasks_done"] * 100 / row["tasks"], 1) if row["tasks"] else None
-        )
+    if not out or any(own[k] for k in ("units_in_scope", "tasks", "invited")):
+        out.append(own)
+    for r in out:
+        r["tasks_done_pct"] = round(r["tasks_done"] * 100 / r["tasks"], 1) if r["tasks"] else None
     return {
         "campaign": campaign.pk,
         "region": campaign.region_code,

@@ -8,7 +8,7 @@ every hot table carries the region code of the place it belongs to.
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.regions import codes
@@ -67,6 +67,12 @@ class Region(BilingualNameMixin, models.Model):
     def subtree_q(self, field: str = "region") -> Q:
         """Rows whose `field` region code is this region or lies below it."""
         return subtree_filter(field, self.prefix)
+
+    @property
+    def own_label(self) -> str:
+        """The name of the "directly under" row of a table of its child regions: this region's
+        own records, filed at its code or under no loaded child (本级)."""
+        return gettext("%(name)s (directly under)") % {"name": self.name}
 
     def contains(self, code: str) -> bool:
         return code.startswith(self.prefix)

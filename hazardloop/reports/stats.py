@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
@@ -184,7 +183,7 @@ def campaign_tree_ids(campaign: Campaign) -> list[int]:
 
 def own_label(region: Region) -> str:
     """The name of the "directly under" row: the region's own records (本级)."""
-    return _("%(name)s (directly under)") % {"name": region.name}
+    return region.own_label
 
 
 def children_of(parent: Region) -> list[Region]:
