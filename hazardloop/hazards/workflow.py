@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hazardloop.accounts.access import can, memberships_of
+from hazardloop.accounts.access import belongs_to_unit, can, memberships_of
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event, record_events
@@ -230,6 +230,20 @@ USER_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.perm)
 ASSIGNMENT_PERMS = frozenset({"hazard.verify", "hazard.advise"})
 # Actions where the actor must not be the person who submitted the rectification.
 SEPARATED = frozenset({"verify", "reject"})
+# The authority's actions: nobody takes them on a hazard of a unit they hold a role in (a
+# regulator who also manages a restaurant does not extend its deadline).
+AUTHORITY = frozenset(
+    {
+        "order",
+        "verify",
+        "reject",
+        "close",
+        "approve_extension",
+        "refuse_extension",
+        "override_grade",
+        "assign_expert",
+    }
+)
 
 
 def _covers(membership, hazard) -> bool:
@@ -267,6 +281,10 @@ def refusal(user, action: str, hazard: Hazard) -> str | None:
         return _("Unknown action.")
     if not role_allows(user, action, hazard):
         raise PermissionDenied(_("Your role does not allow this action here."))
+    if action in AUTHORITY and belongs_to_unit(user, hazard.unit_id):
+        raise PermissionDenied(
+            _("You hold a role in this unit, so you cannot act as its authority on this hazard.")
+        )
     if hazard.status not in spec.sources:
         return _("This is not possible while the hazard is “%(status)s”.") % {
             "status": hazard.get_status_display()
@@ -277,8 +295,15 @@ def refusal(user, action: str, hazard: Hazard) -> str | None:
 
 
 def check(user, action: str, hazard: Hazard) -> None:
-    """PermissionDenied (role) or NotAllowedNow (status, separation of duties)."""
-    reason = refusal(user, action, hazard)
+    """PermissionDenied (role; audited as access.denied) or NotAllowedNow (status,
+    separation of duties)."""
+    try:
+        reason = refusal(user, action, hazard)
+    except PermissionDenied as denied:
+        record_event(
+            "access.denied", actor=user, obj=hazard, message=f"hazard.{action} refused: {denied}"
+        )
+        raise
     if reason:
         raise NotAllowedNow(reason)
 
