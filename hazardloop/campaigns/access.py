@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hazardloop.accounts.access import Scope, scope_for
 from hazardloop.audit.services import record_event
 from hazardloop.campaigns.models import Campaign
 
@@ -31,3 +32,11 @@ def access_campaign(user, pk, *, perm: str = "campaign.view") -> Campaign:
             message=f"{perm} refused: outside the user's scope",
         )
     raise Http404(_("Not found."))
+
+
+def plan_scope(user, perm: str = "campaign.view") -> Scope:
+    """Where the user sees the authorities' plan — inspection tasks and double-random draws:
+    their department scope only. A unit's own people never see who will inspect them or when
+    (an unannounced inspection stays unannounced): for them it is empty, so the pages are 404."""
+    scope = scope_for(user, perm)
+    return Scope(everything=scope.everything, prefixes=scope.prefixes)

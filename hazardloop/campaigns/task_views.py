@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import require, scope_for
 from hazardloop.campaigns import services
-from hazardloop.campaigns.access import access_campaign
+from hazardloop.campaigns.access import access_campaign, plan_scope
 from hazardloop.campaigns.choices import TASK_BADGE, TaskStatus
 from hazardloop.campaigns.completion import campaign_tree_ids
 from hazardloop.campaigns.models import InspectionTask
@@ -64,7 +64,7 @@ def _status(request) -> str:
 
 def _visible_tasks(user, campaign):
     tasks = InspectionTask.objects.filter(campaign_id__in=campaign_tree_ids(campaign.pk))
-    return scope_for(user, "campaign.view").filter(tasks, "region_code", "unit")
+    return plan_scope(user).filter(tasks, "region_code", None)
 
 
 @login_required
@@ -72,6 +72,8 @@ def task_list(request, pk):
     """The tasks of a campaign (and its adoptions) inside the user's scope, open first by due
     date; keyset pages of PAGE rows (`after` = the last task id of the page)."""
     campaign = access_campaign(request.user, pk)
+    if plan_scope(request.user).is_empty:
+        raise Http404(_("Not found."))
     status = _status(request)
     tasks = _visible_tasks(request.user, campaign).filter(status=status)
     after = request.GET.get("after", "")
@@ -105,10 +107,8 @@ def my_tasks(request):
     date; `draw` narrows to one draw (the drawn inspector's notification links here), `status`
     to open, done or cancelled. Keyset pages of PAGE rows (`after` = the last task id)."""
     status = _status(request)
-    tasks = scope_for(request.user, "campaign.view").filter(
-        InspectionTask.objects.filter(inspectors=request.user, status=status),
-        "region_code",
-        "unit",
+    tasks = plan_scope(request.user).filter(
+        InspectionTask.objects.filter(inspectors=request.user, status=status), "region_code", None
     )
     draw = request.GET.get("draw", "")
     if draw.isdigit():
@@ -161,8 +161,8 @@ def task_detail(request, pk):
     """One task: unit, due date, completion and the inspection that completed it; POST checks
     for that inspection now instead of waiting for the sweep."""
     task = (
-        scope_for(request.user, "campaign.view")
-        .filter(InspectionTask.objects.all(), "region_code", "unit")
+        plan_scope(request.user)
+        .filter(InspectionTask.objects.all(), "region_code", None)
         .select_related("unit", "unit__region", "campaign", "draw")
         .prefetch_related("inspectors")
         .filter(pk=pk)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hazardloop.accounts.access import has_perm_anywhere, memberships_of, require, scope_for
 from hazardloop.accounts.models import User
 from hazardloop.campaigns import drawing, services, workflow
-from hazardloop.campaigns.access import access_campaign
+from hazardloop.campaigns.access import access_campaign, plan_scope
 from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole, UnitFilter
 from hazardloop.campaigns.forms import CampaignForm
 from hazardloop.campaigns.models import Campaign, InspectionTask, RandomDraw
@@ -93,6 +93,7 @@ def campaign_create(request):
 def campaign_detail(request, pk):
     campaign = access_campaign(request.user, pk)
     manage = scope_for(request.user, "campaign.manage")
+    plan = not plan_scope(request.user).is_empty  # a unit's own people never see the plan
     scope = effective_scope(campaign)
     my_regions = [r for r in _manage_regions(request.user) if r.parent_id == campaign.region_code]
     adopted = set(Campaign.objects.filter(parent=campaign).values_list("region_code", flat=True))
@@ -112,12 +113,9 @@ def campaign_detail(request, pk):
         "can_adopt": [r for r in my_regions if r.code not in adopted]
         if campaign.status == CampaignStatus.ACTIVE
         else [],
-        "progress": progress(request.user, campaign)
-        if scope_for(request.user, "campaign.view").prefixes
-        or scope_for(request.user, "campaign.view").everything
-        else None,
-        "task_forces": campaign.task_forces.prefetch_related("members__user"),
-        "draws": campaign.draws.all()[:20],
+        "progress": progress(request.user, campaign) if plan else None,
+        "task_forces": campaign.task_forces.prefetch_related("members__user") if plan else [],
+        "draws": campaign.draws.all()[:20] if plan else [],
         "task_count": InspectionTask.objects.filter(campaign=campaign).count(),
         "member_roles": MemberRole.choices,
         "candidates": User.objects.filter(
@@ -224,7 +222,7 @@ def draw_detail(request, pk):
     """A draw: its record (seed, pools, whether it re-produces), each drawn unit with its
     inspectors and task, and the units that could not be drawn for want of eligible inspectors."""
     draw = RandomDraw.objects.select_related("campaign").filter(pk=pk).first()
-    if draw is None:
+    if draw is None or plan_scope(request.user).is_empty:
         raise Http404(_("Not found."))
     access_campaign(request.user, draw.campaign_id)
     if request.method == "POST":

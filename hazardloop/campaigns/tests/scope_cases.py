@@ -119,9 +119,9 @@ CASES = [
         "campaign task list",
         "campaigns:tasks",
         lambda c, o: f"/campaigns/{o.campaign_id}/task-list/",
-        # The page of a campaign the neighbours cannot see (404); the rows inside it are
-        # scoped too (test_tasks.py checks another unit's manager does not see this one).
-        {**SEE, "other_unit_manager": HIDE},
+        # The authorities' plan: a unit's own people never see tasks (an unannounced
+        # inspection stays unannounced), the neighbours not this campaign's.
+        {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
         make=_task,
         is_list=True,
         marker=lambda o: o.unit.name,
@@ -130,7 +130,7 @@ CASES = [
         "campaign task page",
         "campaigns:task",
         lambda c, o: f"/campaigns/tasks/{o.pk}/",
-        {**SEE, "other_unit_manager": HIDE},
+        {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
         make=_task,
         marker=lambda o: o.unit.name,
     ),
@@ -139,7 +139,7 @@ CASES = [
         "campaigns:task",
         lambda c, o: f"/campaigns/tasks/{o.pk}/",
         # Checking for the inspection that completes the task: whoever may inspect the unit.
-        {**SEE, "duty_officer": DENY, "other_unit_manager": HIDE},
+        {**SEE, "duty_officer": DENY, "unit_manager": HIDE, "other_unit_manager": HIDE},
         make=_task,
         method="post",
         redirect=lambda c, o: f"/campaigns/tasks/{o.pk}/",
@@ -157,7 +157,7 @@ CASES = [
         "draw page",
         "campaigns:draw",
         lambda c, o: f"/campaigns/draws/{o.pk}/",
-        SEE,
+        {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
         make=_draw,
         marker=lambda o: o.campaign.title,
     ),
