@@ -13,8 +13,6 @@ VIEW = {
     "inspection.view",
     "campaign.view",
     "stats.view",
-    "duty.view",
-    "accident.view",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -38,7 +36,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "evidence.upload",
             "checklist.manage",
             "campaign.manage",
-            "accident.report",
             "accountability.manage",
         }
     ),
@@ -62,7 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset(
         VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
     ),
-    Role.DUTY_OFFICER: frozenset(VIEW | {"duty.manage", "accident.report"}),
+    Role.DUTY_OFFICER: frozenset(VIEW),
     Role.UNIT_MANAGER: frozenset(
         {
             "unit.view",
@@ -75,9 +72,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
-            "accident.view",
-            "accident.report",
-            "training.manage",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -91,9 +85,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
-            "accident.view",
-            "accident.report",
-            "training.manage",
         }
     ),
 }
