@@ -36,7 +36,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "evidence.upload",
             "checklist.manage",
             "campaign.manage",
-            "accountability.manage",
         }
     ),
     Role.INSPECTOR: frozenset(
