@@ -33,7 +33,9 @@ def install(api) -> None:
 
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):
-        return api.create_response(request, error_body(str(exc), exc.code), status=exc.status)
+        items = [{"field": "", "message": str(m), "type": exc.code} for m in exc.errors]
+        body = error_body(exc.detail, exc.code, items)
+        return api.create_response(request, body, status=exc.status)
 
     @api.exception_handler(ValidationError)
     def _validation(request, exc: ValidationError):

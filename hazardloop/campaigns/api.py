@@ -96,13 +96,10 @@ def create_campaign(request, payload: CampaignIn):
     data = payload.dict()
     for key in ("region", "department"):
         data.pop(key)
-    try:
-        with transaction.atomic():
-            campaign = services.create_campaign(
-                actor=request.user, region=region, department=department, **data
-            )
-    except services.CampaignInputError as exc:
-        raise ApiError(422, "invalid", str(exc)) from exc
+    with transaction.atomic():
+        campaign = services.create_campaign(
+            actor=request.user, region=region, department=department, **data
+        )
     return 201, campaign
 
 

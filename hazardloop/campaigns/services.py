@@ -34,11 +34,12 @@ from hazardloop.campaigns.models import (
     region_prefix,
 )
 from hazardloop.campaigns.scoping import chain, effective_scope, units_in_scope
+from hazardloop.core.errors import DomainError
 from hazardloop.notifications.services import notify
 from hazardloop.regions.models import Region, Sector
 
 
-class CampaignInputError(ValueError):
+class CampaignInputError(DomainError, ValueError):
     """Bad input: the message is translated and shown to the user; nothing was changed."""
 
 

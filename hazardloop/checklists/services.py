@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from hazardloop.audit.services import record_event
 from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
 from hazardloop.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from hazardloop.core.errors import DomainError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULE_REF = re.compile(r"^[a-z][a-z0-9_]*:[0-9A-Za-z.]+$")
@@ -51,7 +52,7 @@ ANNOTATION_FIELDS = ("violation_zh", "violation_en", "legal_basis", "basis_statu
 FAILABLE = (AnswerType.PASS_FAIL, AnswerType.NUMBER)
 
 
-class ChecklistError(ValueError):
+class ChecklistError(DomainError, ValueError):
     """Refused checklist input; `errors` lists translated messages (one per problem)."""
 
     def __init__(self, errors: list[str]):

@@ -18,16 +18,23 @@ from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
-    """A service refused; nothing was written. `str(exc)` is for the user."""
+    """A service refused; nothing was written. `str(exc)` is for the user; `errors` may list
+    one translated message per problem (the API returns them as its `errors`)."""
 
     status = 422
     code = "invalid"
+    errors: list[str] = []
 
     def __init__(self, message: str = "", code: str | None = None):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+
+    @property
+    def detail(self) -> str:
+        """The API's `detail`: the message (subclasses with many `errors` may summarise)."""
+        return str(self)
 
 
 class Conflict(DomainError):

@@ -17,7 +17,7 @@ from hazardloop.inspections.access import (
 )
 from hazardloop.inspections.cursor import after_cursor, make_cursor
 from hazardloop.inspections.models import Answer, Inspection
-from hazardloop.inspections.services import SubmissionError, submit_inspection
+from hazardloop.inspections.services import submit_inspection
 from hazardloop.regions.models import Region
 
 router = Router(tags=["inspections"])
@@ -192,17 +192,8 @@ def submit(request, payload: InspectionIn):
     user = request.auth
     unit = unit_for_inspection(user, payload.unit_id)
     data = payload.dict()
-    try:
-        version = check_submission(user, unit, payload.template_version_id, payload.mode)
-        inspection, created = submit_inspection(data, actor=user, unit=unit, version=version)
-    except SubmissionError as exc:
-        status = 409 if exc.code == "client_id_conflict" else 422
-        raise ApiError(
-            status,
-            exc.code,
-            _("The inspection was not saved."),
-            [{"field": "", "message": m, "type": exc.code} for m in exc.errors],
-        ) from None
+    version = check_submission(user, unit, payload.template_version_id, payload.mode)
+    inspection, created = submit_inspection(data, actor=user, unit=unit, version=version)
     # The service returns only the user's own submission for this unit, which is in scope.
     return (201 if created else 200), _full(inspection.pk)
 

@@ -22,6 +22,7 @@ from hazardloop.checklists.basis import marked_basis
 from hazardloop.checklists.choices import AnswerType
 from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
+from hazardloop.core.errors import DomainError
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import PhotoError, claim_photos
 from hazardloop.hazards.services import create_hazard, redetermine_unit
@@ -30,13 +31,18 @@ from hazardloop.inspections.models import Amendment, Answer, Inspection, Signatu
 from hazardloop.inspections.team import clean_team
 
 
-class SubmissionError(ValueError):
-    """The submission is refused; `errors` are translated messages, nothing was written."""
+class SubmissionError(DomainError, ValueError):
+    """The submission is refused; `errors` are translated messages, nothing was written.
+    A `client_id` that belongs to another submission is a conflict (409)."""
 
     def __init__(self, errors: list[str], code: str = "invalid"):
-        super().__init__("; ".join(errors))
+        super().__init__("; ".join(errors), code)
         self.errors = errors
-        self.code = code
+        self.status = 409 if code == "client_id_conflict" else 422
+
+    @property
+    def detail(self) -> str:
+        return _("The inspection was not saved.")
 
 
 @dataclass
