@@ -116,6 +116,20 @@ def scope_for(user, perm: str) -> Scope:
     return scope
 
 
+def scoped_regions(user, perm: str):
+    """The regions (province to county and zone) a filter may offer the user for `perm`: those
+    inside their department scope, in code order; none for a unit's own people."""
+    from hazardloop.regions.models import Region
+
+    scope = scope_for(user, perm)
+    if not (scope.everything or scope.prefixes):
+        return Region.objects.none()
+    regions = Region.objects.filter(level__in=("province", "prefecture", "county", "zone"))
+    if not scope.everything:
+        regions = regions.filter(scope.q("code", None))
+    return regions.order_by("code")
+
+
 def has_perm_anywhere(user, perm: str) -> bool:
     return not scope_for(user, perm).is_empty
 

@@ -26,6 +26,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.forms import PlanForm, form_fields
 from hazardloop.hazards.models import RectificationPlan
+from hazardloop.regions import codes as region_codes
 
 DOCUMENTS_TEMPLATE = "supervision/partials/_hazard_documents.html"
 
@@ -85,9 +86,20 @@ def _day(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else "—"
 
 
-def ledger_rows(hazards, now) -> list[dict]:
+def place_name(code: str, names: dict[str, str]) -> str:
+    """The name of the region `code`, or of its nearest ancestor in `names` (a township under a
+    county the list knows); never the raw code."""
+    for candidate in (code, *reversed(region_codes.ancestors(code))):
+        if candidate in names:
+            return names[candidate]
+    return ""
+
+
+def ledger_rows(hazards, now, names: dict[str, str] | None = None) -> list[dict]:
     """What the ledger prints per hazard, worked out in Python once per row: the page stays a
-    plain loop of lookups (the template engine costs far more per tag than this per field)."""
+    plain loop of lookups (the template engine costs far more per tag than this per field).
+    `names`: region code → name, for the place column."""
+    names = names or {}
     marker = 2_147_483_647
     link = reverse("hazards:detail", args=[marker]).replace(str(marker), "{}")
     return [
@@ -96,7 +108,7 @@ def ledger_rows(hazards, now) -> list[dict]:
             "url": link.format(h.pk),
             "found": _day(h.found_at),
             "unit": h.unit.name,
-            "region": h.region_code,
+            "region": place_name(h.region_code, names),
             "title": h.title,
             "badges": badges(h, now),
             "due": _day(h.due_at),

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere, roles_of
+from hazardloop.accounts.access import (
+    can,
+    get_in_scope_or_404,
+    has_perm_anywhere,
+    roles_of,
+    scoped_regions,
+)
 from hazardloop.accounts.choices import Role
 from hazardloop.core.errors import page_errors
 from hazardloop.evidence.services import store_photo
@@ -66,9 +72,12 @@ def ledger(request):
     query = request.GET.copy()
     query.pop("after", None)
     now = timezone.now()
+    regions = list(scoped_regions(request.user, "hazard.view"))
+    current = request.GET.get("region", "")
     context = {
         "form": form,
-        "rows": ledger_rows(hazards, now),
+        "region_options": [(r.code, r.option_label, r.code == current) for r in regions],
+        "rows": ledger_rows(hazards, now, {r.code: r.name for r in regions}),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "now": now,

@@ -69,6 +69,12 @@ class Region(BilingualNameMixin, models.Model):
         return subtree_filter(field, self.prefix)
 
     @property
+    def option_label(self) -> str:
+        """The name as an option of a region list: counties and zones indented under their
+        prefecture."""
+        return f"\u3000{self.name}" if self.level in ("county", "zone") else self.name
+
+    @property
     def own_label(self) -> str:
         """The name of the "directly under" row of a table of its child regions: this region's
         own records, filed at its code or under no loaded child (本级)."""

@@ -20,10 +20,11 @@ from hazardloop.accounts.access import (
     has_perm_anywhere,
     require,
     scope_for,
+    scoped_regions,
 )
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
-from hazardloop.regions.models import Department, Region, Sector
+from hazardloop.regions.models import Department, Sector
 from hazardloop.units import qr, services
 from hazardloop.units.choices import RISK_BADGE, GasUse, RiskLevel
 from hazardloop.units.filters import UnitFilter
@@ -128,10 +129,6 @@ def unit_list(request):
     next_params = params.copy()
     if more:
         next_params["after"] = unit_filter.cursor_for(units[-1])
-    scope = scope_for(request.user, "unit.view")
-    regions = Region.objects.filter(level__in=("province", "prefecture", "county", "zone"))
-    if not scope.everything:
-        regions = regions.filter(scope.q("code", None))
     context = {
         "units": units,
         "rows": list_rows(units),
@@ -146,12 +143,7 @@ def unit_list(request):
         "sort": unit_filter.sort,
         # Filter options as (value, label, selected): a plain loop in the template.
         "regions": _options(
-            (
-                (r.code, f"　{r.name}" if r.level in ("county", "zone") else r.name)
-                for r in regions.order_by("code")
-            )
-            if not scope.unit_ids or scope.prefixes
-            else [],
+            ((r.code, r.option_label) for r in scoped_regions(request.user, "unit.view")),
             unit_filter.values.get("region"),
         ),
         "sectors": _options(

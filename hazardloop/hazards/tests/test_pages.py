@@ -170,3 +170,16 @@ def test_unit_panel_lists_open_hazards_only(cast):
     assert open_one.title in text and "已销号隐患" not in text
     other = make_unit()
     assert web_client(cast.unit_manager).get(f"/hazards/units/{other.pk}/panel/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_ledger_names_places_and_offers_regions_not_codes(cast):
+    hazard(cast, title="本区隐患")
+    page = web_client(cast.city_regulator).get("/hazards/")
+    html = page.content.decode()
+    assert page.context["rows"][0]["region"] == "南关区"
+    assert 'data-testid="region-filter"' in html
+    assert '<option value="220102">　南关区</option>' in html
+    assert '<option value="220200"' not in html  # another city is not offered
+    chosen = web_client(cast.city_regulator).get("/hazards/?region=220102").content.decode()
+    assert '<option value="220102" selected>' in chosen
