@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import re
 
 from django.apps import apps
 from django.conf import settings
@@ -174,6 +175,28 @@ def expert_choices(user, hazard, actions) -> list:
     return list(experts.candidates(hazard)[: experts.PICKER_SIZE])
 
 
+_INSPECTION_REF = re.compile(r"inspection:(\d+)/item:([^/]+)(?:/amendment:(\d+))?")
+
+
+def source_link(hazard) -> tuple[str, str] | None:
+    """Where the hazard was found, as (text, url) for people: an inspection's item (and the
+    amendment that failed it) links to the inspection record. Other references are internal
+    and not shown."""
+    found = _INSPECTION_REF.fullmatch(hazard.source_ref or "")
+    if found is None:
+        return None
+    inspection, item, amendment = found.groups()
+    if amendment:
+        text = _("inspection #%(n)s, item %(item)s (amendment %(a)s)") % {
+            "n": inspection,
+            "item": item,
+            "a": amendment,
+        }
+    else:
+        text = _("inspection #%(n)s, item %(item)s") % {"n": inspection, "item": item}
+    return text, reverse("inspections:detail", args=[int(inspection)])
+
+
 def detail_context(request, hazard) -> dict:
     now = timezone.now()
     events = list(hazard.events.select_related("actor").prefetch_related("photos__photo"))
@@ -204,4 +227,5 @@ def detail_context(request, hazard) -> dict:
         "expert_choices": expert_choices(request.user, hazard, actions),
         "clocks": clocks(hazard, now),
         "documents_template": documents_template(),
+        "source_link": source_link(hazard),
     }

@@ -183,3 +183,13 @@ def test_ledger_names_places_and_offers_regions_not_codes(cast):
     assert '<option value="220200"' not in html  # another city is not offered
     chosen = web_client(cast.city_regulator).get("/hazards/?region=220102").content.decode()
     assert '<option value="220102" selected>' in chosen
+
+
+@pytest.mark.django_db
+def test_the_hazard_page_links_its_inspection_instead_of_printing_a_reference(cast):
+    h = hazard(cast, source_ref="inspection:41/item:R19A")
+    html = web_client(cast.regulator).get(f"/hazards/{h.pk}/").content.decode()
+    assert "inspection:41" not in html
+    assert 'href="/inspections/41/"' in html and "R19A" in html
+    other = hazard(cast, source_ref="demo:3")
+    assert "demo:3" not in web_client(cast.regulator).get(f"/hazards/{other.pk}/").content.decode()
