@@ -400,6 +400,36 @@ def _run_rung(rung, now, all_ladders, depts, result: Result) -> None:
     condition = Q(pk__in=[])
     for ladder in all_ladders:
         condition |= _candidates(ladder, _scope(ladder, all_ladders), rung, now)
+
+    def step(batch: list[Hazard]) -> list[Hazard]:
+        levels = None
+        if rung == SupervisionLevel.LISTED:
+            levels = {h.pk: ladder_of(h.region_code).listing_level(h.grade) for h in batch}
+        moved = _escalate_batch(batch, rung, now, listed_levels=levels)
+        docs = []
+        if rung == SupervisionLevel.LETTER:
+            docs = _issue_batch(moved, DocumentKind.SUPERVISION_LETTER, now, ladder_of, depts)
+            result.letters += len(moved)
+        elif rung == SupervisionLevel.LISTED:
+            docs = _issue_batch(
+                moved, DocumentKind.LISTING_NOTICE, now, ladder_of, depts, listed_levels=levels
+            )
+            result.listed += len(moved)
+        elif rung == SupervisionLevel.ACCOUNTABILITY:
+            _propose(moved, now)
+            result.proposals += len(moved)
+        else:
+            result.reminded += len(moved)
+        _notify(rung, moved, docs, depts, now)
+        return moved
+
+    _in_batches(condition, "due_at", step)
+
+
+def _in_batches(condition: Q, order: str, step) -> None:
+    """Hand the open hazards matching `condition` to `step(batch) -> moved`, BATCH at a time
+    (ordered by `order`), each batch in its own transaction under the ladder lock; a hazard
+    the step did not move (it changed meanwhile) is not offered again in this sweep."""
     skipped: set[int] = set()
     while True:
         with transaction.atomic():
@@ -408,34 +438,16 @@ def _run_rung(rung, now, all_ladders, depts, result: Result) -> None:
                 Hazard.objects.open()
                 .filter(condition)
                 .exclude(pk__in=skipped)
-                .order_by("due_at", "id")
+                .order_by(order, "id")
                 .values_list("pk", flat=True)[:BATCH]
             )
             if not ids:
                 return
             batch = list(
-                Hazard.objects.filter(pk__in=ids).select_related("unit").order_by("due_at", "id")
+                Hazard.objects.filter(pk__in=ids).select_related("unit").order_by(order, "id")
             )
-            levels = None
-            if rung == SupervisionLevel.LISTED:
-                levels = {h.pk: ladder_of(h.region_code).listing_level(h.grade) for h in batch}
-            moved = _escalate_batch(batch, rung, now, listed_levels=levels)
+            moved = step(batch)
             skipped.update(set(ids) - {h.pk for h in moved})
-            docs = []
-            if rung == SupervisionLevel.LETTER:
-                docs = _issue_batch(moved, DocumentKind.SUPERVISION_LETTER, now, ladder_of, depts)
-                result.letters += len(moved)
-            elif rung == SupervisionLevel.LISTED:
-                docs = _issue_batch(
-                    moved, DocumentKind.LISTING_NOTICE, now, ladder_of, depts, listed_levels=levels
-                )
-                result.listed += len(moved)
-            elif rung == SupervisionLevel.ACCOUNTABILITY:
-                _propose(moved, now)
-                result.proposals += len(moved)
-            else:
-                result.reminded += len(moved)
-            _notify(rung, moved, docs, depts, now)
 
 
 def _clock_candidates(ladder: Ladder, scope: Q, rung: str, now) -> Q:
@@ -507,37 +519,23 @@ def _run_clock_rung(rung, now, all_ladders, people: _Offices, result: Result) ->
     condition = Q(pk__in=[])
     for ladder in all_ladders:
         condition |= _clock_candidates(ladder, _scope(ladder, all_ladders), rung, now)
-    skipped: set[int] = set()
-    while True:
-        with transaction.atomic():
-            LadderLock.objects.select_for_update().get_or_create(pk=1)
-            ids = list(
-                Hazard.objects.open()
-                .filter(condition)
-                .exclude(pk__in=skipped)
-                .order_by("clock_due_at", "id")
-                .values_list("pk", flat=True)[:BATCH]
-            )
-            if not ids:
-                return
-            batch = list(
-                Hazard.objects.filter(pk__in=ids)
-                .select_related("unit")
-                .order_by("clock_due_at", "id")
-            )
-            moved = lapse_clocks_many(
-                batch,
-                rung=rung,
-                now=now,
-                reason=CLOCK_REASONS[rung],
-                data_for=lambda h: {"days_late": max(0, (now - h.clock_due_at).days)},
-            )
-            skipped.update(set(ids) - {h.pk for h in moved})
-            if rung == ClockRung.REMINDED:
-                result.clock_reminded += len(moved)
-            else:
-                result.clock_escalated += len(moved)
-            _notify_clock(rung, moved, people, now)
+
+    def step(batch: list[Hazard]) -> list[Hazard]:
+        moved = lapse_clocks_many(
+            batch,
+            rung=rung,
+            now=now,
+            reason=CLOCK_REASONS[rung],
+            data_for=lambda h: {"days_late": max(0, (now - h.clock_due_at).days)},
+        )
+        if rung == ClockRung.REMINDED:
+            result.clock_reminded += len(moved)
+        else:
+            result.clock_escalated += len(moved)
+        _notify_clock(rung, moved, people, now)
+        return moved
+
+    _in_batches(condition, "clock_due_at", step)
 
 
 def sweep(now=None) -> Result:
