@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event
+from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import claim_photos
 from hazardloop.hazards import grading, unit_risk
 from hazardloop.hazards.choices import (
@@ -118,6 +119,10 @@ def create_hazard(
         raise ValidationError(_("Times must carry a time zone."))
     if found_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"found_at": _("The finding cannot be in the future.")})
+    if not campaign_covers(actor, campaign_id, unit):
+        raise ValidationError(
+            {"campaign_id": _("The campaign is unknown to you or does not cover this unit.")}
+        )
     refs = [str(r).strip() for r in rule_refs or () if str(r).strip()]
     with transaction.atomic():
         found_on = timezone.localtime(found_at).date()
