@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from hazardloop.checklists.models import ChecklistVersion
 from hazardloop.checklists.services import ITEM_FIELDS, TEMPLATE_FIELDS, ChecklistError, item_dicts
+from hazardloop.lib.cells import append_row
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
@@ -27,9 +28,9 @@ def export_version(version: ChecklistVersion) -> bytes:
     meta.append(["key", "value"])
     for name in TEMPLATE_FIELDS:
         value = getattr(template, name)
-        meta.append([name, json.dumps(value) if isinstance(value, list) else value])
+        append_row(meta, [name, json.dumps(value) if isinstance(value, list) else value])
     meta.append(["version", version.number])
-    meta.append(["region_code", template.region_code])
+    append_row(meta, ["region_code", template.region_code])
     sheet = book.create_sheet("items")
     sheet.append(ITEM_FIELDS)
     for cell in sheet[1]:
@@ -45,7 +46,7 @@ def export_version(version: ChecklistVersion) -> bytes:
             elif value is not None and name in ("number_min", "number_max"):
                 value = float(value)
             row.append(value)
-        sheet.append(row)
+        append_row(sheet, row)
     for name in (
         "text_zh",
         "text_en",

@@ -203,3 +203,20 @@ def test_list_page_query_budget(cast, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         response = client.get("/checklists/")
     assert "restaurant-gas" in response.content.decode()
+
+
+def test_xlsx_export_writes_hostile_text_as_text(cast):
+    import zipfile
+
+    template = make_template(
+        "xl-hostile",
+        region_code="220102",
+        items=[item("H1", text_zh='=HYPERLINK("http://evil.example","检查")', text_en="+1+1")],
+    )
+    data = export_version(template.versions.get())
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert not any(
+        "<f>" in package.read(n).decode() for n in package.namelist() if "worksheets" in n
+    )
+    _meta, items = parse_workbook(data)
+    assert items[0]["text_zh"] == '=HYPERLINK("http://evil.example","检查")'
