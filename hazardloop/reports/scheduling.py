@@ -30,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from hazardloop.accounts.access import Scope
+from hazardloop.audit.models import AuditChainHead
 from hazardloop.audit.services import record_event
 from hazardloop.campaigns.models import Campaign, claim_daily_run
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, SupervisionLevel
@@ -176,7 +177,24 @@ def build_report(
         "overdue": overdue,
         "overdue_counts": overdue_counts,
         "summary": summary_lines(order),
+        "audit_head": _audit_head(),
     }
+
+
+def _audit_head() -> dict | None:
+    """The audit chain's head when the report was made: printed on every report, so the
+    archived reports are one more copy of the chain head outside the database."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or not head.seq:
+        return None
+    return {"seq": head.seq, "hash": head.last_hash}
+
+
+def _audit_line(data: dict) -> str | None:
+    head = data.get("audit_head")
+    if not head:
+        return None
+    return _("Audit log: event #%(seq)s, chain hash %(hash)s.") % head
 
 
 def _with_overdue_now(stats, region: Region, order: list[Row], overdue_qs):
@@ -271,6 +289,8 @@ def render_xlsx(data: dict) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     for line in data["summary"]:
         append_row(ws, [line])
+    if _audit_line(data):
+        append_row(ws, [_audit_line(data)])
     for label, key, total, columns in (
         (_("The period"), "period", "period_total", COLUMNS),
         (
@@ -394,6 +414,8 @@ def render_pdf(data: dict) -> bytes:
                 doc.paragraph(_shown(len(rows), count))
     if not any_rows:
         doc.paragraph(_("None."))
+    if _audit_line(data):
+        doc.paragraph(_audit_line(data))
     return doc.output()
 
 

@@ -197,3 +197,20 @@ def test_a_hostile_unit_name_stays_text_in_the_workbook(cast):
     package = zipfile.ZipFile(io.BytesIO(raw))
     sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any("<f>" in package.read(n).decode() for n in sheets)
+
+
+def test_the_report_carries_the_audit_chain_head(cast):
+    from hazardloop.audit.models import AuditChainHead
+    from hazardloop.audit.services import record_event
+
+    build(cast, NOW, townships=False)
+    record_event("test.event", message="so that the chain has a head")
+    data = build_report(Region.objects.get(code="220102"), DAY, now=NOW)
+    head = AuditChainHead.objects.get(pk=1)
+    assert data["audit_head"] == {"seq": head.seq, "hash": head.last_hash}
+    with translation.override("zh-hans"):
+        text = _text(render_pdf(data))
+        book = load_workbook(io.BytesIO(render_xlsx(data)))
+    assert head.last_hash[:16] in text
+    cells = [c.value for row in book.active.iter_rows() for c in row if c.value]
+    assert any(head.last_hash in str(v) for v in cells)
