@@ -256,6 +256,7 @@ SWEEP_STEPS = [
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
     "hazardloop.units.jobs.delete_old_job_files_once",
     "hazardloop.hazards.jobs.notify_deadlines_once",
+    "hazardloop.hazards.exports.delete_old_export_files_once",
     "hazardloop.hazards.jobs.notify_digest_once",
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
@@ -316,6 +317,9 @@ HAZARD_ACCEPTANCE_MIN_TEAM = env_int("HAZARD_ACCEPTANCE_MIN_TEAM", 2)
 HAZARD_SUBMIT_MIN_PHOTOS = env_int("HAZARD_SUBMIT_MIN_PHOTOS", 1)
 # Notify the unit this many days before its deadline.
 HAZARD_DUE_SOON_DAYS = env_int("HAZARD_DUE_SOON_DAYS", 3)
+# Ledger exports (written by the worker): most rows, and days their files are kept.
+HAZARD_EXPORT_MAX_ROWS = env_int("HAZARD_EXPORT_MAX_ROWS", 200_000)
+HAZARD_EXPORT_FILE_DAYS = env_int("HAZARD_EXPORT_FILE_DAYS", 7)
 # The address of this site in e-mailed links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -128,3 +128,18 @@ class ExtensionStatus(models.TextChoices):
 class VerificationResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Writing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+EXPORT_BADGE = {
+    ExportStatus.QUEUED: "secondary",
+    ExportStatus.RUNNING: "info",
+    ExportStatus.DONE: "success",
+    ExportStatus.FAILED: "danger",
+}

@@ -6,11 +6,13 @@ from collections import Counter
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from hazardloop.accounts.models import Membership
 from hazardloop.hazards import notices
 from hazardloop.hazards.choices import EventKind
 from hazardloop.hazards.deadlines import LOCAL
+from hazardloop.hazards.exports import run_export_once
 from hazardloop.hazards.models import Hazard, HazardEvent
 from hazardloop.notifications.services import notify
 from hazardloop.regions import codes as region_codes
@@ -112,3 +114,9 @@ def notify_digest_once(now) -> int:
             )
         )
     return sent
+
+
+@task()
+def run_hazard_export(export_id: int) -> str:
+    """The worker's side of a ledger export (hazards/exports.py)."""
+    return run_export_once(export_id)

@@ -17,6 +17,7 @@ from hazardloop.hazards.choices import (
     ClockKind,
     ClockRung,
     EventKind,
+    ExportStatus,
     ExtensionStatus,
     Grade,
     ListedLevel,
@@ -448,3 +449,29 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class HazardExport(models.Model):
+    """A ledger export written by the background worker (never inside a web request): queued →
+    running → done (the file is kept HAZARD_EXPORT_FILE_DAYS) or failed. Its creator's alone."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hazard_exports"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="hazard_exports/%Y/%m/", blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+
+    def __str__(self) -> str:
+        return f"hazard export #{self.pk}"

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,9 +22,10 @@ from hazardloop.core.errors import page_errors
 from hazardloop.evidence.services import store_photo
 from hazardloop.hazards import experts, exports, workflow
 from hazardloop.hazards.access import access_hazard
+from hazardloop.hazards.choices import EXPORT_BADGE, ExportStatus
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
-from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.models import Hazard, HazardExport
 from hazardloop.hazards.pages import detail_context, ledger_rows
 from hazardloop.units.models import Unit
 
@@ -99,19 +100,49 @@ def _listed_url() -> str | None:
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request):
-    """The filtered ledger as .xlsx, streamed; only what the user may export."""
+    """Queue an export of the filtered ledger (the filters in the query string); the worker
+    writes it, and the export's page offers the file when it is ready."""
     _require_anywhere(request.user, "hazard.export")
-    form = HazardFilterForm(request.GET or None)
-    qs = Hazard.objects.visible_to(request.user, "hazard.export")
-    if form.is_bound:
-        if not form.is_valid():
-            return render(
-                request, "hazards/hazard_list.html", {"form": form, "rows": []}, status=400
-            )
-        qs = apply_filters(qs, form.cleaned_data)
-    return exports.xlsx_response(qs, actor=request.user)
+    try:
+        job = exports.start_export(actor=request.user, params=request.GET.dict())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('hazards:list')}?{request.GET.urlencode()}")
+    return redirect("hazards:export_job", pk=job.pk)
+
+
+def _own_export(request, pk: int) -> HazardExport:
+    """An export is its creator's alone: to anyone else it does not exist."""
+    job = HazardExport.objects.filter(pk=pk, created_by=request.user).first()
+    if job is None:
+        raise Http404(_("Not found."))
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    """An export's progress (the page polls itself while the worker writes) and its file."""
+    job = _own_export(request, pk)
+    context = {"job": job, "badge": EXPORT_BADGE[ExportStatus(job.status)]}
+    if request.headers.get("HX-Request"):
+        return render(request, "hazards/partials/_export_status.html", context)
+    return render(request, "hazards/export_detail.html", context)
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    job = _own_export(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404(_("Not found."))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"hazards-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx",
+    )
 
 
 def _hazard(request, pk: int) -> Hazard:

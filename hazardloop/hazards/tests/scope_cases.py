@@ -44,6 +44,17 @@ def _make(cast):
     return hazard(cast)
 
 
+def _export(cast):
+    from hazardloop.hazards.exports import run_export_once
+    from hazardloop.hazards.models import HazardExport
+
+    hazard(cast)
+    job = HazardExport.objects.create(created_by=cast.regulator, params={})
+    run_export_once(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def _assigned(cast):
     h = hazard(cast)
     services.assign_expert(h, actor=cast.regulator, expert_id=cast.expert.pk)
@@ -113,9 +124,27 @@ CASES = [
     ScopeCase(
         "hazard export",
         "hazards:export",
-        lambda c, o: "/hazards/export.xlsx",
+        lambda c, o: "/hazards/export/",
         EXPORT,
         make=_make,
+        method="post",
+        redirect=lambda c, o: re.compile(r"/hazards/exports/\d+/"),
+    ),
+    ScopeCase(
+        "hazard export page",
+        "hazards:export_job",
+        lambda c, o: f"/hazards/exports/{o.pk}/",
+        # An export is its creator's (the county regulator's) alone.
+        {**everyone(HIDE), "regulator": ALLOW},
+        make=_export,
+        marker=lambda o: 'data-testid="export-status"',
+    ),
+    ScopeCase(
+        "hazard export download",
+        "hazards:export_download",
+        lambda c, o: f"/hazards/exports/{o.pk}/download/",
+        {**everyone(HIDE), "regulator": ALLOW},
+        make=_export,
         check=file_of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ),
     ScopeCase(

@@ -54,14 +54,66 @@ def test_overdue_is_derived(cast):
     assert not Hazard.objects.overdue(timezone.now()).exists()
 
 
+def exported(client, query: str = ""):
+    """Ask for an export as the page does, let the worker write it, download the file."""
+    from hazardloop.hazards.exports import run_export_once
+    from hazardloop.hazards.models import HazardExport
+
+    response = client.post(f"/hazards/export/?{query}")
+    job = HazardExport.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == f"/hazards/exports/{job.pk}/"
+    assert run_export_once(job.pk) == "done"
+    download = client.get(f"/hazards/exports/{job.pk}/download/")
+    assert download.status_code == 200
+    job.refresh_from_db()
+    return b"".join(download.streaming_content), job
+
+
 @pytest.mark.django_db
-def test_export_is_scoped(cast):
+def test_export_is_scoped_and_written_by_the_worker(cast):
     hazard(cast, title="本区隐患")
     hazard(cast, unit=cast.neighbour_unit, title="邻区隐患")
-    response = web_client(cast.inspector).get("/hazards/export.xlsx")
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    client = web_client(cast.inspector)
+    data, job = exported(client)
+    book = load_workbook(io.BytesIO(data))
     titles = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
-    assert titles == ["本区隐患"]
+    assert titles == ["本区隐患"] and job.rows == 1
+    page = client.get(f"/hazards/exports/{job.pk}/").content.decode()
+    assert "export-download" in page
+    # another user: the export does not exist for them
+    assert web_client(cast.regulator).get(f"/hazards/exports/{job.pk}/").status_code == 404
+    assert web_client(cast.regulator).get(f"/hazards/exports/{job.pk}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_follows_the_filters_and_refuses_a_bad_one(cast):
+    hazard(cast, title="一般隐患")
+    hazard(cast, title="重大隐患", default_grade="major")
+    client = web_client(cast.inspector)
+    data, _job = exported(client, "grade=major")
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[3] for r in rows] == ["重大隐患"]
+    from hazardloop.hazards.models import HazardExport
+
+    before = HazardExport.objects.count()
+    response = client.post("/hazards/export/?region=999999", follow=True)
+    assert HazardExport.objects.count() == before
+    assert "地区" in response.content.decode() or "region" in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_an_export_is_never_written_twice_and_its_file_is_forgotten(cast, settings):
+    from hazardloop.hazards.exports import delete_old_export_files_once, run_export_once
+
+    hazard(cast)
+    client = web_client(cast.inspector)
+    _data, job = exported(client)
+    assert run_export_once(job.pk) == "done"  # claimed once: a second run writes nothing
+    settings.HAZARD_EXPORT_FILE_DAYS = 7
+    later = timezone.now() + dt.timedelta(days=8)
+    assert delete_old_export_files_once(later) == 1
+    assert delete_old_export_files_once(later) == 0
+    assert client.get(f"/hazards/exports/{job.pk}/download/").status_code == 404
 
 
 @pytest.mark.django_db
