@@ -130,6 +130,15 @@ def scoped_regions(user, perm: str):
     return regions.order_by("code")
 
 
+def get_own_or_404(user, queryset: QuerySet, *, owner_field: str = "created_by", **lookup):
+    """The row matching lookup that `user` created (a job, an export): its creator's alone, so
+    to anyone else it does not exist (Http404)."""
+    row = queryset.filter(**{owner_field: user}, **lookup).first()
+    if row is None:
+        raise Http404(_("Not found."))
+    return row
+
+
 def has_perm_anywhere(user, perm: str) -> bool:
     return not scope_for(user, perm).is_empty
 

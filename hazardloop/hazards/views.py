@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hazardloop.accounts.access import (
     can,
     get_in_scope_or_404,
+    get_own_or_404,
     has_perm_anywhere,
     roles_of,
     scoped_regions,
@@ -114,11 +115,7 @@ def export(request):
 
 
 def _own_export(request, pk: int) -> HazardExport:
-    """An export is its creator's alone: to anyone else it does not exist."""
-    job = HazardExport.objects.filter(pk=pk, created_by=request.user).first()
-    if job is None:
-        raise Http404(_("Not found."))
-    return job
+    return get_own_or_404(request.user, HazardExport.objects.all(), pk=pk)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hazardloop.accounts.access import has_perm_anywhere
+from hazardloop.accounts.access import get_own_or_404, has_perm_anywhere
 from hazardloop.units import services
 from hazardloop.units.choices import JOB_BADGE, JobKind
 from hazardloop.units.exports import stream_units
@@ -31,11 +31,7 @@ def _need(request, perm: str) -> None:
 
 
 def _own_job(request, pk: int) -> UnitJob:
-    """A job is its creator's alone: to anyone else it does not exist."""
-    job = UnitJob.objects.filter(pk=pk, created_by=request.user).first()
-    if job is None:
-        raise Http404(_("Not found."))
-    return job
+    return get_own_or_404(request.user, UnitJob.objects.all(), pk=pk)
 
 
 @login_required
