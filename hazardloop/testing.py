@@ -337,3 +337,25 @@ def browser_login(page, username: str, password: str = "correct-horse-battery") 
     page.fill("input[name=password]", password)
     page.click("[data-testid=login-submit]")
     page.wait_for_load_state("networkidle")
+
+
+def subprocess_peak_mb(code: str, **env) -> dict:
+    """Run `code` (which prints one JSON object with "peak_mb", and anything else it reports,
+    on its last line) in a fresh Python with the project's settings; returns that object. The
+    memory tests measure a process's peak this way: nothing earlier in the test run counts."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hazardloop.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event
-from hazardloop.core.storage import delete_after_commit
+from hazardloop.core.storage import forget_files
 from hazardloop.hazards.choices import ExportStatus, Grade, Source, Status, SupervisionLevel
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters
 from hazardloop.hazards.models import Hazard, HazardExport
@@ -42,7 +42,6 @@ FIELDS = (
     "supervision_level",
     "legal_basis",
 )
-FILE_SWEEP_BATCH = 500
 
 
 def _header() -> list[str]:
@@ -184,22 +183,14 @@ def delete_old_export_files_once(now) -> int:
     """Forget the files of exports finished before now − HAZARD_EXPORT_FILE_DAYS (the rows and
     their audit events stay). Idempotent; returns the number of files deleted."""
     cutoff = now - dt.timedelta(days=settings.HAZARD_EXPORT_FILE_DAYS)
-    with transaction.atomic():
-        batch = list(
-            HazardExport.objects.select_for_update(skip_locked=True)
-            .filter(finished_at__lt=cutoff)
-            .exclude(file="")
-            .values_list("pk", "file")[:FILE_SWEEP_BATCH]
-        )
-        if not batch:
-            return 0
-        HazardExport.objects.filter(pk__in=[pk for pk, _name in batch]).update(file="")
+
+    def audit(pks):
         record_event(
             "hazard_export.files_deleted",
             object_type="hazards.hazardexport",
-            message=f"{len(batch)} export file(s) finished before {cutoff.isoformat()}",
-            after={"exports": [pk for pk, _name in batch][:200]},
+            message=f"{len(pks)} export file(s) finished before {cutoff.isoformat()}",
+            after={"exports": pks[:200]},
             actor_label="sweep",
         )
-        delete_after_commit([name for _pk, name in batch])
-    return len(batch)
+
+    return forget_files(HazardExport.objects.filter(finished_at__lt=cutoff), on_batch=audit)

@@ -13,13 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hazardloop.audit.services import record_event
-from hazardloop.core.storage import delete_after_commit
+from hazardloop.core.storage import forget_files
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.importing.run import import_units
@@ -111,37 +110,19 @@ def run_unit_job(job_id: int) -> str:
     return run_job_once(job_id)
 
 
-FILE_SWEEP_BATCH = 500
-
-
 def delete_old_job_files_once(now) -> int:
     """Delete the stored files of jobs finished before now − UNIT_JOB_FILE_DAYS (a checked
     import not committed by then can no longer be; an export can no longer be downloaded).
     The job rows stay, with an empty file. Idempotent; returns the number of files deleted."""
     cutoff = now - dt.timedelta(days=settings.UNIT_JOB_FILE_DAYS)
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                UnitJob.objects.select_for_update(skip_locked=True)
-                .filter(finished_at__lt=cutoff)
-                .exclude(file="")
-                .order_by("finished_at")
-                .values_list("pk", "file")[:FILE_SWEEP_BATCH]
-            )
-            if not batch:
-                break
-            UnitJob.objects.filter(pk__in=[pk for pk, _name in batch]).update(file="")
-            record_event(
-                "unit_job.files_deleted",
-                object_type="units.unitjob",
-                message=f"{len(batch)} job file(s) of jobs finished before {cutoff.isoformat()}",
-                after={"jobs": [pk for pk, _name in batch][:200]},
-                actor_label="sweep",
-            )
-            names = [name for _pk, name in batch]
-            delete_after_commit(names)
-        deleted += len(batch)
-        if len(batch) < FILE_SWEEP_BATCH:
-            break
-    return deleted
+
+    def audit(pks):
+        record_event(
+            "unit_job.files_deleted",
+            object_type="units.unitjob",
+            message=f"{len(pks)} job file(s) of jobs finished before {cutoff.isoformat()}",
+            after={"jobs": pks[:200]},
+            actor_label="sweep",
+        )
+
+    return forget_files(UnitJob.objects.filter(finished_at__lt=cutoff), on_batch=audit)

@@ -1,15 +1,12 @@
 """A photo upload cannot take a worker's memory: a 478 KB, 119-megapixel PNG (once ~900 MB per
 upload) is refused before its pixels are decoded, and a process checking it stays small."""
 
-import json
-import os
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from hazardloop.testing import subprocess_peak_mb
+
 MEMORY_BUDGET_MB = 150
 
 
@@ -49,17 +46,7 @@ print(json.dumps({{"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _run(path: str) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hazardloop.settings"}
-    out = subprocess.run(
-        [sys.executable, "-c", DECODE.format(path=path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return subprocess_peak_mb(DECODE.format(path=path))
 
 
 def test_a_119_megapixel_png_is_refused_within_the_memory_budget(tmp_path):

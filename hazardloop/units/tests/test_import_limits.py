@@ -3,20 +3,16 @@ parsing, with a clear translated message, nothing written — and a memory test 
 measures the peak of a process reading the hostile file."""
 
 import io
-import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from hazardloop.testing import subprocess_peak_mb
 from hazardloop.units.importing.run import import_units
 from hazardloop.units.models import Unit
 from hazardloop.units.tests.helpers import HEADER, code, csv_file, xlsx_file
 
-ROOT = Path(__file__).resolve().parents[3]
 # A process reading a hostile file may grow by at most this much over one that reads nothing.
 MEMORY_BUDGET_MB = 150
 
@@ -135,18 +131,8 @@ def test_a_zip_bomb_is_refused_before_parsing(cast, tmp_path):
     assert "unpacks" in messages(result) or "解压" in messages(result)
 
 
-def _peak_mb(code_text: str, **env_extra) -> float:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hazardloop.settings", **env_extra}
-    out = subprocess.run(
-        [sys.executable, "-c", code_text],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])["peak_mb"]
+def _peak_mb(code_text: str, **env) -> float:
+    return subprocess_peak_mb(code_text, **env)["peak_mb"]
 
 
 READ = """
