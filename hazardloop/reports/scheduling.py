@@ -44,7 +44,6 @@ from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledR
 from hazardloop.reports.stats import (
     Row,
     campaign_tree_ids,
-    own_label,
     period_bounds,
     ranked,
     region_stats,
@@ -205,7 +204,7 @@ def _with_overdue_now(stats, region: Region, order: list[Row], overdue_qs):
     own = next((d for d in rows if d["own"]), None)
     added = own is None
     if added:
-        own = Row(region.code, own_label(region), region.level, own=True).as_dict()
+        own = Row(region.code, region.own_label, region.level, own=True).as_dict()
         rows.append(own)
     children = [(d, region_codes.prefix(d["code"])) for d in rows if not d["own"]]
     for d in rows:

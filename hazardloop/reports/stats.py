@@ -181,11 +181,6 @@ def campaign_tree_ids(campaign: Campaign) -> list[int]:
     )
 
 
-def own_label(region: Region) -> str:
-    """The name of the "directly under" row: the region's own records (本级)."""
-    return region.own_label
-
-
 def children_of(parent: Region) -> list[Region]:
     return list(Region.objects.filter(parent=parent).order_by("code"))
 
@@ -261,7 +256,7 @@ class _Query:
         children = children_of(parent)
         self.length = _key_length(children, parent)
         self.rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
-        self.own = Row(parent.code, own_label(parent), parent.level, own=True)
+        self.own = Row(parent.code, parent.own_label, parent.level, own=True)
         self._prefix_lengths = sorted({len(p) for p in self.rows}, reverse=True)
         self.inside = subtree_filter("region_code", parent.prefix)
         self.unit_scope = effective_scope(campaign) if campaign is not None else None
