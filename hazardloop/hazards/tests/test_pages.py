@@ -245,3 +245,22 @@ def test_the_hazard_page_links_its_inspection_instead_of_printing_a_reference(ca
     assert 'href="/inspections/41/"' in html and "R19A" in html
     other = hazard(cast, source_ref="demo:3")
     assert "demo:3" not in web_client(cast.regulator).get(f"/hazards/{other.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_export_says_so_and_offers_no_file(cast, monkeypatch):
+    from hazardloop.hazards import exports
+    from hazardloop.hazards.models import HazardExport
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "write_ledger", broken)
+    hazard(cast)
+    client = web_client(cast.inspector)
+    client.post("/hazards/export/")
+    job = HazardExport.objects.get()
+    assert exports.run_export_once(job.pk) == "failed"
+    page = client.get(f"/hazards/exports/{job.pk}/").content.decode()
+    assert "导出文件生成失败" in page and "export-download" not in page
+    assert client.get(f"/hazards/exports/{job.pk}/download/").status_code == 404
