@@ -13,7 +13,7 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # Registration authority codes (GB 32100 Table 1) and the type codes each allows.
 AUTHORITY_TYPES = {
-    "1": "129",
+    "1": "1239",  # 3: 中央编办直接管理机构编制的群众团体 (regulations.md §12.5)
     "2": "19",
     "3": "123459",
     "4": "129",

@@ -52,3 +52,20 @@ def test_generated_codes_are_valid_and_carry_the_division():
         code = uscc.generate("220102", rng)
         assert uscc.is_valid(code)
         assert code[2:8] == "220102"
+
+
+@pytest.mark.parametrize(("kind", "valid"), [("1", True), ("2", True), ("3", True), ("9", True)])
+def test_authority_1_allows_types_1_2_3_and_9(kind, valid):
+    # GB 32100 (regulations.md §12.5): 机构编制 1 机关, 2 事业单位, 3 中央编办直接管理机构编制的
+    # 群众团体, 9 其他 — a code beginning `13` is valid.
+    code = uscc.generate("110000", random.Random(1), authority="1", kind=kind)
+    assert uscc.is_valid(code) is valid
+    assert code[:2] == "1" + kind
+
+
+@pytest.mark.parametrize("kind", ["4", "5", "A"])
+def test_authority_1_refuses_other_types(kind):
+    code = uscc.generate("110000", random.Random(1), authority="1", kind=kind)
+    with pytest.raises(uscc.USCCError) as excinfo:
+        uscc.validate(code)
+    assert excinfo.value.code == "authority"
