@@ -269,3 +269,43 @@ class UnitJob(models.Model):
             and self.total > 0
             and bool(self.file)
         )
+
+    @property
+    def table(self) -> dict:
+        """The dry run's view of the sheet (importing.mapping.describe): header row, columns
+        with their mapping and sample values, unknown columns, missing required fields."""
+        return (self.params or {}).get("table") or {}
+
+    @property
+    def can_remap(self) -> bool:
+        """A checked import whose column mapping the user may still correct."""
+        return (
+            self.kind == JobKind.IMPORT
+            and self.status == JobStatus.CHECKED
+            and bool(self.file)
+            and bool(self.table.get("columns"))
+        )
+
+
+class ImportMapping(models.Model):
+    """How one user maps the columns of one header row (by its signature, importing/columns.py):
+    remembered when they correct it or import with it, applied to their next sheet with the
+    same header row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_import_mappings"
+    )
+    signature = models.CharField(max_length=40)
+    headers = models.JSONField(default=list)
+    choices = models.JSONField(default=dict)  # {"column index": field, or "" to ignore it}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered import column mapping")
+        verbose_name_plural = _("remembered import column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "signature"], name="importmapping_user_sig")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.signature[:8]}"
