@@ -10,7 +10,9 @@ class ItemForm(forms.ModelForm):
         label=_("major-hazard rules fed"),
         required=False,
         max_length=200,
-        help_text=_("Comma-separated, e.g. gb35181:7.3.10, city_gas:9.1"),
+        help_text=_(
+            "Comma-separated, each with its edition, e.g. gb35181-2017:7.3.10, city_gas-2023:9.1"
+        ),
     )
 
     class Meta:

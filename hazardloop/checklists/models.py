@@ -133,8 +133,9 @@ class ChecklistItem(models.Model):
     default_grade = models.CharField(
         _("default grade"), max_length=10, choices=DefaultGrade.choices, default="general"
     )
-    # Major-hazard rule elements this item feeds: "<family>:<element>", e.g. "gb35181:7.3.10",
-    # "city_gas:9.1", "gongmao:14" (interpreted by hazards.grading).
+    # Major-hazard rule elements this item feeds, each with its edition:
+    # "<family>-<edition>:<element>", e.g. "gb35181-2017:7.3.10", "city_gas-2023:9.1",
+    # "gongmao-2023:14" (interpreted by hazards.grading).
     rule_refs = models.JSONField(_("major-hazard rules fed"), default=list, blank=True)
     answer_type = models.CharField(
         _("answer type"), max_length=12, choices=AnswerType.choices, default=AnswerType.PASS_FAIL
@@ -198,7 +199,7 @@ class ChecklistItem(models.Model):
     @property
     def is_fire(self) -> bool:
         """A failure of this item can change the unit's GB 35181 determination."""
-        return any(str(ref).startswith("gb35181:") for ref in self.rule_refs)
+        return any(str(ref).split(":")[0].split("-")[0] == "gb35181" for ref in self.rule_refs)
 
     def judge_number(self, value) -> bool:
         """True when `value` lies within the item's limits (inclusive)."""

@@ -22,7 +22,8 @@ from hazardloop.checklists.models import ChecklistItem, ChecklistTemplate, Check
 from hazardloop.core.errors import DomainError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-RULE_REF = re.compile(r"^[a-z][a-z0-9_]*:[0-9A-Za-z.]+$")
+# "<family>-<edition>:<element>" (hazards.grading reads it); an edition-less ref is still read.
+RULE_REF = re.compile(r"^[a-z][a-z0-9_]*(-[0-9A-Za-z]+)?:[0-9A-Za-z.]+$")
 ITEM_FIELDS = [
     "code",
     "section_zh",
@@ -146,7 +147,7 @@ def clean_items(raw_items: list[dict], *, require_violation: bool = True) -> lis
         bad = [r for r in refs if not RULE_REF.match(str(r))]
         if bad:
             errors.append(
-                _("%(label)s: rule references must look like “gb35181:7.3.10”, not %(bad)s.")
+                _("%(label)s: rule references must look like “gb35181-2017:7.3.10”, not %(bad)s.")
                 % {"label": label, "bad": ", ".join(map(str, bad))}
             )
         item["rule_refs"] = [str(r) for r in refs]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hazardloop.hazards.choices import Category, Grade
 from hazardloop.hazards.deadlines import LOCAL, end_of_local_day
+from hazardloop.hazards.grading import parse_ref
 from hazardloop.hazards.models import RectificationPlan
 
 
@@ -137,7 +138,10 @@ class RecordForm(forms.Form):
         label=_("Rule elements"),
         required=False,
         max_length=400,
-        help_text=_("Separated by spaces or commas, e.g. gb35181:7.3.3 city_gas:9.1"),
+        help_text=_(
+            "Separated by spaces or commas, each with its edition, e.g. gb35181-2017:7.3.3 "
+            "city_gas-2023:9.1"
+        ),
     )
     default_grade = forms.ChoiceField(
         label=_("Grade when no rule element decides"),
@@ -155,10 +159,13 @@ class RecordForm(forms.Form):
     def clean_rule_refs(self) -> list[str]:
         text = (self.cleaned_data.get("rule_refs") or "").replace("，", ",")
         refs = [r.strip() for r in text.replace(",", " ").split() if r.strip()]
-        bad = [r for r in refs if ":" not in r or not r.partition(":")[2]]
+        bad = [r for r in refs if parse_ref(r) is None]
         if bad:
             raise forms.ValidationError(
-                _("Write each element as family:element, e.g. gb35181:7.3.3 (not %(bad)s).")
+                _(
+                    "Write each element as family-edition:element, e.g. gb35181-2017:7.3.3 "
+                    "(not %(bad)s)."
+                )
                 % {"bad": ", ".join(bad)}
             )
         return refs

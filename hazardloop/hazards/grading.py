@@ -1,11 +1,12 @@
 """Major-hazard grading from versioned rule sets (GB 35181, the city-gas standard, 工贸 10号令).
 
-A rule reference on a hazard is "<family>:<element>", e.g. "gb35181:6.5", "gb35181:7.3.9",
-"city_gas:9.1", "gongmao:14". For each family the rule set in force on the date of the finding
-is used (`RuleSet.valid_from <= date <= valid_to`), so GB 35181-2017 decides 2022 findings and a
-loaded GB 35181-2025 set decides findings from 2025-11-01. A rule set is a JSON document:
+A rule reference on a hazard is "<family>-<edition>:<element>", e.g. "gb35181-2017:6.5",
+"gb35181-2017:7.3.9", "city_gas-2023:9.1", "gongmao-2023:14". For each family the rule set in
+force on the date of the finding is used (`RuleSet.valid_from <= date <= valid_to`), so
+GB 35181-2017 decides 2022 findings and a loaded GB 35181-2025 set decides findings from
+2025-11-01. A rule set is a JSON document:
 
-    code, family, title, label, valid_from, valid_to,
+    code, family, edition, title, label, valid_from, valid_to,
     direct:        {element: text}     any one → major
     comprehensive: {element: text}     counted per unit against the thresholds
     places:        {place: {label, label_en, unit_flags: [...], sectors: [...], always}}
@@ -17,6 +18,7 @@ Thresholds and element lists are data (several are unverified, regulations.md §
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,8 @@ def validate_document(doc: dict) -> dict:
     for key in ("code", "family", "title", "valid_from"):
         if not str(doc.get(key, "")).strip():
             raise RuleSetError(f"the rule set needs '{key}'")
+    if not edition_of(doc["code"], doc):
+        raise RuleSetError("the rule set needs 'edition' (e.g. \"2025\")")
     try:
         valid_from = dt.date.fromisoformat(doc["valid_from"])
         valid_to = dt.date.fromisoformat(doc["valid_to"]) if doc.get("valid_to") else None
@@ -83,14 +87,60 @@ def expand(patterns: list[str], elements: dict) -> set[str]:
     return out
 
 
-def parse_refs(refs) -> dict[str, list[str]]:
-    """{"gb35181": ["6.5", ...], ...} from a list of "family:element" strings."""
+REF = re.compile(
+    r"^(?P<family>[a-z][a-z0-9_]*)(?:-(?P<edition>[0-9a-z]+))?:(?P<element>[0-9a-z.]+)$", re.I
+)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One rule element with its edition: "gb35181-2017:7.3.10" (edition "" when not named)."""
+
+    family: str
+    edition: str
+    element: str
+
+    def __str__(self) -> str:
+        return format_ref(self.family, self.edition, self.element)
+
+
+def format_ref(family: str, edition: str, element: str) -> str:
+    return f"{family}-{edition}:{element}" if edition else f"{family}:{element}"
+
+
+def parse_ref(text) -> Ref | None:
+    match = REF.match(str(text or "").strip())
+    if not match:
+        return None
+    return Ref(match["family"].lower(), (match["edition"] or "").lower(), match["element"].strip())
+
+
+def parse_refs(refs, editions: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """{"gb35181": ["6.5", ...], ...} from a list of "family-edition:element" strings.
+
+    With `editions` ({family: edition}), a reference naming another edition of the family is
+    left out (its element code means something else there); an edition-less one is kept.
+    """
     by_family: dict[str, list[str]] = {}
-    for ref in refs or ():
-        family, sep, element = str(ref).partition(":")
-        if sep and family.strip() and element.strip():
-            by_family.setdefault(family.strip().lower(), []).append(element.strip())
+    for text in refs or ():
+        ref = parse_ref(text)
+        if ref is None:
+            continue
+        if editions and ref.family in editions and ref.edition not in ("", editions[ref.family]):
+            continue
+        by_family.setdefault(ref.family, []).append(ref.element)
     return by_family
+
+
+def edition_of(code: str, doc: dict) -> str:
+    """A rule set's edition: its "edition", else the year its code ends with ("GB35181-2017"),
+    else the year it came into force (a file written before editions were named)."""
+    if str(doc.get("edition") or "").strip():
+        return str(doc["edition"]).strip().lower()
+    match = re.search(r"(\d{4})$", str(code or "")) or re.match(
+        r"(\d{4})-", str(doc.get("valid_from") or "")
+    )
+    return match.group(1) if match else ""
 
 
 def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
@@ -102,6 +152,35 @@ def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
     for row in sorted(rows, key=lambda r: r.valid_from):
         chosen[row.family] = row
     return chosen
+
+
+def last_known(family: str, on_date: dt.date) -> RuleSet | None:
+    """The family's rule set in force on on_date, else the newest one that began before it."""
+    rows = list(RuleSet.objects.filter(family=family, valid_from__lte=on_date))
+    in_force = [r for r in rows if r.valid_to is None or r.valid_to >= on_date]
+    pool = in_force or rows
+    return max(pool, key=lambda r: r.valid_from) if pool else None
+
+
+def qualify_refs(refs, on_date: dt.date) -> list[str]:
+    """The references with their edition named.
+
+    An edition-less "gb35181:7.3.10" (an old checklist copy, an API client) is read as the
+    family's edition in force on the finding date or, when none is, the last edition before
+    it: the one whose numbering the reference was written against. Unknown families and
+    unreadable references are kept as they are (they grade nothing).
+    """
+    out, known = [], {}
+    for text in refs or ():
+        ref = parse_ref(text)
+        if ref is None or ref.edition:
+            out.append(str(ref) if ref else str(text).strip())
+            continue
+        if ref.family not in known:
+            known[ref.family] = last_known(ref.family, on_date)
+        rule_set = known[ref.family]
+        out.append(format_ref(ref.family, rule_set.edition, ref.element) if rule_set else str(ref))
+    return out
 
 
 def in_window(rule_set: RuleSet, found_on: dt.date, on_date: dt.date) -> bool:
@@ -157,6 +236,7 @@ def determine(
     if not by_family:
         return _default(default_grade)
     sets = rule_sets_in_force(by_family, on_date)
+    by_family = parse_refs(refs, {f: s.edition for f, s in sets.items()})
     excluded = (
         {
             (e.family, e.clause): e
@@ -198,7 +278,13 @@ def determine(
         if callable(unresolved):
             unresolved = list(unresolved())
         others = parse_refs(
-            [r for found_on, rs in unresolved if in_window(rule_set, found_on, on_date) for r in rs]
+            [
+                r
+                for found_on, rs in unresolved
+                if in_window(rule_set, found_on, on_date)
+                for r in rs
+            ],
+            {family: rule_set.edition},
         )
         pool = mine | {e for e in others.get(family, []) if e in comprehensive}
         unit_places = places_of(unit, data.get("places", {}))

@@ -3,7 +3,13 @@
 import json
 from pathlib import Path
 
-from hazardloop.hazards.grading import RULESET_DIR, RuleSetError, load_document, validate_document
+from hazardloop.hazards.grading import (
+    RULESET_DIR,
+    RuleSetError,
+    edition_of,
+    load_document,
+    validate_document,
+)
 from hazardloop.lib.workdays import read_year_file
 
 CALENDAR_DIR = Path(__file__).resolve().parent / "data" / "calendars"
@@ -12,16 +18,16 @@ CALENDAR_DIR = Path(__file__).resolve().parent / "data" / "calendars"
 def upsert_rule_set(model, document: dict):
     """Create or replace the rule set with the document's code. Returns (row, created)."""
     checked = validate_document(document)
-    return model.objects.update_or_create(
-        code=checked["code"],
-        defaults={
-            "family": checked["family"].lower(),
-            "title": checked["title"],
-            "valid_from": checked["valid_from"],
-            "valid_to": checked["valid_to"],
-            "data": document,
-        },
-    )
+    defaults = {
+        "family": checked["family"].lower(),
+        "title": checked["title"],
+        "valid_from": checked["valid_from"],
+        "valid_to": checked["valid_to"],
+        "data": document,
+    }
+    if any(f.name == "edition" for f in model._meta.get_fields()):  # not in migration 0002
+        defaults["edition"] = edition_of(checked["code"], document)
+    return model.objects.update_or_create(code=checked["code"], defaults=defaults)
 
 
 def upsert_holiday_year(model, path):

@@ -368,6 +368,8 @@ class RuleSet(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     family = models.CharField(_("family"), max_length=20)
+    # The standard's edition ("2017", "2025"): element codes name it, "gb35181-2017:7.3.10".
+    edition = models.CharField(_("edition"), max_length=12, blank=True)
     title = models.CharField(_("title"), max_length=200)
     valid_from = models.DateField(_("in force from"))
     valid_to = models.DateField(_("in force until"), null=True, blank=True)

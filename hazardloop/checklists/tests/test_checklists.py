@@ -77,14 +77,14 @@ def test_builtin_templates_load_idempotently_and_cover_the_topics(cast):
     codes = {i.code: i for i in version.items.all()}
     # LPG in a basement is the restaurant's own breach (GB 55009 §2.2.7, GB 35181 §6.8); the
     # city-gas standard's Art. 9 is the gas supplier's hazard (regulations.md §12.2).
-    assert codes["R10"].rule_refs == ["gb35181:6.8"] and codes["R10"].default_grade == "major"
-    assert not any(r.startswith("city_gas:") for i in codes.values() for r in i.rule_refs)
+    assert codes["R10"].rule_refs == ["gb35181-2017:6.8"] and codes["R10"].default_grade == "major"
+    assert not any(r.startswith("city_gas") for i in codes.values() for r in i.rule_refs)
     assert codes["R04"].answer_type == "number" and codes["R04"].number_max == 2
     assert {i.answer_type for i in codes.values()} == {"pass_fail", "number", "text", "photo"}
     assert all(i.legal_basis for i in codes.values())
     gb = ChecklistTemplate.objects.get(code="gb35181-2017-elements")
     refs = {r for i in gb.versions.get().items.all() for r in i.rule_refs}
-    assert {"gb35181:6.1", "gb35181:6.10", "gb35181:7.3.7"} <= refs
+    assert {"gb35181-2017:6.1", "gb35181-2017:6.10", "gb35181-2017:7.3.7"} <= refs
     for code in ("alcohol-biomass-fuel", "fire-life-channels", "hot-work-site", "fire-patrol-61",
                  "flammable-materials", "starter-transport", "starter-hazchem", "starter-mining",
                  "starter-construction", "starter-flood"):  # fmt: skip
@@ -100,7 +100,7 @@ def test_builtin_rule_refs_name_elements_of_the_hazard_rule_sets(cast):
     for path in rulesets.glob("*.json"):
         doc = json.loads(path.read_text(encoding="utf-8"))
         for element in [*doc.get("direct", {}), *doc.get("comprehensive", {})]:
-            known.add(f"{doc['family']}:{element}")
+            known.add(f"{doc['family']}-{doc['edition']}:{element}")
     data = Path(__file__).resolve().parents[1] / "data"
     unknown = set()
     for path in data.glob("*.json"):

@@ -59,7 +59,7 @@ def test_gb30871_and_the_gongmao_standard_stay_in_their_sectors():
             refs = [r for i in template["items"] for r in i["rule_refs"]]
             if "GB 30871" in cited:
                 assert template["sectors"] == ["hazchem"], template["code"]
-            if any(r.startswith("gongmao:") for r in refs):
+            if any(r.startswith("gongmao-") for r in refs):
                 assert set(template["sectors"]) <= {"industry_trade"}, template["code"]
 
 
@@ -67,7 +67,7 @@ def test_one_finding_feeds_one_gb35181_element():
     # §7.3.9 (exits, escape doors) and §7.3.10 (external windows) are different elements: an
     # item feeding both would count one finding twice toward a comprehensive determination.
     for template, spec in _builtin_items():
-        fire = [r for r in spec["rule_refs"] if r.startswith("gb35181:")]
+        fire = [r for r in spec["rule_refs"] if r.startswith("gb35181-")]
         assert len(fire) <= 1, f"{template}/{spec['code']}: {fire}"
 
 

@@ -123,9 +123,9 @@ def create_hazard(
         raise ValidationError(
             {"campaign_id": _("The campaign is unknown to you or does not cover this unit.")}
         )
-    refs = [str(r).strip() for r in rule_refs or () if str(r).strip()]
     with transaction.atomic():
         found_on = timezone.localtime(found_at).date()
+        refs = grading.qualify_refs([r for r in rule_refs or () if str(r).strip()], found_on)
         result = grading.determine(
             unit,
             refs,
@@ -208,7 +208,9 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
     or one judged under another rule set of the family, keeps its grade.
     """
     rule_set = grading.RuleSet.objects.get(code=result.rule_set)
-    wanted = {f"{rule_set.family}:{e}" for e in result.counted}
+    wanted = {f"{rule_set.family}:{e}" for e in result.counted} | {
+        grading.format_ref(rule_set.family, rule_set.edition, e) for e in result.counted
+    }
     last_day = min(on_date, rule_set.valid_to) if rule_set.valid_to else on_date
     changed = []
     candidates = Hazard.objects.filter(

@@ -42,7 +42,7 @@ def test_every_answer_type_and_failed_items_become_hazards(cast):
     assert hazard.unit == cast.unit and hazard.source == "inspection"
     assert hazard.source_ref == f"inspection:{inspection.pk}/item:A1"
     assert hazard.legal_basis == "《消防法》第二十八条"
-    assert hazard.rule_refs == ["gb35181:7.3.3"]
+    assert hazard.rule_refs == ["gb35181-2017:7.3.3"]  # the edition is named on the hazard
     assert "安全出口上锁" in hazard.description
     assert hazard.found_at == inspection.device_time
     measured = Hazard.objects.get(pk=answers["A2"]["hazard_id"])
