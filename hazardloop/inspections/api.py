@@ -36,6 +36,10 @@ class AnswerIn(Schema):
     text: str | None = None
     note: str = ""
     photo_ids: list[int] = []
+    # A failed item corrected during the inspection: recorded with its after-photos (uploaded
+    # like any photo), raising no hazard and never counted toward a determination.
+    corrected_on_spot: bool = False
+    after_photo_ids: list[int] = []
 
 
 class SignatureIn(Schema):
@@ -71,11 +75,17 @@ class AnswerOut(Schema):
     text_value: str
     note: str
     photo_ids: list[int]
+    corrected_on_spot: bool
+    after_photo_ids: list[int]
     hazard_id: int | None
 
     @staticmethod
     def resolve_photo_ids(obj) -> list[int]:
         return [p.pk for p in obj.photos.all()]
+
+    @staticmethod
+    def resolve_after_photo_ids(obj) -> list[int]:
+        return [p.pk for p in obj.after_photos.all()]
 
 
 class TeamOut(Schema):
@@ -108,6 +118,7 @@ class InspectionSummary(Schema):
     device_time: dt.datetime | None
     n_items: int
     n_failed: int
+    n_corrected: int
     n_hazards: int
     url: str
 
@@ -178,7 +189,7 @@ def _full(pk: int, user=None) -> Inspection:
         .prefetch_related(
             "team",
             "signatures",
-            Prefetch("answers", queryset=Answer.objects.prefetch_related("photos")),
+            Prefetch("answers", queryset=Answer.objects.prefetch_related("photos", "after_photos")),
         )
         .get(pk=pk)
     )

@@ -54,6 +54,8 @@ class Inspection(models.Model):
     n_items = models.PositiveIntegerField(default=0)
     n_failed = models.PositiveIntegerField(default=0)
     n_hazards = models.PositiveIntegerField(default=0)
+    # Failed items corrected on the spot (counted in n_failed, raising no hazard).
+    n_corrected = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -107,6 +109,14 @@ class Answer(models.Model):
     text_value = models.TextField(_("text"), blank=True)
     note = models.TextField(_("note"), blank=True)
     photos = models.ManyToManyField("evidence.Photo", blank=True, related_name="+")
+    # A failure corrected during the inspection (消防监督检查规定 Art. 19: noted in the record):
+    # the finding stays on the record with its after-photos, but it opens no hazard and never
+    # counts toward a major-hazard determination (GB 35181-2017 elements are hazards that
+    # cannot be corrected immediately, regulations.md §12.1).
+    corrected_on_spot = models.BooleanField(_("corrected on the spot"), default=False)
+    after_photos = models.ManyToManyField(
+        "evidence.Photo", blank=True, related_name="+", verbose_name=_("after-photos")
+    )
     hazard = models.ForeignKey(
         "hazards.Hazard", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -114,7 +124,11 @@ class Answer(models.Model):
     class Meta:
         ordering = ["inspection_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "code"], name="answer_one_per_item")
+            models.UniqueConstraint(fields=["inspection", "code"], name="answer_one_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(corrected_on_spot=False) | models.Q(result="fail"),
+                name="answer_corrected_only_failed",
+            ),
         ]
         indexes = [models.Index(fields=["region_code", "result"], name="answer_region_result")]
 

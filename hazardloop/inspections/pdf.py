@@ -47,6 +47,24 @@ def _image(doc: PdfDocument, name: str, *, width: float, height: float) -> bool:
     return True
 
 
+def answer_detail(a) -> str:
+    """The record's "说明" cell for one answer: what was found, how it was dealt with."""
+    detail = "；".join(x for x in (a.text_value, a.note) if x)
+    if a.result == "fail" and a.item.finding_title:
+        # The record states what was found wrong, in the notice's words.
+        detail = "；".join(x for x in (f"存在问题：{a.item.finding_title}", detail) if x)
+    if a.corrected_on_spot:
+        # 消防监督检查规定 Art. 19: a violation corrected on the spot is noted in the
+        # record; it is no hazard and counts toward no determination.
+        detail = (detail + "；" if detail else "") + "已当场改正（附改正后照片），不登记隐患"
+    if a.hazard_id:
+        detail = (detail + "；" if detail else "") + f"已登记隐患 #{a.hazard_id}"
+    if getattr(a, "amended", None):
+        change = a.amended
+        detail += f"；更正{change['number']}：{RESULT_ZH.get(change['result'], change['result'])}"
+    return detail
+
+
 def render_record(context: dict) -> bytes:
     inspection = context["inspection"]
     unit = inspection.unit
@@ -81,7 +99,9 @@ def render_record(context: dict) -> bytes:
             ("位置（设备）", location),
             (
                 "检查结果",
-                f"共{inspection.n_items}项，不合格{inspection.n_failed}项，形成隐患{inspection.n_hazards}条",
+                f"共{inspection.n_items}项，不合格{inspection.n_failed}项"
+                + (f"（其中当场改正{inspection.n_corrected}项）" if inspection.n_corrected else "")
+                + f"，形成隐患{inspection.n_hazards}条",
             ),
         ],
         label_width=42,
@@ -95,28 +115,20 @@ def render_record(context: dict) -> bytes:
             value = RESULT_ZH.get(a.result, a.result)
             if a.number_value is not None:
                 value += f"（实测 {a.number_value.normalize()} {a.item.number_unit}）"
-            detail = "；".join(x for x in (a.text_value, a.note) if x)
-            if a.result == "fail" and a.item.finding_title:
-                # The record states what was found wrong, in the notice's words.
-                detail = "；".join(x for x in (f"存在问题：{a.item.finding_title}", detail) if x)
-            if a.hazard_id:
-                detail = (detail + "；" if detail else "") + f"已登记隐患 #{a.hazard_id}"
-            if getattr(a, "amended", None):
-                change = a.amended
-                detail += (
-                    f"；更正{change['number']}：{RESULT_ZH.get(change['result'], change['result'])}"
-                )
+            detail = answer_detail(a)
             rows.append([a.code, a.item.text_zh, value, detail, item_basis(a.item, on=on) or "—"])
         doc.table(
             ["编号", "检查项目", "结果", "说明", "依据"], rows, widths=(12, 55, 25, 40, 38), size=8
         )
-    photos = [(a, p) for a in context["answers"] for p in a.photos.all()]
+    photos = [(a, p, "") for a in context["answers"] for p in a.photos.all()] + [
+        (a, p, "改正后") for a in context["answers"] for p in a.after_photos.all()
+    ]
     if photos:
         doc.heading("现场照片", size=12)
         pdf = doc.pdf
         x0, size, gap = pdf.l_margin, 38.0, 4.0
         per_row = int((pdf.epw + gap) // (size + gap))
-        for n, (answer, photo) in enumerate(photos):
+        for n, (answer, photo, caption) in enumerate(photos):
             if n % per_row == 0:
                 if n:
                     pdf.set_y(pdf.get_y() + size + 8)
@@ -127,7 +139,8 @@ def render_record(context: dict) -> bytes:
             _image(doc, photo.thumbnail.name, width=size, height=size)
             pdf.set_xy(x0 + (n % per_row) * (size + gap), row_y + size + 1)
             pdf.set_font(SANS, size=7)
-            pdf.cell(size, 4, f"{answer.code} · {_when(photo.taken_at or photo.uploaded_at)}")
+            label = f"{answer.code}{caption} · {_when(photo.taken_at or photo.uploaded_at)}"
+            pdf.cell(size, 4, label)
         pdf.set_y(pdf.get_y() + 8)
         pdf.set_x(pdf.l_margin)
     doc.heading("签名", size=12)

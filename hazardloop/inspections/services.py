@@ -8,8 +8,7 @@ and only claimed here, so a failed submission leaves nothing but unclaimed photo
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,40 +18,20 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import belongs_to_unit, can, scope_for
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.checklists.basis import marked_basis
-from hazardloop.checklists.choices import AnswerType
-from hazardloop.checklists.models import ChecklistItem, ChecklistVersion
+from hazardloop.checklists.models import ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
-from hazardloop.core.errors import DomainError
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import PhotoError, claim_photos
 from hazardloop.hazards.services import create_hazard, redetermine_unit
+from hazardloop.inspections.answers import (
+    CleanAnswer,
+    SubmissionError,
+    clean_answers,
+    clean_answers_partial,
+)
 from hazardloop.inspections.choices import Mode, Result, SignerRole, TeamRole
 from hazardloop.inspections.models import Amendment, Answer, Inspection, Signature, TeamMember
 from hazardloop.inspections.team import clean_team
-
-
-class SubmissionError(DomainError, ValueError):
-    """The submission is refused; `errors` are translated messages, nothing was written.
-    A `client_id` that belongs to another submission is a conflict (409)."""
-
-    def __init__(self, errors: list[str], code: str = "invalid"):
-        super().__init__("; ".join(errors), code)
-        self.errors = errors
-        self.status = 409 if code == "client_id_conflict" else 422
-
-    @property
-    def detail(self) -> str:
-        return _("The inspection was not saved.")
-
-
-@dataclass
-class _CleanAnswer:
-    item: ChecklistItem
-    result: str
-    number_value: Decimal | None = None
-    text_value: str = ""
-    note: str = ""
-    photo_ids: list[int] = field(default_factory=list)
 
 
 def _aware(value, name: str, errors: list[str]):
@@ -68,79 +47,6 @@ def _aware(value, name: str, errors: list[str]):
         errors.append(_("%(field)s must carry a time zone.") % {"field": name})
         return None
     return value
-
-
-def _number(value, code: str, errors: list[str]) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        errors.append(_("%(code)s: “%(value)s” is not a number.") % {"code": code, "value": value})
-        return None
-    if not number.is_finite() or abs(number) >= Decimal("1e9"):
-        errors.append(_("%(code)s: the number is out of range.") % {"code": code})
-        return None
-    return number
-
-
-def clean_answers(version: ChecklistVersion, raw_answers: list[dict]) -> list[_CleanAnswer]:
-    """Check the answers against the version's items; SubmissionError lists every problem."""
-    items = {item.code: item for item in version.items.all()}
-    errors: list[str] = []
-    seen: dict[str, dict] = {}
-    for raw in raw_answers:
-        code = str(raw.get("code") or "")
-        if code not in items:
-            errors.append(_("%(code)s is not an item of this checklist.") % {"code": code})
-        elif code in seen:
-            errors.append(_("%(code)s is answered twice.") % {"code": code})
-        else:
-            seen[code] = raw
-    missing = [code for code in items if code not in seen]
-    if missing:
-        errors.append(
-            _("These items are not answered: %(codes)s.") % {"codes": ", ".join(missing[:20])}
-        )
-    cleaned = []
-    for code, raw in seen.items():
-        item = items[code]
-        photo_ids = [int(p) for p in raw.get("photo_ids") or []]
-        note = str(raw.get("note") or "").strip()
-        result = str(raw.get("result") or "")
-        answer = _CleanAnswer(item=item, result=result, note=note, photo_ids=photo_ids)
-        if result == Result.NA:
-            cleaned.append(answer)
-            continue
-        kind = item.answer_type
-        if kind == AnswerType.PASS_FAIL:
-            if result not in (Result.PASS, Result.FAIL):
-                errors.append(_("%(code)s: choose pass, fail or not applicable.") % {"code": code})
-        elif kind == AnswerType.NUMBER:
-            answer.number_value = _number(raw.get("number"), code, errors)
-            if answer.number_value is None:
-                errors.append(_("%(code)s: enter the measured value.") % {"code": code})
-            else:
-                # The server judges numbers against the version's limits, not the device.
-                answer.result = (
-                    Result.PASS if item.judge_number(answer.number_value) else Result.FAIL
-                )
-        elif kind == AnswerType.TEXT:
-            answer.text_value = str(raw.get("text") or "").strip()
-            if not answer.text_value:
-                errors.append(_("%(code)s: write the answer.") % {"code": code})
-            answer.result = Result.RECORDED
-        elif kind == AnswerType.PHOTO:
-            if not photo_ids:
-                errors.append(_("%(code)s: take a photo.") % {"code": code})
-            answer.result = Result.RECORDED
-        if answer.result == Result.FAIL and item.photo_on_fail and not photo_ids:
-            errors.append(_("%(code)s: a failure of this item needs a photo.") % {"code": code})
-        cleaned.append(answer)
-    if errors:
-        raise SubmissionError(errors)
-    order = {code: n for n, code in enumerate(items)}
-    return sorted(cleaned, key=lambda a: order[a.item.code])
 
 
 def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now) -> list[dict]:
@@ -198,7 +104,7 @@ class _Prepared:
     now: dt.datetime
     team: list[dict]
     signatures: list[dict]
-    answers: list[_CleanAnswer]
+    answers: list[CleanAnswer]
 
 
 def _client_id(payload: dict) -> uuid.UUID:
@@ -326,6 +232,7 @@ def _new_inspection(p: _Prepared) -> Inspection:
         (m["user_id"] for m in p.team if m["role"] == TeamRole.LEADER and m["user_id"]), None
     )
     n_failed = sum(1 for a in p.answers if a.result == Result.FAIL)
+    n_corrected = sum(1 for a in p.answers if a.result == Result.FAIL and a.corrected_on_spot)
     return Inspection(
         client_id=p.client_id,
         unit=p.unit,
@@ -344,8 +251,10 @@ def _new_inspection(p: _Prepared) -> Inspection:
         notes=str(p.payload.get("notes") or "")[:5000],
         n_items=len(p.answers),
         n_failed=n_failed,
-        # every failed item raises its hazard below, or nothing is written
-        n_hazards=n_failed,
+        n_corrected=n_corrected,
+        # every failed item not corrected on the spot raises its hazard below, or nothing is
+        # written
+        n_hazards=n_failed - n_corrected,
     )
 
 
@@ -373,6 +282,7 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
                 number_value=a.number_value,
                 text_value=a.text_value,
                 note=a.note,
+                corrected_on_spot=a.corrected_on_spot,
             )
             for i, p in zip(inspections, prepared, strict=True)
             for a in p.answers
@@ -382,6 +292,10 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
     through = Answer.photos.through
     through.objects.bulk_create(
         [through(answer_id=row.pk, photo_id=pk) for row, a in pairs for pk in a.photo_ids]
+    )
+    after = Answer.after_photos.through
+    after.objects.bulk_create(
+        [after(answer_id=row.pk, photo_id=pk) for row, a in pairs for pk in a.after_photo_ids]
     )
     Signature.objects.bulk_create(
         [
@@ -395,7 +309,7 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
     # submissions' own audit events are appended together at the end (`record_events`).
     events: list[tuple[str, dict]] = []
     for inspection, p in zip(inspections, prepared, strict=True):
-        photo_ids = [pk for a in p.answers for pk in a.photo_ids] + [
+        photo_ids = [pk for a in p.answers for pk in (*a.photo_ids, *a.after_photo_ids)] + [
             s["image_id"] for s in p.signatures if s["image_id"]
         ]
         try:
@@ -414,7 +328,7 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
     linked = []
     for inspection, p in zip(inspections, prepared, strict=True):
         mine = [(next(answer_rows), a) for a in p.answers]
-        failed = [(row, a) for row, a in mine if a.result == Result.FAIL]
+        failed = [(row, a) for row, a in mine if a.raises_hazard]
         ref = f"inspection:{inspection.pk}"
         for row, a in failed:
             row.hazard = _raise_hazard(
@@ -438,6 +352,9 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
                         "mode": p.mode,
                         "answers": len(p.answers),
                         "failed": len(failed),
+                        "corrected_on_spot": [
+                            a.item.code for a in p.answers if a.corrected_on_spot
+                        ],
                     },
                 },
             )
@@ -448,7 +365,7 @@ def _write(prepared: list[_Prepared]) -> list[Inspection]:
     return inspections
 
 
-def _raise_hazard(inspection: Inspection, answer: _CleanAnswer, *, actor, ref: str):
+def _raise_hazard(inspection: Inspection, answer: CleanAnswer, *, actor, ref: str):
     item = answer.item
     # The finding, never the requirement: the description opens with the violation wording.
     lines = [item.finding_title]
@@ -530,6 +447,14 @@ def amend_inspection(
             errors.append(
                 _("%(code)s is not an item of this inspection.") % {"code": change.get("code")}
             )
+        elif change.get("corrected_on_spot") or change.get("after_photo_ids"):
+            errors.append(
+                _(
+                    "%(code)s: a correction on the spot is recorded during the inspection, "
+                    "not by an amendment."
+                )
+                % {"code": change.get("code")}
+            )
     if errors:
         raise SubmissionError(errors)
     # Judge each change as a full answer of its item, so number limits apply the same way.
@@ -559,7 +484,13 @@ def amend_inspection(
                 },
                 "hazard_id": None,
             }
-            if clean.result == Result.FAIL and before.hazard_id is None:
+            # A finding corrected on the spot stays corrected: amending its wording raises
+            # no hazard.
+            if (
+                clean.result == Result.FAIL
+                and before.hazard_id is None
+                and not before.corrected_on_spot
+            ):
                 hazard = _raise_hazard(
                     locked, clean, actor=actor,
                     ref=f"inspection:{locked.pk}/item:{clean.item.code}/amendment:{number}",
@@ -576,15 +507,3 @@ def amend_inspection(
             after={"number": number, "changes": out},
         )
     return amendment
-
-
-def clean_answers_partial(version: ChecklistVersion, changes: list[dict]) -> list[_CleanAnswer]:
-    """Like clean_answers, for a subset of the items (amendments)."""
-    codes = {c.get("code") for c in changes}
-    others = [
-        {"code": item.code, "result": Result.NA}
-        for item in version.items.all()
-        if item.code not in codes
-    ]
-    cleaned = clean_answers(version, [*changes, *others])
-    return [a for a in cleaned if a.item.code in codes]

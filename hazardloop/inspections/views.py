@@ -66,7 +66,7 @@ def _record(pk: int, user) -> dict:
     answers = list(
         Answer.objects.filter(inspection=inspection)
         .select_related("item", "hazard")
-        .prefetch_related("photos")
+        .prefetch_related("photos", "after_photos")
         .order_by("item__sort", "id")
     )
     amendments = list(inspection.amendments.select_related("author"))

@@ -194,7 +194,9 @@
       // --- answers ------------------------------------------------------------------------
       ans(item) {
         if (!this.draft.answers[item.code]) this.draft.answers[item.code] = { result: "", number: "", text: "", note: "", photos: [] };
-        return this.draft.answers[item.code];
+        const a = this.draft.answers[item.code];
+        if (!a.after) { a.after = []; a.corrected = false; }  // drafts saved before corrections existed
+        return a;
       },
       judge(item, value) {
         if (value === "" || value === null || isNaN(+value)) return "";
@@ -208,10 +210,18 @@
       setText(item, value) { const a = this.ans(item); a.text = value; a.result = value.trim() ? "recorded" : ""; this.save(); },
       setNote(item, value) { this.ans(item).note = value; this.save(); },
       isFail(item) { return this.ans(item).result === "fail"; },
+      // Corrected on the spot: a failure put right during the visit, shown by an after-photo.
+      // It stays on the record but raises no hazard and counts toward no determination.
+      canCorrect(item) { return this.isFail(item) && item.answer_type !== "photo"; },
+      isCorrected(item) { return this.canCorrect(item) && !!this.ans(item).corrected; },
+      toggleCorrected(item) { const a = this.ans(item); a.corrected = !a.corrected; this.save(); },
+      needsAfterPhoto(item) { return this.isCorrected(item) && !this.ans(item).after.length; },
+      cardClass(item) { return this.isCorrected(item) ? "border-success" : (this.isFail(item) ? "border-danger" : ""); },
       isAnswered(item) {
         const a = this.ans(item);
         if (a.result === "na") return true;
         if (item.answer_type === "photo") return a.photos.length > 0;
+        if (this.needsAfterPhoto(item)) return false;
         return !!a.result;
       },
       needsPhoto(item) {
@@ -235,20 +245,22 @@
       },
 
       // --- photos -------------------------------------------------------------------------
-      async addPhoto(item, event) {
+      async addAfterPhoto(item, event) { return this.addPhoto(item, event, "after"); },
+      removeAfterPhoto(item, index) { return this.removePhoto(item, index, "after"); },
+      async addPhoto(item, event, list) {
         const file = event.target.files[0];
         event.target.value = "";
         if (!file) return;
         const key = "p-" + uuid4();
         await blobPut(key, file);
         const entry = { id: null, key: key, name: file.name || "photo.jpg", thumb: await thumbOf(file) };
-        this.ans(item).photos.push(entry);
+        this.ans(item)[list || "photos"].push(entry);
         if (item.answer_type === "photo" && !this.ans(item).result) this.ans(item).result = "recorded";
         this.save();
         if (this.online) this.uploadPhoto(entry, item);
       },
-      removePhoto(item, index) {
-        const [entry] = this.ans(item).photos.splice(index, 1);
+      removePhoto(item, index, list) {
+        const [entry] = this.ans(item)[list || "photos"].splice(index, 1);
         if (entry && entry.key) blobDel(entry.key);
         this.save();
       },
@@ -269,7 +281,8 @@
           }
           if (r.status === 422 && item) {
             this.flash(T.photo_failed + " " + ((r.body && r.body.detail) || ""), "alert-danger");
-            this.removePhoto(item, this.ans(item).photos.indexOf(entry));
+            const list = this.ans(item).after.includes(entry) ? "after" : "photos";
+            this.removePhoto(item, this.ans(item)[list].indexOf(entry), list);
           }
           return false;
         } catch (e) {
@@ -279,7 +292,7 @@
       async uploadPending() {
         let ok = true;
         for (const item of this.items()) {
-          for (const entry of [...this.ans(item).photos]) {
+          for (const entry of [...this.ans(item).photos, ...this.ans(item).after]) {
             if (!entry.id) ok = (await this.uploadPhoto(entry, item)) && ok;
           }
         }
@@ -362,7 +375,12 @@
             team: d.team.filter((m) => m.name.trim()),
             answers: this.items().map((i) => {
               const a = this.ans(i);
-              return { code: i.code, result: a.result, number: a.number === "" ? null : a.number, text: a.text, note: a.note, photo_ids: a.photos.map((p) => p.id) };
+              const corrected = this.isCorrected(i);
+              return {
+                code: i.code, result: a.result, number: a.number === "" ? null : a.number, text: a.text, note: a.note,
+                photo_ids: a.photos.map((p) => p.id), corrected_on_spot: corrected,
+                after_photo_ids: corrected ? a.after.map((p) => p.id) : [],
+              };
             }),
             signatures: d.signatures.filter((s) => s.name.trim() || s.data).map((s) => ({
               role: s.role, name: s.name, photo_id: s.refused ? null : s.photo_id, refused: !!s.refused,
@@ -384,7 +402,7 @@
       },
       discard() {
         if (!window.confirm(T.discard)) return;
-        for (const item of this.items()) for (const p of this.ans(item).photos) if (p.key) blobDel(p.key);
+        for (const item of this.items()) for (const p of [...this.ans(item).photos, ...this.ans(item).after]) if (p.key) blobDel(p.key);
         localStorage.removeItem(KEY);
         this.draft = newDraft(boot.unit); this.sections = []; this.step = boot.unit ? "setup" : "unit";
         if (boot.unit) this.enterSetup();
