@@ -44,10 +44,13 @@ class UnitOut(Schema):
     longitude: Decimal | None
     floor_area_m2: int | None
     floors: int | None
+    is_high_rise: bool
+    is_underground: bool
     business_hours: str
     is_fire_key_unit: bool
     is_crowded_place: bool
     is_public_gathering: bool
+    is_important_place: bool
     gas_use: str
     lpg_cylinders: int
     lpg_stored_kg: int
@@ -101,10 +104,13 @@ class UnitPatch(Schema):
     longitude: Decimal | None = None
     floor_area_m2: int | None = None
     floors: int | None = None
+    is_high_rise: bool | None = None
+    is_underground: bool | None = None
     business_hours: str | None = None
     is_fire_key_unit: bool | None = None
     is_crowded_place: bool | None = None
     is_public_gathering: bool | None = None
+    is_important_place: bool | None = None
     gas_use: GasUse | None = None
     lpg_cylinders: int | None = None
     lpg_stored_kg: int | None = None
@@ -146,6 +152,10 @@ def _invalid(field: str, message: str) -> ApiError:
     )
 
 
+# What only a regulator changes: the unit's identity and its designations.
+REGULATOR_ONLY = ("uscc", "region", "sector", "is_fire_key_unit", "is_important_place")
+
+
 def _clean(payload: UnitPatch, *, regulator: bool, scope_user) -> tuple[dict, list | None]:
     """Validated PROFILE_FIELDS data from the fields that were sent."""
     sent = payload.model_dump(exclude_unset=True)
@@ -154,7 +164,7 @@ def _clean(payload: UnitPatch, *, regulator: bool, scope_user) -> tuple[dict, li
     for key, value in sent.items():
         if value is None and key not in ("latitude", "longitude", "floor_area_m2", "floors"):
             continue
-        if key in ("uscc", "region", "sector", "is_fire_key_unit") and not regulator:
+        if key in REGULATOR_ONLY and not regulator:
             raise PermissionDenied(_("Only a regulator may change %(field)s.") % {"field": key})
         if key == "uscc":
             try:

@@ -14,7 +14,14 @@ from hazardloop.units.importing.columns import COLUMNS
 
 EXTRA_HEADERS = ("风险等级", "公开码")
 BATCH = 5000
-FLAG_FIELDS = {"is_fire_key_unit", "is_crowded_place", "is_public_gathering"}
+FLAG_FIELDS = {
+    "is_fire_key_unit",
+    "is_crowded_place",
+    "is_public_gathering",
+    "is_important_place",
+    "is_high_rise",
+    "is_underground",
+}
 
 
 def _values(row: dict, sectors: dict, regions: dict) -> list:

@@ -11,7 +11,7 @@ from hazardloop.units.messages import phone_message, uscc_message
 from hazardloop.units.models import Unit
 
 # Fields only a regulator may change: the unit's identity and its official designation.
-REGULATOR_ONLY = ("uscc", "region", "sector", "is_fire_key_unit")
+REGULATOR_ONLY = ("uscc", "region", "sector", "is_fire_key_unit", "is_important_place")
 
 
 def _phone(value: str) -> str:
@@ -66,10 +66,13 @@ class UnitForm(forms.ModelForm):
             "longitude",
             "floor_area_m2",
             "floors",
+            "is_high_rise",
+            "is_underground",
             "business_hours",
             "is_fire_key_unit",
             "is_crowded_place",
             "is_public_gathering",
+            "is_important_place",
             "gas_use",
             "lpg_cylinders",
             "lpg_stored_kg",

@@ -71,10 +71,35 @@ class Unit(models.Model):
     floor_area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     business_hours = models.CharField(_("business hours"), max_length=100, blank=True)
+    # Building facts that some GB 35181 thresholds depend on (regulations.md §12.1): emergency
+    # lighting damage counts above 30 % in high-rise and underground buildings, 50 % elsewhere;
+    # stairwell doors above 20 % in a high-rise building with a crowded place, 50 % elsewhere.
+    is_high_rise = models.BooleanField(
+        _("in a high-rise building"),
+        default=False,
+        help_text=_("Residential buildings over 27 m, other buildings over 24 m (GB 50016)."),
+    )
+    is_underground = models.BooleanField(
+        _("in an underground building or space"),
+        default=False,
+        help_text=_("A basement, semi-basement or other underground building or place."),
+    )
 
     is_fire_key_unit = models.BooleanField(_("fire-safety key unit"), default=False)
     is_crowded_place = models.BooleanField(_("crowded place"), default=False)
     is_public_gathering = models.BooleanField(_("public gathering place"), default=False)
+    # GB 35181-2017 §3.6 重要场所 (state organs, utility dispatch centres, broadcasting and
+    # telecom hubs, power plants, provincial museums and archives, key research facilities,
+    # metro…): its own list, not the same as a fire-safety key unit (regulations.md §12.1).
+    is_important_place = models.BooleanField(
+        _("important place (GB 35181-2017)"),
+        default=False,
+        help_text=_(
+            "State organs, utility dispatch centres, broadcasting and telecom hubs, power "
+            "plants, provincial museums and archives, key research facilities, metro and the "
+            "like (GB 35181-2017 §3.6). Not the same as a fire-safety key unit."
+        ),
+    )
     gas_use = models.CharField(
         _("gas use"), max_length=16, choices=GasUse.choices, default=GasUse.NONE
     )

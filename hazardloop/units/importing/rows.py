@@ -228,7 +228,14 @@ class RowChecker:
                     err(name, _("Write a whole number from 0 to %(max)d.") % {"max": maximum})
                 else:
                     data[name] = number
-        for name in ("is_fire_key_unit", "is_crowded_place", "is_public_gathering"):
+        for name in (
+            "is_fire_key_unit",
+            "is_crowded_place",
+            "is_public_gathering",
+            "is_important_place",
+            "is_high_rise",
+            "is_underground",
+        ):
             if text.get(name):
                 flag = parse_bool(text[name])
                 if flag is None:
