@@ -49,6 +49,12 @@ def obtain_token(request, payload: TokenIn):
     except LoginRefused as refusal:
         status = {"account_locked": 423, "throttled": 429}.get(refusal.code, 401)
         raise ApiError(status, refusal.code, str(refusal)) from None
+    if user.must_change_password:
+        raise ApiError(
+            403,
+            "password_change_required",
+            _("Choose a new password first: sign in on the web to replace the temporary one."),
+        )
     record_login(user, via="api")
     _token, raw = create_api_token(user, actor=user, name=payload.name or "api")
     return {"token": raw}

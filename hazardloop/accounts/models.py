@@ -13,6 +13,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Set when someone else gave this account a temporary password: until its owner chooses a
+    # new one, every page sends them to the change page (accounts/middleware.py).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

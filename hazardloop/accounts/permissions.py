@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "evidence.upload",
             "checklist.manage",
             "campaign.manage",
+            "account.manage",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DUTY_OFFICER: frozenset(VIEW),
     Role.UNIT_MANAGER: frozenset(
         {
+            "account.manage",
             "unit.view",
             "unit.edit",
             "hazard.view",
@@ -88,9 +90,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
-ADMIN_ONLY = frozenset({"audit.view", "accounts.manage"})
+ADMIN_ONLY = frozenset({"audit.view"})
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) | ADMIN_ONLY
 ROLE_PERMISSIONS[Role.ADMIN] = ALL_PERMISSIONS
+
+
+# Who may grant what: a role is granted only by a membership that holds `account.manage` over
+# the place and whose role ranks at least as high (accounts/people.py applies it). Peers share a
+# rank; a regulator (each level's office) grants every department role but administrator, a unit
+# manager only the unit roles of their own unit.
+ROLE_RANK: dict[str, int] = {
+    Role.ADMIN: 6,
+    Role.REGULATOR: 5,
+    Role.INSPECTOR: 4,
+    Role.EXPERT: 4,
+    Role.LEADER: 4,
+    Role.DUTY_OFFICER: 3,
+    Role.UNIT_MANAGER: 2,
+    Role.UNIT_SAFETY_OFFICER: 1,
+}
+
+
+def may_grant_role(granter_role: str, role: str) -> bool:
+    """A membership with `granter_role` may grant `role`: it manages accounts and `role` does
+    not rank above it (where the place is checked separately)."""
+    return role_has(granter_role, "account.manage") and ROLE_RANK[role] <= ROLE_RANK[granter_role]
 
 
 def role_has(role: str, perm: str) -> bool:

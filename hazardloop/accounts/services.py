@@ -138,11 +138,13 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
 
 def change_password(user: User, *, actor: User, new_password: str) -> User:
     """Set a password that has passed the validators (the form or API checks them first), and
-    revoke every API token of the user: a token must not outlive the password it came from."""
+    revoke every API token of the user: a token must not outlive the password it came from.
+    A temporary password is thereby replaced (`must_change_password` cleared)."""
     now = timezone.now()
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         record_event("password.changed", actor=actor, obj=user, after={"tokens_revoked": revoked})
     return user

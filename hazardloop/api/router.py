@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from hazardloop.accounts.api import router as auth_router
+from hazardloop.accounts.people_api import router as users_router
 from hazardloop.api import errors
 from hazardloop.api.auth import api_auth
 from hazardloop.campaigns.api import router as campaigns_router
@@ -25,6 +26,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/auth", auth_router)
+api.add_router("/users", users_router)
 api.add_router("/regions", regions_router)
 api.add_router("/units", units_router)
 api.add_router("/evidence", evidence_router)

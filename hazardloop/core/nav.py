@@ -28,6 +28,7 @@ NAV = [
     NavItem("hazards:list", _("Hazard ledger"), "exclamation-triangle", "hazard.view"),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
+    NavItem("accounts:people", _("People"), "people", "account.manage"),
     NavItem("notifications:inbox", _("Inbox"), "inbox", None),
     NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),
 ]
