@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hazardloop.inspections",
     "hazardloop.campaigns",
     "hazardloop.reports",
+    "hazardloop.workbench",
     "hazardloop.demo",
     "hazardloop.api",
 ]
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hazardloop.accounts.context_processors.shell",
+                "hazardloop.workbench.context_processors.counts",
             ],
         },
     },
@@ -134,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "reports:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

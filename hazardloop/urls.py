@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from hazardloop.api.router import api
 
 urlpatterns = [
+    path("", include("hazardloop.workbench.urls")),
     path("", include("hazardloop.reports.urls")),
     path("", include("hazardloop.accounts.urls")),
     path("", include("hazardloop.regions.urls")),

@@ -17,7 +17,15 @@ def _nav_for(user, current_path: str) -> list[dict]:
         if item.perm is not None and not has_perm_anywhere(user, item.perm):
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+        items.append(
+            {
+                "url": url,
+                "label": item.label,
+                "icon": item.icon,
+                "active": active,
+                "counter": item.counter,
+            }
+        )
     return items
 
 

@@ -15,6 +15,7 @@ from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
 from hazardloop.units.api import router as units_router
+from hazardloop.workbench.api import router as workbench_router
 
 api = NinjaAPI(
     title="hazardloop API",
@@ -36,3 +37,4 @@ api.add_router("/hazards", hazards_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)
+api.add_router("/me", workbench_router)

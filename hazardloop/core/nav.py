@@ -16,10 +16,11 @@ class NavItem:
     icon: str
     perm: str | None  # None: every signed-in user
     staff_only: bool = False  # only for people who hold a department role (not a unit's staff)
+    counter: str = ""  # a count shown beside the label: a key of `nav_counts` (workbench app)
 
 
 NAV = [
-    NavItem("reports:home", _("Overview"), "house", None),
+    NavItem("workbench:home", _("Workbench"), "house", None, counter="todo"),
     NavItem("campaigns:my_tasks", _("My tasks"), "list-task", "inspection.create", True),
     NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
     NavItem("stats:dashboard", _("Dashboard"), "bar-chart", "stats.view"),
@@ -29,6 +30,6 @@ NAV = [
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
     NavItem("accounts:people", _("People"), "people", "account.manage"),
-    NavItem("notifications:inbox", _("Inbox"), "inbox", None),
+    NavItem("notifications:inbox", _("Inbox"), "inbox", None, counter="unread"),
     NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),
 ]

@@ -3,4 +3,4 @@ from django.urls import path
 from hazardloop.reports import views
 
 app_name = "reports"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("overview/", views.home, name="home")]

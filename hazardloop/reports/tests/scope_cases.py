@@ -17,11 +17,11 @@ def _event(cast):
 
 CASES = [
     ScopeCase(
-        "overview",
+        "the old overview's address leads to the workbench",
         "reports:home",
-        lambda c, o: "/",
+        lambda c, o: "/overview/",
         everyone(ALLOW),
-        marker=lambda o: 'data-testid="unit-count"',
+        redirect=lambda c, o: "/",
     ),
     ScopeCase(
         "audit log is for administrators",

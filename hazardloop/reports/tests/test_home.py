@@ -1,26 +1,6 @@
 import pytest
 
-from hazardloop.testing import make_unit
-
 pytestmark = pytest.mark.django_db
-
-
-def test_overview_counts_only_units_in_scope(client, cast):
-    make_unit("220204", sector="lodging")
-    client.force_login(cast.inspector)
-    response = client.get("/")
-    assert response.context["unit_count"] == 2
-    client.force_login(cast.province_regulator)
-    assert client.get("/").context["unit_count"] == 4
-    client.force_login(cast.unit_manager)
-    page = client.get("/")
-    assert page.context["unit_count"] == 1 and "南关测试饺子馆" in page.content.decode()
-
-
-def test_overview_query_budget(client, cast, django_assert_max_num_queries):
-    client.force_login(cast.province_regulator)
-    with django_assert_max_num_queries(12):
-        client.get("/")
 
 
 def test_audit_page_searches(client, cast):

@@ -1,0 +1,12 @@
+"""The menu's counts (to-do, inbox unread), computed only when a page's menu shows them."""
+
+from django.utils.functional import SimpleLazyObject
+
+from hazardloop.workbench.todo import menu_counts
+
+
+def counts(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_counts": SimpleLazyObject(lambda: menu_counts(user))}

@@ -1,0 +1,75 @@
+"""The shapes the workbench shows and the API returns: sections of items, each one click from
+its action. Pure data: the page template and `GET /api/v1/me/todo` render the same objects."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+# Each list shows at most this many rows; its "see all" link opens the full, filtered list.
+LIMIT = 5
+
+
+@dataclass
+class Action:
+    """What one click does: open `url` (method "get"), or post the hazard action `name` to the
+    workbench's one-click endpoint (method "post", with the hazard's `version`)."""
+
+    label: str
+    url: str
+    method: str = "get"
+    name: str = ""
+    version: int | None = None
+
+
+@dataclass
+class Item:
+    id: int
+    title: str
+    url: str
+    unit: str = ""
+    due: dt.datetime | dt.date | None = None
+    since: dt.datetime | None = None
+    waited_days: int | None = None
+    note: str = ""
+    badge: str = ""
+    badge_colour: str = "secondary"
+    late: bool = False
+    action: Action | None = None
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int
+    url: str = ""
+
+
+@dataclass
+class Section:
+    """One list of a role's workbench. `count` is the whole list's size (the items are its
+    first LIMIT rows); `actionable` sections add to the menu's to-do count."""
+
+    key: str
+    role: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    count: int = 0
+    see_all: str = ""
+    empty: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    actionable: bool = False
+
+
+def ledger_url(**filters) -> str:
+    """The hazard ledger narrowed by filters (hazards.filters names)."""
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+    return reverse("hazards:list") + (f"?{query}" if query else "")
+
+
+def days_between(earlier: dt.datetime | None, later: dt.datetime) -> int | None:
+    if earlier is None:
+        return None
+    return max(0, (later - earlier).days)

@@ -1,0 +1,648 @@
+"""What each role has to do now: the lists of the workbench and of `GET /api/v1/me/todo`.
+
+Every list is read through the apps' own ways in — `Hazard.objects.visible_to`, `scope_for`,
+`campaigns.access.plan_scope`, `inspections.access.visible_inspections`,
+`hazards.experts.assigned_to` — so no list adds a scope rule of its own. Each is bounded (LIMIT
+rows, most urgent first) and names its full list ("see all").
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from hazardloop.accounts.access import memberships_of, scope_for
+from hazardloop.accounts.choices import UNIT_ROLES
+from hazardloop.campaigns.access import plan_scope
+from hazardloop.campaigns.choices import CampaignStatus, MemberRole, TaskStatus
+from hazardloop.campaigns.models import InspectionTask, SelfInspectionInvite, TaskForceMember
+from hazardloop.campaigns.task_views import campaign_checklist_id, inspect_url
+from hazardloop.hazards.choices import (
+    GRADE_BADGE,
+    OPEN_STATUSES,
+    SUPERVISION_BADGE,
+    EventKind,
+    ExtensionStatus,
+    Grade,
+    Status,
+    SupervisionLevel,
+)
+from hazardloop.hazards.deadlines import LOCAL, work_calendar
+from hazardloop.hazards.experts import assigned_to
+from hazardloop.hazards.models import ExtensionRequest, Hazard, HazardEvent
+from hazardloop.inspections.access import visible_inspections
+from hazardloop.inspections.choices import Mode
+from hazardloop.inspections.models import Inspection
+from hazardloop.supervision.clocks import clocks_for
+from hazardloop.supervision.models import EnforcementDocument
+from hazardloop.workbench.items import LIMIT, Action, Figure, Item, Section, ledger_url
+
+# "Deadlines due in the next days": how many days ahead the office looks.
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class Ctx:
+    user: object
+    now: dt.datetime
+    items: bool = True  # False: counts only (the menu's to-do count)
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localtime(self.now, LOCAL).date()
+
+    @property
+    def week_end(self) -> dt.date:
+        """The last day of this week (Sunday)."""
+        return self.today + dt.timedelta(days=6 - self.today.weekday())
+
+
+def _fill(section: Section, ctx: Ctx, qs, make) -> Section:
+    """Count the list and, unless counting only, turn its first LIMIT rows into items (one
+    query when the list is short: the count is only asked for when there are more rows)."""
+    if not ctx.items:
+        section.count = qs.count()
+        return section
+    rows = list(qs[: LIMIT + 1])
+    section.count = len(rows) if len(rows) <= LIMIT else qs.count()
+    section.items = [make(row) for row in rows[:LIMIT]]
+    return section
+
+
+def _hazard_url(hazard) -> str:
+    return reverse("hazards:detail", args=[hazard.pk])
+
+
+def _hazard_item(hazard, ctx: Ctx, **extra) -> Item:
+    values = {
+        "id": hazard.pk,
+        "title": hazard.title,
+        "url": _hazard_url(hazard),
+        "unit": hazard.unit.name,
+        "due": hazard.due_at,
+        "badge": hazard.get_grade_display(),
+        "badge_colour": GRADE_BADGE.get(hazard.grade, "secondary"),
+        "late": hazard.is_overdue(ctx.now),
+    }
+    values.update(extra)
+    return Item(**values)
+
+
+def _hazards(user, perm: str = "hazard.view"):
+    return Hazard.objects.visible_to(user, perm).select_related("unit")
+
+
+def _one_click(label: str, name: str, hazard) -> Action:
+    return Action(
+        label, reverse("workbench:act", args=[hazard.pk, name]), "post", name, hazard.version
+    )
+
+
+# --- the county office (regulator) -----------------------------------------------------------
+
+
+def to_order(ctx: Ctx) -> Section:
+    """Found hazards waiting for an order, the regulator's time limit first."""
+    section = Section(
+        "to_order",
+        "office",
+        _("Hazards to order"),
+        see_all=ledger_url(status=Status.FOUND),
+        empty=_("Every hazard found has been ordered."),
+        actionable=True,
+    )
+    qs = (
+        _hazards(ctx.user, "hazard.order")
+        .filter(status=Status.FOUND)
+        .order_by(F("clock_due_at").asc(nulls_last=True), "found_at", "id")
+    )
+
+    def make(h):
+        return _hazard_item(
+            h,
+            ctx,
+            due=h.clock_due_at,
+            since=h.found_at,
+            late=h.clock_lapsed(ctx.now),
+            note=_("Order by the default deadline, or open it to set one."),
+            action=_one_click(_("Order rectification"), "order", h),
+        )
+
+    return _fill(section, ctx, qs, make)
+
+
+def _verify_item(h, ctx: Ctx) -> Item:
+    """A submitted rectification: a general hazard is verified in one click; a major one's
+    acceptance needs its team, so the click opens the hazard's page."""
+    if h.grade == Grade.MAJOR:
+        action = Action(_("Acceptance with the team"), _hazard_url(h))
+    else:
+        action = _one_click(_("Verification passed"), "verify", h)
+    return _hazard_item(
+        h,
+        ctx,
+        due=h.clock_due_at,
+        since=h.submitted_at,
+        waited_days=(ctx.now - h.submitted_at).days if h.submitted_at else None,
+        late=h.clock_lapsed(ctx.now),
+        action=action,
+    )
+
+
+def _submitted(ctx: Ctx):
+    return (
+        _hazards(ctx.user, "hazard.verify")
+        .filter(status=Status.SUBMITTED)
+        .order_by(F("submitted_at").asc(nulls_last=True), "id")
+    )
+
+
+def to_verify(ctx: Ctx) -> Section:
+    section = Section(
+        "to_verify",
+        "office",
+        _("Submissions waiting for verification"),
+        see_all=ledger_url(status=Status.SUBMITTED),
+        empty=_("No rectification is waiting for verification."),
+        actionable=True,
+    )
+    return _fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
+
+
+def due_soon(ctx: Ctx) -> Section:
+    until = ctx.today + dt.timedelta(days=DUE_SOON_DAYS)
+    section = Section(
+        "due_soon",
+        "office",
+        _("Deadlines in the next %(n)s days") % {"n": DUE_SOON_DAYS},
+        see_all=ledger_url(status="open", overdue="no", due_to=until.isoformat()),
+        empty=_("No rectification deadline in the next days."),
+    )
+    qs = (
+        _hazards(ctx.user)
+        .filter(status__in=[Status.ORDERED, Status.RECTIFYING])
+        .filter(due_at__gte=ctx.now, due_at__lt=timezone.make_aware(
+            dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min), LOCAL
+        ))
+        .order_by("due_at", "id")
+    )  # fmt: skip
+    return _fill(section, ctx, qs, lambda h: _hazard_item(h, ctx))
+
+
+def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section:
+    """Overdue rectifications: how many stand at each rung of the supervision ladder, and the
+    longest overdue first."""
+    section = Section(
+        "overdue",
+        role,
+        title or _("Overdue, by supervision rung"),
+        see_all=ledger_url(overdue="yes"),
+        empty=_("Nothing is overdue."),
+    )
+    qs = _hazards(ctx.user).overdue(ctx.now)
+    if ctx.items:
+        counts = dict(
+            qs.order_by().values_list("supervision_level").annotate(n=Count("id"))
+        )  # fmt: skip
+        section.figures = [
+            Figure(level.value, str(level.label), counts[level.value])
+            for level in SupervisionLevel
+            if counts.get(level.value)
+        ]
+
+    def make(h):
+        level = SupervisionLevel(h.supervision_level)
+        return _hazard_item(
+            h,
+            ctx,
+            note=str(level.label),
+            badge=str(level.label),
+            badge_colour=SUPERVISION_BADGE[level],
+            waited_days=(ctx.now - h.due_at).days,
+        )
+
+    return _fill(section, ctx, qs.order_by("due_at", "id"), make)
+
+
+def documents(ctx: Ctx) -> Section:
+    """Documents whose legal clocks still run: served late or not yet, or their hazard is
+    still open; each with its next clock."""
+    section = Section(
+        "documents",
+        "office",
+        _("Documents whose legal clock is running"),
+        empty=_("No document has a clock running."),
+    )
+    qs = (
+        scope_for(ctx.user, "hazard.view")
+        .filter(EnforcementDocument.objects.all(), "region_code", "unit")
+        .filter(Q(served_at__isnull=True) | Q(hazard__status__in=OPEN_STATUSES))
+        .select_related("hazard", "unit")
+        .order_by("issued_at", "id")
+    )
+    calendar = work_calendar() if ctx.items else None
+
+    def make(doc):
+        running = [c for c in clocks_for(doc, now=ctx.now, calendar=calendar) if not c.done_at]
+        first = min(running, key=lambda c: c.due or dt.date.max, default=None)
+        url = reverse("supervision:document", args=[doc.pk])
+        return Item(
+            id=doc.pk,
+            title=f"{doc.get_kind_display()} {doc.number}",
+            url=url,
+            unit=doc.unit.name,
+            due=first.due if first else None,
+            since=doc.issued_at,
+            note=first.label if first else "",
+            badge=str(first.state_label) if first else "",
+            badge_colour=first.badge if first else "secondary",
+            late=bool(first and first.due and first.due < ctx.today),
+            action=Action(
+                _("Record the service") if doc.served_at is None else _("Open the document"), url
+            ),
+        )
+
+    return _fill(section, ctx, qs, make)
+
+
+def extensions(ctx: Ctx) -> Section:
+    section = Section(
+        "extensions",
+        "office",
+        _("Extension requests"),
+        empty=_("No extension request is waiting."),
+        actionable=True,
+    )
+    qs = (
+        scope_for(ctx.user, "hazard.decide_extension")
+        .filter(
+            ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING),
+            "hazard__region_code",
+            "hazard__unit",
+        )
+        .select_related("hazard", "hazard__unit")
+        .order_by("requested_at", "id")
+    )
+
+    def make(ext):
+        h = ext.hazard
+        return _hazard_item(
+            h,
+            ctx,
+            id=ext.pk,
+            due=ext.proposed_due_at,
+            since=ext.requested_at,
+            waited_days=(ctx.now - ext.requested_at).days,
+            note=ext.reason,
+            action=Action(_("Decide"), _hazard_url(h)),
+        )
+
+    return _fill(section, ctx, qs, make)
+
+
+def _task_item(task, ctx: Ctx, checklists: dict, mode: str = "") -> Item:
+    if task.campaign_id and task.campaign_id not in checklists:
+        checklists[task.campaign_id] = campaign_checklist_id(task.campaign)
+    url = inspect_url(task, checklists.get(task.campaign_id))
+    if mode:
+        url += "&" + urlencode({"mode": mode})
+    if task.due_on < ctx.today:
+        badge, colour = _("Late"), "danger"
+    elif task.due_on == ctx.today:
+        badge, colour = _("Today"), "warning"
+    else:
+        badge, colour = _("This week"), "info"
+    return Item(
+        id=task.pk,
+        title=task.unit.name,
+        url=reverse("campaigns:task", args=[task.pk]) if task.campaign_id else url,
+        unit=task.campaign.title if task.campaign_id else task.get_source_display(),
+        due=task.due_on,
+        badge=badge,
+        badge_colour=colour,
+        late=task.due_on < ctx.today,
+        action=Action(_("Inspect"), url),
+    )
+
+
+def _open_tasks(user):
+    return plan_scope(user).filter(
+        InspectionTask.objects.filter(status=TaskStatus.OPEN), "region_code", None
+    )
+
+
+def campaign_tasks(ctx: Ctx) -> Section:
+    section = Section(
+        "campaign_tasks",
+        "office",
+        _("Campaign tasks due"),
+        see_all=reverse("campaigns:list"),
+        empty=_("No campaign task is due this week."),
+    )
+    qs = (
+        _open_tasks(ctx.user)
+        .filter(due_on__lte=ctx.week_end)
+        .select_related("unit", "campaign")
+        .order_by("due_on", "id")
+    )
+    checklists: dict = {}
+    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+
+
+# --- the inspector ---------------------------------------------------------------------------
+
+
+def my_tasks(ctx: Ctx) -> Section:
+    """Tasks drawn for or assigned to me, due by the end of this week (late ones first)."""
+    section = Section(
+        "my_tasks",
+        "inspector",
+        _("My tasks today and this week"),
+        see_all=reverse("campaigns:my_tasks"),
+        empty=_("No task is due this week."),
+        actionable=True,
+    )
+    qs = (
+        _open_tasks(ctx.user)
+        .filter(inspectors=ctx.user, due_on__lte=ctx.week_end)
+        .select_related("unit", "campaign")
+        .order_by("due_on", "id")
+    )
+    checklists: dict = {}
+    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+
+
+def rechecks(ctx: Ctx) -> Section:
+    section = Section(
+        "rechecks",
+        "inspector",
+        _("Re-checks due"),
+        see_all=ledger_url(status=Status.SUBMITTED),
+        empty=_("No re-check is due."),
+    )
+    return _fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
+
+
+def recent_inspections(ctx: Ctx) -> Section:
+    section = Section(
+        "recent_inspections",
+        "inspector",
+        _("My recent inspections"),
+        see_all=reverse("inspections:list"),
+        empty=_("You have not submitted an inspection yet."),
+    )
+    qs = (
+        visible_inspections(ctx.user)
+        .filter(inspector=ctx.user)
+        .select_related("unit")
+        .order_by("-received_at", "-id")
+    )
+    return _fill(section, ctx, qs, lambda i: _inspection_item(i))
+
+
+def _inspection_item(inspection) -> Item:
+    return Item(
+        id=inspection.pk,
+        title=inspection.unit.name,
+        url=reverse("inspections:detail", args=[inspection.pk]),
+        since=inspection.received_at,
+        note=_("%(failed)s failed items, %(hazards)s hazards")
+        % {"failed": inspection.n_failed, "hazards": inspection.n_hazards},
+        badge=inspection.get_mode_display(),
+        badge_colour="danger" if inspection.n_hazards else "success",
+    )
+
+
+# --- the expert ------------------------------------------------------------------------------
+
+
+def assigned(ctx: Ctx) -> Section:
+    section = Section(
+        "assigned",
+        "expert",
+        _("Hazards assigned to me"),
+        see_all=reverse("hazards:list") + "?assigned=me",
+        empty=_("No open hazard is assigned to you."),
+    )
+    qs = assigned_to(ctx.user).open().order_by(F("due_at").asc(nulls_last=True), "id")
+    return _fill(section, ctx, qs, lambda h: _hazard_item(h, ctx))
+
+
+def advice_due(ctx: Ctx) -> Section:
+    section = Section(
+        "advice_due",
+        "expert",
+        _("Advice due"),
+        see_all=reverse("hazards:list") + "?assigned=me&status=open",
+        empty=_("You have advised on every hazard assigned to you."),
+        actionable=True,
+    )
+    advised = HazardEvent.objects.filter(
+        hazard=OuterRef("pk"), kind=EventKind.ADVICE, actor=ctx.user
+    )
+    qs = (
+        assigned_to(ctx.user)
+        .open()
+        .filter(~Exists(advised))
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+    def make(h):
+        return _hazard_item(h, ctx, action=Action(_("Give advice"), _hazard_url(h)))
+
+    return _fill(section, ctx, qs, make)
+
+
+# --- the leader and the duty officer ---------------------------------------------------------
+
+
+def _month_start(ctx: Ctx) -> dt.datetime:
+    return dt.datetime.combine(ctx.today.replace(day=1), dt.time.min, tzinfo=LOCAL)
+
+
+def lead_tasks(ctx: Ctx) -> Section:
+    """Open tasks of the task forces I lead (领导带队): the inspections I must lead."""
+    section = Section(
+        "lead_tasks",
+        "leader",
+        _("Inspections I must lead"),
+        empty=_("No open task of a team you lead."),
+        actionable=True,
+    )
+    forces = TaskForceMember.objects.filter(user=ctx.user, role=MemberRole.LEADER).values(
+        "task_force"
+    )
+    qs = (
+        _open_tasks(ctx.user)
+        .filter(task_force__in=forces)
+        .select_related("unit", "campaign")
+        .order_by("due_on", "id")
+    )
+    checklists: dict = {}
+    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists, Mode.LEADER_LED))
+
+
+def led_inspections(ctx: Ctx) -> Section:
+    section = Section(
+        "led_inspections",
+        "leader",
+        _("Inspections I led this month"),
+        see_all=reverse("inspections:list"),
+        empty=_("You have not led an inspection this month."),
+    )
+    qs = (
+        visible_inspections(ctx.user)
+        .filter(leader=ctx.user, received_at__gte=_month_start(ctx))
+        .select_related("unit")
+        .order_by("-received_at", "-id")
+    )
+    return _fill(section, ctx, qs, _inspection_item)
+
+
+def headline(ctx: Ctx, role: str) -> Section:
+    """My region's headline figures: open, overdue, open major hazards, inspections this month."""
+    section = Section("headline", role, _("My region at a glance"))
+    if not ctx.items:
+        return section
+    hazards = _hazards(ctx.user).open().order_by()
+    figures = hazards.aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lt=ctx.now)),
+        major=Count("id", filter=Q(grade=Grade.MAJOR)),
+    )
+    inspections = visible_inspections(ctx.user).filter(received_at__gte=_month_start(ctx))
+    section.figures = [
+        Figure("open", _("Open hazards"), figures["open"], ledger_url(status="open")),
+        Figure("overdue", _("Overdue"), figures["overdue"], ledger_url(overdue="yes")),
+        Figure(
+            "major",
+            _("Open major hazards"),
+            figures["major"],
+            ledger_url(status="open", grade=Grade.MAJOR),
+        ),
+        Figure(
+            "inspections",
+            _("Inspections this month"),
+            inspections.count(),
+            reverse("inspections:list"),
+        ),
+    ]
+    section.count = figures["open"]
+    return section
+
+
+# --- a unit's own people ---------------------------------------------------------------------
+
+
+def own_unit_ids(user) -> list[int]:
+    return sorted({m.unit_id for m in memberships_of(user) if m.unit_id and m.role in UNIT_ROLES})
+
+
+def unit_hazards(ctx: Ctx) -> Section:
+    """My unit's open hazards: deadline first, with what the regulator asked."""
+    units = own_unit_ids(ctx.user)
+    section = Section(
+        "unit_hazards",
+        "unit",
+        _("My open hazards"),
+        see_all=ledger_url(status="open", unit=units[0] if len(units) == 1 else None),
+        empty=_("Your unit has no open hazard."),
+        actionable=True,
+    )
+    qs = (
+        _hazards(ctx.user)
+        .open()
+        .filter(unit_id__in=units)
+        .order_by(F("due_at").asc(nulls_last=True), "found_at", "id")
+    )
+    labels = {
+        Status.FOUND: _("Waiting for the regulator's order"),
+        Status.ORDERED: _("Start rectification"),
+        Status.RECTIFYING: _("Submit rectification"),
+        Status.SUBMITTED: _("Waiting for the re-check"),
+    }
+
+    def make(h):
+        step = labels[Status(h.status)]
+        return _hazard_item(
+            h,
+            ctx,
+            note=h.measures or h.get_status_display(),
+            action=Action(step, _hazard_url(h))
+            if h.status in (Status.ORDERED, Status.RECTIFYING)
+            else None,
+            badge=h.get_status_display(),
+            badge_colour="danger" if h.is_overdue(ctx.now) else "primary",
+        )
+
+    return _fill(section, ctx, qs, make)
+
+
+def latest_inspection(ctx: Ctx) -> Section:
+    units = own_unit_ids(ctx.user)
+    section = Section(
+        "latest_inspection",
+        "unit",
+        _("Latest inspections of my unit"),
+        see_all=reverse("inspections:list"),
+        empty=_("Your unit has not been inspected yet."),
+    )
+    qs = (
+        visible_inspections(ctx.user)
+        .filter(unit_id__in=units)
+        .select_related("unit")
+        .order_by("-received_at", "-id")
+    )
+    return _fill(section, ctx, qs, _inspection_item)
+
+
+def self_inspection_due(ctx: Ctx) -> Section:
+    """Campaign invitations to self-inspect that my unit has not answered yet."""
+    units = own_unit_ids(ctx.user)
+    section = Section(
+        "self_inspection_due",
+        "unit",
+        _("Self-inspection due"),
+        empty=_("No self-inspection is asked of your unit now."),
+        actionable=True,
+    )
+    answered = Inspection.objects.filter(
+        unit=OuterRef("unit"),
+        mode=Mode.SELF_INSPECTION,
+        received_at__gte=OuterRef("invited_at"),
+    )
+    qs = (
+        scope_for(ctx.user, "campaign.view")
+        .filter(
+            SelfInspectionInvite.objects.filter(
+                unit_id__in=units, campaign__status=CampaignStatus.ACTIVE
+            ),
+            "region_code",
+            "unit",
+        )
+        .filter(~Exists(answered))
+        .select_related("unit", "campaign")
+        .order_by("due_on", "id")
+    )
+
+    def make(invite):
+        url = reverse("inspections:new") + "?" + urlencode(
+            {"u": invite.unit.public_id, "campaign": invite.campaign_id,
+             "mode": Mode.SELF_INSPECTION}
+        )  # fmt: skip
+        return Item(
+            id=invite.pk,
+            title=invite.campaign.title,
+            url=url,
+            unit=invite.unit.name,
+            due=invite.due_on,
+            since=invite.invited_at,
+            late=invite.due_on < ctx.today,
+            action=Action(_("Start the self-inspection"), url),
+        )
+
+    return _fill(section, ctx, qs, make)

@@ -1,0 +1,185 @@
+"""The workbench: each role's lists hold the right rows, inside the user's scope; one click
+acts; the menu counts; the same lists under GET /api/v1/me/todo; a query budget."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from hazardloop.accounts.choices import Role
+from hazardloop.accounts.models import Membership
+from hazardloop.hazards.choices import Status
+from hazardloop.testing import api_client, web_client
+from hazardloop.workbench.tests.seed import seed_day
+from hazardloop.workbench.todo import todo_count, workbench
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    cache.clear()
+
+
+def _lists(user) -> dict:
+    """{section key: [item ids]} for every group the user has, keyed "group.section"."""
+    return {
+        f"{g.key}.{s.key}": [i.id for i in s.items] for g in workbench(user) for s in g.sections
+    }
+
+
+def test_the_county_office_sees_what_waits_for_it(cast):
+    day = seed_day(cast)
+    lists = _lists(cast.regulator)
+    assert lists["office.to_order"] == [day.found.pk]
+    assert lists["office.to_verify"] == [day.submitted.pk]
+    assert lists["office.due_soon"] == [day.due_soon.pk]
+    assert lists["office.overdue"] == [day.overdue.pk]
+    assert lists["office.documents"] == [day.document.pk]
+    assert len(lists["office.extensions"]) == 1
+    assert day.task.pk in lists["office.campaign_tasks"]
+    assert {g.key for g in workbench(cast.regulator)} == {"office"}
+    page = web_client(cast.regulator).get("/").content.decode()
+    assert "灭火器压力不足" in page and 'data-testid="waited"' in page
+
+
+def test_the_neighbouring_county_sees_none_of_it(cast):
+    seed_day(cast)
+    lists = _lists(cast.neighbour_regulator)
+    assert all(ids == [] for ids in lists.values()), lists
+    assert todo_count(cast.neighbour_regulator) == 0
+
+
+def test_the_inspector_the_expert_the_leader_and_the_unit(cast):
+    day = seed_day(cast)
+    inspector = _lists(cast.inspector)
+    assert inspector["inspector.my_tasks"] == [day.task.pk]
+    assert inspector["inspector.rechecks"] == [day.submitted.pk]
+    assert inspector["inspector.recent_inspections"] == [day.inspection.pk]
+    assert _lists(cast.neighbour_inspector)["inspector.my_tasks"] == []
+
+    expert = _lists(cast.expert)
+    assert expert["expert.assigned"] == [day.due_soon.pk]
+    assert expert["expert.advice_due"] == [day.due_soon.pk]
+
+    leader = _lists(cast.leader)
+    assert leader["leader.lead_tasks"] == [day.lead_task.pk]
+    assert leader["leader.led_inspections"] == [day.inspection.pk]
+    assert leader["leader.overdue"] == [day.overdue.pk]
+    figures = {
+        f.key: f.value
+        for g in workbench(cast.leader)
+        for s in g.sections
+        for f in s.figures
+        if s.key == "headline"
+    }
+    assert figures == {"open": 4, "overdue": 1, "major": 0, "inspections": 1}
+
+    unit = _lists(cast.unit_manager)
+    assert set(unit["unit.unit_hazards"]) == {
+        day.found.pk,
+        day.submitted.pk,
+        day.due_soon.pk,
+        day.overdue.pk,
+    }
+    assert unit["unit.unit_hazards"][0] == day.overdue.pk  # the earliest deadline first
+    assert unit["unit.self_inspection_due"] == [day.invite.pk]
+    assert unit["unit.latest_inspection"] == [day.inspection.pk]
+    other = _lists(cast.other_unit_manager)
+    assert other["unit.unit_hazards"] == [] and other["unit.self_inspection_due"] == []
+    # A unit's people never see the authorities' plan (an unannounced visit stays unannounced).
+    assert not any(k.startswith(("office.", "inspector.")) for k in unit)
+
+
+def test_a_person_with_several_roles_sees_each_group(cast):
+    seed_day(cast)
+    Membership.objects.create(
+        user=cast.inspector, role=Role.UNIT_MANAGER, unit=cast.unit, region_id=cast.unit.region_id
+    )
+    page = web_client(cast.inspector).get("/").content.decode()
+    assert 'data-testid="group-inspector"' in page and 'data-testid="group-unit"' in page
+
+
+def test_one_click_orders_and_verifies_and_the_item_leaves_the_list(cast):
+    day = seed_day(cast)
+    client = web_client(cast.regulator)
+    response = client.post(
+        reverse("workbench:act", args=[day.found.pk, "order"]), {"version": day.found.version}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    day.found.refresh_from_db()
+    assert day.found.status == Status.ORDERED and day.found.due_at is not None
+    response = client.post(
+        reverse("workbench:act", args=[day.submitted.pk, "verify"]),
+        {"version": day.submitted.version},
+    )
+    day.submitted.refresh_from_db()
+    assert day.submitted.status == Status.VERIFIED
+    lists = _lists(cast.regulator)
+    assert lists["office.to_order"] == [] and lists["office.to_verify"] == []
+
+
+def test_a_stale_click_changes_nothing_and_says_why(cast):
+    day = seed_day(cast)
+    client = web_client(cast.regulator)
+    url = reverse("workbench:act", args=[day.found.pk, "order"])
+    response = client.post(url, {"version": day.found.version + 7}, follow=True)
+    day.found.refresh_from_db()
+    assert day.found.status == Status.FOUND
+    assert (
+        "changed meanwhile" in response.content.decode()
+        or "已被修改" in (response.content.decode())
+        or response.context["messages"]
+    )
+    # Only the one-click actions; others open the hazard page.
+    assert client.post(reverse("workbench:act", args=[day.found.pk, "close"])).status_code == 404
+
+
+def test_the_unit_cannot_order_its_own_hazard(cast):
+    day = seed_day(cast)
+    client = web_client(cast.unit_manager)
+    response = client.post(
+        reverse("workbench:act", args=[day.found.pk, "order"]), {"version": day.found.version}
+    )
+    assert response.status_code == 403
+    day.found.refresh_from_db()
+    assert day.found.status == Status.FOUND
+
+
+def test_the_menu_counts_what_to_do_and_what_is_unread(cast):
+    seed_day(cast)
+    # to order 1 + to verify 1 + extension 1 (due soon / overdue / documents / tasks are not)
+    assert todo_count(cast.regulator) == 3
+    page = web_client(cast.regulator).get("/hazards/").content.decode()
+    assert 'data-testid="nav-count-todo">3<' in page
+    unit_page = web_client(cast.unit_manager).get("/hazards/").content.decode()
+    assert 'data-testid="nav-count-unread"' in unit_page  # the order notified the unit
+
+
+def test_the_api_gives_the_same_lists(cast):
+    day = seed_day(cast)
+    body = api_client(cast.regulator).get("/api/v1/me/todo").json()
+    office = body["groups"][0]
+    assert office["key"] == "office"
+    to_order = next(s for s in office["sections"] if s["key"] == "to_order")
+    assert [i["id"] for i in to_order["items"]] == [day.found.pk]
+    assert to_order["items"][0]["action"]["name"] == "order"
+    assert body["counts"]["todo"] == 3
+    unit = api_client(cast.unit_manager).get("/api/v1/me/todo").json()
+    assert [g["key"] for g in unit["groups"]] == ["unit"]
+    assert api_client(None).get("/api/v1/me/todo").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "member,budget",
+    [("regulator", 40), ("inspector", 30), ("leader", 30), ("expert", 20), ("unit_manager", 25)],
+)
+def test_the_home_page_query_budget(cast, member, budget, django_assert_max_num_queries):
+    seed_day(cast)
+    client = web_client(getattr(cast, member))
+    with django_assert_max_num_queries(budget):
+        started = time.perf_counter()
+        assert client.get("/").status_code == 200
+        elapsed = time.perf_counter() - started
+    assert elapsed < 2.0

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hazardloop.workbench import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workbench/hazards/<int:pk>/<slug:action>/", views.act, name="act"),
+]
