@@ -1,8 +1,11 @@
-"""/api/v1/units: list (same filters as the page), create, read, change, import."""
+"""/api/v1/units: list (same filters as the page), create, read, change; imports run as
+background jobs (202 and a status URL)."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
@@ -10,17 +13,23 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from hazardloop.accounts.access import can, get_in_scope_or_404, has_perm_anywhere, require
+from hazardloop.accounts.access import (
+    can,
+    get_in_scope_or_404,
+    get_own_or_404,
+    has_perm_anywhere,
+    require,
+)
 from hazardloop.core.api import ApiError, Pagination
 from hazardloop.lib import phones, uscc
 from hazardloop.regions.models import Region, Sector
 from hazardloop.units import services
-from hazardloop.units.choices import GasUse
+from hazardloop.units.choices import GasUse, JobKind
 from hazardloop.units.filters import UnitFilter
+from hazardloop.units.importing.mapping import MappingError, clean_choices
 from hazardloop.units.importing.rows import UNIT_REGION_LEVELS
-from hazardloop.units.importing.run import import_units
 from hazardloop.units.messages import phone_message, uscc_message
-from hazardloop.units.models import Unit
+from hazardloop.units.models import Unit, UnitJob
 
 router = Router(tags=["units"])
 
@@ -135,12 +144,62 @@ class UnitIn(UnitPatch):
     sector: str
 
 
-class ImportOut(Schema):
+class ErrorOut(Schema):
+    """The one error shape (hazardloop/core/api.py error_body)."""
+
+    detail: str
+    code: str
+    errors: list[dict]
+
+
+class ImportProgressOut(Schema):
+    done: int
+    total: int
+    percent: int
+
+
+class ImportCountsOut(Schema):
+    rows: int
     created: int
     updated: int
     unchanged: int
-    committed: bool
-    errors: list[dict]
+    errors: int
+
+
+class ImportRowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportColumnOut(Schema):
+    index: int
+    letter: str
+    header: str
+    field: str
+    how: str
+    samples: list[str]
+
+
+class ImportJobOut(Schema):
+    """An import job: its state, progress, counts, problems and the column mapping."""
+
+    id: int
+    state: str
+    state_label: str
+    dry_run: bool
+    file_name: str
+    progress: ImportProgressOut
+    counts: ImportCountsOut
+    errors: list[ImportRowErrorOut]
+    message: str
+    header_row: int | None
+    columns: list[ImportColumnOut]
+    unknown_columns: list[str]
+    missing_fields: list[str]
+    status_url: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -284,11 +343,104 @@ def patch_unit(request, unit_id: int, payload: UnitPatch):
     return _detail(request, unit_id)
 
 
-@router.post("/import", response=ImportOut)
-def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = True):
-    """Check (dry_run, the default) or import a spreadsheet, synchronously; all or nothing.
-    Use the web page or `manage.py import_units` for very large files."""
+IMPORT_FILE_TYPES = (".xlsx", ".xlsm", ".csv")
+
+
+def _job_out(job: UnitJob) -> dict:
+    table = job.table
+    finished = job.is_finished
+    return {
+        "id": job.pk,
+        "state": job.status,
+        "state_label": str(job.get_status_display()),
+        "dry_run": not job.commit_requested,
+        "file_name": job.filename,
+        "progress": {"done": job.done, "total": job.total, "percent": job.percent},
+        "counts": {
+            "rows": job.total if finished else job.done,
+            "created": job.created,
+            "updated": job.updated,
+            "unchanged": job.unchanged,
+            "errors": len(job.errors or []),
+        },
+        "errors": [
+            {"row": e.get("row") or 0, "column": e.get("column", ""), "message": e["message"]}
+            for e in job.errors or []
+        ],
+        "message": job.message,
+        "header_row": table.get("header_row"),
+        "columns": table.get("columns", []),
+        "unknown_columns": table.get("unknown", []),
+        "missing_fields": table.get("missing", []),
+        "status_url": f"/api/v1/units/imports/{job.pk}",
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+def _mapping(raw: str) -> dict[str, str] | None:
+    """The `mapping` form field: a JSON object {header text: field, or "" to ignore}."""
+    if not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise _invalid(
+            "mapping",
+            _('Give the mapping as a JSON object: {"header in the sheet": "field", …}.'),
+        )
+    try:
+        clean_choices(dict(enumerate(value.values())), len(value))
+    except MappingError as error:
+        raise _invalid("mapping", str(error)) from None
+    return {k: v.strip() for k, v in value.items()}
+
+
+@router.post(
+    "/import",
+    response={202: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+)
+def import_file(
+    request,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    mapping: Form[str] = "",
+):
+    """Queue a check (dry_run, the default) or an import of a spreadsheet (.xlsx, or .csv in
+    UTF-8 or GB18030); all rows or none. Answers 202 at once with the job and its `status_url`
+    (`GET /api/v1/units/imports/{id}`), which gives its state, progress, counts, per-row
+    problems and the column mapping. Columns are recognised by name and meaning; `mapping`, a
+    JSON object {"header in the sheet": "field", …} ("" to ignore a column), corrects them.
+
+    401 without a valid token; 403 for a role that may not import; 413 for a file over
+    IMPORT_MAX_BYTES; 422 for a file that is not .xlsx/.csv or a bad `mapping`."""
     if not has_perm_anywhere(request.user, "unit.import"):
         raise PermissionDenied(_("Your role does not allow this action here."))
-    result = import_units(file, file.name or "", user=request.user, commit=not dry_run)
-    return result.as_dict()
+    if not (file.name or "").lower().endswith(IMPORT_FILE_TYPES):
+        raise _invalid("file", _("Upload an .xlsx or a .csv file."))
+    limit = settings.IMPORT_MAX_BYTES
+    if file.size > limit:
+        raise ApiError(
+            413,
+            "file_too_large",
+            _("The file is %(size)s MB; files up to %(limit)s MB can be imported. Split it.")
+            % {"size": f"{file.size / 1024 / 1024:.0f}", "limit": f"{limit / 1024 / 1024:.0f}"},
+        )
+    job = services.start_import(
+        actor=request.user, upload=file, dry_run=dry_run, mapping=_mapping(mapping)
+    )
+    job.refresh_from_db()
+    return 202, _job_out(job)
+
+
+@router.get("/imports/{int:job_id}", response={200: ImportJobOut, 401: ErrorOut, 404: ErrorOut})
+def import_status(request, job_id: int):
+    """An import job started by the caller (through this API or the web page): state
+    (queued, checking, checked, committing, committed, failed), progress, counts, per-row
+    problems, the column mapping and the columns not imported. Anyone else's job is 404."""
+    job = get_own_or_404(request.user, UnitJob.objects.filter(kind=JobKind.IMPORT), pk=job_id)
+    return _job_out(job)

@@ -3,7 +3,8 @@
 `run_unit_job` is the task; `run_job_once(job_id)` is the step it runs, which tests call
 directly. Each run is idempotent: a job that is not queued is left alone.
 `delete_old_job_files_once(now)` is a sweep step: it deletes the files (uploads and exports)
-of jobs finished more than UNIT_JOB_FILE_DAYS ago and keeps the job rows.
+of jobs finished more than UNIT_JOB_FILE_DAYS ago, and the sample cells an import's mapping
+step showed, and keeps the job rows.
 """
 
 import datetime as dt
@@ -35,9 +36,20 @@ def _progress(job_id: int):
     return report
 
 
+def _choices(params: dict) -> dict[int, str] | None:
+    """The user's column choices kept on the job ({"3": "region", "5": ""})."""
+    raw = params.get("choices")
+    return None if raw is None else {int(k): v for k, v in raw.items()}
+
+
 def _run_import(job: UnitJob) -> None:
     commit = job.commit_requested
     transition(job, JobStatus.COMMITTING if commit else JobStatus.CHECKING)
+    params = dict(job.params or {})
+    choices = _choices(params)
+    if commit and choices is None and params.get("table"):
+        # import exactly as the dry run mapped it, even if the remembered mapping changed since
+        choices = {c["index"]: c["field"] for c in params["table"]["columns"] if c["header"]}
     with job.file.open("rb") as fh:
         result = import_units(
             fh,
@@ -47,8 +59,15 @@ def _run_import(job: UnitJob) -> None:
             progress=_progress(job.pk),
             job_id=job.pk,
             sha256=job.sha256,
+            header_row=params.get("header_row"),
+            choices=choices,
+            named=params.get("mapping"),
         )
+    if result.table:
+        params["table"] = result.table
+        params["header_row"] = result.table["header_row"]
     counts = {
+        "params": params,
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
@@ -117,6 +136,7 @@ def delete_old_job_files_once(now) -> int:
     cutoff = now - dt.timedelta(days=settings.UNIT_JOB_FILE_DAYS)
 
     def audit(pks):
+        _forget_samples(pks)
         record_event(
             "unit_job.files_deleted",
             object_type="units.unitjob",
@@ -126,3 +146,13 @@ def delete_old_job_files_once(now) -> int:
         )
 
     return forget_files(UnitJob.objects.filter(finished_at__lt=cutoff), on_batch=audit)
+
+
+def _forget_samples(pks) -> None:
+    """The sample values the mapping step showed are cells of the file: they go with it."""
+    for job in UnitJob.objects.filter(pk__in=pks, kind=JobKind.IMPORT).only("params"):
+        table = (job.params or {}).get("table") or {}
+        if any(c.get("samples") for c in table.get("columns", [])):
+            for column in table["columns"]:
+                column["samples"] = []
+            job.save(update_fields=["params"])

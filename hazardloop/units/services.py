@@ -316,8 +316,9 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
 # --- imports and exports: starting the background jobs ----------------------------------------
 
 
-def start_import(*, actor, upload, dry_run: bool = True) -> UnitJob:
-    """Store an uploaded file and queue its check (dry_run) or its import. Returns the job."""
+def start_import(*, actor, upload, dry_run: bool = True, mapping: dict | None = None) -> UnitJob:
+    """Store an uploaded file and queue its check (dry_run) or its import. Returns the job.
+    `mapping` ({header text: field or ""}) corrects the recognised column mapping."""
     from hazardloop.units.jobs import run_unit_job
 
     digest = hashlib.sha256()
@@ -331,6 +332,7 @@ def start_import(*, actor, upload, dry_run: bool = True) -> UnitJob:
             filename=(upload.name or "upload")[:200],
             sha256=digest.hexdigest(),
             commit_requested=not dry_run,
+            params={"mapping": mapping} if mapping else {},
         )
         job.file.save(f"import-{uuid.uuid4().hex}{Path(upload.name or '').suffix}", upload)
         record_event("unit_job.created", actor=actor, obj=job, message=job.filename)
@@ -347,6 +349,27 @@ def commit_import(job: UnitJob, *, actor) -> UnitJob:
         raise ValueError(_("Only a checked file without problems can be imported."))
     with transaction.atomic():
         transition(job, JobStatus.QUEUED, actor=actor, commit_requested=True, done=0)
+        run_unit_job.enqueue(job.pk)
+    return job
+
+
+def remap_import(job: UnitJob, *, actor, choices: dict[int, str]) -> UnitJob:
+    """Check a checked file again with the user's column mapping ({column index: field or ""}),
+    and remember that mapping for the user and this header row. Raises MappingError."""
+    from hazardloop.units.importing.mapping import clean_choices, remember_choices
+    from hazardloop.units.jobs import run_unit_job
+    from hazardloop.units.workflow import transition
+
+    if not job.can_remap:
+        raise ValueError(_("Only a checked file can be mapped again."))
+    table = job.table
+    choices = clean_choices(choices, len(table["columns"]))
+    params = {**job.params, "choices": {str(k): v for k, v in choices.items()}}
+    with transaction.atomic():
+        transition(
+            job, JobStatus.QUEUED, actor=actor, commit_requested=False, done=0, params=params
+        )
+        remember_choices(actor, table, choices)
         run_unit_job.enqueue(job.pk)
     return job
 

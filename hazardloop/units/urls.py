@@ -17,6 +17,7 @@ urlpatterns = [
     path("units/export.xlsx", views_io.export_stream, name="export_stream"),
     path("units/jobs/<int:pk>/", views_io.job_detail, name="job"),
     path("units/jobs/<int:pk>/commit/", views_io.job_commit, name="job_commit"),
+    path("units/jobs/<int:pk>/mapping/", views_io.job_remap, name="job_remap"),
     path("units/jobs/<int:pk>/download/", views_io.job_download, name="job_download"),
     path("u/<str:public_id>/", views.unit_public, name="public"),
 ]

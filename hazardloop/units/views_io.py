@@ -18,6 +18,7 @@ from hazardloop.units.exports import stream_units
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.forms import ImportForm
 from hazardloop.units.importing.columns import COLUMNS
+from hazardloop.units.importing.mapping import mapping_view
 from hazardloop.units.models import UnitJob
 from hazardloop.units.workflow import JobChangedMeanwhile
 
@@ -91,6 +92,8 @@ def _letter(index: int) -> str:
 def job_detail(request, pk: int):
     job = _own_job(request, pk)
     context = {"job": job, "badge": JOB_BADGE}
+    if job.kind == JobKind.IMPORT and job.is_finished and job.table:
+        context["mapping"] = mapping_view(job.table)
     if request.htmx:
         return render(request, "units/partials/_job_progress.html", context)
     return render(request, "units/job_detail.html", context)
@@ -104,6 +107,25 @@ def job_commit(request, pk: int):
     try:
         services.commit_import(job, actor=request.user)
     except (ValueError, JobChangedMeanwhile) as refusal:
+        messages.error(request, str(refusal))
+    return redirect("units:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_remap(request, pk: int):
+    """The mapping step: check the file again with the columns as the user mapped them (one
+    `col-<index>` field per column: a field name, or empty to ignore the column)."""
+    job = _own_job(request, pk)
+    _need(request, "unit.import")
+    choices = {
+        key.removeprefix("col-"): value
+        for key, value in request.POST.items()
+        if key.startswith("col-") and key.removeprefix("col-").isdigit()
+    }
+    try:
+        services.remap_import(job, actor=request.user, choices=choices)
+    except (ValueError, JobChangedMeanwhile) as refusal:  # MappingError is a ValueError
         messages.error(request, str(refusal))
     return redirect("units:job", pk=job.pk)
 

@@ -1,22 +1,30 @@
 """Reading an uploaded spreadsheet: xlsx or csv (UTF-8 with or without BOM, or GB18030).
 
 Real spreadsheets have title rows (often merged cells) above the header, notes below it, blank
-rows and columns at the end. The header is the first row, among the first HEADER_SEARCH_ROWS,
-in which at least the unit name and the USCC columns are recognised.
+rows and columns at the end, line breaks inside header cells. `open_table` finds the header row
+and maps its columns to fields (columns.py), with the user's corrections.
 """
 
 import csv
 import io
+import itertools
 import os
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from hazardloop.units.importing.columns import field_for_header
+from hazardloop.units.importing.columns import (
+    BY_FIELD,
+    EXACT,
+    REQUIRED,
+    header_signature,
+    match_header,
+    normalise_header,
+)
 
 HEADER_SEARCH_ROWS = 20
 
@@ -25,14 +33,39 @@ class FileProblem(Exception):
     """The file as a whole cannot be read; the message says why (translated)."""
 
 
+REMEMBERED, CHOSEN = "remembered", "chosen"
+
+
 @dataclass
 class Table:
     header_row: int  # 1-based row number of the header, as the spreadsheet shows it
+    headers: list[str]  # every header cell's text, "" for a blank one
     columns: dict[int, str]  # cell index → field
-    headers: dict[str, str]  # field → header text as written in the file
-    ignored: list[str]  # headers we did not recognise
+    how: dict[int, str]  # cell index → EXACT, MEANING, REMEMBERED or CHOSEN
+    ignored: list[int]  # cell indices the user chose to ignore
     rows: Iterator[tuple[int, list]]  # (row number, cell values)
     total_hint: int = 0  # about how many data rows follow (for the progress bar)
+    signature: str = ""  # header_signature(headers)
+    unmatched: list[str] = field(default_factory=list)  # mapped header names not in the sheet
+
+    @property
+    def header_of(self) -> dict[str, str]:
+        """field → its header text as written in the file."""
+        return {name: self.headers[i] for i, name in self.columns.items()}
+
+    @property
+    def unknown(self) -> list[int]:
+        """Indices of headed columns that fill no field and that nobody chose to ignore."""
+        return [
+            i
+            for i, text in enumerate(self.headers)
+            if text and i not in self.columns and i not in self.ignored
+        ]
+
+    @property
+    def missing(self) -> list[str]:
+        """Required fields no column fills."""
+        return [name for name in REQUIRED if name not in self.columns.values()]
 
 
 def _decode_csv(data: bytes) -> str:
@@ -161,43 +194,133 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def open_table(fh, filename: str) -> Table:
+def header_text(cell) -> str:
+    """A header cell as the user wrote it, on one line."""
+    return "" if _is_blank(cell) else " ".join(str(cell).split())
+
+
+def auto_mapping(headers: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """Recognise each header by name or meaning: (index → field, index → how). When two
+    columns name the same field, an exact name beats a match by meaning, then the leftmost."""
+    found: dict[str, tuple[int, str]] = {}
+    for index, text in enumerate(headers):
+        name, how = match_header(text)
+        if name is None:
+            continue
+        held = found.get(name)
+        if held is None or (held[1] != EXACT and how == EXACT):
+            found[name] = (index, how)
+    columns = {index: name for name, (index, _how) in found.items()}
+    how = {index: kind for _name, (index, kind) in found.items()}
+    return dict(sorted(columns.items())), how
+
+
+def apply_choices(
+    columns: dict[int, str], how: dict[int, str], choices: dict[int, str], kind: str, width: int
+) -> tuple[dict[int, str], dict[int, str], list[int]]:
+    """Override the recognised mapping with `choices` (index → field, "" = ignore), as chosen
+    by the user or remembered for them. Returns (columns, how, ignored indices)."""
+    columns, how = dict(columns), dict(how)
+    ignored = []
+    for index, name in sorted(choices.items()):
+        if not 0 <= index < width or (name and name not in BY_FIELD):
+            continue
+        columns.pop(index, None)
+        how.pop(index, None)
+        if not name:
+            ignored.append(index)
+            continue
+        for other in [i for i, n in columns.items() if n == name]:  # the choice takes the field
+            columns.pop(other)
+            how.pop(other, None)
+        columns[index] = name
+        how[index] = kind
+    return dict(sorted(columns.items())), how, ignored
+
+
+def open_table(
+    fh,
+    filename: str,
+    *,
+    header_row: int | None = None,
+    choices: dict[int, str] | None = None,
+    named: dict[str, str] | None = None,
+    recall: Callable[[str], dict[int, str] | None] | None = None,
+) -> Table:
     """Find the header row and return the table whose `rows` yields the data rows that follow
-    (blank rows skipped, trailing blank cells ignored)."""
+    (blank rows skipped, trailing blank cells ignored).
+
+    The header row is `header_row` if given, else the first of the first HEADER_SEARCH_ROWS
+    rows in which the unit name and the USCC columns are recognised (or whose mapping the user
+    has corrected before), else the one in which most columns are recognised (at least two).
+    The mapping is what is recognised, then what `recall(signature)` remembers for this header
+    row, then `choices` (the user's corrections by column index) or `named` (by header text,
+    from the API; names no header carries are kept in `unmatched`)."""
     sizes: dict = {}
     rows = raw_rows(fh, filename, sizes)
-    seen = 0
+    head: list[list] = []
+    found, best = None, None
     for number, cells in enumerate(rows, start=1):
-        seen += 1
-        if seen > HEADER_SEARCH_ROWS:
+        head.append(cells)
+        headers = [header_text(c) for c in cells]
+        if header_row is not None:
+            if number == header_row:
+                found = (number, headers)
+                break
+            continue
+        columns, _how = auto_mapping(headers)
+        if ("name" in columns.values() and "uscc" in columns.values()) or (
+            recall and sum(map(bool, headers)) >= 2 and recall(header_signature(headers))
+        ):
+            found = (number, headers)
             break
-        columns, headers, ignored = {}, {}, []
-        for index, cell in enumerate(cells):
-            if _is_blank(cell):
-                continue
-            name = field_for_header(cell)
-            if name is None:
-                ignored.append(str(cell).strip())
-            elif name not in headers:
-                columns[index] = name
-                headers[name] = str(cell).strip()
-        if "name" in headers and "uscc" in headers:
-            data = _data_rows(rows, number, columns)
-            hint = max(0, sizes.get("rows", 0) - number)
-            return Table(number, columns, headers, ignored, data, hint)
-    raise FileProblem(
-        _(
-            "No header row found in the first %(n)d rows: the sheet needs at least the columns "
-            "单位名称 (unit name) and 统一社会信用代码 (USCC). Download the template to see them."
+        if len(columns) >= 2 and (best is None or len(columns) > best[0]):
+            best = (len(columns), number, headers)
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if found is None and best is not None:
+        found = best[1:]
+    if found is None:
+        raise FileProblem(
+            _(
+                "No header row found in the first %(n)d rows: the sheet needs at least the "
+                "columns 单位名称 (unit name) and 统一社会信用代码 (USCC). Download the "
+                "template to see them."
+            )
+            % {"n": HEADER_SEARCH_ROWS}
         )
-        % {"n": HEADER_SEARCH_ROWS}
-    )
+    number, headers = found
+    while headers and not headers[-1]:
+        headers.pop()
+    signature = header_signature(headers)
+    columns, how = auto_mapping(headers)
+    ignored: list[int] = []
+    remembered = recall(signature) if recall else None
+    if remembered:
+        columns, how, ignored = apply_choices(columns, how, remembered, REMEMBERED, len(headers))
+    unmatched: list[str] = []
+    if named and choices is None:
+        keys = [normalise_header(h) for h in headers]
+        choices = {}
+        for text, name in named.items():
+            hits = [i for i, key in enumerate(keys) if key and key == normalise_header(text)]
+            if hits:
+                choices[hits[0]] = name
+            else:
+                unmatched.append(text)
+    if choices is not None:
+        columns, how, more = apply_choices(columns, how, choices, CHOSEN, len(headers))
+        ignored = sorted(set(more) | {i for i in ignored if i not in columns})
+    following = itertools.chain(head[number:], rows)
+    data = _data_rows(following, number, len(headers))
+    hint = max(0, sizes.get("rows", 0) - number)
+    return Table(number, headers, columns, how, ignored, data, hint, signature, unmatched)
 
 
-def _data_rows(rows, header_row: int, columns: dict[int, str]) -> Iterator[tuple[int, list]]:
-    width = max(columns) + 1
+def _data_rows(rows, header_row: int, width: int) -> Iterator[tuple[int, list]]:
+    width = max(width, 1)
     for number, cells in enumerate(rows, start=header_row + 1):
         cells = list(cells[:width]) + [None] * (width - len(cells))
-        if all(_is_blank(cells[i]) for i in columns):
+        if all(_is_blank(c) for c in cells):
             continue
         yield number, cells

@@ -41,6 +41,17 @@ GAS_WORDS = {
     GasUse.BIOMASS: ("生物质燃料", "生物质", "biomass", "biomassfuel"),
 }  # fmt: skip
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?")
+_SEPARATORS = re.compile(r"[/\\|,，、·\-—_>＞()（）\[\]【】]")
+_CODE_FIRST = re.compile(r"^(?P<code>\d{6}(?:\d{3}|\d{6})?)(?P<name>\D+)$")
+_NAME_FIRST = re.compile(r"^(?P<name>\D+)(?P<code>\d{6}(?:\d{3}|\d{6})?)$")
+
+
+def _short(name: str) -> str:
+    """'长春市' → '长春', '吉林省' → '吉林' (a prefecture or province named without its level)."""
+    for tail in ("特别行政区", "自治州", "地区", "省", "市", "盟"):
+        if name.endswith(tail) and len(name) > len(tail) + 1:
+            return name[: -len(tail)]
+    return name
 
 
 def fold(value) -> str:
@@ -59,9 +70,11 @@ def cell_text(value) -> str:
 
 
 class Lookups:
-    """Reference data loaded once per import: regions, sectors."""
+    """Reference data loaded once per import: regions, sectors. `scope` (the importer's
+    `unit.import` scope) settles a region name that several regions share."""
 
-    def __init__(self):
+    def __init__(self, scope=None):
+        self.scope = scope
         self.regions = {
             r.code: r
             for r in Region.objects.filter(level__in=UNIT_REGION_LEVELS).only(
@@ -69,6 +82,7 @@ class Lookups:
             )
         }
         every = {r.code: r for r in Region.objects.only("code", "name_zh", "parent_id")}
+        self.every = every
         self.parents = {code: r.parent_id for code, r in every.items()}
         self.region_names: dict[str, list[str]] = {}
         for region in self.regions.values():
@@ -94,40 +108,76 @@ class Lookups:
 
     @staticmethod
     def _names(region, every) -> set[str]:
-        """'南关区', '长春市南关区', '吉林省长春市南关区' (folded) all name the same region."""
-        chain = [region.name_zh]
+        """'南关区', '长春市南关区', '长春南关区', '吉林省长春市南关区' (folded) all name the same
+        region: the region's name after any tail of its ancestors' names, each ancestor full
+        (长春市) or without its 省/市 (长春)."""
+        ancestors = []
         parent = every.get(region.parent_id)
         while parent is not None:
-            chain.insert(0, parent.name_zh)
+            ancestors.insert(0, parent.name_zh)
             parent = every.get(parent.parent_id)
-        names = {fold("".join(chain[i:])) for i in range(len(chain))}
+        names = {fold(region.name_zh)}
+        for start in range(len(ancestors)):
+            prefixes = [""]
+            for name in ancestors[start:]:
+                short = _short(name)
+                prefixes = [p + n for p in prefixes for n in {name, short}]
+            names.update(fold(p + region.name_zh) for p in prefixes)
         if region.name_en:
             names.add(fold(region.name_en))
         return names
 
     def region(self, raw: str) -> tuple[str | None, str | None]:
-        """(code, None) or (None, error message)."""
-        key = fold(raw)
-        if key.isdigit():
-            if key not in self.regions and region_codes.is_code(key):
-                key = region_codes.canonical(key)  # 22 → 220000, 220102000000 → 220102
-            if key in self.regions:
-                return key, None
-            if key in self.non_unit_codes:
+        """(code, None) or (None, error message). A code (220104, 220104000000), a name
+        (朝阳区), a name under its prefecture (长春市朝阳区, 长春市 朝阳区, 长春市/朝阳区), or
+        a code with its name (220104 朝阳区)."""
+        key = _SEPARATORS.sub("", fold(raw))
+        both = _CODE_FIRST.match(key) or _NAME_FIRST.match(key)
+        if both:
+            code, message = self._by_code(both.group("code"), both.group("code"))
+            if message:
+                return None, message
+            named = self.region_names.get(both.group("name"), [])
+            if code not in named:
                 return None, _(
-                    "%(value)s is a province or prefecture: give the county, district or "
-                    "township of the unit."
-                ) % {"value": raw}
-            return None, _("No region has the code %(value)s.") % {"value": raw}
+                    "The code %(code)s and the name %(name)s are not the same region."
+                ) % {"code": both.group("code"), "name": both.group("name")}
+            return code, None
+        if key.isdigit():
+            return self._by_code(key, raw)
         codes = self.region_names.get(key, [])
+        if len(codes) > 1 and self.scope is not None:
+            ours = [c for c in codes if self.scope.covers_region(c)]
+            if len(ours) == 1:
+                return ours[0], None
+            codes = ours or codes
         if len(codes) == 1:
             return codes[0], None
         if len(codes) > 1:
             return None, _(
-                "Several regions are called %(value)s (%(codes)s): give the region code or "
+                "Several regions are called %(value)s (%(names)s): give the region code or "
                 "the prefecture too."
-            ) % {"value": raw, "codes": ", ".join(sorted(codes))}
+            ) % {"value": raw, "names": "、".join(self.full_name(c) for c in sorted(codes))}
         return None, _("No county, district or township is called %(value)s.") % {"value": raw}
+
+    def full_name(self, code: str) -> str:
+        """'长春市朝阳区 220104': a region named under its parent, with its code."""
+        region = self.regions[code]
+        parent = self.every.get(region.parent_id)
+        prefix = parent.name_zh if parent is not None else ""
+        return f"{prefix}{region.name_zh} {code}"
+
+    def _by_code(self, key: str, raw) -> tuple[str | None, str | None]:
+        if key not in self.regions and region_codes.is_code(key):
+            key = region_codes.canonical(key)  # 22 → 220000, 220102000000 → 220102
+        if key in self.regions:
+            return key, None
+        if key in self.non_unit_codes:
+            return None, _(
+                "%(value)s is a province or prefecture: give the county, district or "
+                "township of the unit."
+            ) % {"value": raw}
+        return None, _("No region has the code %(value)s.") % {"value": raw}
 
 
 def parse_bool(raw: str) -> bool | None:

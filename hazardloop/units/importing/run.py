@@ -7,6 +7,7 @@ back, so an import is all or nothing. Memory stays flat: rows are never all held
 """
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,11 +21,22 @@ from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
 from hazardloop.units.bulk import copy_rows, insert_models, is_pg, update_models
 from hazardloop.units.importing.columns import BY_FIELD
+from hazardloop.units.importing.mapping import (
+    SAMPLES,
+    describe,
+    missing_message,
+    recall_for,
+    remember,
+    sample_text,
+)
 from hazardloop.units.importing.reader import FileProblem, open_table
 from hazardloop.units.importing.rows import Lookups, RowChecker
 from hazardloop.units.models import Unit
 from hazardloop.units.services import PROFILE_FIELDS, pick_departments
 
+FOOTER = re.compile(
+    r"^(合计|总计|小计|共计|填表人|填报人|制表人|审核人|负责人签字|备注[:：]|注[:：])"
+)
 CHUNK = 2000
 MAX_ERRORS = 1000  # problems kept for display; the count goes on
 # A created unit's columns in its import audit event (services.snapshot's fields).
@@ -48,6 +60,7 @@ class ImportResult:
     error_count: int = 0
     errors: list[dict] = field(default_factory=list)
     committed: bool = False
+    table: dict = field(default_factory=dict)  # mapping.describe(): the columns and their fields
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -63,6 +76,7 @@ class ImportResult:
             "error_count": self.error_count,
             "errors": self.errors,
             "committed": self.committed,
+            "table": self.table,
         }
 
 
@@ -73,7 +87,7 @@ class _Importer:
         self.commit = commit
         self.progress = progress or (lambda done, total: None)
         self.scope = scope_for(user, "unit.import")
-        self.lookups = Lookups()
+        self.lookups = Lookups(self.scope)
         self.checker = RowChecker(self.lookups)
         self.result = ImportResult()
         self.seen: dict[str, int] = {}
@@ -81,14 +95,57 @@ class _Importer:
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
         self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
+        self.samples: dict[int, list[str]] = {}  # column index → first values (mapping step)
 
     def column(self, name: str) -> str:
-        return self.table.headers.get(name) or str(BY_FIELD[name].label)
+        return self.table.header_of.get(name) or str(BY_FIELD[name].label)
+
+    def _sample(self, cells: list) -> None:
+        for i, value in enumerate(cells):
+            text = sample_text(value)
+            kept = self.samples.setdefault(i, [])
+            if text and len(kept) < SAMPLES:
+                kept.append(text)
+
+    def _is_footer(self, cells: list) -> bool:
+        """A totals or signature line below the table (合计：35家, 填表人：…) with no USCC."""
+        uscc_at = next((i for i, n in self.table.columns.items() if n == "uscc"), None)
+        if uscc_at is not None and sample_text(cells[uscc_at]):
+            return False
+        first = next((sample_text(c) for c in cells if sample_text(c)), "")
+        return bool(FOOTER.match(first))
 
     def run(self) -> ImportResult:
+        """Check every row (and, committing, write them); the mapping and samples go into
+        result.table. When a required field has no column, rows are only counted."""
+        missing = self.table.missing
+        try:
+            self._rows(missing)
+        finally:
+            self.result.table = describe(self.table, self.samples)
+        if missing:
+            self.result.add_error(self.table.header_row, "", missing_message(missing))
+        for text in self.table.unmatched:
+            self.result.add_error(
+                self.table.header_row,
+                text,
+                _("The mapping names this column, but the header row has no such column."),
+            )
+        return self.result
+
+    def _rows(self, missing) -> None:
         chunk: list[tuple[int, dict]] = []
+        mapped = list(self.table.columns)
         for number, cells in self.table.rows:
+            if self.result.rows < SAMPLES * 3:
+                self._sample(cells)
+            if mapped and all(cells[i] is None or not str(cells[i]).strip() for i in mapped):
+                continue  # a note or a total below the table, in columns not imported
+            if self._is_footer(cells):
+                continue
             self.result.rows += 1
+            if missing:
+                continue
             values = {name: cells[i] for i, name in self.table.columns.items()}
             data, errors = self.checker.check(values)
             for name, message in errors:
@@ -118,7 +175,6 @@ class _Importer:
             self.result.add_error(
                 self.table.header_row, "", _("There are no data rows below the header.")
             )
-        return self.result
 
     def _chunk(self, chunk: list[tuple[int, dict]]) -> None:
         existing = {
@@ -285,15 +341,30 @@ def import_units(
     progress: Callable[[int, int], None] | None = None,
     job_id: int | None = None,
     sha256: str = "",
+    header_row: int | None = None,
+    choices: dict[int, str] | None = None,
+    named: dict[str, str] | None = None,
 ) -> ImportResult:
     """Check (commit=False) or import (commit=True) a spreadsheet of units for `user`.
 
+    Columns are mapped by name and meaning, then as the user mapped this header row before,
+    then by `choices` ({column index: field or "" to ignore}, their corrections; `header_row`
+    is then the row the dry run found) or `named` ({header text: field or ""}, from the API).
+    result.table shows the mapping.
     Rows whose region, or whose existing unit, lies outside the user's `unit.import` scope are
     errors. Blank optional cells keep an existing unit's value. With commit=True nothing is
-    written unless every row is right; then one `unit.imported` audit event records it.
+    written unless every row is right; then one `unit.imported` audit event records it, with
+    the mapping and the columns not imported, and the mapping is remembered for the user.
     """
     try:
-        table = open_table(fh, filename)
+        table = open_table(
+            fh,
+            filename,
+            header_row=header_row,
+            choices=choices,
+            named=named,
+            recall=recall_for(user),
+        )
     except FileProblem as problem:
         result = ImportResult()
         result.add_error(0, "", str(problem))
@@ -330,8 +401,11 @@ def import_units(
                     "updated": result.updated,
                     "unchanged": result.unchanged,
                     "row_events": len(importer.audit),
+                    "columns": table.header_of,
+                    "not_imported": [table.headers[i] for i in [*table.unknown, *table.ignored]],
                 },
             )
+            remember(user, result.table)
     except _Rollback:
         result = importer.result
         result.created = result.updated = result.unchanged = 0

@@ -99,6 +99,21 @@ def _checked_job(cast):
     return job
 
 
+def _mapped_job(cast):
+    """A checked import whose dry run recorded the columns: its mapping may be corrected."""
+    job = _checked_job(cast)
+    headers = ["单位名称", "统一社会信用代码", "所属区域", "行业"]
+    fields = ["name", "uscc", "region", "sector"]
+    columns = [
+        {"index": i, "letter": "ABCD"[i], "header": h, "field": f, "how": "exact", "samples": []}
+        for i, (h, f) in enumerate(zip(headers, fields, strict=True))
+    ]
+    table = {"header_row": 1, "signature": "s", "columns": columns, "unknown": [], "missing": []}
+    job.params = {"header_row": 1, "table": table}
+    job.save(update_fields=["params"])
+    return job
+
+
 def _export_job(cast):
     job = UnitJob(kind=JobKind.EXPORT, status=JobStatus.DONE, created_by=cast.regulator)
     job.file.save("scope-case.xlsx", ContentFile(b"PK"), save=False)
@@ -304,6 +319,16 @@ CASES = [
         redirect=lambda c, o: f"/units/jobs/{o.pk}/",
     ),
     ScopeCase(
+        "job column mapping",
+        "units:job_remap",
+        lambda c, o: f"/units/jobs/{o.pk}/mapping/",
+        OWN_JOB,
+        make=_mapped_job,
+        method="post",
+        data={"col-0": "name", "col-1": "uscc", "col-2": "region", "col-3": "sector"},
+        redirect=lambda c, o: f"/units/jobs/{o.pk}/",
+    ),
+    ScopeCase(
         "export download",
         "units:job_download",
         lambda c, o: f"/units/jobs/{o.pk}/download/",
@@ -362,8 +387,20 @@ CASES = [
         method="post",
         data=_csv_upload,
         # The row is reported on either way: created, or refused (outside a neighbour's scope).
+        # 202 and a queued dry run of the caller's own: the file is read by the worker
         check=lambda r, c, o: (
-            r.json()["created"] + len(r.json()["errors"]) == 1 and r.json()["committed"] is False
+            r.status_code == 202
+            and r.json()["dry_run"] is True
+            and UnitJob.objects.filter(pk=r.json()["id"], status=JobStatus.QUEUED).exists()
         ),
+    ),
+    ScopeCase(
+        "API: an import's status",
+        "GET /api/v1/units/imports/{job_id}",
+        lambda c, o: f"/api/v1/units/imports/{o.pk}",
+        OWN_JOB,
+        make=_checked_job,
+        api=True,
+        check=lambda r, c, o: r.json()["id"] == o.pk and r.json()["state"] == "checked",
     ),
 ]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hazardloop.testing import api_client, make_unit
-from hazardloop.units.models import Unit
-from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
+from hazardloop.testing import IMMEDIATE_TASKS, api_client, make_unit
+from hazardloop.units.models import Unit, UnitJob
+from hazardloop.units.tests.helpers import HEADER, code, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -73,19 +73,104 @@ def test_patch_by_the_unit_manager(cast):
     assert Unit.objects.get(pk=cast.unit.pk).region_id == "220102"
 
 
-def test_import_dry_run_then_commit(cast):
+def _import(client, fh, **data):
+    return client.post("/api/v1/units/import", {"file": fh, **data})
+
+
+def test_import_is_a_background_job_with_a_status_url(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client = api_client(cast.regulator)
     c = code()
     fh = xlsx_file([HEADER[:4], ["接口导入饭店", c, "南关区", "餐饮"]])
-    body = client.post("/api/v1/units/import", {"file": fh, "dry_run": "true"}).json()
-    assert (body["created"], body["updated"], body["errors"]) == (1, 0, [])
+    response = _import(client, fh)
+    # the web worker only stores the file and queues the job: nothing is read or written yet
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert (body["state"], body["dry_run"], body["counts"]["created"]) == ("queued", True, 0)
+    assert body["status_url"] == f"/api/v1/units/imports/{body['id']}"
+    assert client.get(body["status_url"]).json()["state"] == "queued"
+    from hazardloop.units.jobs import run_job_once
+
+    run_job_once(body["id"])
+    status = client.get(body["status_url"]).json()
+    assert status["state"] == "checked" and status["counts"]["created"] == 1
+    assert status["progress"]["percent"] == 100 and status["errors"] == []
+    assert [col["field"] for col in status["columns"]] == ["name", "uscc", "region", "sector"]
+    assert not Unit.objects.filter(uscc=c).exists()
+
+
+def test_import_dry_run_then_commit(cast, settings, tmp_path):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    client = api_client(cast.regulator)
+    c = code()
+    fh = xlsx_file([HEADER[:4], ["接口导入饭店", c, "南关区", "餐饮"]])
+    body = client.get(_import(client, fh, dry_run="true").json()["status_url"]).json()
+    assert (body["state"], body["counts"]["created"], body["errors"]) == ("checked", 1, [])
     assert not Unit.objects.filter(uscc=c).exists()
     fh.seek(0)
-    body = client.post("/api/v1/units/import", {"file": fh, "dry_run": "false"}).json()
-    assert body["committed"] and Unit.objects.filter(uscc=c).exists()
+    body = client.get(_import(client, fh, dry_run="false").json()["status_url"]).json()
+    assert body["state"] == "committed" and Unit.objects.filter(uscc=c).exists()
     bad = xlsx_file([HEADER[:4], ["坏", "123", "南关区", "餐饮"]])
-    body = client.post("/api/v1/units/import", {"file": bad, "dry_run": "false"}).json()
-    assert body["errors"] == [
-        {"row": 2, "column": "统一社会信用代码", "message": body["errors"][0]["message"]}
+    body = client.get(_import(client, bad, dry_run="false").json()["status_url"]).json()
+    assert body["state"] == "failed"
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "统一社会信用代码")]
+
+
+def test_import_with_a_mapping_and_unknown_columns(cast, settings, tmp_path):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    client = api_client(cast.regulator)
+    rows = [
+        ["名称", "代码", "区县", "经营项目", "备注"],
+        ["映射饭店", code(), "南关区", "餐饮", "x"],
     ]
-    assert not body["committed"]
+    body = client.get(_import(client, xlsx_file(rows)).json()["status_url"]).json()
+    assert body["missing_fields"] == ["uscc", "sector"]
+    assert body["unknown_columns"] == ["代码", "经营项目", "备注"]
+    mapping = '{"代码": "uscc", "经营项目": "sector", "备注": ""}'
+    body = client.get(_import(client, xlsx_file(rows), mapping=mapping).json()["status_url"]).json()
+    assert body["state"] == "checked" and body["errors"] == [] and body["unknown_columns"] == []
+    assert body["counts"]["created"] == 1
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    ["[1, 2]", "not json", '{"代码": "colour"}', '{"a": "uscc", "b": "uscc"}'],
+)
+def test_import_refuses_a_bad_mapping(cast, mapping):
+    client = api_client(cast.regulator)
+    response = _import(client, xlsx_file([HEADER[:4]]), mapping=mapping)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "mapping"
+    assert not UnitJob.objects.exists()
+
+
+def test_import_limits_and_refusals(cast, settings):
+    client = api_client(cast.regulator)
+    settings.IMPORT_MAX_BYTES = 100
+    big = _import(client, xlsx_file([HEADER[:4], ["饭店", code(), "南关区", "餐饮"]]))
+    assert big.status_code == 413 and big.json()["code"] == "file_too_large"
+    other = _import(client, csv_file([["x"]], name="units.txt"))
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "file"
+    refused = _import(api_client(cast.unit_manager), csv_file([["x"]]))
+    assert refused.status_code == 403
+    assert not UnitJob.objects.exists()
+
+
+def test_import_status_is_its_creators_alone(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    body = _import(api_client(cast.regulator), csv_file([HEADER[:4]])).json()
+    assert api_client(cast.regulator).get(body["status_url"]).status_code == 200
+    for user in (cast.city_regulator, cast.admin):
+        response = api_client(user).get(body["status_url"])
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+    export = UnitJob.objects.create(kind="export", created_by=cast.regulator)
+    assert api_client(cast.regulator).get(f"/api/v1/units/imports/{export.pk}").status_code == 404
+
+
+def test_import_status_codes_are_documented(cast):
+    paths = api_client(cast.regulator).get("/api/v1/openapi.json").json()["paths"]
+    post = paths["/api/v1/units/import"]["post"]["responses"]
+    get = paths["/api/v1/units/imports/{job_id}"]["get"]["responses"]
+    assert set(post) == {"202", "401", "403", "413", "422"}
+    assert set(get) == {"200", "401", "404"}

@@ -130,3 +130,79 @@ def test_contacts_added_and_removed_on_a_phone(phone_page):
     page.click("[data-testid=unit-save]")
     page.locator("[data-testid=unit-name]").wait_for()
     assert [c.name for c in unit.contacts.all()] == ["李师傅"]
+
+
+ODD_HEADER = [
+    "序号",
+    "企业（单位）名称",
+    "统一社会信用代码\n（或注册号）",
+    "所在区县名称",
+    "经营项目",
+    "备注",
+]
+
+
+def _odd_sheet(tmp_path, name="odd.xlsx"):
+    return _write(
+        tmp_path,
+        name,
+        [["南关区餐饮场所燃气安全排查台账（2024年3月）"], ODD_HEADER,
+         [1, "映射饺子馆", code(), "长春市 南关区", "餐饮", "已整改"],
+         [2, "映射烧烤店", code(), "220102", "餐饮", ""]],
+    )  # fmt: skip
+
+
+def _map_and_import(page, shots: str):
+    mapping = page.locator("[data-testid=import-mapping]")
+    mapping.wait_for()
+    assert page.locator("[data-testid=mapping-missing]").count() == 1
+    assert "备注" in page.locator("[data-testid=mapping-unknown]").inner_text()
+    page.screenshot(path=f"/tmp/units-import-mapping-{shots}.png", full_page=True)
+    row = page.locator("[data-testid=mapping-row][data-header=经营项目]")
+    assert "餐饮" in row.inner_text()  # the sample values are shown
+    row.locator("select").select_option("sector")
+    page.click("[data-testid=mapping-apply]")
+    page.locator("[data-testid=import-commit]").wait_for()
+    assert page.locator("[data-testid=mapping-missing]").count() == 0
+    page.screenshot(path=f"/tmp/units-import-mapped-{shots}.png", full_page=True)
+    page.locator("[data-testid=import-commit]").click()
+    page.locator("[data-testid=import-done]").wait_for()
+    assert page.locator("[data-testid=count-created]").inner_text() == "2"
+
+
+def test_odd_headers_are_mapped_corrected_and_imported(browser_page, settings, tmp_path):
+    from hazardloop.units.models import ImportMapping, Unit
+
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cast = build_cast()
+    page = browser_page
+    browser_login(page, "t-reg")
+    page.goto(page.base_url + "/units/import/")
+    page.set_input_files("input[name=file]", _odd_sheet(tmp_path))
+    page.click("[data-testid=import-check]")
+    _map_and_import(page, "desktop-zh")
+    assert Unit.objects.filter(name="映射饺子馆", region_id="220102", sector_id="catering").exists()
+    assert ImportMapping.objects.filter(user=cast.regulator).count() == 1
+    # the same header next time: mapped as before, ready to import at once
+    page.goto(page.base_url + "/units/import/")
+    page.set_input_files("input[name=file]", _odd_sheet(tmp_path, "again.xlsx"))
+    page.click("[data-testid=import-check]")
+    page.locator("[data-testid=import-commit]").wait_for()
+    assert page.locator("[data-testid=mapping-missing]").count() == 0
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_mapping_step_on_a_phone(phone_page, settings, tmp_path, language):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    build_cast()
+    page = phone_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+    browser_login(page, "t-reg")
+    page.goto(page.base_url + "/units/import/")
+    page.screenshot(path=f"/tmp/units-import-start-phone-{language}.png", full_page=True)
+    page.set_input_files("input[name=file]", _odd_sheet(tmp_path))
+    page.click("[data-testid=import-check]")
+    _map_and_import(page, f"phone-{language}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

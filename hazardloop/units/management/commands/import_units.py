@@ -45,6 +45,13 @@ class Command(BaseCommand):
                 fh, path, user=actor, commit=commit, progress=progress, sha256=digest.hexdigest()
             )
         self.stderr.write("")
+        for column in result.table.get("columns", []):
+            if column["header"]:
+                self.stdout.write(
+                    f"{column['letter']} {column['header']} → {column['field'] or '-'}"
+                )
+        if result.table.get("unknown"):
+            self.stdout.write("not imported: " + ", ".join(result.table["unknown"]))
         for error in result.errors[:max_errors]:
             self.stdout.write(f"row {error['row']}, {error['column'] or '-'}: {error['message']}")
         if result.error_count > max_errors:
