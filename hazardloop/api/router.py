@@ -10,6 +10,7 @@ from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
 from hazardloop.evidence.api import router as evidence_router
 from hazardloop.hazards.api import router as hazards_router
+from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
@@ -34,6 +35,7 @@ api.add_router("/evidence", evidence_router)
 api.add_router("/checklists", checklists_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/grading", grading_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)

@@ -31,6 +31,10 @@ class HazardRow(Schema):
     category: str
     grade: str
     grade_reason: str
+    determination: str = Field(
+        description="`not_needed`, `pending` (a possible major hazard no rule set decides: a "
+        "collective discussion or expert review determines it) or `determined`."
+    )
     status: str
     source: str
     source_ref: str
@@ -126,6 +130,7 @@ class LedgerQuery(Schema):
     overdue: str | None = None
     lapsed: str | None = None
     source: str | None = None
+    determination: Literal["not_needed", "pending", "determined"] | None = None
     campaign: int | None = None
     found_from: dt.date | None = None
     found_to: dt.date | None = None

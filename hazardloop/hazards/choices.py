@@ -89,6 +89,23 @@ class EventKind(models.TextChoices):
     SUPERVISION = "supervision", _("Supervision")
     CLOCK_LAPSE = "clock_lapse", _("Regulator's time limit missed")
     NOTE = "note", _("Note")
+    DETERMINED = "determined", _("Major-hazard determination recorded")
+    EXCLUDED = "excluded", _("Exclusion recorded")
+
+
+class DeterminationState(models.TextChoices):
+    """Whether a person must determine the grade (the hazard API's `determination`)."""
+
+    NOT_NEEDED = "not_needed", _("Not needed")
+    PENDING = "pending", _("Possible major — determination pending")
+    DETERMINED = "determined", _("Determined")
+
+
+class DeterminationMethod(models.TextChoices):
+    """GB 35181-2017 Ch. 4: collective discussion (≥ 3 people) or expert review (≥ 7)."""
+
+    COLLECTIVE = "collective", _("Collective discussion")
+    EXPERT = "expert", _("Expert review")
 
 
 class ClockKind(models.TextChoices):

@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hazardloop.hazards.choices import OPEN_STATUSES, ClockKind, Grade, Source, Status
+from hazardloop.hazards.choices import (
+    OPEN_STATUSES,
+    ClockKind,
+    DeterminationState,
+    Grade,
+    Source,
+    Status,
+)
 from hazardloop.hazards.deadlines import LOCAL
 from hazardloop.regions.models import Region, Sector, subtree_filter
 
@@ -43,6 +50,11 @@ class HazardFilterForm(forms.Form):
     )
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("Any source")), *Source.choices]
+    )
+    determination = forms.ChoiceField(
+        label=_("Major-hazard determination"),
+        required=False,
+        choices=[("", _("Any")), *DeterminationState.choices],
     )
     campaign = forms.IntegerField(label=_("Campaign"), required=False, min_value=1)
     found_from = forms.DateField(
@@ -103,6 +115,8 @@ def apply_filters(qs, data: dict, now=None):
         qs = qs.clock_lapsed(now, None if lapsed == "any" else [lapsed])
     if data.get("source"):
         qs = qs.filter(source=data["source"])
+    if data.get("determination"):
+        qs = qs.filter(determination=data["determination"])
     if data.get("campaign"):
         qs = qs.filter(campaign_id=data["campaign"])
     if data.get("found_from"):

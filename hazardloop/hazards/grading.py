@@ -25,47 +25,158 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from hazardloop.hazards.choices import Grade
+from hazardloop.hazards.choices import DeterminationMethod, Grade
 from hazardloop.hazards.models import GradingExclusion, RuleSet
 
 RULESET_DIR = Path(__file__).resolve().parent / "data" / "rulesets"
 
 
 class RuleSetError(ValueError):
-    pass
+    """A refused rule set: `errors` maps a field of the document to its translated problems."""
+
+    def __init__(self, errors: dict[str, list[str]] | str):
+        if isinstance(errors, str):
+            errors = {"document": [errors]}
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {m}" for k, ms in errors.items() for m in ms))
+
+
+FAMILY = re.compile(r"^[a-z][a-z0-9_]*$")
+EDITION = re.compile(r"^[0-9a-z]+$")
+ELEMENT = re.compile(r"^[0-9A-Za-z.]+$")
 
 
 def validate_document(doc: dict) -> dict:
-    """Check a rule set document; returns it with parsed dates. RuleSetError on a problem."""
+    """Check a rule set document; returns it with parsed dates and its edition.
+
+    Every problem is reported at once, by field (RuleSetError.errors), translated.
+    """
     if not isinstance(doc, dict):
-        raise RuleSetError("a rule set must be a JSON object")
+        raise RuleSetError(_("A rule set must be a JSON object."))
+    errors: dict[str, list[str]] = {}
+
+    def bad(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
     for key in ("code", "family", "title", "valid_from"):
-        if not str(doc.get(key, "")).strip():
-            raise RuleSetError(f"the rule set needs '{key}'")
-    if not edition_of(doc["code"], doc):
-        raise RuleSetError("the rule set needs 'edition' (e.g. \"2025\")")
-    try:
-        valid_from = dt.date.fromisoformat(doc["valid_from"])
-        valid_to = dt.date.fromisoformat(doc["valid_to"]) if doc.get("valid_to") else None
-    except (TypeError, ValueError) as exc:
-        raise RuleSetError(f"bad date in the rule set: {exc}") from exc
-    if valid_to and valid_to < valid_from:
-        raise RuleSetError("valid_to is before valid_from")
-    for key in ("direct", "comprehensive", "places", "exclusions"):
-        if not isinstance(doc.get(key, {}), dict):
-            raise RuleSetError(f"'{key}' must be an object")
-    if not (doc.get("direct") or doc.get("comprehensive")):
-        raise RuleSetError("the rule set has no elements")
-    places = doc.get("places", {})
-    for rule in doc.get("thresholds", []):
-        if not isinstance(rule, dict) or not isinstance(rule.get("min"), int) or rule["min"] < 1:
-            raise RuleSetError(f"threshold {rule!r} needs a positive integer 'min'")
-        unknown = [p for p in rule.get("places", []) if p not in places]
-        if unknown:
-            raise RuleSetError(f"threshold {rule.get('id')} names unknown places {unknown}")
-        if not expand(rule.get("elements", []), doc.get("comprehensive", {})):
-            raise RuleSetError(f"threshold {rule.get('id')} counts no known element")
-    return {**doc, "valid_from": valid_from, "valid_to": valid_to}
+        if not str(doc.get(key) or "").strip():
+            bad(key, _("This field is required."))
+    family = str(doc.get("family") or "").strip().lower()
+    if family and not FAMILY.match(family):
+        bad("family", _("Use lower-case letters, digits and “_”, e.g. gb35181."))
+    edition = edition_of(str(doc.get("code") or ""), doc)
+    if not edition:
+        bad("edition", _("Name the edition of the standard, e.g. 2025."))
+    elif not EDITION.match(edition):
+        bad("edition", _("Use letters and digits only, e.g. 2025."))
+    valid_from = valid_to = None
+    for key in ("valid_from", "valid_to"):
+        value = doc.get(key)
+        if not value:
+            continue
+        try:
+            parsed = dt.date.fromisoformat(str(value))
+        except ValueError:
+            bad(key, _("Not a date (YYYY-MM-DD): %(value)s") % {"value": value})
+            continue
+        if key == "valid_from":
+            valid_from = parsed
+        else:
+            valid_to = parsed
+    if valid_from and valid_to and valid_to < valid_from:
+        bad("valid_to", _("The end is before the start."))
+    for key in ("direct", "comprehensive", "places", "exclusions", "maps"):
+        if not isinstance(doc.get(key) or {}, dict):
+            bad(key, _("Must be a list of entries."))
+    direct = doc.get("direct") or {}
+    comprehensive = doc.get("comprehensive") or {}
+    if isinstance(direct, dict) and isinstance(comprehensive, dict):
+        if not (direct or comprehensive):
+            bad("direct", _("The rule set has no elements."))
+        for key, elements in (("direct", direct), ("comprehensive", comprehensive)):
+            for element, text in elements.items():
+                if not ELEMENT.match(str(element)):
+                    bad(key, _("“%(element)s” is not an element number.") % {"element": element})
+                elif not str(text or "").strip():
+                    bad(key, _("Element %(element)s has no text.") % {"element": element})
+        both = set(direct) & set(comprehensive)
+        if both:
+            bad(
+                "comprehensive",
+                _("Elements both direct and comprehensive: %(elements)s")
+                % {"elements": ", ".join(sorted(both, key=_key))},
+            )
+    places = doc.get("places") or {}
+    if not isinstance(places, dict):
+        places = {}
+    for name, spec in places.items():
+        if not isinstance(spec, dict) or not str(spec.get("label") or "").strip():
+            bad("places", _("Place type %(place)s needs a label.") % {"place": name})
+    thresholds = doc.get("thresholds") or []
+    if not isinstance(thresholds, list):
+        bad("thresholds", _("Must be a list of entries."))
+        thresholds = []
+    for rule in thresholds:
+        if not isinstance(rule, dict):
+            bad("thresholds", _("Must be a list of entries."))
+            continue
+        name = rule.get("id") or "?"
+        minimum = rule.get("min")
+        if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 1:
+            bad(
+                "thresholds",
+                _("Threshold %(id)s needs a whole number of elements of at least 1.")
+                % {"id": name},
+            )
+        unknown = [p for p in rule.get("places") or [] if p not in places]
+        if unknown or not rule.get("places"):
+            bad(
+                "thresholds",
+                _("Threshold %(id)s names place types that are not defined: %(places)s")
+                % {"id": name, "places": ", ".join(map(str, unknown)) or "—"},
+            )
+        if isinstance(comprehensive, dict) and not expand(
+            rule.get("elements") or [], comprehensive
+        ):
+            bad(
+                "thresholds",
+                _("Threshold %(id)s counts no comprehensive element of this rule set.")
+                % {"id": name},
+            )
+    exclusions = doc.get("exclusions") or {}
+    if isinstance(exclusions, dict):
+        for clause, text in exclusions.items():
+            if not str(text or "").strip():
+                bad("exclusions", _("Clause %(clause)s has no text.") % {"clause": clause})
+    maps = doc.get("maps") or {}
+    if isinstance(maps, dict):
+        own = set(direct) | set(comprehensive) if isinstance(direct, dict) else set()
+        for source, target in maps.items():
+            ref = parse_ref(source)
+            if ref is None or not ref.edition or ref.family != family or ref.edition == edition:
+                bad(
+                    "maps",
+                    _(
+                        "“%(ref)s” must be an element of an earlier edition of this standard, e.g. "
+                        "%(family)s-2017:7.3.10."
+                    )
+                    % {"ref": source, "family": family or "gb35181"},
+                )
+            elif str(target) not in own:
+                bad(
+                    "maps",
+                    _("%(ref)s is mapped to %(element)s, which is not an element of this rule set.")
+                    % {"ref": source, "element": target},
+                )
+    if errors:
+        raise RuleSetError(errors)
+    return {
+        **doc,
+        "family": family,
+        "edition": edition,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+    }
 
 
 def _key(element: str) -> tuple:
@@ -216,6 +327,87 @@ class Determination:
     # Comprehensive elements that reached a threshold: other hazards carrying them become major.
     counted: set[str] = field(default_factory=set)
 
+    @property
+    def pending(self) -> bool:
+        """A possible major hazard that a person must determine (no rule set decides it)."""
+        return self.basis.get("kind") == "pending"
+
+
+def label_of(rule_set: RuleSet) -> str:
+    return (rule_set.data or {}).get("label") or rule_set.code
+
+
+def _edition_sets(family: str) -> dict[str, RuleSet]:
+    """The family's rule sets by edition (the newest version of each)."""
+    out: dict[str, RuleSet] = {}
+    for row in RuleSet.objects.filter(family=family).order_by("valid_from"):
+        out[row.edition] = row
+    return out
+
+
+@dataclass
+class _Resolved:
+    """A family's references read against the rule set in force."""
+
+    current: list[tuple[str, str]]  # (element of the set in force, the reference as written)
+    stale: list[Ref]  # elements of another edition the set in force does not map
+    unknown: list[Ref]  # elements no rule set of the family knows
+
+
+def _resolve(refs: list[Ref], family: str, rule_set, on_date, cache: dict) -> _Resolved:
+    """Which of the family's references the rule set in force (or None) decides.
+
+    An edition-less reference is read as the edition in force on the date, else the last one
+    before it. A reference of another edition counts when the set in force maps it
+    ("maps": {"gb35181-2017:7.3.10": "6.3.4"}); otherwise it is stale: a person determines it.
+    """
+    if "editions" not in cache:
+        cache["editions"] = _edition_sets(family)
+        cache["last"] = rule_set or last_known(family, on_date)
+    editions, last = cache["editions"], cache["last"]
+    out = _Resolved([], [], [])
+    data = rule_set.data if rule_set is not None else {}
+    elements = set(data.get("direct", {})) | set(data.get("comprehensive", {}))
+    maps = data.get("maps", {})
+    for ref in refs:
+        edition = ref.edition or (last.edition if last is not None else "")
+        full = Ref(family, edition, ref.element)
+        if rule_set is not None and edition == rule_set.edition:
+            if ref.element in elements:
+                out.current.append((ref.element, str(full)))
+            else:
+                out.unknown.append(full)
+            continue
+        if rule_set is not None and maps.get(str(full)) in elements:
+            out.current.append((maps[str(full)], str(full)))
+            continue
+        source = editions.get(edition)
+        known = (
+            set((source.data or {}).get("direct", {}))
+            | set((source.data or {}).get("comprehensive", {}))
+            if source is not None
+            else set()
+        )
+        (out.stale if ref.element in known else out.unknown).append(full)
+    return out
+
+
+def exclusions_for(unit, families, on_date: dt.date) -> list[GradingExclusion]:
+    """The unit's exclusions in effect on on_date: each excuses one element (and location)."""
+    return list(
+        GradingExclusion.objects.filter(
+            unit_id=unit.pk,
+            family__in=list(families),
+            ended_at__isnull=True,
+            valid_from__lte=on_date,
+            valid_until__gte=on_date,
+        ).exclude(element="")
+    )
+
+
+def _excused(exclusions, *refs: str) -> GradingExclusion | None:
+    return next((e for e in exclusions if e.element in refs), None)
+
 
 def determine(
     unit,
@@ -231,40 +423,53 @@ def determine(
     callable returning them, called only when a comprehensive element needs counting); with
     this one they count against the comprehensive thresholds of the rule set in force on
     `on_date` — only those found by `on_date` while that same rule set was in force.
+
+    Elements of an edition no rule set in force decides (a GB 35181-2017 element found after
+    2025-11-01 while no 2025 rule set covers the date, or one the 2025 set does not map) make
+    the finding a possible major hazard pending a person's determination — never a silent
+    checklist default. A recorded exclusion excuses only the element it names.
     """
-    by_family = parse_refs(refs)
-    if not by_family:
+    parsed = [r for r in (parse_ref(x) for x in refs or ()) if r is not None]
+    if not parsed:
         return _default(default_grade)
-    sets = rule_sets_in_force(by_family, on_date)
-    by_family = parse_refs(refs, {f: s.edition for f, s in sets.items()})
-    excluded = (
-        {
-            (e.family, e.clause): e
-            for e in GradingExclusion.objects.filter(
-                unit_id=unit.pk, family__in=list(sets), ended_at__isnull=True
-            )
-        }
-        if sets
-        else {}
-    )
-    below: Determination | None = None
-    for family, elements in by_family.items():
+    families = sorted({r.family for r in parsed})
+    sets = rule_sets_in_force(families, on_date)
+    exclusions = exclusions_for(unit, families, on_date)
+    below = pending = excused = None
+    missing = []
+    for family in families:
         rule_set = sets.get(family)
+        cache: dict = {}
+        resolved = _resolve(
+            [r for r in parsed if r.family == family], family, rule_set, on_date, cache
+        )
+        hit = None
+        current = []
+        for element, written in resolved.current:
+            found = _excused(exclusions, written, format_ref(family, rule_set.edition, element))
+            if found is None:
+                current.append(element)
+            else:
+                hit = hit or found
+        stale = []
+        for ref in resolved.stale:
+            found = _excused(exclusions, str(ref))
+            if found is None:
+                stale.append(ref)
+            else:
+                hit = hit or found
+        if hit is not None and excused is None:
+            excused = _excluded(hit)
+        if stale and pending is None:
+            pending = _pending(family, stale, rule_set, on_date, default_grade, cache)
         if rule_set is None:
+            if not stale and not hit:
+                missing.append(family)
             continue
         data = rule_set.data
-        label = data.get("label") or rule_set.code
-        exclusion = next((e for (f, _c), e in excluded.items() if f == family), None)
-        if exclusion is not None:
-            return Determination(
-                Grade.GENERAL,
-                f"not major: exclusion {label} {exclusion.clause} recorded",
-                rule_set.code,
-                {"kind": "excluded", "label": label, "clause": exclusion.clause},
-            )
-        direct = [e for e in elements if e in data.get("direct", {})]
+        label = label_of(rule_set)
+        direct = sorted({e for e in current if e in data.get("direct", {})}, key=_key)
         if direct:
-            direct.sort(key=_key)
             return Determination(
                 Grade.MAJOR,
                 f"major: {label} {', '.join(direct)}",
@@ -272,21 +477,24 @@ def determine(
                 {"kind": "direct", "label": label, "elements": direct},
             )
         comprehensive = data.get("comprehensive", {})
-        mine = {e for e in elements if e in comprehensive}
+        mine = {e for e in current if e in comprehensive}
         if not mine:
             continue
         if callable(unresolved):
             unresolved = list(unresolved())
-        others = parse_refs(
-            [
-                r
-                for found_on, rs in unresolved
-                if in_window(rule_set, found_on, on_date)
-                for r in rs
-            ],
-            {family: rule_set.edition},
-        )
-        pool = mine | {e for e in others.get(family, []) if e in comprehensive}
+        others: set[str] = set()
+        for found_on, other_refs in unresolved:
+            if not in_window(rule_set, found_on, on_date):
+                continue
+            theirs = [
+                r for r in (parse_ref(x) for x in other_refs or ()) if r and r.family == family
+            ]
+            for element, written in _resolve(theirs, family, rule_set, on_date, cache).current:
+                if element in comprehensive and not _excused(
+                    exclusions, written, format_ref(family, rule_set.edition, element)
+                ):
+                    others.add(element)
+        pool = mine | others
         unit_places = places_of(unit, data.get("places", {}))
         best = None
         for rule in data.get("thresholds", []):
@@ -324,22 +532,67 @@ def determine(
                 basis,
                 counted=set(counted),
             )
-        below = Determination(
+        below = below or Determination(
             Grade.GENERAL,
             f"general: {len(listed)} of {rule['min']} comprehensive elements at "
             f"{place_spec.get('label_en', place)} — {', '.join(listed)} ({label})",
             rule_set.code,
             basis,
         )
-    if below is not None:
-        return below
-    missing = sorted(set(by_family) - set(sets))
+    for result in (pending, excused, below):
+        if result is not None:
+            return result
     if missing:
         result = _default(default_grade)
         result.reason += f"; no {'/'.join(missing)} rule set in force on {on_date.isoformat()}"
         result.basis["no_rule_set"] = missing
         return result
     return _default(default_grade)
+
+
+def _pending(family, stale: list[Ref], rule_set, on_date, default_grade, cache) -> Determination:
+    source = cache["editions"].get(stale[0].edition)
+    label = label_of(source) if source is not None else stale[0].family
+    elements = sorted({r.element for r in stale}, key=_key)
+    grade = Grade.MAJOR if default_grade == Grade.MAJOR else Grade.GENERAL
+    basis = {
+        "kind": "pending",
+        "family": family,
+        "label": label,
+        "elements": elements,
+        "refs": sorted({str(r) for r in stale}),
+        "in_force": label_of(rule_set) if rule_set is not None else "",
+        "on_date": on_date.isoformat(),
+        "provisional": grade,
+    }
+    where = (
+        f"{label_of(rule_set)} does not map it"
+        if rule_set is not None
+        else f"no {family} rule set in force on {on_date.isoformat()}"
+    )
+    return Determination(
+        grade,
+        f"possible major — determination pending: {label} {', '.join(elements)} ({where})",
+        "",
+        basis,
+    )
+
+
+def _excluded(exclusion: GradingExclusion) -> Determination:
+    basis = {
+        "kind": "excluded",
+        "label": exclusion.element,
+        "clause": exclusion.clause,
+        "element": exclusion.element,
+        "location": exclusion.location,
+        "exclusion": exclusion.pk,
+    }
+    return Determination(
+        Grade.GENERAL,
+        f"not major: exclusion {exclusion.clause} recorded for {exclusion.element}",
+        "",
+        basis,
+    )
 
 
 def _default(default_grade: str) -> Determination:
@@ -378,7 +631,41 @@ def describe(hazard) -> str:
             % params
         )
     if kind == "excluded":
-        return _("not major: exclusion %(label)s %(clause)s recorded") % basis
+        return _("not major: exclusion %(clause)s recorded for %(element)s") % {
+            "clause": basis.get("clause", ""),
+            "element": basis.get("element") or basis.get("label", ""),
+        }
+    if kind == "pending":
+        params = {
+            "label": basis.get("label", ""),
+            "elements": ", ".join(basis.get("elements", [])),
+            "grade": hazard.get_grade_display(),
+        }
+        if basis.get("in_force"):
+            params["in_force"] = basis["in_force"]
+            return (
+                _(
+                    "possible major — determination pending: %(label)s %(elements)s; "
+                    "%(in_force)s does not count these elements (provisionally %(grade)s)"
+                )
+                % params
+            )
+        params["date"] = basis.get("on_date", "")
+        return (
+            _(
+                "possible major — determination pending: %(label)s %(elements)s; no rule set "
+                "of this standard is in force on %(date)s (provisionally %(grade)s)"
+            )
+            % params
+        )
+    if kind == "determined":
+        return _("%(grade)s: determined by %(method)s (%(agree)s of %(n)s agree) — %(basis)s") % {
+            "grade": hazard.get_grade_display(),
+            "method": DeterminationMethod(basis.get("method", "collective")).label,
+            "agree": basis.get("agreeing", 0),
+            "n": basis.get("members", 0),
+            "basis": basis.get("basis", ""),
+        }
     if kind == "default":
         text = _("%(grade)s (checklist default)") % {"grade": hazard.get_grade_display()}
         if basis.get("no_rule_set"):

@@ -16,6 +16,8 @@ from hazardloop.hazards.choices import (
     Category,
     ClockKind,
     ClockRung,
+    DeterminationMethod,
+    DeterminationState,
     EventKind,
     ExportStatus,
     ExtensionStatus,
@@ -51,6 +53,14 @@ class Hazard(models.Model):
     grade_override_reason = models.TextField(_("reason for the override"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=400, blank=True)
     rule_refs = models.JSONField(_("rule elements"), default=list, blank=True)
+    # "pending": a possible major hazard no rule set in force decides (hazards.grading); a
+    # person determines it (HazardDetermination), which makes it "determined".
+    determination = models.CharField(
+        _("major-hazard determination"),
+        max_length=12,
+        choices=DeterminationState.choices,
+        default=DeterminationState.NOT_NEEDED,
+    )
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     measures = models.TextField(_("measures"), blank=True)
 
@@ -152,6 +162,12 @@ class Hazard(models.Model):
                 fields=["region_code", "found_at"],
                 name="hazard_major_region",
                 condition=Q(grade="major"),
+            ),
+            # The ledger's "determination pending" filter and the dashboard's count.
+            models.Index(
+                fields=["region_code", "found_at"],
+                name="hazard_determination_pending",
+                condition=Q(determination="pending"),
             ),
         ]
 
@@ -375,6 +391,8 @@ class RuleSet(models.Model):
     valid_to = models.DateField(_("in force until"), null=True, blank=True)
     data = models.JSONField()
     loaded_at = models.DateTimeField(auto_now=True)
+    # Every save through the editor, the API or load_rule_set is a RuleSetVersion.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["family", "-valid_from"]
@@ -385,13 +403,83 @@ class RuleSet(models.Model):
         return self.code
 
 
+class RuleSetVersion(models.Model):
+    """One saved state of a rule set (append-only): who, when, why, and the whole document."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField()
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved"))
+
+    class Meta:
+        ordering = ["rule_set", "-number"]
+        verbose_name = _("rule set version")
+        verbose_name_plural = _("rule set versions")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "number"], name="rule_set_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set_id} v{self.number}"
+
+
+class HazardDetermination(models.Model):
+    """A person's determination of a possible major hazard (GB 35181-2017 Ch. 4): collective
+    discussion by at least 3 people, or expert review by at least 7 with two thirds agreeing."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="determinations")
+    method = models.CharField(_("method"), max_length=12, choices=DeterminationMethod.choices)
+    members = models.JSONField(_("members and votes"), default=list)
+    agreeing = models.PositiveSmallIntegerField(_("agreeing"))
+    conclusion = models.CharField(_("conclusion"), max_length=10, choices=Grade.choices)
+    elements = models.JSONField(_("elements considered"), default=list, blank=True)
+    basis = models.TextField(_("basis of the conclusion"))
+    basis_document = models.CharField(_("basis document"), max_length=200, blank=True)
+    held_on = models.DateField(_("held on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+    event = models.OneToOneField(
+        HazardEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("major-hazard determination")
+        verbose_name_plural = _("major-hazard determinations")
+
+    def __str__(self) -> str:
+        return f"determination of {self.hazard_id}: {self.conclusion}"
+
+
 class GradingExclusion(models.Model):
-    """A recorded exclusion (GB 35181-2017 §5.1.3) that stops the determination at a unit."""
+    """A recorded exclusion (GB 35181-2017 §5.1.3, 2025 §4.2): it excuses one element (at one
+    location) at a unit from the date of the review until its end date, nothing else."""
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=12, db_index=True)
     family = models.CharField(_("rule family"), max_length=20)
     clause = models.CharField(_("clause"), max_length=20)
+    # The element reviewed, with its edition ("gb35181-2017:7.3.10"). Rows recorded before
+    # exclusions were scoped have none and excuse nothing.
+    element = models.CharField(_("element"), max_length=40, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    hazard = models.ForeignKey(
+        Hazard,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exclusions",
+        verbose_name=_("hazard reviewed"),
+    )
+    basis_document = models.CharField(_("basis document"), max_length=200, blank=True)
+    valid_from = models.DateField(_("in effect from"), null=True, blank=True)
+    valid_until = models.DateField(_("in effect until"), null=True, blank=True)
     note = models.TextField(_("note"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

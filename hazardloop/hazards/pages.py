@@ -27,6 +27,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.forms import PlanForm, form_fields
 from hazardloop.hazards.models import RectificationPlan
+from hazardloop.hazards.services.judging import judging_context
 from hazardloop.regions import codes as region_codes
 
 DOCUMENTS_TEMPLATE = "supervision/partials/_hazard_documents.html"
@@ -228,4 +229,5 @@ def detail_context(request, hazard) -> dict:
         "clocks": clocks(hazard, now),
         "documents_template": documents_template(),
         "source_link": source_link(hazard),
+        "judging": judging_context(request.user, hazard),
     }

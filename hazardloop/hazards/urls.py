@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazardloop.hazards import record, views
+from hazardloop.hazards import judging_views, record, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("hazards/exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("hazards/new/", record.choose_unit, name="record_choose"),
     path("hazards/units/<int:unit_id>/new/", record.record, name="record"),
+    path("hazards/rule-sets/", judging_views.rule_sets, name="rule_sets"),
+    path("hazards/rule-sets/new/", judging_views.rule_set_edit, name="rule_set_new"),
+    path("hazards/rule-sets/<int:pk>/", judging_views.rule_set_detail, name="rule_set"),
+    path("hazards/rule-sets/<int:pk>/edit/", judging_views.rule_set_edit, name="rule_set_edit"),
+    path("hazards/exclusions/", judging_views.exclusions, name="exclusions"),
+    path("hazards/exclusions/<int:pk>/end/", judging_views.exclusion_end, name="exclusion_end"),
+    path("hazards/<int:pk>/determination/", judging_views.determination, name="determination"),
+    path("hazards/<int:pk>/exclusion/", judging_views.exclusion_new, name="exclusion_new"),
     path("hazards/<int:pk>/", views.detail, name="detail"),
     path("hazards/<int:pk>/experts/", views.expert_picker, name="expert_picker"),
     path("hazards/<int:pk>/<slug:action>/", views.act, name="act"),

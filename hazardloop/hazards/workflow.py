@@ -221,6 +221,9 @@ ACTIONS: dict[str, Action] = {
             "advise_hazard",
         ),
         Action("regrade", "", None, tuple(OPEN_STATUSES), None, EventKind.REGRADE),
+        # A determination and an exclusion have their own pages and checks (services/judging).
+        Action("determine", "", None, tuple(OPEN_STATUSES), None, EventKind.DETERMINED),
+        Action("exclude", "", None, tuple(OPEN_STATUSES), None, EventKind.EXCLUDED),
         Action("supervision", "", None, tuple(OPEN_STATUSES), None, EventKind.SUPERVISION),
         Action("clock_lapse", "", None, tuple(OPEN_STATUSES), None, EventKind.CLOCK_LAPSE),
     ]

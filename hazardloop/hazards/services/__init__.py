@@ -8,7 +8,13 @@ anything is written. Notifications go out after commit. The API and the pages ru
 action through `workflow.perform`, which finds the service in the action table.
 """
 
-from hazardloop.hazards.services.create import create_hazard, record_exclusion, redetermine_unit
+from hazardloop.hazards.services.create import create_hazard, redetermine_unit, resolve_pending
+from hazardloop.hazards.services.judging import (
+    end_exclusion,
+    record_determination,
+    record_exclusion,
+    save_rule_set,
+)
 from hazardloop.hazards.services.ladder import escalate, escalate_many, lapse_clocks_many
 from hazardloop.hazards.services.loop import (
     advise_hazard,
@@ -33,15 +39,19 @@ __all__ = [
     "close_hazard",
     "create_hazard",
     "decide_extension",
+    "end_exclusion",
     "escalate",
     "escalate_many",
     "lapse_clocks_many",
     "order_hazard",
     "override_grade",
+    "record_determination",
     "record_exclusion",
     "redetermine_unit",
     "request_extension",
+    "resolve_pending",
     "save_plan",
+    "save_rule_set",
     "start_rectification",
     "submit_rectification",
     "verify_hazard",

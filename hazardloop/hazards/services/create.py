@@ -20,6 +20,7 @@ from hazardloop.hazards import grading, unit_risk
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
     Category,
+    DeterminationState,
     EventKind,
     Grade,
     PhotoRole,
@@ -28,7 +29,6 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.deadlines import clock_for
 from hazardloop.hazards.models import (
-    GradingExclusion,
     Hazard,
     HazardEvent,
     HazardPhoto,
@@ -156,6 +156,9 @@ def create_hazard(
             grade_basis=result.basis,
             legal_basis=legal_basis[:400],
             rule_refs=refs,
+            determination=(
+                DeterminationState.PENDING if result.pending else DeterminationState.NOT_NEEDED
+            ),
             responsible_person=responsible_person[:50],
             measures=measures,
             status=Status.CLOSED if fixed_on_spot else Status.FOUND,
@@ -213,14 +216,18 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
     }
     last_day = min(on_date, rule_set.valid_to) if rule_set.valid_to else on_date
     changed = []
-    candidates = Hazard.objects.filter(
-        unit=unit,
-        status__in=OPEN_STATUSES,
-        grade=Grade.GENERAL,
-        grade_overridden=False,
-        found_at__gte=_local_day_end(rule_set.valid_from - dt.timedelta(days=1)),
-        found_at__lt=_local_day_end(last_day),
-    ).exclude(pk=skip)
+    candidates = (
+        Hazard.objects.filter(
+            unit=unit,
+            status__in=OPEN_STATUSES,
+            grade=Grade.GENERAL,
+            grade_overridden=False,
+            found_at__gte=_local_day_end(rule_set.valid_from - dt.timedelta(days=1)),
+            found_at__lt=_local_day_end(last_day),
+        )
+        .exclude(pk=skip)
+        .exclude(determination=DeterminationState.DETERMINED)
+    )
     for other in candidates:
         if not wanted & set(other.rule_refs or []):
             continue
@@ -236,6 +243,7 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
                 "grade_reason": result.reason[:400],
                 "grade_rule_set": result.rule_set,
                 "grade_basis": result.basis,
+                "determination": DeterminationState.NOT_NEEDED,
             },
         )
         changed.append(other)
@@ -247,8 +255,8 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
 
     Comprehensive thresholds now reached make the hazards carrying the counted elements major;
     a recorded exclusion makes rule-graded majors general again. A threshold no longer reached
-    (an element was rectified) does not downgrade: that needs a person's override. Returns the
-    hazards whose grade changed.
+    (an element was rectified) does not downgrade: that needs a person's override. A hazard a
+    person determined keeps that determination. Returns the hazards whose grade changed.
     """
     now = timezone.now()
     changed = []
@@ -261,6 +269,7 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
                 found_at__lt=_local_day_end(on_date),
             )
             .exclude(rule_refs=[])
+            .exclude(determination=DeterminationState.DETERMINED)
             .order_by("id")
         )
         found_on = {h.pk: timezone.localtime(h.found_at).date() for h in hazards}
@@ -268,7 +277,9 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
         for hazard in hazards:
             others = [(found_on[h.pk], h.rule_refs) for h in hazards if h.pk != hazard.pk]
             result = grading.determine(unit, hazard.rule_refs, on_date=on_date, unresolved=others)
-            downgrade = result.basis.get("kind") == "excluded" and hazard.grade == Grade.MAJOR
+            downgrade = result.basis.get("kind") == "excluded" and (
+                hazard.grade == Grade.MAJOR or hazard.determination == DeterminationState.PENDING
+            )
             upgrade = result.grade == Grade.MAJOR and hazard.grade == Grade.GENERAL
             rule_set = sets.get(result.rule_set)
             if upgrade and not (
@@ -277,43 +288,63 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
                 continue  # found under another rule set: this determination does not apply
             if not (upgrade or downgrade):
                 continue
-            apply(
-                hazard,
-                "regrade",
-                actor=actor,
-                now=now,
-                reason=result.reason,
-                data={"from": hazard.grade, "to": result.grade, "basis": result.basis},
-                changes={
-                    "grade": result.grade,
-                    "grade_reason": result.reason[:400],
-                    "grade_rule_set": result.rule_set,
-                    "grade_basis": result.basis,
-                },
-            )
+            _regrade(hazard, result, actor=actor, now=now)
             changed.append(hazard)
     return changed
 
 
-def record_exclusion(unit, *, actor, family: str, clause: str, note: str) -> GradingExclusion:
-    """Record a §5.1.3-style exclusion at the unit; it stops the family's determination."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Explain the exclusion.")})
-    sets = grading.rule_sets_in_force([family], timezone.localdate())
-    rule_set = sets.get(family)
-    if rule_set is None or clause not in rule_set.data.get("exclusions", {}):
-        raise ValidationError({"clause": _("Unknown exclusion clause.")})
+def _regrade(hazard, result, *, actor, now) -> None:
+    state = DeterminationState.PENDING if result.pending else DeterminationState.NOT_NEEDED
+    apply(
+        hazard,
+        "regrade",
+        actor=actor,
+        now=now,
+        reason=result.reason,
+        data={"from": hazard.grade, "to": result.grade, "basis": result.basis},
+        changes={
+            "grade": result.grade,
+            "grade_reason": result.reason[:400],
+            "grade_rule_set": result.rule_set,
+            "grade_basis": result.basis,
+            "determination": state,
+        },
+    )
+
+
+def resolve_pending(family: str, *, actor) -> list[Hazard]:
+    """Grade again the open hazards of `family` pending a determination, each on its finding
+    date: a rule set that now covers the date (or maps the element) decides them. Those a
+    person has determined keep that determination. Returns the hazards whose grading changed.
+    """
+    now = timezone.now()
+    changed = []
     with transaction.atomic():
-        exclusion = GradingExclusion.objects.create(
-            unit=unit,
-            region_code=unit.region_id,
-            family=family,
-            clause=clause,
-            note=note,
-            recorded_by=actor,
-            recorded_at=timezone.now(),
+        pending = list(
+            Hazard.objects.filter(
+                status__in=OPEN_STATUSES,
+                determination=DeterminationState.PENDING,
+                grade_overridden=False,
+                grade_basis__family=family,
+            )
+            .select_related("unit")
+            .order_by("found_at", "id")
         )
-        record_event("hazard.exclusion", actor=actor, obj=unit, message=f"{family} {clause}")
-        redetermine_unit(unit, actor=actor, on_date=timezone.localdate())
-    return exclusion
+        for hazard in pending:
+            found_on = timezone.localtime(hazard.found_at).date()
+            result = grading.determine(
+                hazard.unit,
+                hazard.rule_refs,
+                on_date=found_on,
+                default_grade=hazard.grade_basis.get("provisional", hazard.grade),
+                unresolved=lambda h=hazard: unresolved_findings(h.unit, exclude_pk=h.pk),
+            )
+            if result.pending:
+                continue
+            _regrade(hazard, result, actor=actor, now=now)
+            changed.append(hazard)
+            if result.counted:
+                _upgrade_counted(
+                    hazard.unit, result, on_date=found_on, actor=actor, now=now, skip=hazard.pk
+                )
+    return changed

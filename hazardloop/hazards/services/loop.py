@@ -360,6 +360,13 @@ def decide_extension(
 def override_grade(hazard: Hazard, *, actor, grade: str, reason: str, now=None) -> Hazard:
     """A person sets the grade with a written reason; the computed reason stays in the event."""
     check(actor, "override_grade", hazard)
+    if hazard.determination == "pending":
+        raise NotAllowedNow(
+            _(
+                "This possible major hazard is determined by a collective discussion or an "
+                "expert review: record the determination instead."
+            )
+        )
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Unknown grade.")})
     reason = _text(reason, "reason", _("Give the reason for the override."))

@@ -245,3 +245,8 @@ CASES = [
         check=_ordered,
     ),
 ]
+
+# Rule sets, determinations and exclusions (grading_scope_cases.py).
+from hazardloop.hazards.tests.grading_scope_cases import GRADING_CASES  # noqa: E402
+
+CASES += GRADING_CASES

@@ -78,29 +78,16 @@ def test_a_rectified_element_no_longer_counts(cast, crowded):
 
 
 @pytest.mark.django_db
-def test_exclusion_stops_the_determination(cast, plain):
-    direct = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
-    assert direct.grade == "major"
-    ensure_rules()
-    # The 2017 set is in force on the exclusion's date only when the clock says 2022.
-    import time_machine
-
-    with time_machine.travel(IN_2022, tick=False):
-        services.record_exclusion(
-            plain, actor=cast.regulator, family="gb35181", clause="5.1.3(2)", note="已停业"
-        )
-    direct.refresh_from_db()
-    assert direct.grade == "general" and "exclusion" in direct.grade_reason
-    later = hazard(cast, unit=plain, rule_refs=["gb35181:6.6"], found_at=IN_2022)
-    assert later.grade == "general"
-    assert later.grade_reason == "not major: exclusion GB 35181-2017 5.1.3(2) recorded"
-
-
-@pytest.mark.django_db
-def test_no_2017_rules_after_2025_11_01_until_the_2025_set_is_loaded(cast, plain, tmp_path):
-    h = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2026)
-    assert h.grade == "general"
-    assert "no gb35181 rule set in force on 2026-03-02" in h.grade_reason
+def test_no_2017_rules_after_2025_11_01_until_the_2025_set_is_loaded(cast, crowded, tmp_path):
+    plain = crowded
+    h = hazard(cast, unit=plain, rule_refs=["gb35181:6.8"], found_at=IN_2026)
+    # Not a silent checklist default: a 2017 element found after 2025-10-31 waits for people.
+    assert h.grade == "general" and h.determination == "pending"
+    assert h.rule_refs == ["gb35181-2017:6.8"]
+    assert h.grade_reason == (
+        "possible major — determination pending: GB 35181-2017 6.8 "
+        "(no gb35181 rule set in force on 2026-03-02)"
+    )
     # Adding GB 35181-2025 is a data file, no code: here a made-up test set.
     document = {
         "code": "GB35181-2025-TEST",
@@ -114,11 +101,12 @@ def test_no_2017_rules_after_2025_11_01_until_the_2025_set_is_loaded(cast, plain
     path = tmp_path / "set.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     call_command("load_rule_set", str(path))
-    h2 = hazard(cast, unit=plain, rule_refs=["gb35181:5.1"], found_at=IN_2026)
+    h2 = hazard(cast, unit=plain, rule_refs=["gb35181-2025:5.1"], found_at=IN_2026)
     assert h2.grade == "major" and h2.grade_reason == "major: GB 35181-2025 5.1"
+    assert h2.determination == "not_needed"
     # Findings of 2022 are still judged by the 2017 set.
-    old = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
-    assert old.grade_rule_set == "GB35181-2017"
+    old = hazard(cast, unit=plain, rule_refs=["gb35181:6.8"], found_at=IN_2022)
+    assert old.grade_rule_set == "GB35181-2017" and old.determination == "not_needed"
 
 
 @pytest.mark.django_db
