@@ -24,6 +24,7 @@ from hazardloop.accounts.access import (
 )
 from hazardloop.evidence.services import PhotoError, store_photo
 from hazardloop.hazards import grading, services
+from hazardloop.hazards.applicability import applicable_refs
 from hazardloop.hazards.choices import GRADE_BADGE, Grade, Source
 from hazardloop.hazards.forms import RecordForm
 from hazardloop.hazards.models import Hazard
@@ -83,10 +84,12 @@ def _preview(request, unit, form):
     if not any(name in form.errors for name in PREVIEW_FIELDS):
         data = form.cleaned_data
         found_at = data.get("found_at") or timezone.now()
+        found_on = timezone.localtime(found_at).date()
         result = grading.determine(
             unit,
-            data["rule_refs"],
-            on_date=timezone.localtime(found_at).date(),
+            # as create_hazard will: only the elements that apply at this unit
+            applicable_refs(unit, data["rule_refs"], found_on),
+            on_date=found_on,
             default_grade=data["default_grade"],
             unresolved=lambda: unresolved_findings(unit),
         )

@@ -17,6 +17,7 @@ from hazardloop.audit.services import record_event
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import claim_photos
 from hazardloop.hazards import grading, unit_risk
+from hazardloop.hazards.applicability import applicable_refs
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
     Category,
@@ -126,6 +127,9 @@ def create_hazard(
     with transaction.atomic():
         found_on = timezone.localtime(found_at).date()
         refs = grading.qualify_refs([r for r in rule_refs or () if str(r).strip()], found_on)
+        # Only the elements that apply at this unit (its sector, its place types), one per
+        # rule family: regulations.md §12.1, §12.2 (hazards.applicability).
+        refs = applicable_refs(unit, refs, found_on)
         result = grading.determine(
             unit,
             refs,

@@ -29,8 +29,10 @@ def plain(cast):
 
 
 @pytest.mark.django_db
-def test_direct_element_is_major(cast, plain):
-    h = hazard(cast, unit=plain, rule_refs=["gb35181:6.5"], found_at=IN_2022)
+def test_direct_element_is_major(cast):
+    # 6.5 names 公共娱乐场所、商店、地下人员密集场所: a shop (hazards.applicability)
+    shop = make_unit(sector="retail")
+    h = hazard(cast, unit=shop, rule_refs=["gb35181:6.5"], found_at=IN_2022)
     assert h.grade == "major"
     assert h.grade_reason == "major: GB 35181-2017 6.5"
     assert h.grade_rule_set == "GB35181-2017"
@@ -110,10 +112,12 @@ def test_no_2017_rules_after_2025_11_01_until_the_2025_set_is_loaded(cast, crowd
 
 
 @pytest.mark.django_db
-def test_city_gas_art_9_and_gongmao_art_14_are_major(cast, plain):
-    gas = hazard(cast, unit=plain, rule_refs=["city_gas:9.1"], found_at=IN_2026)
+def test_city_gas_art_9_and_gongmao_art_14_are_major(cast):
+    # Each at the units it judges (regulations.md §12.2): a gas supplier, a 工贸 enterprise.
+    supplier, plant = make_unit(sector="gas_supply"), make_unit(sector="industry_trade")
+    gas = hazard(cast, unit=supplier, rule_refs=["city_gas:9.1"], found_at=IN_2026)
     assert gas.grade == "major" and "9.1" in gas.grade_reason
-    device = hazard(cast, unit=plain, rule_refs=["gongmao:14"], found_at=IN_2026)
+    device = hazard(cast, unit=plant, rule_refs=["gongmao:14"], found_at=IN_2026)
     assert device.grade == "major" and device.grade_reason.endswith(" 14")
 
 

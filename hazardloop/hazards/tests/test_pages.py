@@ -149,7 +149,14 @@ def test_api_list_detail_create_and_transitions(cast, django_assert_max_num_quer
     assert len(body["items"]) == 3 and body["next"]
     created = client.post(
         "/api/v1/hazards",
-        {"unit_id": cast.unit.pk, "description": "疏散指示标志损坏", "rule_refs": ["gongmao:14"]},
+        # 6.8 at the cast's restaurant, a crowded place (gongmao refs apply to 工贸 units only),
+        # found while GB 35181-2017 was in force
+        {
+            "unit_id": cast.unit.pk,
+            "description": "大堂存放汽油",
+            "rule_refs": ["gb35181:6.8"],
+            "found_at": "2022-10-08T10:00:00+08:00",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content

@@ -187,7 +187,7 @@ def test_fixed_on_spot_is_found_and_closed_in_one_step(cast):
             cast,
             fixed_on_spot=True,
             after_photo_ids=[after.pk],
-            rule_refs=["gb35181:6.5"],
+            rule_refs=["gb35181:6.8"],
             found_at=timezone.make_aware(dt.datetime(2022, 9, 30, 10)),
         )
 

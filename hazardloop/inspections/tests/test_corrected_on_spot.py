@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(user, body):
-    return api_client(user).post("/api/v1/inspections", body, content_type="application/json")
+    return api_client(user).post(
+        "/api/v1/inspections", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def _corrected(body, cast, code="A1", **extra):
