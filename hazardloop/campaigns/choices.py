@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Under way")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
 
 STATUS_BADGE = {
@@ -54,7 +55,7 @@ class MemberRole(models.TextChoices):
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     LAUNCHED = "launched", _("Launched")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("campaign", "Closed")
     ADOPTED = "adopted", _("Adopted by a lower level")
     TASKS = "tasks", _("Task list generated")
     DRAW = "draw", _("Double-random draw")

@@ -102,3 +102,36 @@ def units_in_scope(campaign: Campaign, within: str | None = None) -> QuerySet:
     if within:
         qs = qs.filter(subtree_filter("region", within))
     return qs
+
+
+@dataclass
+class LevelLabels:
+    regions: list[str]
+    sectors: list[str]
+    filters: list[str]
+
+
+def scope_labels(scope: EffectiveScope) -> tuple[list[LevelLabels], list[str]]:
+    """The scope in words, for the page: region, sector and unit-group names in the active
+    language for each level, and the checklists' titles (stored as ids or codes)."""
+    from hazardloop.checklists.models import ChecklistTemplate
+    from hazardloop.regions.codes import canonical
+    from hazardloop.regions.models import Region, Sector
+
+    codes = {canonical(p) for level in scope.levels for p in level.prefixes}
+    regions = {r.code: r.name for r in Region.objects.filter(code__in=codes)}
+    sectors = {s.code: s.name for s in Sector.objects.all()}
+    filters = dict(UnitFilter.choices)
+    levels = [
+        LevelLabels(
+            [regions.get(canonical(p), p) for p in level.prefixes],
+            [sectors.get(s, s) for s in level.sectors],
+            [str(filters.get(f, f)) for f in level.filters],
+        )
+        for level in scope.levels
+    ]
+    ids = [int(c) for c in scope.checklists if c.isdigit()]
+    slugs = [c for c in scope.checklists if not c.isdigit()]
+    found = ChecklistTemplate.objects.filter(Q(pk__in=ids) | Q(code__in=slugs))
+    by_key = {str(t.pk): t.title for t in found} | {t.code: t.title for t in found}
+    return levels, [by_key.get(c, c) for c in scope.checklists]

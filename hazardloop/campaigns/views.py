@@ -15,11 +15,11 @@ from hazardloop.accounts.access import has_perm_anywhere, memberships_of, requir
 from hazardloop.accounts.models import User
 from hazardloop.campaigns import drawing, services, workflow
 from hazardloop.campaigns.access import access_campaign, plan_scope
-from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole, UnitFilter
+from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole
 from hazardloop.campaigns.forms import CampaignForm
 from hazardloop.campaigns.models import Campaign, InspectionTask, RandomDraw
 from hazardloop.campaigns.progress import progress
-from hazardloop.campaigns.scoping import effective_scope
+from hazardloop.campaigns.scoping import effective_scope, scope_labels
 from hazardloop.regions.models import Region, Sector, subtree_filter
 from hazardloop.units.models import Unit
 
@@ -97,15 +97,14 @@ def campaign_detail(request, pk):
     scope = effective_scope(campaign)
     my_regions = [r for r in _manage_regions(request.user) if r.parent_id == campaign.region_code]
     adopted = set(Campaign.objects.filter(parent=campaign).values_list("region_code", flat=True))
-    labels = dict(UnitFilter.choices)
-    sector_names = dict((s.code, str(s)) for s in Sector.objects.all())
+    scope_levels, checklist_titles = scope_labels(scope)
     context = {
         "campaign": campaign,
         "badge": STATUS_BADGE[CampaignStatus(campaign.status)],
         "chain": campaign.parent,
         "scope": scope,
-        "filters": [[labels.get(f, f) for f in level.filters] for level in scope.levels],
-        "sectors": [[sector_names.get(s, s) for s in level.sectors] for level in scope.levels],
+        "scope_levels": scope_levels,
+        "checklist_titles": checklist_titles,
         "adoptions": Campaign.objects.visible_to(request.user)
         .filter(parent=campaign)
         .select_related("region"),

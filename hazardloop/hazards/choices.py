@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.checklists.choices import GRADE_BADGE as CHECKLIST_GRADE_BADGE
 from hazardloop.checklists.choices import DefaultGrade, ItemCategory
@@ -144,7 +145,7 @@ class ExtensionStatus(models.TextChoices):
 
 class VerificationResult(models.TextChoices):
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("verification", "Failed")
 
 
 class ExportStatus(models.TextChoices):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
@@ -31,7 +32,7 @@ class HazardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), ("open", _("Open")), *Status.choices],
+        choices=[("", _("Any status")), ("open", pgettext_lazy("hazard status", "Open")), *Status.choices],
     )
     overdue = forms.ChoiceField(
         label=_("Overdue"),

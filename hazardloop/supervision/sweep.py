@@ -70,12 +70,6 @@ LISTING_MESSAGE = gettext_noop(
 ACCOUNTABILITY_MESSAGE = gettext_noop(
     "Accountability proposed: hazard “%(title)s” at %(unit)s is %(days)s days overdue."
 )
-REASONS = {
-    SupervisionLevel.REMINDED: "deadline passed: reminder",
-    SupervisionLevel.LETTER: "overdue: supervision letter",
-    SupervisionLevel.LISTED: "overdue: listed for supervision",
-    SupervisionLevel.ACCOUNTABILITY: "overdue while listed: accountability proposed",
-}
 CLOCK_MESSAGES = {
     (ClockKind.ORDER, ClockRung.REMINDED): gettext_noop(
         "Time limit missed: the rectification of hazard “%(title)s” at %(unit)s, found "
@@ -93,10 +87,6 @@ CLOCK_MESSAGES = {
         "For supervision: the rectification %(unit)s submitted for hazard “%(title)s” has "
         "still not been re-checked, %(days)s days after the time limit (%(limit)s)."
     ),
-}
-CLOCK_REASONS = {
-    ClockRung.REMINDED: "regulator's time limit missed: the responsible office reminded",
-    ClockRung.ESCALATED: "regulator's time limit missed: reported to the office above",
 }
 LEVEL_REGION = {
     ListedLevel.COUNTY: lambda code: region_codes.ancestor_at(code, region_codes.COUNTY) or code,
@@ -215,7 +205,6 @@ def _escalate_batch(hazards, rung, now, *, listed_levels=None) -> list:
         hazards,
         rung=rung,
         now=now,
-        reason=REASONS[rung],
         data_for=lambda hazard: {"days_overdue": days_overdue(hazard, now)},
         listed_levels=listed_levels,
     )
@@ -525,7 +514,6 @@ def _run_clock_rung(rung, now, all_ladders, people: _Offices, result: Result) ->
             batch,
             rung=rung,
             now=now,
-            reason=CLOCK_REASONS[rung],
             data_for=lambda h: {"days_late": max(0, (now - h.clock_due_at).days)},
         )
         if rung == ClockRung.REMINDED:
