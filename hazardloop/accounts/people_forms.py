@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.accounts.choices import UNIT_ROLES, Role
 from hazardloop.accounts.people import grant_departments, grant_regions, grantable_roles
@@ -98,7 +99,9 @@ class PersonForm(forms.Form):
         max_length=USERNAME_MAX,
         help_text=_("Used to sign in: letters, digits and @ . + - _, e.g. a phone number."),
     )
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, required=False)
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"), max_length=NAME_MAX, required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=PHONE_MAX, required=False)
     setting = forms.ChoiceField(
         label=_("Password"),
@@ -136,7 +139,9 @@ class PersonForm(forms.Form):
 
 
 class PersonEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, required=False)
+    name = forms.CharField(
+        label=pgettext_lazy("person", "Name"), max_length=NAME_MAX, required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=PHONE_MAX, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -137,8 +137,21 @@ def _rows(fh, filename: str):
         workbook.close()
 
 
+# Names sheets use for roles besides the labels the product shows (both languages).
+ROLE_ALIASES = {
+    "管理员": Role.ADMIN,
+    "监管员": Role.REGULATOR,
+    "检查员": Role.INSPECTOR,
+    "执法人员": Role.INSPECTOR,
+    "领导": Role.LEADER,
+    "值班员": Role.DUTY_OFFICER,
+    "负责人": Role.UNIT_MANAGER,
+    "安全员": Role.UNIT_SAFETY_OFFICER,
+}
+
+
 def _role_names() -> dict[str, str]:
-    names = {}
+    names = {alias: role.value for alias, role in ROLE_ALIASES.items()}
     for role in Role:
         names[role.value.lower()] = role.value
         for language in ("zh-hans", "en"):
@@ -166,9 +179,8 @@ def read_plan(fh, filename: str, actor) -> Plan:
     if columns is None:
         raise FileProblem(
             _(
-                "No header row found: the sheet needs at least the columns 用户名 (username) "
-                "and 角色 (role), and 地区代码 (region code) or 统一社会信用代码 (unit credit "
-                "code) for the place."
+                "No header row found: the sheet needs at least the columns “username” and "
+                "“role”, and “region” or “uscc” for the place."
             )
         )
     roles = _role_names()
