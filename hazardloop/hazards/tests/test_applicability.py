@@ -111,3 +111,20 @@ def test_an_unverified_rule_set_is_loaded_but_grades_nothing(cast):
     upsert_rule_set(RuleSet, {**document, "status": "verified"})
     h = hazard(cast, unit=unit, rule_refs=["testsector-2024:1.1"], found_at=IN_2022)
     assert h.grade == "major"
+
+
+@pytest.mark.parametrize(
+    ("code", "ref", "sector"),
+    [
+        ("HAZCHEM-121-2017", "hazchem-2017:12", "hazchem"),
+        ("MINING-METAL-88-2022", "mining_metal-2022:1.1.1", "mining"),
+        ("CONSTRUCTION-2022", "construction-2022:1.1", "construction"),
+    ],
+)
+def test_the_sector_standards_ship_unverified_and_grade_nothing(cast, code, ref, sector):
+    """安监总管三〔2017〕121号, 矿安〔2022〕88号 and 房屋市政工程 2022: loaded, editable, but
+    never applied until the province confirms them (their notes say what was verified)."""
+    data = RuleSet.objects.get(code=code).data
+    assert data["status"] == "unverified" and data["sectors"] == [sector] and data["notes"]
+    h = hazard(cast, unit=make_unit(sector=sector), rule_refs=[ref], found_at=IN_2022)
+    assert h.grade == "general" and h.rule_refs == []
