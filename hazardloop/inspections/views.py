@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hazardloop.accounts.access import can, deny, get_in_scope_or_404, has_perm_anywhere
+from hazardloop.accounts.access import (
+    can,
+    deny,
+    get_in_scope_or_404,
+    has_perm_anywhere,
+    scope_for,
+)
 from hazardloop.inspections.access import get_inspection_or_404, visible_inspections
 from hazardloop.inspections.choices import MODE_BADGE, RESULT_BADGE, Mode, Result, TeamRole
 from hazardloop.inspections.cursor import after_cursor, make_cursor
@@ -167,6 +173,14 @@ def inspection_new(request):
     unit = None
     public_id = request.GET.get("u", "").strip()
     unit_id = request.GET.get("unit", "").strip()
+    modes, mode = _modes(request)
+    inspect = scope_for(request.user, "inspection.create")
+    if (
+        not (public_id or unit_id)
+        and modes == [Mode.SELF_INSPECTION]
+        and len(inspect.unit_ids) == 1
+    ):
+        unit_id = str(inspect.unit_ids[0])  # a unit's own people: their unit, already chosen
     if public_id or unit_id:
         lookup = (
             {"public_id": public_id} if public_id else {"pk": unit_id if unit_id.isdigit() else 0}
@@ -184,7 +198,9 @@ def inspection_new(request):
         "campaign": _int_param(request.GET.get("campaign")),
         "checklist": _int_param(request.GET.get("checklist")),
         "user": {"id": request.user.pk, "name": request.user.get_full_name() or str(request.user)},
-        "modes": [{"value": v, "label": str(label)} for v, label in Mode.choices],
+        "modes": [{"value": m.value, "label": str(m.label)} for m in modes],
+        "mode": mode,
+        "mode_asked": request.GET.get("mode") == mode,
         "roles": [{"value": v, "label": str(label)} for v, label in TeamRole.choices],
         "urls": {
             "units": "/api/v1/units",
@@ -199,6 +215,19 @@ def inspection_new(request):
     return render(
         request, "inspections/inspection_form.html", {"boot": boot, "strings": _strings()}
     )
+
+
+def _modes(request) -> tuple[list[Mode], str]:
+    """The modes the user may choose and the one the form starts with. A unit's own people only
+    self-inspect (inspections.access.check_submission): the form offers them no other mode."""
+    scope = scope_for(request.user, "inspection.create")
+    if not (scope.everything or scope.prefixes):
+        return [Mode.SELF_INSPECTION], Mode.SELF_INSPECTION
+    modes = list(Mode)
+    asked = request.GET.get("mode", "")
+    if asked in Mode.values:
+        return modes, asked
+    return modes, Mode.CAMPAIGN if _int_param(request.GET.get("campaign")) else Mode.ROUTINE
 
 
 def _int_param(value) -> int | None:

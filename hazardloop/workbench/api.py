@@ -31,6 +31,7 @@ class ItemOut(Schema):
     unit: str
     due: dt.datetime | dt.date | None = Field(description="Deadline or time limit.")
     since: dt.datetime | None = Field(description="Found, submitted, requested or received.")
+    since_label: str
     waited_days: int | None = Field(description="Whole days waited (or overdue) so far.")
     note: str
     badge: str

@@ -31,6 +31,7 @@ class Item:
     unit: str = ""
     due: dt.datetime | dt.date | None = None
     since: dt.datetime | None = None
+    since_label: str = ""  # what `since` was: "found", "issued", ...
     waited_days: int | None = None
     note: str = ""
     badge: str = ""

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from hazardloop.accounts.access import memberships_of, scope_for
-from hazardloop.accounts.choices import UNIT_ROLES
+from hazardloop.accounts.access import scope_for
 from hazardloop.campaigns.access import plan_scope
-from hazardloop.campaigns.choices import CampaignStatus, MemberRole, TaskStatus
-from hazardloop.campaigns.models import InspectionTask, SelfInspectionInvite, TaskForceMember
+from hazardloop.campaigns.choices import MemberRole, TaskStatus
+from hazardloop.campaigns.models import InspectionTask, TaskForceMember
 from hazardloop.campaigns.task_views import campaign_checklist_id, inspect_url
 from hazardloop.hazards.choices import (
     GRADE_BADGE,
@@ -36,7 +36,6 @@ from hazardloop.hazards.experts import assigned_to
 from hazardloop.hazards.models import ExtensionRequest, Hazard, HazardEvent
 from hazardloop.inspections.access import visible_inspections
 from hazardloop.inspections.choices import Mode
-from hazardloop.inspections.models import Inspection
 from hazardloop.supervision.clocks import clocks_for
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.workbench.items import LIMIT, Action, Figure, Item, Section, ledger_url
@@ -61,7 +60,7 @@ class Ctx:
         return self.today + dt.timedelta(days=6 - self.today.weekday())
 
 
-def _fill(section: Section, ctx: Ctx, qs, make) -> Section:
+def fill(section: Section, ctx: Ctx, qs, make) -> Section:
     """Count the list and, unless counting only, turn its first LIMIT rows into items (one
     query when the list is short: the count is only asked for when there are more rows)."""
     if not ctx.items:
@@ -73,15 +72,15 @@ def _fill(section: Section, ctx: Ctx, qs, make) -> Section:
     return section
 
 
-def _hazard_url(hazard) -> str:
+def hazard_url(hazard) -> str:
     return reverse("hazards:detail", args=[hazard.pk])
 
 
-def _hazard_item(hazard, ctx: Ctx, **extra) -> Item:
+def hazard_item(hazard, ctx: Ctx, **extra) -> Item:
     values = {
         "id": hazard.pk,
         "title": hazard.title,
-        "url": _hazard_url(hazard),
+        "url": hazard_url(hazard),
         "unit": hazard.unit.name,
         "due": hazard.due_at,
         "badge": hazard.get_grade_display(),
@@ -92,7 +91,7 @@ def _hazard_item(hazard, ctx: Ctx, **extra) -> Item:
     return Item(**values)
 
 
-def _hazards(user, perm: str = "hazard.view"):
+def hazards_of(user, perm: str = "hazard.view"):
     return Hazard.objects.visible_to(user, perm).select_related("unit")
 
 
@@ -116,33 +115,34 @@ def to_order(ctx: Ctx) -> Section:
         actionable=True,
     )
     qs = (
-        _hazards(ctx.user, "hazard.order")
+        hazards_of(ctx.user, "hazard.order")
         .filter(status=Status.FOUND)
         .order_by(F("clock_due_at").asc(nulls_last=True), "found_at", "id")
     )
 
     def make(h):
-        return _hazard_item(
+        return hazard_item(
             h,
             ctx,
             due=h.clock_due_at,
             since=h.found_at,
+            waited_days=(ctx.now - h.found_at).days,
             late=h.clock_lapsed(ctx.now),
             note=_("Order by the default deadline, or open it to set one."),
             action=_one_click(_("Order rectification"), "order", h),
         )
 
-    return _fill(section, ctx, qs, make)
+    return fill(section, ctx, qs, make)
 
 
 def _verify_item(h, ctx: Ctx) -> Item:
     """A submitted rectification: a general hazard is verified in one click; a major one's
     acceptance needs its team, so the click opens the hazard's page."""
     if h.grade == Grade.MAJOR:
-        action = Action(_("Acceptance with the team"), _hazard_url(h))
+        action = Action(_("Acceptance with the team"), hazard_url(h))
     else:
         action = _one_click(_("Verification passed"), "verify", h)
-    return _hazard_item(
+    return hazard_item(
         h,
         ctx,
         due=h.clock_due_at,
@@ -155,7 +155,7 @@ def _verify_item(h, ctx: Ctx) -> Item:
 
 def _submitted(ctx: Ctx):
     return (
-        _hazards(ctx.user, "hazard.verify")
+        hazards_of(ctx.user, "hazard.verify")
         .filter(status=Status.SUBMITTED)
         .order_by(F("submitted_at").asc(nulls_last=True), "id")
     )
@@ -170,7 +170,7 @@ def to_verify(ctx: Ctx) -> Section:
         empty=_("No rectification is waiting for verification."),
         actionable=True,
     )
-    return _fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
+    return fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
 
 
 def due_soon(ctx: Ctx) -> Section:
@@ -183,14 +183,14 @@ def due_soon(ctx: Ctx) -> Section:
         empty=_("No rectification deadline in the next days."),
     )
     qs = (
-        _hazards(ctx.user)
+        hazards_of(ctx.user)
         .filter(status__in=[Status.ORDERED, Status.RECTIFYING])
         .filter(due_at__gte=ctx.now, due_at__lt=timezone.make_aware(
             dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min), LOCAL
         ))
         .order_by("due_at", "id")
     )  # fmt: skip
-    return _fill(section, ctx, qs, lambda h: _hazard_item(h, ctx))
+    return fill(section, ctx, qs, lambda h: hazard_item(h, ctx))
 
 
 def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section:
@@ -203,7 +203,7 @@ def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section
         see_all=ledger_url(overdue="yes"),
         empty=_("Nothing is overdue."),
     )
-    qs = _hazards(ctx.user).overdue(ctx.now)
+    qs = hazards_of(ctx.user).overdue(ctx.now)
     if ctx.items:
         counts = dict(
             qs.order_by().values_list("supervision_level").annotate(n=Count("id"))
@@ -216,16 +216,16 @@ def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section
 
     def make(h):
         level = SupervisionLevel(h.supervision_level)
-        return _hazard_item(
+        days = (ctx.now - h.due_at).days
+        return hazard_item(
             h,
             ctx,
-            note=str(level.label),
+            note=ngettext("%(n)s day overdue", "%(n)s days overdue", days) % {"n": days},
             badge=str(level.label),
             badge_colour=SUPERVISION_BADGE[level],
-            waited_days=(ctx.now - h.due_at).days,
         )
 
-    return _fill(section, ctx, qs.order_by("due_at", "id"), make)
+    return fill(section, ctx, qs.order_by("due_at", "id"), make)
 
 
 def documents(ctx: Ctx) -> Section:
@@ -257,6 +257,7 @@ def documents(ctx: Ctx) -> Section:
             unit=doc.unit.name,
             due=first.due if first else None,
             since=doc.issued_at,
+            since_label=_("issued"),
             note=first.label if first else "",
             badge=str(first.state_label) if first else "",
             badge_colour=first.badge if first else "secondary",
@@ -266,7 +267,7 @@ def documents(ctx: Ctx) -> Section:
             ),
         )
 
-    return _fill(section, ctx, qs, make)
+    return fill(section, ctx, qs, make)
 
 
 def extensions(ctx: Ctx) -> Section:
@@ -290,7 +291,7 @@ def extensions(ctx: Ctx) -> Section:
 
     def make(ext):
         h = ext.hazard
-        return _hazard_item(
+        return hazard_item(
             h,
             ctx,
             id=ext.pk,
@@ -298,10 +299,10 @@ def extensions(ctx: Ctx) -> Section:
             since=ext.requested_at,
             waited_days=(ctx.now - ext.requested_at).days,
             note=ext.reason,
-            action=Action(_("Decide"), _hazard_url(h)),
+            action=Action(_("Decide"), hazard_url(h)),
         )
 
-    return _fill(section, ctx, qs, make)
+    return fill(section, ctx, qs, make)
 
 
 def _task_item(task, ctx: Ctx, checklists: dict, mode: str = "") -> Item:
@@ -350,7 +351,7 @@ def campaign_tasks(ctx: Ctx) -> Section:
         .order_by("due_on", "id")
     )
     checklists: dict = {}
-    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
 
 
 # --- the inspector ---------------------------------------------------------------------------
@@ -373,7 +374,7 @@ def my_tasks(ctx: Ctx) -> Section:
         .order_by("due_on", "id")
     )
     checklists: dict = {}
-    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
 
 
 def rechecks(ctx: Ctx) -> Section:
@@ -384,7 +385,7 @@ def rechecks(ctx: Ctx) -> Section:
         see_all=ledger_url(status=Status.SUBMITTED),
         empty=_("No re-check is due."),
     )
-    return _fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
+    return fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
 
 
 def recent_inspections(ctx: Ctx) -> Section:
@@ -401,10 +402,10 @@ def recent_inspections(ctx: Ctx) -> Section:
         .select_related("unit")
         .order_by("-received_at", "-id")
     )
-    return _fill(section, ctx, qs, lambda i: _inspection_item(i))
+    return fill(section, ctx, qs, lambda i: inspection_item(i))
 
 
-def _inspection_item(inspection) -> Item:
+def inspection_item(inspection) -> Item:
     return Item(
         id=inspection.pk,
         title=inspection.unit.name,
@@ -429,7 +430,7 @@ def assigned(ctx: Ctx) -> Section:
         empty=_("No open hazard is assigned to you."),
     )
     qs = assigned_to(ctx.user).open().order_by(F("due_at").asc(nulls_last=True), "id")
-    return _fill(section, ctx, qs, lambda h: _hazard_item(h, ctx))
+    return fill(section, ctx, qs, lambda h: hazard_item(h, ctx))
 
 
 def advice_due(ctx: Ctx) -> Section:
@@ -452,9 +453,9 @@ def advice_due(ctx: Ctx) -> Section:
     )
 
     def make(h):
-        return _hazard_item(h, ctx, action=Action(_("Give advice"), _hazard_url(h)))
+        return hazard_item(h, ctx, action=Action(_("Give advice"), hazard_url(h)))
 
-    return _fill(section, ctx, qs, make)
+    return fill(section, ctx, qs, make)
 
 
 # --- the leader and the duty officer ---------------------------------------------------------
@@ -483,7 +484,7 @@ def lead_tasks(ctx: Ctx) -> Section:
         .order_by("due_on", "id")
     )
     checklists: dict = {}
-    return _fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists, Mode.LEADER_LED))
+    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists, Mode.LEADER_LED))
 
 
 def led_inspections(ctx: Ctx) -> Section:
@@ -500,7 +501,7 @@ def led_inspections(ctx: Ctx) -> Section:
         .select_related("unit")
         .order_by("-received_at", "-id")
     )
-    return _fill(section, ctx, qs, _inspection_item)
+    return fill(section, ctx, qs, inspection_item)
 
 
 def headline(ctx: Ctx, role: str) -> Section:
@@ -508,7 +509,7 @@ def headline(ctx: Ctx, role: str) -> Section:
     section = Section("headline", role, _("My region at a glance"))
     if not ctx.items:
         return section
-    hazards = _hazards(ctx.user).open().order_by()
+    hazards = hazards_of(ctx.user).open().order_by()
     figures = hazards.aggregate(
         open=Count("id"),
         overdue=Count("id", filter=Q(due_at__lt=ctx.now)),
@@ -531,118 +532,4 @@ def headline(ctx: Ctx, role: str) -> Section:
             reverse("inspections:list"),
         ),
     ]
-    section.count = figures["open"]
     return section
-
-
-# --- a unit's own people ---------------------------------------------------------------------
-
-
-def own_unit_ids(user) -> list[int]:
-    return sorted({m.unit_id for m in memberships_of(user) if m.unit_id and m.role in UNIT_ROLES})
-
-
-def unit_hazards(ctx: Ctx) -> Section:
-    """My unit's open hazards: deadline first, with what the regulator asked."""
-    units = own_unit_ids(ctx.user)
-    section = Section(
-        "unit_hazards",
-        "unit",
-        _("My open hazards"),
-        see_all=ledger_url(status="open", unit=units[0] if len(units) == 1 else None),
-        empty=_("Your unit has no open hazard."),
-        actionable=True,
-    )
-    qs = (
-        _hazards(ctx.user)
-        .open()
-        .filter(unit_id__in=units)
-        .order_by(F("due_at").asc(nulls_last=True), "found_at", "id")
-    )
-    labels = {
-        Status.FOUND: _("Waiting for the regulator's order"),
-        Status.ORDERED: _("Start rectification"),
-        Status.RECTIFYING: _("Submit rectification"),
-        Status.SUBMITTED: _("Waiting for the re-check"),
-    }
-
-    def make(h):
-        step = labels[Status(h.status)]
-        return _hazard_item(
-            h,
-            ctx,
-            note=h.measures or h.get_status_display(),
-            action=Action(step, _hazard_url(h))
-            if h.status in (Status.ORDERED, Status.RECTIFYING)
-            else None,
-            badge=h.get_status_display(),
-            badge_colour="danger" if h.is_overdue(ctx.now) else "primary",
-        )
-
-    return _fill(section, ctx, qs, make)
-
-
-def latest_inspection(ctx: Ctx) -> Section:
-    units = own_unit_ids(ctx.user)
-    section = Section(
-        "latest_inspection",
-        "unit",
-        _("Latest inspections of my unit"),
-        see_all=reverse("inspections:list"),
-        empty=_("Your unit has not been inspected yet."),
-    )
-    qs = (
-        visible_inspections(ctx.user)
-        .filter(unit_id__in=units)
-        .select_related("unit")
-        .order_by("-received_at", "-id")
-    )
-    return _fill(section, ctx, qs, _inspection_item)
-
-
-def self_inspection_due(ctx: Ctx) -> Section:
-    """Campaign invitations to self-inspect that my unit has not answered yet."""
-    units = own_unit_ids(ctx.user)
-    section = Section(
-        "self_inspection_due",
-        "unit",
-        _("Self-inspection due"),
-        empty=_("No self-inspection is asked of your unit now."),
-        actionable=True,
-    )
-    answered = Inspection.objects.filter(
-        unit=OuterRef("unit"),
-        mode=Mode.SELF_INSPECTION,
-        received_at__gte=OuterRef("invited_at"),
-    )
-    qs = (
-        scope_for(ctx.user, "campaign.view")
-        .filter(
-            SelfInspectionInvite.objects.filter(
-                unit_id__in=units, campaign__status=CampaignStatus.ACTIVE
-            ),
-            "region_code",
-            "unit",
-        )
-        .filter(~Exists(answered))
-        .select_related("unit", "campaign")
-        .order_by("due_on", "id")
-    )
-
-    def make(invite):
-        url = reverse("inspections:new") + "?" + urlencode(
-            {"u": invite.unit.public_id, "campaign": invite.campaign_id,
-             "mode": Mode.SELF_INSPECTION}
-        )  # fmt: skip
-        return Item(
-            id=invite.pk,
-            title=invite.campaign.title,
-            url=url,
-            unit=invite.unit.name,
-            due=invite.due_on,
-            since=invite.invited_at,
-            late=invite.due_on < ctx.today,
-            action=Action(_("Start the self-inspection"), url),
-        )
-
-    return _fill(section, ctx, qs, make)

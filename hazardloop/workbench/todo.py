@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
+from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench.items import Section
 
@@ -45,7 +46,7 @@ GROUPS = [
     (
         "unit",
         (Role.UNIT_MANAGER, Role.UNIT_SAFETY_OFFICER),
-        (s.self_inspection_due, s.unit_hazards, s.latest_inspection),
+        (u.self_inspection_due, u.unit_hazards, u.latest_inspection),
     ),
 ]  # fmt: skip
 
@@ -93,8 +94,8 @@ ACTIONABLE = {
     s.my_tasks,
     s.advice_due,
     s.lead_tasks,
-    s.unit_hazards,
-    s.self_inspection_due,
+    u.unit_hazards,
+    u.self_inspection_due,
 }
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hazardloop.accounts.models import User
+from hazardloop.accounts.models import Membership
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
 from hazardloop.demo.hazards import load_hazards
@@ -36,11 +36,28 @@ class Command(BaseCommand):
         return digest.hexdigest()
 
     def print_logins(self):
+        """Every demo login with who it is: the staff's post, and the unit each `unit@` account
+        manages (the first ten)."""
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
-        units = User.objects.filter(username__startswith="unit@").order_by("pk")
-        for username in ["admin", *STAFF, *units.values_list("username", flat=True)[:10]]:
-            self.stdout.write(f"  {username}")
+        rows = [("admin", "administrator")]
+        rows += [(username, spec[3]) for username, spec in STAFF.items()]
+        managed = (
+            Membership.objects.filter(
+                user__username__startswith="unit@", unit__isnull=False, is_active=True
+            )
+            .select_related("user", "unit", "unit__region")
+            .order_by("user_id", "pk")
+        )
+        units: dict[str, list[str]] = {}
+        for m in managed:
+            if len(units) == 10 and m.user.username not in units:
+                break
+            units.setdefault(m.user.username, []).append(f"{m.unit.name} ({m.unit.region.name})")
+        rows += [(username, "manages " + ", ".join(names)) for username, names in units.items()]
+        width = max(len(username) for username, _who in rows)
+        for username, who in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {who}")
 
     def handle(self, *args, seed, quiet, force, **options):
         if settings.PRODUCTION:

@@ -71,7 +71,7 @@
   function newDraft(unit) {
     return {
       client_id: uuid4(), unit: unit, version: null, section: 0, notes: "",
-      mode: boot.campaign ? "campaign" : "routine", campaign_id: boot.campaign || null,
+      mode: boot.mode, campaign_id: boot.campaign || null,
       team: [{ name: boot.user.name, role: "cadre", user_id: boot.user.id }],
       answers: {}, signatures: [
         { role: "inspector", name: boot.user.name, data: "", photo_id: null, refused: false, witness_name: "" },
@@ -94,6 +94,9 @@
         if (boot.unit && (!this.draft.unit || this.draft.unit.id !== boot.unit.id || otherCampaign) && !this.draft.version) {
           this.draft = newDraft(boot.unit);
         }
+        // Changing the mode keeps the draft: a mode asked for in the address applies to it, and a
+        // mode this user may not choose (a unit's own people only self-inspect) gives way.
+        if (boot.mode_asked || !boot.modes.some((m) => m.value === this.draft.mode)) this.draft.mode = boot.mode;
         window.addEventListener("online", () => { this.online = true; this.message = ""; this.uploadPending(); });
         window.addEventListener("offline", () => { this.online = false; this.flash(T.offline, "alert-warning"); });
         if (!this.online) this.flash(T.offline, "alert-warning");
