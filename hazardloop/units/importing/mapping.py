@@ -1,6 +1,8 @@
 """The column mapping step: what the dry run shows of the sheet's columns, the user's
 corrections, and the mapping remembered for them per header row (models.ImportMapping)."""
 
+import re
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -143,6 +145,8 @@ def mapping_view(table: dict) -> dict:
         rows.append(
             {
                 **column,
+                "lang": cell_lang(column["header"]),
+                "samples": [(v, cell_lang(v)) for v in column["samples"]],
                 "how_label": HOW_LABELS.get(column["how"], ""),
                 "unknown": not column["field"] and column["how"] != "ignored",
                 "options": [
@@ -157,7 +161,17 @@ def mapping_view(table: dict) -> dict:
         for name, label, is_required in options
         if is_required
     ]
-    return {"rows": rows, "required": required, "unknown": table.get("unknown", [])}
+    unknown = [(h, cell_lang(h)) for h in table.get("unknown", [])]
+    return {"rows": rows, "required": required, "unknown": unknown}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def cell_lang(text: str) -> str:
+    """The language of a cell copied from the sheet, for its element's `lang`: the sheet's
+    Chinese shown in the English interface is marked as Chinese (read aloud as such)."""
+    return "zh-Hans" if _CJK.search(text or "") else ""
 
 
 def missing_message(missing: list[str]) -> str:

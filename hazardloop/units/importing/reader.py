@@ -225,6 +225,8 @@ def apply_choices(
     for index, name in sorted(choices.items()):
         if not 0 <= index < width or (name and name not in BY_FIELD):
             continue
+        if name and columns.get(index) == name:
+            continue  # confirms what was recognised: keep saying how
         columns.pop(index, None)
         how.pop(index, None)
         if not name:

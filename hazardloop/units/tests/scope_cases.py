@@ -306,7 +306,7 @@ CASES = [
         "units:job",
         lambda c, o: f"/units/jobs/{o.pk}/",
         OWN_JOB,
-        make=_checked_job,
+        make=_mapped_job,  # with its mapping step, rendered in both languages
         marker=lambda o: o.filename,
     ),
     ScopeCase(

@@ -170,18 +170,20 @@ def _map_and_import(page, shots: str):
     assert page.locator("[data-testid=count-created]").inner_text() == "2"
 
 
-def test_odd_headers_are_mapped_corrected_and_imported(browser_page, settings, tmp_path):
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_odd_headers_are_mapped_corrected_and_imported(browser_page, settings, tmp_path, language):
     from hazardloop.units.models import ImportMapping, Unit
 
     settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
     cast = build_cast()
     page = browser_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
     browser_login(page, "t-reg")
     page.goto(page.base_url + "/units/import/")
     page.set_input_files("input[name=file]", _odd_sheet(tmp_path))
     page.click("[data-testid=import-check]")
-    _map_and_import(page, "desktop-zh")
+    _map_and_import(page, f"desktop-{language}")
     assert Unit.objects.filter(name="映射饺子馆", region_id="220102", sector_id="catering").exists()
     assert ImportMapping.objects.filter(user=cast.regulator).count() == 1
     # the same header next time: mapped as before, ready to import at once
@@ -190,6 +192,8 @@ def test_odd_headers_are_mapped_corrected_and_imported(browser_page, settings, t
     page.click("[data-testid=import-check]")
     page.locator("[data-testid=import-commit]").wait_for()
     assert page.locator("[data-testid=mapping-missing]").count() == 0
+    assert "as you mapped it before" in page.content() or "沿用您上次的选择" in page.content()
+    page.screenshot(path=f"/tmp/units-import-remembered-desktop-{language}.png", full_page=True)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -254,3 +254,21 @@ def test_a_shared_township_name_resolves_in_the_importers_scope(cast):
         "南关区新兴街道" in result.errors[0]["message"]
         and "宽城区新兴街道" in result.errors[0]["message"]
     )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_mapping_step_speaks_the_users_language(cast, settings, tmp_path, language):
+    from hazardloop.core.tests import visible_text
+
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    client = web_client(cast.regulator)
+    rows = [
+        ["单位名称", "统一社会信用代码", "属地", "经营项目", "Remarks"],
+        ["店", code(), "南关区", "餐饮", "ok"],
+    ]
+    job = _web_import(client, xlsx_file(rows))
+    client.cookies["django_language"] = language
+    html = client.get(f"/units/jobs/{job.pk}/").content.decode()
+    assert 'data-testid="mapping-form"' in html
+    assert visible_text.problems(html, language, visible_text.stored_strings()) == []
