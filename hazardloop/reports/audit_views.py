@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import has_perm_anywhere, scope_for
 from hazardloop.audit.models import AuditEvent
+from hazardloop.regions.models import Region
+from hazardloop.reports.audit_labels import OBJECTS, action_choices
 
 PAGE = 50
 
@@ -69,7 +71,7 @@ def event_list(request):
         "next_before": events[-1].seq if more and events else None,
         "query": params.urlencode(),
         "errors": errors,
-        "actions": sorted(
+        "actions": action_choices(
             {
                 "login.succeeded",
                 "login.failed",
@@ -81,7 +83,11 @@ def event_list(request):
                 "api_token.revoked",
                 "password.changed",
             }
-        ),
+        )
+        + [
+            (f"{key}.", _("%(object)s: any action") % {"object": label})
+            for key, label in OBJECTS.items()
+        ],
     }
     return render(request, "audit/event_list.html", context)
 
@@ -97,5 +103,11 @@ def event_detail(request, seq: int):
             return ""
         return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
 
-    context = {"e": event, "before": pretty(event.before), "after": pretty(event.after)}
+    region = Region.objects.filter(code=event.region_code).first() if event.region_code else None
+    context = {
+        "e": event,
+        "region_name": region.name if region else event.region_code,
+        "before": pretty(event.before),
+        "after": pretty(event.after),
+    }
     return render(request, "audit/event_detail.html", context)

@@ -43,7 +43,7 @@ SYNONYMS = {
     "Export to Excel", "Gas use", "document number", "Document number", "done", "message",
     "Regions", "regions", "level", "Inspections", "Leader", "Inspect", "Dashboard", "Role",
     "role", "After", "Verification passed", "Late", "Overdue", "Started", "answered", "Location",
-    "version", "Version", "Edit", "People", "Done",
+    "version", "Version", "Edit", "People", "Done", "invited", "issued",
 }  # fmt: skip
 
 
