@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
@@ -15,6 +16,8 @@ from hazardloop.hazards import services
 from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.grading import RuleSetError
 from hazardloop.hazards.models import HazardDetermination, RuleSet
+from hazardloop.hazards.services import judging
+from hazardloop.hazards.services.create import unresolved_findings
 from hazardloop.hazards.services.judging import exclusions_visible_to
 from hazardloop.units.models import Unit
 
@@ -93,6 +96,32 @@ def save_rule_set(request, payload: RuleSetIn):
     except RuleSetError as exc:
         raise _rule_set_errors(exc) from exc
     return (200 if existed else 201), row
+
+
+class TallyOut(Schema):
+    on: dt.date
+    edition: str = Field(description="The GB 35181 rule set in force on the date (empty: none).")
+    last_edition: str
+    grade: str
+    pending: bool
+    text: str
+
+
+@router.get("/tally", response=TallyOut)
+def tally(request, unit_id: int, refs: str = "", on: dt.date | None = None):
+    """What failed answers carrying `refs` (comma-separated) add up to at the unit on `on`
+    (today by default), with the unit's unresolved findings: the inspection form's note."""
+    user = request.auth
+    unit = get_in_scope_or_404(
+        user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=unit_id
+    )
+    wanted = [r.strip() for r in refs.split(",") if r.strip()][:200]
+    return judging.answers_tally(
+        unit,
+        wanted,
+        on or timezone.localdate(),
+        unresolved=lambda: unresolved_findings(unit),
+    )
 
 
 class MemberIn(Schema):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hazardloop.accounts.access import scope_for
 from hazardloop.campaigns.models import Campaign
 from hazardloop.hazards.choices import Category
+from hazardloop.hazards.services.judging import pending_count
 from hazardloop.regions.models import Region, Sector
 from hazardloop.reports import aggregates
 from hazardloop.reports.charts import breakdowns, daily_trend, unit_rows
@@ -110,6 +111,7 @@ def _context(request, p):
         "freshness": aggregates.state() if stats.as_of else None,
         "sweep_seconds": settings.SWEEP_INTERVAL_SECONDS,
         "max_age_seconds": settings.STATS_MAX_AGE_SECONDS,
+        "pending_determinations": pending_count(p.scope, p.region.prefix),
     }
 
 

@@ -82,6 +82,38 @@ def judging_context(user, hazard) -> dict:
     }
 
 
+def answers_tally(unit, refs, on_date: dt.date, unresolved) -> dict:
+    """What an inspector's failed answers add up to at `unit` on `on_date` (the form's note):
+    the GB 35181 edition in force, and the grade the failures with the unit's unresolved
+    findings would give, in words ("general: 2 of 3 comprehensive elements at 人员密集场所")."""
+    in_force = grading.rule_sets_in_force(["gb35181"], on_date).get("gb35181")
+    last = in_force or grading.last_known("gb35181", on_date)
+    out = {
+        "on": on_date.isoformat(),
+        "edition": grading.label_of(in_force) if in_force else "",
+        "last_edition": grading.label_of(last) if last else "",
+        "grade": "",
+        "pending": False,
+        "text": "",
+    }
+    qualified = grading.qualify_refs(list(refs or ()), on_date)
+    if qualified:
+        result = grading.determine(unit, qualified, on_date=on_date, unresolved=unresolved)
+        shown = Hazard(grade=result.grade, grade_reason=result.reason, grade_basis=result.basis)
+        out.update(grade=result.grade, pending=result.pending, text=grading.describe(shown))
+    return out
+
+
+def pending_count(scope, region_prefix: str) -> int:
+    """Open hazards pending a determination in a scope's region subtree (the dashboard)."""
+    qs = Hazard.objects.filter(
+        status__in=OPEN_STATUSES,
+        determination=DeterminationState.PENDING,
+        region_code__startswith=region_prefix,
+    )
+    return scope.filter(qs, "region_code", "unit").count()
+
+
 def may_edit_rule_sets(user) -> bool:
     """Rule sets are the province's: the permission must hold over the whole province."""
     province = Region.objects.filter(level="province").values_list("code", flat=True).first()

@@ -276,3 +276,15 @@ GRADING_CASES = [
         check=_ended,
     ),
 ]
+
+GRADING_CASES.append(
+    ScopeCase(
+        "API: what failed answers add up to (the inspection form's note)",
+        "GET /api/v1/grading/tally",
+        lambda c, o: f"/api/v1/grading/tally?unit_id={c.unit.pk}&refs=gb35181-2017:7.3.3",
+        SEE,
+        make=lambda c: ensure_rules(),
+        api=True,
+        check=lambda r, c, o: r.status_code == 200 and r.json()["pending"] is True,
+    )
+)

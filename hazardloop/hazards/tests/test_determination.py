@@ -438,3 +438,34 @@ def test_exclusion_api(cast, crowded):
     assert ended.status_code == 200 and ended.json()["ended_at"]
     outsider = api_client(cast.neighbour_regulator)
     assert outsider.get("/api/v1/grading/exclusions").json() == []
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_the_pending(cast, crowded):
+    _three(cast, crowded, AFTER)
+    hazard(cast, unit=crowded, rule_refs=["gb35181-2017:7.3.3"], found_at=BEFORE)
+    page = web_client(cast.regulator).get("/stats/").content.decode()
+    assert 'data-testid="pending-determinations"' in page
+    assert "3 项可能的重大隐患待判定" in page  # the default language is Chinese
+    outsider = web_client(cast.neighbour_regulator).get("/stats/").content.decode()
+    assert "0 项可能的重大隐患待判定" in outsider
+
+
+@pytest.mark.django_db
+def test_the_inspection_forms_note_says_the_edition_and_what_answers_add_up_to(cast, crowded):
+    client = api_client(cast.inspector)
+    url = f"/api/v1/grading/tally?unit_id={crowded.pk}"
+    refs = "gb35181-2017:7.3.1,gb35181-2017:7.3.3"
+    before = client.get(f"{url}&refs={refs}&on=2025-10-31", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert before["edition"] == "GB 35181-2017" and before["grade"] == "general"
+    assert before["text"].startswith(
+        "general: 2 of 3 comprehensive elements at 人员密集场所 — 7.3.1, 7.3.3"
+    )
+    after = client.get(f"{url}&refs={refs}&on=2025-11-01", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert after["edition"] == "" and after["last_edition"] == "GB 35181-2017"
+    assert after["pending"] is True
+    assert after["text"].startswith("possible major — determination pending")
+    empty = client.get(url).json()
+    assert empty["text"] == "" and empty["pending"] is False
+    form = web_client(cast.inspector).get("/inspections/new/").content.decode()
+    assert 'data-testid="grading-tally"' in form and "hazards/grading_tally.js" in form
