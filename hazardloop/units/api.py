@@ -30,6 +30,7 @@ from hazardloop.units.importing.mapping import MappingError, clean_choices
 from hazardloop.units.importing.rows import UNIT_REGION_LEVELS
 from hazardloop.units.messages import phone_message, uscc_message
 from hazardloop.units.models import Unit, UnitJob
+from hazardloop.units.workflow import JobChangedMeanwhile
 
 router = Router(tags=["units"])
 
@@ -413,7 +414,8 @@ def import_file(
     """Queue a check (dry_run, the default) or an import of a spreadsheet (.xlsx, or .csv in
     UTF-8 or GB18030); all rows or none. Answers 202 at once with the job and its `status_url`
     (`GET /api/v1/units/imports/{id}`), which gives its state, progress, counts, per-row
-    problems and the column mapping. Columns are recognised by name and meaning; `mapping`, a
+    problems and the column mapping; `POST /api/v1/units/imports/{id}/commit` then imports a
+    dry run without problems. Columns are recognised by name and meaning; `mapping`, a
     JSON object {"header in the sheet": "field", …} ("" to ignore a column), corrects them.
 
     401 without a valid token; 403 for a role that may not import; 413 for a file over
@@ -444,3 +446,23 @@ def import_status(request, job_id: int):
     problems, the column mapping and the columns not imported. Anyone else's job is 404."""
     job = get_own_or_404(request.user, UnitJob.objects.filter(kind=JobKind.IMPORT), pk=job_id)
     return _job_out(job)
+
+
+@router.post(
+    "/imports/{int:job_id}/commit",
+    response={202: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def import_commit(request, job_id: int):
+    """Import a file whose dry run (this job) found no problem, without uploading it again:
+    queues the import and answers 202 with the job (follow its `status_url`). 409 when the job
+    is not a checked dry run without problems (or its file was deleted after the retention
+    period); 404 for anyone else's job."""
+    job = get_own_or_404(request.user, UnitJob.objects.filter(kind=JobKind.IMPORT), pk=job_id)
+    if not has_perm_anywhere(request.user, "unit.import"):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    try:
+        services.commit_import(job, actor=request.user)
+    except (ValueError, JobChangedMeanwhile) as refusal:
+        raise ApiError(409, "not_committable", str(refusal)) from None
+    job.refresh_from_db()
+    return 202, _job_out(job)

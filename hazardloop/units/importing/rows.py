@@ -5,6 +5,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hazardloop.lib import phones, uscc
 from hazardloop.regions import codes as region_codes
@@ -157,7 +158,12 @@ class Lookups:
             return None, _(
                 "Several regions are called %(value)s (%(names)s): give the region code or "
                 "the prefecture too."
-            ) % {"value": raw, "names": "、".join(self.full_name(c) for c in sorted(codes))}
+            ) % {
+                "value": raw,
+                "names": pgettext("list separator", ", ").join(
+                    self.full_name(c) for c in sorted(codes)
+                ),
+            }
         return None, _("No county, district or township is called %(value)s.") % {"value": raw}
 
     def full_name(self, code: str) -> str:

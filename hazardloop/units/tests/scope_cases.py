@@ -403,4 +403,16 @@ CASES = [
         api=True,
         check=lambda r, c, o: r.json()["id"] == o.pk and r.json()["state"] == "checked",
     ),
+    ScopeCase(
+        "API: import a checked dry run",
+        "POST /api/v1/units/imports/{job_id}/commit",
+        lambda c, o: f"/api/v1/units/imports/{o.pk}/commit",
+        OWN_JOB,
+        make=_checked_job,
+        api=True,
+        method="post",
+        check=lambda r, c, o: (
+            r.status_code == 202 and UnitJob.objects.filter(pk=o.pk, commit_requested=True).exists()
+        ),
+    ),
 ]

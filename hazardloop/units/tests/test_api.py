@@ -117,6 +117,27 @@ def test_import_dry_run_then_commit(cast, settings, tmp_path):
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "统一社会信用代码")]
 
 
+def test_a_checked_dry_run_is_committed_without_a_new_upload(cast, settings, tmp_path):
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    client = api_client(cast.regulator)
+    c = code()
+    job = _import(client, xlsx_file([HEADER[:4], ["确认饭店", c, "南关区", "餐饮"]])).json()
+    response = client.post(f"/api/v1/units/imports/{job['id']}/commit")
+    assert response.status_code == 202 and response.json()["dry_run"] is False
+    body = client.get(job["status_url"]).json()
+    assert body["state"] == "committed" and body["counts"]["created"] == 1
+    assert Unit.objects.filter(uscc=c).exists()
+    again = client.post(f"/api/v1/units/imports/{job['id']}/commit")
+    assert again.status_code == 409 and again.json()["code"] == "not_committable"
+    bad = _import(client, xlsx_file([HEADER[:4], ["坏", "123", "南关区", "餐饮"]])).json()
+    refused = client.post(f"/api/v1/units/imports/{bad['id']}/commit")
+    assert refused.status_code == 409
+    assert client.get(bad["status_url"]).json()["state"] == "checked"
+    other = api_client(cast.city_regulator).post(f"/api/v1/units/imports/{bad['id']}/commit")
+    assert other.status_code == 404
+
+
 def test_import_with_a_mapping_and_unknown_columns(cast, settings, tmp_path):
     settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
@@ -174,3 +195,5 @@ def test_import_status_codes_are_documented(cast):
     get = paths["/api/v1/units/imports/{job_id}"]["get"]["responses"]
     assert set(post) == {"202", "401", "403", "413", "422"}
     assert set(get) == {"200", "401", "404"}
+    commit = paths["/api/v1/units/imports/{job_id}/commit"]["post"]["responses"]
+    assert set(commit) == {"202", "401", "403", "404", "409"}
