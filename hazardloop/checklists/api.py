@@ -28,9 +28,12 @@ class ItemOut(Schema):
     guidance_en: str
     legal_basis: str
     basis_status: str
+    basis_source: str
+    other_duty_zh: str
     category: str
     default_grade: str
     rule_refs: list[str]
+    element_limits: list[dict]
     answer_type: str
     number_min: Decimal | None
     number_max: Decimal | None

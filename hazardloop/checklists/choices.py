@@ -31,6 +31,14 @@ class ItemCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class BuildingClass(models.TextChoices):
+    """The buildings a GB 35181 rate threshold distinguishes (regulations.md §3.4, §12.1)."""
+
+    HIGH_RISE_OR_UNDERGROUND = "high_rise_or_underground", _("High-rise or underground building")
+    HIGH_RISE_CROWDED = "high_rise_crowded", _("High-rise building with a crowded place")
+    OTHER = "other", _("Other buildings")
+
+
 class BasisStatus(models.TextChoices):
     """How well the item's rule and numbers are sourced (regulations.md's tags)."""
 

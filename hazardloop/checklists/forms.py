@@ -23,6 +23,7 @@ class ItemForm(forms.ModelForm):
             "guidance_en": forms.Textarea(attrs={"rows": 3}),
             "violation_zh": forms.Textarea(attrs={"rows": 2}),
             "violation_en": forms.Textarea(attrs={"rows": 2}),
+            "element_limits": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "violation_zh": _(
@@ -32,6 +33,20 @@ class ItemForm(forms.ModelForm):
             "legal_basis": _(
                 "Citations separated by “；”. Only verified citations of national or Jilin rules "
                 "are printed on official documents."
+            ),
+            "basis_source": _(
+                "Where the citations were checked against the official text (e.g. "
+                "regulations.md §4.1 [V]), or why they could not be."
+            ),
+            "element_limits": _(
+                "For a measured rate: the element is fed only above the limit for the unit's "
+                'building, e.g. [{"ref": "gb35181-2017:7.3.6", "over": '
+                '{"high_rise_or_underground": 30, "other": 50}, "status": '
+                '"verified"}]. An unverified limit feeds nothing.'
+            ),
+            "other_duty_zh": _(
+                "A duty of someone else the same facts raise (e.g. the gas supplier's): "
+                "recorded with the finding, never graded at the unit."
             ),
         }
 

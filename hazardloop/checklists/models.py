@@ -7,6 +7,7 @@ it makes a new version (services.revise_version). Built-in templates are loaded 
 """
 
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hazardloop.checklists.basis import item_basis
-from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
+from hazardloop.checklists.choices import (
+    AnswerType,
+    BasisStatus,
+    BuildingClass,
+    DefaultGrade,
+    ItemCategory,
+)
 
 # GB 35181 element items are written as the defect itself (see ChecklistItem.finding_title).
 DEFECT_CODE = re.compile(r"^(D6|C7)\.")
@@ -127,6 +134,14 @@ class ChecklistItem(models.Model):
         choices=BasisStatus.choices,
         default=BasisStatus.VERIFIED,
     )
+    # Where each citation of `legal_basis` was checked (e.g. "regulations.md §4.1 [V]"), or why
+    # it could not be: the record behind `basis_status`.
+    basis_source = models.CharField(_("citation checked against"), max_length=300, blank=True)
+    # A duty of someone other than the unit that the same facts raise, recorded with the
+    # finding and never graded at the unit (regulations.md §12.2: the gas supplier's Art. 9).
+    other_duty_zh = models.CharField(
+        _("another duty-holder's duty (Chinese)"), max_length=400, blank=True
+    )
     category = models.CharField(
         _("category"), max_length=20, choices=ItemCategory.choices, default=ItemCategory.OTHER
     )
@@ -137,6 +152,11 @@ class ChecklistItem(models.Model):
     # "<family>-<edition>:<element>", e.g. "gb35181-2017:7.3.10", "city_gas-2023:9.1",
     # "gongmao-2023:14" (interpreted by hazards.grading).
     rule_refs = models.JSONField(_("major-hazard rules fed"), default=list, blank=True)
+    # Elements a measured rate feeds only above a limit that depends on the unit's building
+    # (regulations.md §3.4, §12.1): [{"ref": "gb35181-2017:7.3.6", "over": {"high_rise_or_
+    # underground": 30, "other": 50}, "status": "verified", "source": "…"}]. A limit whose
+    # status is not "verified" maps nothing.
+    element_limits = models.JSONField(_("element thresholds by building"), default=list, blank=True)
     answer_type = models.CharField(
         _("answer type"), max_length=12, choices=AnswerType.choices, default=AnswerType.PASS_FAIL
     )
@@ -200,6 +220,49 @@ class ChecklistItem(models.Model):
     def is_fire(self) -> bool:
         """A failure of this item can change the unit's GB 35181 determination."""
         return any(str(ref).split(":")[0].split("-")[0] == "gb35181" for ref in self.rule_refs)
+
+    @property
+    def limits_display(self) -> list[dict]:
+        """The element thresholds by building, labelled for the checklist pages."""
+        labels = dict(BuildingClass.choices)
+        return [
+            {
+                "ref": rule.get("ref", ""),
+                "verified": rule.get("status") == BasisStatus.VERIFIED,
+                "over": [(labels.get(name, name), over) for name, over in rule["over"].items()],
+            }
+            for rule in self.element_limits or []
+            if isinstance(rule.get("over"), dict)
+        ]
+
+    def refs_for(self, value, building: set[str]) -> list[str]:
+        """The rule refs a failed answer with measured `value` feeds at a unit whose building
+        is of the classes in `building` (BuildingClass values; "other" always holds).
+
+        A ref without a building limit is fed as it is. A ref with one is fed only when its
+        limit is verified and `value` is above the limit of the first class listed for it that
+        holds at the unit: 31 % broken emergency lights in a high-rise building, 51 % elsewhere.
+        """
+        limits = {rule.get("ref"): rule for rule in self.element_limits or []}
+        out = []
+        for ref in self.rule_refs or []:
+            rule = limits.get(ref)
+            if rule is None:
+                out.append(ref)
+                continue
+            if rule.get("status") != BasisStatus.VERIFIED or value is None:
+                continue
+            limit = next(
+                (
+                    Decimal(str(over))
+                    for name, over in (rule.get("over") or {}).items()
+                    if name == BuildingClass.OTHER or name in building
+                ),
+                None,
+            )
+            if limit is not None and value > limit:
+                out.append(ref)
+        return out
 
     def judge_number(self, value) -> bool:
         """True when `value` lies within the item's limits (inclusive)."""

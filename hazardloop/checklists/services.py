@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event
-from hazardloop.checklists.choices import AnswerType, BasisStatus, DefaultGrade, ItemCategory
+from hazardloop.checklists.choices import (
+    AnswerType,
+    BasisStatus,
+    BuildingClass,
+    DefaultGrade,
+    ItemCategory,
+)
 from hazardloop.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from hazardloop.core.errors import DomainError
 
@@ -36,9 +42,12 @@ ITEM_FIELDS = [
     "guidance_en",
     "legal_basis",
     "basis_status",
+    "basis_source",
+    "other_duty_zh",
     "category",
     "default_grade",
     "rule_refs",
+    "element_limits",
     "answer_type",
     "number_min",
     "number_max",
@@ -48,7 +57,14 @@ ITEM_FIELDS = [
 TEMPLATE_FIELDS = ["code", "title_zh", "title_en", "topic", "sectors", "gas_uses"]
 # What an item says about its answer rather than what is asked: corrected on the built-in
 # templates in place, even on a version inspections have used (load_builtin_templates).
-ANNOTATION_FIELDS = ("violation_zh", "violation_en", "legal_basis", "basis_status")
+ANNOTATION_FIELDS = (
+    "violation_zh",
+    "violation_en",
+    "legal_basis",
+    "basis_status",
+    "basis_source",
+    "other_duty_zh",
+)
 # Answers that can fail, and so raise a hazard whose title is the violation wording.
 FAILABLE = (AnswerType.PASS_FAIL, AnswerType.NUMBER)
 
@@ -107,8 +123,21 @@ def clean_items(raw_items: list[dict], *, require_violation: bool = True) -> lis
             item[name] = str(raw.get(name) or "").strip()
         for name in ("violation_zh", "violation_en"):
             item[name] = str(raw.get(name) or "").strip()
-        for name in ("guidance_zh", "guidance_en", "legal_basis", "number_unit"):
+        for name in (
+            "guidance_zh",
+            "guidance_en",
+            "legal_basis",
+            "number_unit",
+            "basis_source",
+            "other_duty_zh",
+        ):
             item[name] = str(raw.get(name) or "").strip()
+        for name, limit in (("basis_source", 300), ("other_duty_zh", 400)):
+            if len(item[name]) > limit:
+                errors.append(
+                    _("%(label)s: %(field)s is longer than %(n)s characters.")
+                    % {"label": label, "field": name, "n": limit}
+                )
         if not item["section_zh"]:
             errors.append(_("%(label)s: the section is missing.") % {"label": label})
         if not item["text_zh"]:
@@ -168,6 +197,7 @@ def clean_items(raw_items: list[dict], *, require_violation: bool = True) -> lis
                     _("%(label)s: the lowest acceptable value is above the highest.")
                     % {"label": label}
                 )
+        item["element_limits"] = _element_limits(raw.get("element_limits"), item, label, errors)
         item["photo_on_fail"] = _bool(raw.get("photo_on_fail", False))
         if require_violation and item["answer_type"] in FAILABLE and not item["violation_zh"]:
             errors.append(
@@ -181,6 +211,48 @@ def clean_items(raw_items: list[dict], *, require_violation: bool = True) -> lis
     if errors:
         raise ChecklistError(errors)
     return items
+
+
+def _element_limits(raw, item: dict, label: str, errors: list[str]) -> list[dict]:
+    """Check an item's building-dependent element thresholds (see ChecklistItem.refs_for)."""
+    if raw in (None, "", []):
+        return []
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raw = None
+    problem = _(
+        "%(label)s: element thresholds must be a list of {ref, over: {building: limit}, status}, "
+        "each ref one of the item's rules, each building one of %(buildings)s, each limit a "
+        "number, on a number item."
+    ) % {"label": label, "buildings": ", ".join(BuildingClass.values)}
+    if not isinstance(raw, list) or item["answer_type"] != AnswerType.NUMBER:
+        errors.append(problem)
+        return []
+    out = []
+    for rule in raw:
+        over = rule.get("over") if isinstance(rule, dict) else None
+        ok = (
+            isinstance(over, dict)
+            and over
+            and rule.get("ref") in item["rule_refs"]
+            and rule.get("status", BasisStatus.UNVERIFIED) in BasisStatus.values
+            and all(name in BuildingClass.values for name in over)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in over.values())
+        )
+        if not ok:
+            errors.append(problem)
+            return []
+        out.append(
+            {
+                "ref": rule["ref"],
+                "over": dict(over),
+                "status": rule.get("status", BasisStatus.UNVERIFIED),
+                "source": str(rule.get("source") or "")[:200],
+            }
+        )
+    return out
 
 
 def _hash(items: list[dict]) -> str:

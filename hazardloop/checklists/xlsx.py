@@ -41,6 +41,8 @@ def export_version(version: ChecklistVersion) -> bytes:
             value = item[name]
             if name == "rule_refs":
                 value = ", ".join(value)
+            elif name == "element_limits":
+                value = json.dumps(value, ensure_ascii=False) if value else ""
             elif name == "photo_on_fail":
                 value = "yes" if value else "no"
             elif value is not None and name in ("number_min", "number_max"):

@@ -21,6 +21,7 @@ sector is one of its `sectors` (or it is `always`), and, when given, every one o
 
 import datetime as dt
 
+from hazardloop.checklists.choices import BuildingClass
 from hazardloop.hazards.grading import parse_ref, qualify_refs
 from hazardloop.hazards.models import RuleSet
 
@@ -95,3 +96,22 @@ def applicable_refs(unit, refs, on_date: dt.date) -> list[str]:
         families_done.add(ref.family)
         kept.append(text)
     return kept
+
+
+def building_classes(unit, refs) -> set[str]:
+    """The building classes a rate threshold distinguishes that hold at `unit`
+    (checklists BuildingClass; ChecklistItem.refs_for): high-rise or underground from the
+    unit's building facts, "with a crowded place" from the place types of the rule set the
+    refs name."""
+    out = {BuildingClass.OTHER.value}
+    if unit.is_high_rise or unit.is_underground:
+        out.add(BuildingClass.HIGH_RISE_OR_UNDERGROUND.value)
+    if unit.is_high_rise:
+        for text in refs or ():
+            ref = parse_ref(text)
+            rule_set = _rule_set(ref.family, ref.edition) if ref else None
+            places = (rule_set.data or {}).get("places", {}) if rule_set else {}
+            if place_holds(unit, "crowded_place", places):
+                out.add(BuildingClass.HIGH_RISE_CROWDED.value)
+                break
+    return out

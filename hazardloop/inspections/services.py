@@ -22,6 +22,7 @@ from hazardloop.checklists.models import ChecklistVersion
 from hazardloop.checklists.services import mark_version_used
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import PhotoError, claim_photos
+from hazardloop.hazards.applicability import building_classes
 from hazardloop.hazards.services import create_hazard, redetermine_unit
 from hazardloop.inspections.answers import (
     CleanAnswer,
@@ -382,6 +383,11 @@ def _raise_hazard(inspection: Inspection, answer: CleanAnswer, *, actor, ref: st
         lines.append(measured)
     if answer.note:
         lines.append(answer.note)
+    if item.other_duty_zh:
+        # Recorded with the finding, graded elsewhere: e.g. the gas supplier's duty (§12.2).
+        lines.append(f"另涉及其他责任主体：{item.other_duty_zh}")
+    # A rate feeds its element only above the limit for this unit's building (§12.1).
+    refs = item.refs_for(answer.number_value, building_classes(inspection.unit, item.rule_refs))
     source = "self_inspection" if inspection.mode == Mode.SELF_INSPECTION else "inspection"
     return create_hazard(
         inspection.unit,
@@ -391,7 +397,7 @@ def _raise_hazard(inspection: Inspection, answer: CleanAnswer, *, actor, ref: st
         category=item.category,
         title=item.finding_title,
         legal_basis=marked_basis(item.legal_basis, item.basis_status),
-        rule_refs=item.rule_refs,
+        rule_refs=refs,
         default_grade=item.default_grade,
         source_ref=ref,
         photo_ids=answer.photo_ids,

@@ -192,7 +192,7 @@ def test_api_serves_items_for_the_phone_form(cast, django_assert_max_num_queries
     assert "restaurant-gas" in codes and "starter-mining" not in codes
     restaurant = next(t for t in listing["items"] if t["code"] == "restaurant-gas")
     detail = client.get(f"/api/v1/checklists/{restaurant['id']}").json()
-    assert detail["number"] == 1 and len(detail["items"]) == 27
+    assert detail["number"] == 1 and len(detail["items"]) == 28
     assert detail["items"][0]["violation_zh"] == "使用燃气的厨房未安装可燃气体报警装置"
     assert detail["items"][0]["guidance_zh"]
 

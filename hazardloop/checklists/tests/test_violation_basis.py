@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.utils import translation
@@ -17,6 +18,7 @@ from hazardloop.checklists.services import (
 from hazardloop.checklists.tests.factories import item, make_template
 from hazardloop.testing import web_client
 
+RULESETS = DATA_DIR.parent.parent / "hazards" / "data" / "rulesets"
 TODAY = dt.date(2026, 12, 4)
 FIRE_28 = "《中华人民共和国消防法》第二十八条"
 WITH_GB = "《消防法》第二十八条；GB 35181-2017 第7.3.3条"
@@ -66,9 +68,41 @@ def test_gb30871_and_the_gongmao_standard_stay_in_their_sectors():
 def test_one_finding_feeds_one_gb35181_element():
     # §7.3.9 (exits, escape doors) and §7.3.10 (external windows) are different elements: an
     # item feeding both would count one finding twice toward a comprehensive determination.
+    # Several refs are alternatives only as [a direct element named for some place types, the
+    # comprehensive one elsewhere] (§12.1: 6.6 at a hotel, 7.4.4 at a street-level restaurant);
+    # hazards.applicability keeps the first that applies at the unit.
+    rules = json.loads((RULESETS / "gb35181-2017.json").read_text(encoding="utf-8"))
     for template, spec in _builtin_items():
-        fire = [r for r in spec["rule_refs"] if r.startswith("gb35181-")]
-        assert len(fire) <= 1, f"{template}/{spec['code']}: {fire}"
+        fire = [r.split(":")[1] for r in spec["rule_refs"] if r.startswith("gb35181-")]
+        where = f"{template}/{spec['code']}: {fire}"
+        assert len([e for e in fire if e in rules["comprehensive"]]) <= 1, where
+        if len(fire) > 1:
+            *direct, last = fire
+            assert last in rules["comprehensive"], where
+            assert all(e in rules["direct_places"] for e in direct), where
+
+
+def test_the_corridor_the_exit_and_the_rates_map_to_their_own_elements():
+    specs = {(t, s["code"]): s for t, s in _builtin_items()}
+    # Goods in an escape route are no GB 35181 element; exits blocked are 7.3.3 (§3.4).
+    for key in (("restaurant-gas", "R18A"), ("fire-life-channels", "L01")):
+        assert specs[key]["rule_refs"] == []
+    for key in (("restaurant-gas", "R18"), ("fire-life-channels", "L02A")):
+        assert specs[key]["rule_refs"] == ["gb35181-2017:7.3.3"]
+    # A wedged-open door is not 7.3.7; the stairwell doors' damage rate is.
+    assert specs[("fire-life-channels", "L06")]["rule_refs"] == []
+    # Every GB 35181 element an item cites in its basis is one it feeds (or says why not).
+    for (template, code), spec in specs.items():
+        cited = set(re.findall(r"GB 35181-2017 第(\d+(?:\.\d+)+)条", spec["legal_basis"]))
+        cited |= {
+            e
+            for pair in re.findall(r"第(\d+(?:\.\d+)+)条、第(\d+(?:\.\d+)+)条", spec["legal_basis"])
+            for e in pair
+        }
+        fed = {r.split(":")[1] for r in spec["rule_refs"] if r.startswith("gb35181-")}
+        unfed = cited - fed
+        if spec["answer_type"] in ("pass_fail", "number") and unfed:
+            assert "类比" in spec["legal_basis"], f"{template}/{code} cites {unfed}, feeds {fed}"
 
 
 def test_gas_alarm_not_installed_and_disabled_cite_their_own_items():
@@ -180,3 +214,27 @@ def test_migration_fills_wordings_and_corrects_copied_bases(cast):
     assert rows["R19"].legal_basis.startswith("《中华人民共和国消防法》")
     assert "义乌" not in rows["R03"].legal_basis and rows["R03"].basis_status == "unverified"
     assert rows["X9"].violation_zh == "" and rows["X9"].legal_basis == "本地规定"
+
+
+def test_every_builtin_citation_was_checked_and_the_result_recorded():
+    """Each built-in item records where its citations were checked against regulations.md
+    (basis_source) and the result (basis_status): verified only when every citation is [V]."""
+    for template, spec in _builtin_items():
+        where = f"{template}/{spec['code']}"
+        source = spec["basis_source"]
+        assert source and "regulations.md" in source, where
+        tags = re.findall(r"\[(V|V-2|UNVERIFIED)\]", source)
+        assert len(tags) == len(basis.citations(spec["legal_basis"])), where
+        expected = (
+            "unverified" if "UNVERIFIED" in tags else "secondary" if "V-2" in tags else "verified"
+        )
+        assert spec["basis_status"] == expected, where
+
+
+def test_the_check_is_shown_in_the_checklist_editor(cast):
+    load_builtin_templates()
+    template = ChecklistTemplate.objects.get(code="fire-life-channels", region_code="")
+    client = web_client(cast.city_regulator)
+    page = client.get(f"/checklists/{template.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "regulations.md §3.4" in page and 'data-testid="basis-source"' in page
+    assert "High-rise or underground building" in page  # L05's thresholds by building
