@@ -26,14 +26,14 @@ from hazardloop.accounts.services import (
 @sensitive_post_parameters("password")
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("reports:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
         record_login(form.user, via="web")
         target = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-            target = "reports:home"
+            target = settings.LOGIN_REDIRECT_URL
         return redirect(target)
     status = 400 if form.errors else 200
     context = {"form": form, "next": request.GET.get("next", "")}

@@ -24,6 +24,10 @@ def error_body(detail: str, code: str, errors: list | None = None) -> dict:
 
 
 class Pagination(LimitOffsetPagination):
-    """Lists shaped {"items": [...], "count": N} with limit/offset."""
+    """Lists shaped {"items": [...], "count": N} with limit/offset; a `limit` above the maximum
+    (500, or `@paginate(Pagination, max_limit=...)`) gives the maximum."""
 
-    max_limit = 500
+    def __init__(self, max_limit: int = 500, **kwargs):
+        # Ninja's own __init__ sets max_limit from its setting (unbounded by default), which would
+        # shadow a class attribute: the maximum is passed on here instead.
+        super().__init__(max_limit=max_limit, **kwargs)

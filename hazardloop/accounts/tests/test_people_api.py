@@ -157,3 +157,14 @@ def test_every_status_is_documented():
     }
     for (method, path), statuses in expected.items():
         assert {str(s) for s in paths[path][method]["responses"]} == statuses, path
+
+
+def test_every_list_has_a_maximum_page_size():
+    from hazardloop.core.api import Pagination
+
+    assert Pagination().max_limit == 500
+    assert Pagination(max_limit=100).max_limit == 100
+    page = Pagination().paginate_queryset(
+        list(range(800)), Pagination.Input(limit=10_000, offset=0), request=None
+    )
+    assert len(page["items"]) == 500 and page["count"] == 800
