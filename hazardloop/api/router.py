@@ -10,6 +10,7 @@ from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
 from hazardloop.evidence.api import router as evidence_router
 from hazardloop.hazards.api import router as hazards_router
+from hazardloop.hazards.calendar_api import router as calendars_router
 from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
 from hazardloop.regions.api import router as regions_router
@@ -40,3 +41,4 @@ api.add_router("/campaigns", campaigns_router)
 api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)
 api.add_router("/me", workbench_router)
+api.add_router("", calendars_router)

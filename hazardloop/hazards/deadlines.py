@@ -9,13 +9,21 @@ The clocks (regulations.md §10.2 and §12.3, 公安部令第120号):
   settings.HAZARD_ORDER_ON_SPOT_CATEGORIES is ordered on the spot (责令立即改正), by the end
   of the finding's day.
 - ordered / rectifying → the rectification deadline `due_at` (the unit's clock: "overdue").
-- submitted → re-checked within 3 working days of the unit's request (Art. 20: the deadline
-  or the request, whichever comes first — a unit that submits has made its request, and the
-  re-check of a deadline passed without a submission is the unit's overdue clock); a major
-  hazard's on-site acceptance within settings.HAZARD_ACCEPTANCE_DAYS days of the request.
+- submitted → re-checked within 3 working days of the deadline or of the unit's request,
+  whichever comes first (Art. 20 「在责令限期改正期限届满或者收到当事人的复查申请之日起三个工作日
+  内」: a unit that submits early is re-checked within 3 working days of its submission; one that
+  submits after its deadline was due for the re-check 3 working days after the deadline); a
+  major hazard's on-site acceptance within settings.HAZARD_ACCEPTANCE_DAYS days of the request.
 
-A clock that crosses a year without a loaded holiday calendar counts weekdays only and is
-flagged (`clock_estimated`): a request never fails for a missing calendar.
+A missing holiday calendar never fails a request. A clock that crosses a year without one is
+estimated and flagged (`clock_estimated`; `missing_years` names the years):
+
+- the regulator's own limits (order, re-check) count every day of that year as a working day,
+  so the estimate is never later than the true limit (a make-up working day can fall on any
+  weekend);
+- a default rectification deadline from a working-day DeadlinePolicy counts Monday to Friday
+  (the person ordering sees the date and may change it); the hazard's rectification clock is
+  flagged until the calendar is loaded, and the order's event records the missing years.
 """
 
 import datetime as dt
@@ -24,6 +32,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -60,33 +69,39 @@ def policy_for(region_code: str, grade: str, category: str) -> DeadlinePolicy | 
     return max(rows, key=lambda r: (len(r.region_prefix), r.category != ""))
 
 
-def default_due_at(region_code: str, grade: str, category: str, start: dt.datetime):
-    """The default deadline for a hazard ordered at `start`: end of the local day N days later.
+def default_deadline(
+    region_code: str, grade: str, category: str, start: dt.datetime
+) -> tuple[dt.datetime, list[int]]:
+    """(the default deadline for a hazard ordered at `start`, the years it had to estimate).
 
-    A DeadlinePolicy row for the region (the most specific one) wins over
-    settings.HAZARD_DEFAULT_DEADLINE_DAYS. Working-day policies need the year's calendar.
+    End of the local day N days later. A DeadlinePolicy row for the region (the most specific
+    one) wins over settings.HAZARD_DEFAULT_DEADLINE_DAYS. A working-day policy that crosses a
+    year without a loaded calendar counts Monday to Friday there and names that year, rather
+    than failing the order.
     """
     policy = policy_for(region_code, grade, category)
     local_day = timezone.localtime(start, LOCAL).date()
     if policy is None:
         days = settings.HAZARD_DEFAULT_DEADLINE_DAYS.get(grade, 15)
-        return end_of_local_day(local_day + dt.timedelta(days=days))
+        return end_of_local_day(local_day + dt.timedelta(days=days)), []
     if policy.working_days:
-        # A year without a calendar is counted in weekdays (the person ordering sees the date
-        # and may change it) rather than failing the order; the log says which year is missing.
         last, missing = work_calendar(strict=False).add_working_days_or_estimate(
             local_day, policy.days
         )
         if missing:
             log.warning("deadline estimated without the holiday calendar of %s", sorted(missing))
-        return end_of_local_day(last)
-    return end_of_local_day(local_day + dt.timedelta(days=policy.days))
+        return end_of_local_day(last), sorted(missing)
+    return end_of_local_day(local_day + dt.timedelta(days=policy.days)), []
+
+
+def default_due_at(region_code: str, grade: str, category: str, start: dt.datetime):
+    """The default deadline alone (see `default_deadline`)."""
+    return default_deadline(region_code, grade, category, start)[0]
 
 
 CALENDAR_MISSING = gettext_noop(
     "The holiday calendar for %(year)s is not loaded: time limits that reach into %(year)s "
-    "count Monday to Friday until it is loaded from the State Council's holiday notice for "
-    "that year."
+    "are estimates until it is entered from the State Council's holiday notice for that year."
 )
 
 
@@ -115,14 +130,62 @@ def warn_missing_calendars(now) -> int:
                 key=f"calendar-missing:{year}",
                 message=CALENDAR_MISSING,
                 params={"year": year},
+                link=reverse("hazards:calendar_year", args=[year]),
             )
         )
         for year in years
     )
 
 
-# 公安部令第120号 Art. 20 [V]: the re-check within 3 working days of the unit's request.
+# 公安部令第120号 Art. 20 [V]: the re-check within 3 working days of the deadline or of the
+# unit's request, whichever comes first.
 RECHECK_WORKING_DAYS = 3
+
+CALENDAR_NOTE = gettext_noop(
+    "Estimated: the holiday calendar for %(years)s is not loaded. The time limit counts "
+    "every day of that year as a working day (never later than the true limit); a deadline "
+    "proposed to a unit counts Monday to Friday."
+)
+CALENDAR_NOTE_LOADED = gettext_noop(
+    "Estimated when a holiday calendar it needed was not loaded; check it against the loaded "
+    "calendar."
+)
+
+
+def loaded_years() -> set[int]:
+    return set(HolidayYear.objects.values_list("year", flat=True))
+
+
+def clock_start(hazard) -> dt.datetime | None:
+    """When the hazard's current clock started counting (for naming the years it crosses)."""
+    if hazard.clock == ClockKind.ORDER:
+        return hazard.found_at
+    if hazard.clock == ClockKind.RECTIFY:
+        return hazard.ordered_at or hazard.found_at
+    if hazard.clock == ClockKind.VERIFY:
+        moments = [m for m in (hazard.submitted_at, hazard.due_at) if m is not None]
+        return min(moments) if moments else None
+    return None
+
+
+def missing_years(hazard, loaded: set[int] | None = None) -> list[int]:
+    """The years without a loaded holiday calendar that the hazard's estimated clock crosses."""
+    if not hazard.clock_estimated or hazard.clock_due_at is None:
+        return []
+    start = clock_start(hazard) or hazard.clock_due_at
+    first = timezone.localtime(start, LOCAL).year
+    last = timezone.localtime(hazard.clock_due_at, LOCAL).year
+    loaded = loaded_years() if loaded is None else loaded
+    return [y for y in range(first, last + 1) if y not in loaded]
+
+
+def calendar_note(years) -> str:
+    """What an estimated clock says (translated): which years' calendars are missing."""
+    from django.utils.translation import gettext
+
+    if not years:
+        return gettext(CALENDAR_NOTE_LOADED)
+    return gettext(CALENDAR_NOTE) % {"years": ", ".join(str(y) for y in years)}
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -134,25 +197,54 @@ def order_clock(found_at: dt.datetime, category: str, calendar: WorkCalendar):
     day = _local_day(found_at)
     if category in settings.HAZARD_ORDER_ON_SPOT_CATEGORIES:
         return end_of_local_day(day), False
-    last, missing = calendar.add_working_days_or_estimate(day, settings.HAZARD_ORDER_WORKDAYS)
-    return end_of_local_day(last), bool(missing)
-
-
-def verify_clock(submitted_at: dt.datetime, grade: str, calendar: WorkCalendar):
-    """(time limit, estimated) for the re-check (general) or the acceptance (major)."""
-    if grade == Grade.MAJOR:
-        # The same instant as the acceptance's Verification.due_by (services.verify_hazard).
-        return submitted_at + dt.timedelta(days=settings.HAZARD_ACCEPTANCE_DAYS), False
     last, missing = calendar.add_working_days_or_estimate(
-        _local_day(submitted_at), RECHECK_WORKING_DAYS
+        day, settings.HAZARD_ORDER_WORKDAYS, earliest=True
     )
     return end_of_local_day(last), bool(missing)
 
 
-def clock_for(status, *, found_at, due_at, submitted_at, grade, category, calendar=None) -> dict:
+def recheck_due(
+    calendar: WorkCalendar, requested: dt.date | None, deadline: dt.date | None
+) -> tuple[dt.date | None, frozenset[int]]:
+    """(the re-check's last day, the years estimated): 3 working days after the deadline or
+    after the unit's request, whichever comes first (公安部令第120号 Art. 20)."""
+    options = []
+    for start in (requested, deadline):
+        if start is not None:
+            options.append(
+                calendar.add_working_days_or_estimate(start, RECHECK_WORKING_DAYS, earliest=True)
+            )
+    if not options:
+        return None, frozenset()
+    return min(options, key=lambda option: option[0])
+
+
+def verify_clock(submitted_at: dt.datetime, grade: str, calendar: WorkCalendar, due_at=None):
+    """(time limit, estimated) for the re-check (general) or the acceptance (major)."""
+    if grade == Grade.MAJOR:
+        # The same instant as the acceptance's Verification.due_by (services.verify_hazard).
+        return submitted_at + dt.timedelta(days=settings.HAZARD_ACCEPTANCE_DAYS), False
+    last, missing = recheck_due(
+        calendar, _local_day(submitted_at), _local_day(due_at) if due_at else None
+    )
+    return end_of_local_day(last), bool(missing)
+
+
+def clock_for(
+    status,
+    *,
+    found_at,
+    due_at,
+    submitted_at,
+    grade,
+    category,
+    calendar=None,
+    due_estimated=False,
+) -> dict:
     """The clock columns of a hazard in `status` with these facts (a fresh clock, not lapsed).
 
-    `calendar` (a lenient WorkCalendar) is read from the database when needed and not given.
+    `calendar` (a lenient WorkCalendar) is read from the database when needed and not given;
+    `due_estimated`: the rectification deadline was a default estimated without a calendar.
     """
     values = {"clock": "", "clock_due_at": None, "clock_estimated": False}
     if status == Status.FOUND:
@@ -160,11 +252,11 @@ def clock_for(status, *, found_at, due_at, submitted_at, grade, category, calend
         due, estimated = order_clock(found_at, category, calendar)
         values.update(clock=ClockKind.ORDER, clock_due_at=due, clock_estimated=estimated)
     elif status in (Status.ORDERED, Status.RECTIFYING):
-        values.update(clock=ClockKind.RECTIFY, clock_due_at=due_at)
+        values.update(clock=ClockKind.RECTIFY, clock_due_at=due_at, clock_estimated=due_estimated)
     elif status == Status.SUBMITTED and submitted_at is not None:
         if grade != Grade.MAJOR:
             calendar = calendar or work_calendar(strict=False)
-        due, estimated = verify_clock(submitted_at, grade, calendar)
+        due, estimated = verify_clock(submitted_at, grade, calendar, due_at=due_at)
         values.update(clock=ClockKind.VERIFY, clock_due_at=due, clock_estimated=estimated)
     values["clock_rung"] = ClockRung.NONE
     return values
@@ -184,6 +276,11 @@ def clock_changes(hazard, status: str, changes: dict) -> dict:
     def value(name):
         return changes.get(name, getattr(hazard, name))
 
+    if "due_at" in changes:
+        # A new deadline: estimated only when it is a default computed without a calendar.
+        due_estimated = bool(changes.get("clock_estimated", False))
+    else:
+        due_estimated = hazard.clock == ClockKind.RECTIFY and hazard.clock_estimated
     return clock_for(
         status,
         found_at=value("found_at"),
@@ -191,6 +288,7 @@ def clock_changes(hazard, status: str, changes: dict) -> dict:
         submitted_at=value("submitted_at"),
         grade=value("grade"),
         category=value("category"),
+        due_estimated=due_estimated,
     )
 
 
@@ -200,6 +298,17 @@ def refresh_estimated_clocks() -> int:
     Returns the hazards whose clock changed."""
     calendar = work_calendar(strict=False)
     changed = []
+    # A rectification deadline stays what was ordered (it is on the unit's notice): once the
+    # calendars it crossed are loaded, only its flag goes.
+    loaded = set(calendar.years)
+    for hazard in Hazard.objects.filter(clock=ClockKind.RECTIFY, clock_estimated=True).only(
+        "pk", "clock", "clock_estimated", "clock_due_at", "ordered_at", "found_at"
+    ):
+        if not missing_years(hazard, loaded):
+            Hazard.objects.filter(pk=hazard.pk, clock=ClockKind.RECTIFY).update(
+                clock_estimated=False
+            )
+            changed.append(hazard.pk)
     rows = Hazard.objects.filter(status__in=[Status.FOUND, Status.SUBMITTED], clock_estimated=True)
     for hazard in rows.only(
         "pk",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazardloop.hazards import judging_views, record, views
+from hazardloop.hazards import calendar_views, judging_views, record, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -22,4 +22,11 @@ urlpatterns = [
     path("hazards/<int:pk>/experts/", views.expert_picker, name="expert_picker"),
     path("hazards/<int:pk>/<slug:action>/", views.act, name="act"),
     path("hazards/units/<int:unit_id>/panel/", views.unit_panel, name="unit_panel"),
+    # Holiday calendars and deadline policies (calendar_views.py).
+    path("deadlines/", calendar_views.overview, name="calendars"),
+    path("deadlines/calendars/upload/", calendar_views.year_upload, name="calendar_upload"),
+    path("deadlines/calendars/<int:year>/", calendar_views.year_edit, name="calendar_year"),
+    path("deadlines/policies/new/", calendar_views.policy_new, name="policy_new"),
+    path("deadlines/policies/<int:pk>/", calendar_views.policy_edit, name="policy_edit"),
+    path("deadlines/policies/<int:pk>/delete/", calendar_views.policy_delete, name="policy_delete"),
 ]

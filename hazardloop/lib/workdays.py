@@ -128,13 +128,17 @@ class WorkCalendar:
         return day
 
     def add_working_days_or_estimate(
-        self, start: dt.date, days: int
+        self, start: dt.date, days: int, *, earliest: bool = False
     ) -> tuple[dt.date, frozenset[int]]:
         """`add_working_days` that never raises: (the day, the years it had to estimate).
 
-        A year without a loaded calendar counts Monday to Friday as working days and is
-        returned, so the caller can flag the result ("calendar for 2027 not loaded") instead of
-        failing the request that needs the clock.
+        A year without a loaded calendar is estimated and returned, so the caller can flag the
+        result ("calendar for 2027 not loaded") instead of failing the request that needs it:
+
+        - by default Monday to Friday count as working days (a deadline proposed to a unit);
+        - `earliest=True` counts every day of such a year, because a make-up working day
+          (调休上班) may fall on any weekend: the result is never later than the true limit.
+          Use it for the time limits an authority must meet (公安部令第120号 clocks).
         """
         if days < 0:
             raise ValueError("days must not be negative")
@@ -146,7 +150,7 @@ class WorkCalendar:
             cal = self.years.get(day.year)
             if cal is None:
                 missing.add(day.year)
-                working = day.weekday() < 5
+                working = earliest or day.weekday() < 5
             else:
                 working = day in cal.workdays or (day not in cal.holidays and day.weekday() < 5)
             if working:

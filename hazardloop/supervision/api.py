@@ -28,6 +28,10 @@ class ClockOut(Schema):
     due: dt.date | None
     done_at: dt.datetime | None
     state: str
+    # Years whose holiday calendar is not loaded: `due` is then an estimate, never later than
+    # the true limit, and `note` says so.
+    estimated_years: list[int]
+    note: str
 
 
 class DocumentOut(Schema):

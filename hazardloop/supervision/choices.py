@@ -93,7 +93,9 @@ class ClockState(models.TextChoices):
     MET = "met", _("Met")
     LATE = "late", _("Met late")
     MISSED = "missed", _("Missed")
-    UNKNOWN = "unknown", _("No holiday calendar")
+    UNKNOWN = "unknown", _("No date")
+    # A limit whose completion is not recorded in the system (the report to the government).
+    PASSED = "passed", _("Time limit passed (not recorded here)")
 
 
 CLOCK_BADGE = {
@@ -102,6 +104,7 @@ CLOCK_BADGE = {
     ClockState.LATE: "warning text-dark",
     ClockState.MISSED: "danger",
     ClockState.UNKNOWN: "secondary",
+    ClockState.PASSED: "secondary",
 }
 
 

@@ -93,6 +93,7 @@ def build(
     days_overdue: int | None = None,
     listed_level: str = "",
     copy_to: list[str] | None = None,
+    on_determination: bool = False,
 ) -> dict:
     """The frozen content of one document; `body` holds its paragraphs in order.
 
@@ -152,6 +153,19 @@ def build(
             f"现予督办。请你单位于{zh_date(reply_due_at)}前完成整改，并将整改情况书面报告本机关；"
             "行业主管部门应当督促落实。",
             f"逾期仍未整改的，将实行挂牌督办，并依照{basis}的规定依法处理。",
+        ]
+    elif kind == DocumentKind.LISTING_NOTICE and on_determination:
+        # Listed when determined (regulations.md §12.4; the ladder's
+        # listing_major_on_determination), not because it is overdue.
+        level = LISTED_LEVEL_ZH.get(listed_level, listed_level)
+        due_text = f"整改期限为{facts['due_on']}。" if rectify_due_at else ""
+        major = "重大火灾隐患" if "火灾" in auth.offence else "重大事故隐患"
+        body = [
+            f"你单位存在的{auth.offence}“{what}”（隐患编号{hazard.pk}，{facts['grade']}）"
+            f"经判定为{major}。{due_text}{breach}",
+            f"经研究，决定对该隐患实行{level}挂牌督办，并报本级人民政府。",
+            f"请你单位于{zh_date(reply_due_at)}前制定整改方案并将整改进展书面报告；整改完成、"
+            f"经验收合格后方可摘牌销号。逾期未整改的，将依照{basis}的规定依法处理。",
         ]
     elif kind == DocumentKind.LISTING_NOTICE:
         level = LISTED_LEVEL_ZH.get(listed_level, listed_level)

@@ -27,6 +27,10 @@ DEFAULT_LADDER = {
     "reply_days": 10,
     # Listing (挂牌督办): major hazards this many days overdue, general ones this many.
     "listing_after_days_major": 15,
+    # List a major hazard as soon as it is determined (regulations.md §12.4 [V-2]: provinces
+    # commonly report a major hazard to the government at the same level for listed
+    # supervision on determination, not only once overdue). Off unless the province says so.
+    "listing_major_on_determination": False,
     "listing_after_days_general": 60,
     # The level a hazard is listed at.
     "listing_level_major": ListedLevel.CITY.value,
@@ -51,6 +55,7 @@ class Ladder:
     letter_after_days: int
     reply_days: int
     listing_after_days_major: int
+    listing_major_on_determination: bool
     listing_after_days_general: int
     listing_level_major: str
     listing_level_general: str
@@ -80,6 +85,11 @@ def _build(prefix: str, overrides: dict) -> Ladder:
             raise ImproperlyConfigured(
                 f"SUPERVISION_LADDER[{prefix!r}][{name!r}] must be a whole number of days ≥ 0"
             )
+    if not isinstance(values["listing_major_on_determination"], bool):
+        raise ImproperlyConfigured(
+            f"SUPERVISION_LADDER[{prefix!r}]['listing_major_on_determination'] must be "
+            "True or False"
+        )
     for name in ("listing_level_major", "listing_level_general"):
         if values[name] not in ListedLevel.values:
             raise ImproperlyConfigured(

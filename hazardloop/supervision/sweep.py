@@ -119,8 +119,19 @@ class Result:
 
 
 def days_overdue(hazard, now) -> int:
-    """Whole days since the deadline passed (the measure the thresholds use)."""
+    """Whole days since the deadline passed (the measure the thresholds use); 0 without one."""
+    if hazard.due_at is None:
+        return 0
     return max(0, (now - hazard.due_at).days)
+
+
+def listed_on_determination(ladder: Ladder, hazard, now) -> bool:
+    """Whether the hazard is listed because it is a determined major hazard (the ladder's
+    `listing_major_on_determination`), not because it is long overdue."""
+    if not ladder.listing_major_on_determination or hazard.grade != Grade.MAJOR:
+        return False
+    late = now - dt.timedelta(days=ladder.listing_after_days_major)
+    return hazard.due_at is None or hazard.due_at > late
 
 
 def _below(rung: str) -> list[str]:
@@ -152,7 +163,12 @@ def _candidates(ladder: Ladder, scope: Q, rung: str, now) -> Q:
         )
     else:
         when = late(ladder.accountability_after_days) & Q(supervision_level=SupervisionLevel.LISTED)
-    return scope & when & Q(due_at__isnull=False, supervision_level__in=_below(rung))
+    below = Q(supervision_level__in=_below(rung))
+    condition = scope & when & Q(due_at__isnull=False) & below
+    if rung == SupervisionLevel.LISTED and ladder.listing_major_on_determination:
+        # Listed as soon as it is determined major (regulations.md §12.4), deadline or not.
+        condition |= scope & Q(grade=Grade.MAJOR) & below
+    return condition
 
 
 class _Departments:
@@ -199,13 +215,16 @@ class _Departments:
         return [u for d in departments for u in self.members[d.pk]]
 
 
-def _escalate_batch(hazards, rung, now, *, listed_levels=None) -> list:
+def _escalate_batch(hazards, rung, now, *, listed_levels=None, determined=frozenset()) -> list:
     """Move the batch up to `rung` (compare-and-swap under row locks); the ones moved."""
     return escalate_many(
         hazards,
         rung=rung,
         now=now,
-        data_for=lambda hazard: {"days_overdue": days_overdue(hazard, now)},
+        data_for=lambda hazard: {
+            "days_overdue": days_overdue(hazard, now),
+            **({"on_determination": True} if hazard.pk in determined else {}),
+        },
         listed_levels=listed_levels,
     )
 
@@ -238,6 +257,10 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
             number = numbering.format_number(base, kind, year, seq)
             reply_due = _end_of_day(now, ladder.reply_days)
             supervising = depts.supervising(hazard.unit)
+            determined = kind == DocumentKind.LISTING_NOTICE and listed_on_determination(
+                ladder, hazard, now
+            )
+            due_stamp = int(hazard.due_at.timestamp()) if hazard.due_at else "determined"
             body = content_mod.build(
                 kind=kind,
                 number=number,
@@ -249,6 +272,7 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
                 days_overdue=days_overdue(hazard, now),
                 listed_level=(listed_levels or {}).get(hazard.pk, ""),
                 copy_to=[d.name_zh for d in supervising],
+                on_determination=determined,
             )
             docs.append(
                 EnforcementDocument(
@@ -262,7 +286,7 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
                     unit=hazard.unit,
                     region_code=hazard.region_code,
                     issued_at=now,
-                    checked_at=hazard.due_at,
+                    checked_at=hazard.due_at or now,
                     rectify_due_at=hazard.due_at,
                     reply_due_at=reply_due,
                     # Delivered in the unit's inbox the moment it is issued.
@@ -270,7 +294,7 @@ def _issue_batch(hazards, kind, now, ladder_of, depts: _Departments, *, listed_l
                     served_note="hazardloop",
                     content=body,
                     content_hash=content_mod.content_hash(body),
-                    idempotency_key=f"ladder:{kind}:{hazard.pk}:{int(hazard.due_at.timestamp())}",
+                    idempotency_key=f"ladder:{kind}:{hazard.pk}:{due_stamp}",
                 )
             )
     EnforcementDocument.objects.bulk_create(docs)
@@ -392,9 +416,13 @@ def _run_rung(rung, now, all_ladders, depts, result: Result) -> None:
 
     def step(batch: list[Hazard]) -> list[Hazard]:
         levels = None
+        determined: set[int] = set()
         if rung == SupervisionLevel.LISTED:
             levels = {h.pk: ladder_of(h.region_code).listing_level(h.grade) for h in batch}
-        moved = _escalate_batch(batch, rung, now, listed_levels=levels)
+            determined = {
+                h.pk for h in batch if listed_on_determination(ladder_of(h.region_code), h, now)
+            }
+        moved = _escalate_batch(batch, rung, now, listed_levels=levels, determined=determined)
         docs = []
         if rung == SupervisionLevel.LETTER:
             docs = _issue_batch(moved, DocumentKind.SUPERVISION_LETTER, now, ladder_of, depts)

@@ -17,7 +17,7 @@ from hazardloop.hazards.choices import (
     Status,
     VerificationResult,
 )
-from hazardloop.hazards.deadlines import default_due_at
+from hazardloop.hazards.deadlines import default_deadline
 from hazardloop.hazards.models import (
     ExpertAssignment,
     ExtensionRequest,
@@ -58,12 +58,19 @@ def order_hazard(
     """Order the rectification by a deadline (the province's default when `due_at` is None)."""
     check(actor, "order", hazard)
     now = _now(now)
+    estimated: list[int] = []
     if due_at is None:
-        due_at = default_due_at(hazard.region_code, hazard.grade, hazard.category, now)
+        due_at, estimated = default_deadline(hazard.region_code, hazard.grade, hazard.category, now)
     _aware(due_at, "due_at")
     if due_at <= now:
         raise ValidationError({"due_at": _("The deadline must be in the future.")})
     changes = {"ordered_at": now, "due_at": due_at}
+    data = {"due_at": due_at.isoformat()}
+    if estimated:
+        # A working-day default across a year without a holiday calendar: flagged on the
+        # rectification clock (deadlines.py) and the missing years kept with the order.
+        changes["clock_estimated"] = True
+        data["calendar_missing"] = estimated
     if hazard.original_due_at is None or hazard.status == Status.FOUND:
         changes["original_due_at"] = due_at
     if measures.strip():
@@ -77,7 +84,7 @@ def order_hazard(
             actor=actor,
             now=now,
             reason=reason,
-            data={"due_at": due_at.isoformat()},
+            data=data,
             changes=changes,
         )
         notices.notify_unit(hazard, key="ordered", message=notices.MESSAGES["ordered"])

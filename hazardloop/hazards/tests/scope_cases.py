@@ -246,6 +246,11 @@ CASES = [
     ),
 ]
 
+# Holiday calendars, deadline policies and a hazard's clock (calendar_scope_cases.py).
+from hazardloop.hazards.tests.calendar_scope_cases import CALENDAR_CASES  # noqa: E402
+
+CASES += CALENDAR_CASES
+
 # Rule sets, determinations and exclusions (grading_scope_cases.py).
 from hazardloop.hazards.tests.grading_scope_cases import GRADING_CASES  # noqa: E402
 

@@ -121,13 +121,14 @@ def test_a_missing_calendar_year_is_estimated_and_flagged_never_an_error(cast):
     # Found on Wednesday 30 December 2026: the clock runs into 2027, whose calendar is not loaded.
     h = found(cast, at(2026, 12, 30))
     assert h.clock_estimated is True
-    # 31 Dec (Thu), then 1 Jan (a Friday, counted as a weekday without the 2027 calendar), 4 Jan.
-    assert h.clock_due_at == end_of_local_day(dt.date(2027, 1, 4))
+    # 31 Dec (Thu), then every day of 2027 counts (a make-up working day may fall on any
+    # weekend: the regulator's limit is never later than the true one): 1 Jan, Saturday 2 Jan.
+    assert h.clock_due_at == end_of_local_day(dt.date(2027, 1, 2))
     # Without any calendar at all, recording and submitting still work.
     HolidayYear.objects.all().delete()
     h = found(cast, at(2026, 9, 30))
     assert h.clock_estimated is True
-    assert h.clock_due_at == end_of_local_day(dt.date(2026, 10, 5))  # weekdays only
+    assert h.clock_due_at == end_of_local_day(dt.date(2026, 10, 3))  # every day counted
     # Loading the calendar computes the estimated clocks again.
     call_command("load_holidays", CALENDAR_2026, stdout=io.StringIO())
     h.refresh_from_db()
@@ -268,5 +269,6 @@ def test_the_hazard_page_states_the_clock_and_an_estimate(cast):
     ensure_rules()
     h = found(cast, at(2026, 12, 30))  # runs into 2027, whose calendar is not loaded
     page = web_client(cast.regulator).get(f"/hazards/{h.pk}/").content.decode()
-    assert "待责令整改，时限 2027-01-04 23:59" in page
-    assert "估算：所需年份的节假日安排尚未载入" in page
+    # Every day of 2027 counts until its calendar is loaded: 31 Dec, 1 Jan, Saturday 2 Jan.
+    assert "待责令整改，时限 2027-01-02 23:59" in page
+    assert "2027年的节假日安排尚未载入" in page
