@@ -115,3 +115,13 @@ def building_classes(unit, refs) -> set[str]:
                 out.add(BuildingClass.HIGH_RISE_CROWDED.value)
                 break
     return out
+
+
+def is_crowded_place(unit) -> bool:
+    """Is `unit` a 人员密集场所 by the newest GB 35181 rule set's place types (its own flags
+    when no rule set is loaded)?"""
+    rule_set = RuleSet.objects.filter(family="gb35181").order_by("-valid_from").first()
+    places = (rule_set.data or {}).get("places", {}) if rule_set else {}
+    if "crowded_place" in places:
+        return place_holds(unit, "crowded_place", places)
+    return bool(unit.is_crowded_place or unit.is_public_gathering)

@@ -6,13 +6,15 @@ fine ranges for the unit and for individuals, and where the text was verified
 (消防法 Art. 73): not installed is 安全生产法 Art. 99(八), switched off or disabled Art. 99(四),
 never 消防法 Art. 60(二). Only the rules under the issuing department's own law are printed
 (authority.py). `guidance_for(hazard)` picks the rules that match
-a hazard's category and wording; the drafter sees them as guidance, the decision stays theirs.
+a hazard's category and wording (and, for 消防法 Art. 60(六), whether the unit is a crowded place);
+the drafter sees them as guidance, the decision stays theirs.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.hazards.applicability import is_crowded_place
 from hazardloop.hazards.choices import Category, SupervisionLevel
 
 FIRE_LAW = "《中华人民共和国消防法》"
@@ -41,6 +43,8 @@ class PenaltyRule:
     requires: tuple[tuple[str, ...], ...] = ()
     # Never matched when any of these is in the text (a kitchen gas alarm is no fire facility).
     excludes: tuple[str, ...] = ()
+    # The offence is defined for crowded places only (消防法 Art. 60(六)).
+    crowded_place_only: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -133,6 +137,7 @@ RULES: tuple[PenaltyRule, ...] = (
         source=SRC_FIRE_60,
         categories=(Category.EVACUATION,),
         keywords=("防盗网", "铁栅栏", "护栏", "广告牌", "门窗", "窗户"),
+        crowded_place_only=True,
     ),
     PenaltyRule(
         code="fire-60-7",
@@ -174,7 +179,8 @@ RULES: tuple[PenaltyRule, ...] = (
         keywords=("报警", "监控", "防护"),
         requires=(
             ("报警", "监控", "防护", "救生"),
-            ("关闭", "断电", "拆除", "破坏", "遮挡", "停用"),
+            # switched off, unplugged, cut off, removed, damaged, covered, disabled (§12.2)
+            ("关闭", "断电", "拔掉", "拔除", "拔下", "拆除", "破坏", "遮挡", "停用"),
         ),
     ),
     PenaltyRule(
@@ -221,9 +227,15 @@ def guidance_for(hazard, *, now=None) -> list[PenaltyRule]:
     """
     text = _text_of(hazard)
     scored: list[tuple[int, PenaltyRule]] = []
+    crowded = None
     for rule in RULES:
         if rule.needs_refusal:
             continue
+        if rule.crowded_place_only:
+            if crowded is None:
+                crowded = is_crowded_place(hazard.unit)
+            if not crowded:
+                continue
         if any(word in text for word in rule.excludes):
             continue
         if not all(any(word in text for word in group) for group in rule.requires):
