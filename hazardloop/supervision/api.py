@@ -73,7 +73,7 @@ class DocumentOut(Schema):
 
     @staticmethod
     def resolve_clocks(obj) -> list:
-        return getattr(obj, "clocks", None) or clocks_for(obj)
+        return getattr(obj, "clocks", None) or clocks_for(obj, unrecorded=True)
 
 
 class DocumentIn(Schema):
@@ -113,7 +113,7 @@ def list_documents(request, hazard_id: int):
     docs = list(queries.hazard_documents(hazard))
     for doc in docs:
         doc.hazard = hazard
-        doc.clocks = clocks_for(doc, now=now, calendar=calendar)
+        doc.clocks = clocks_for(doc, now=now, calendar=calendar, unrecorded=True)
     return docs
 
 

@@ -87,8 +87,15 @@ def expert_review(hazard) -> bool:
     return ExpertAssignment.objects.filter(hazard=hazard).exists()
 
 
-def clocks_for(doc, *, now=None, calendar: WorkCalendar | None = None) -> list[Clock]:
-    """The clocks of one document (its hazard loaded), in the order they run."""
+def clocks_for(
+    doc, *, now=None, calendar: WorkCalendar | None = None, unrecorded: bool = False
+) -> list[Clock]:
+    """The clocks of one document (its hazard loaded), in the order they run.
+
+    `unrecorded=True` adds the limits whose completion the system does not record (a major
+    hazard's report to the government): the document's page and the API show them; a to-do
+    list leaves them out, since it could never see them done.
+    """
     now = now or timezone.now()
     today = local_date(now)
     calendar = calendar or work_calendar(strict=False)
@@ -137,13 +144,16 @@ def clocks_for(doc, *, now=None, calendar: WorkCalendar | None = None) -> list[C
             doc.served_at,
         )
         # The report itself is not recorded here: its clock only says when it falls due.
-        add(
-            report_label,
-            "120号令 第二十一条",
-            _working(calendar, local_date(hazard.found_at), GOVERNMENT_REPORT_WORKING_DAYS + extra),
-            None,
-            tracked=False,
-        )
+        if unrecorded:
+            add(
+                report_label,
+                "120号令 第二十一条",
+                _working(
+                    calendar, local_date(hazard.found_at), GOVERNMENT_REPORT_WORKING_DAYS + extra
+                ),
+                None,
+                tracked=False,
+            )
     elif kind == DocumentKind.TEMPORARY_SEAL:
         add(
             _("Decision served within 3 working days"),

@@ -36,7 +36,7 @@ def panel_context(user, hazard, now=None) -> dict:
     docs = list(hazard_documents(hazard))
     for doc in docs:
         doc.hazard = hazard
-        doc.clocks = clocks_for(doc, now=now, calendar=calendar)
+        doc.clocks = clocks_for(doc, now=now, calendar=calendar, unrecorded=True)
     return {
         "hazard": hazard,
         "documents": docs,

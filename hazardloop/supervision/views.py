@@ -118,7 +118,7 @@ def document(request, pk: int):
     context = {
         "doc": doc,
         "hazard": doc.hazard,
-        "clocks": clocks_for(doc),
+        "clocks": clocks_for(doc, unrecorded=True),
         "serve_form": ServeForm(initial={"served_on": timezone.localdate()})
         if can_serve and doc.served_at is None
         else None,
