@@ -661,7 +661,7 @@ def describe(hazard) -> str:
     if kind == "determined":
         return _("%(grade)s: determined by %(method)s (%(agree)s of %(n)s agree) — %(basis)s") % {
             "grade": hazard.get_grade_display(),
-            "method": DeterminationMethod(basis.get("method", "collective")).label,
+            "method": str(DeterminationMethod(basis.get("method", "collective")).label).lower(),
             "agree": basis.get("agreeing", 0),
             "n": basis.get("members", 0),
             "basis": basis.get("basis", ""),

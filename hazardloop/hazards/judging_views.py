@@ -153,14 +153,14 @@ def determination(request, pk: int):
                 messages.success(request, _("The determination is recorded."))
                 return redirect("hazards:detail", pk=hazard.pk)
         status = 400
-    rows = members + [{"name": "", "organisation": "", "vote": ""}] * max(
-        0, MEMBER_ROWS - len([m for m in members if any(m.values())])
-    )
-    rows = [m for m in rows if any(m.values())] + [m for m in rows if not any(m.values())]
+    filled = [m for m in members if any(m.values())]
+    blank = {"name": "", "organisation": "", "vote": ""}
+    shown = max(MEMBER_ROWS, len(filled) + 3)
+    rows = (filled + [blank] * shown)[: min(shown, MEMBER_ROWS * 2)]
     context = {
         "hazard": hazard,
         "form": form,
-        "rows": list(enumerate(rows[: MEMBER_ROWS * 2])),
+        "rows": list(enumerate(rows)),
         "member_errors": member_errors,
         "grade_text": grading.describe(hazard),
     }

@@ -18,6 +18,7 @@ from hazardloop.hazards.choices import (
     STATUS_BADGE,
     SUPERVISION_BADGE,
     ClockKind,
+    DeterminationState,
     ExtensionStatus,
     Grade,
     ListedLevel,
@@ -44,6 +45,7 @@ def _labels(language: str) -> dict[str, dict[str, str]]:
                 ("status", Status.choices),
                 ("supervision", SupervisionLevel.choices),
                 ("listed", ListedLevel.choices),
+                ("determination", DeterminationState.choices),
                 ("overdue", [("", _("Overdue"))]),
                 (
                     "lapsed",
@@ -71,6 +73,8 @@ def badges(hazard, now) -> list[tuple[str, str, str]]:
             "status",
         ),
     ]
+    if hazard.determination == DeterminationState.PENDING:
+        out.append(("warning text-dark", labels["determination"][hazard.determination], "pending"))
     if hazard.is_overdue(now):
         out.append(("danger", labels["overdue"][""], "overdue"))
     if hazard.clock_lapsed(now):

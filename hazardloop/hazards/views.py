@@ -42,6 +42,7 @@ LEDGER_FIELDS = (
     "due_at",
     "supervision_level",
     "listed_level",
+    "determination",
     "clock",
     "clock_due_at",
 )
