@@ -57,6 +57,7 @@ class SectionOut(Schema):
     count: int = Field(description="The whole list's size; `items` are its first rows.")
     actionable: bool = Field(description="Counted in the menu's to-do count.")
     see_all: str = Field(description="The full, filtered list (empty when there is none).")
+    hint: str = Field(description="What the list's one-click action does, when it has one.")
     items: list[ItemOut]
     figures: list[FigureOut]
 

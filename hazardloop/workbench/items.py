@@ -60,6 +60,7 @@ class Section:
     count: int = 0
     see_all: str = ""
     empty: str = ""
+    hint: str = ""  # one line on what the list's one-click action does
     figures: list[Figure] = field(default_factory=list)
     actionable: bool = False
 

@@ -112,6 +112,7 @@ def to_order(ctx: Ctx) -> Section:
         _("Hazards to order"),
         see_all=ledger_url(status=Status.FOUND),
         empty=_("Every hazard found has been ordered."),
+        hint=_("Order by the default deadline, or open it to set one."),
         actionable=True,
     )
     qs = (
@@ -128,7 +129,6 @@ def to_order(ctx: Ctx) -> Section:
             since=h.found_at,
             waited_days=(ctx.now - h.found_at).days,
             late=h.clock_lapsed(ctx.now),
-            note=_("Order by the default deadline, or open it to set one."),
             action=_one_click(_("Order rectification"), "order", h),
         )
 
@@ -153,6 +153,10 @@ def _verify_item(h, ctx: Ctx) -> Item:
     )
 
 
+def verify_hint() -> str:
+    return _("A general hazard passes in one click; a major hazard's acceptance opens its page.")
+
+
 def _submitted(ctx: Ctx):
     return (
         hazards_of(ctx.user, "hazard.verify")
@@ -168,6 +172,7 @@ def to_verify(ctx: Ctx) -> Section:
         _("Submissions waiting for verification"),
         see_all=ledger_url(status=Status.SUBMITTED),
         empty=_("No rectification is waiting for verification."),
+        hint=verify_hint(),
         actionable=True,
     )
     return fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
@@ -384,6 +389,7 @@ def rechecks(ctx: Ctx) -> Section:
         _("Re-checks due"),
         see_all=ledger_url(status=Status.SUBMITTED),
         empty=_("No re-check is due."),
+        hint=verify_hint(),
     )
     return fill(section, ctx, _submitted(ctx), lambda h: _verify_item(h, ctx))
 

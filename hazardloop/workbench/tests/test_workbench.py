@@ -173,7 +173,7 @@ def test_the_api_gives_the_same_lists(cast):
 
 @pytest.mark.parametrize(
     "member,budget",
-    [("regulator", 40), ("inspector", 30), ("leader", 30), ("expert", 20), ("unit_manager", 25)],
+    [("regulator", 30), ("inspector", 20), ("leader", 20), ("expert", 15), ("unit_manager", 20)],
 )
 def test_the_home_page_query_budget(cast, member, budget, django_assert_max_num_queries):
     seed_day(cast)
