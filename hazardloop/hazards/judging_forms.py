@@ -160,10 +160,20 @@ class RuleSetForm(forms.Form):
         if not self.is_valid():
             return None
         data = self.cleaned_data
+        base = base or {}
+        # Keys a line does not show (a place's "within", a threshold's "verified" note) are kept
+        # from the stored document.
+        old_places = base.get("places") or {}
+        old_rules = {r.get("id"): r for r in base.get("thresholds") or [] if isinstance(r, dict)}
         places = {}
         for line in _lines(data.get("places")):
             key, label, label_en, flags, sectors, always = _split(line, 6)
-            spec = {"label": label, "label_en": label_en or label}
+            kept = {
+                k: v
+                for k, v in (old_places.get(key) or {}).items()
+                if k not in ("label", "label_en", "unit_flags", "sectors", "always")
+            }
+            spec = {**kept, "label": label, "label_en": label_en or label}
             if flags:
                 spec["unit_flags"] = [f.strip() for f in flags.split(",") if f.strip()]
             if sectors:
@@ -183,8 +193,14 @@ class RuleSetForm(forms.Form):
                     % {"name": name or "?", "value": minimum},
                 )
                 continue
+            kept = {
+                k: v
+                for k, v in (old_rules.get(name) or {}).items()
+                if k not in ("id", "places", "elements", "min")
+            }
             thresholds.append(
                 {
+                    **kept,
                     "id": name,
                     "places": [p.strip() for p in place_list.split(",") if p.strip()],
                     "elements": [e.strip() for e in elements.split(",") if e.strip()],
@@ -202,7 +218,7 @@ class RuleSetForm(forms.Form):
                 continue
             maps[source.strip()] = target.strip()
         doc = {
-            **(base or {}),
+            **base,
             "code": data["code"].strip(),
             "family": data["family"].strip().lower(),
             "edition": data["edition"].strip().lower(),

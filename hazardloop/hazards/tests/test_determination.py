@@ -469,3 +469,58 @@ def test_the_inspection_forms_note_says_the_edition_and_what_answers_add_up_to(c
     assert empty["text"] == "" and empty["pending"] is False
     form = web_client(cast.inspector).get("/inspections/new/").content.decode()
     assert 'data-testid="grading-tally"' in form and "hazards/grading_tally.js" in form
+
+
+@pytest.mark.django_db
+def test_the_rule_set_page_round_trips_a_rule_set_and_keeps_each_save(cast):
+    ensure_rules()
+    row = RuleSet.objects.get(code="GB35181-2017")
+    before = dict(row.data)
+    client = web_client(cast.province_regulator)
+    form = client.get(f"/hazards/rule-sets/{row.pk}/edit/")
+    assert form.status_code == 200
+    from hazardloop.hazards.judging_forms import RuleSetForm
+
+    posted = {k: ("" if v is None else v) for k, v in RuleSetForm.initial_from(before).items()}
+    posted["change_note"] = "核对后重新保存"
+    response = client.post(f"/hazards/rule-sets/{row.pk}/edit/", posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    for key in ("direct", "comprehensive", "places", "thresholds", "exclusions"):
+        assert row.data[key] == before[key], key
+    assert row.versions.filter(note="核对后重新保存").exists()
+    # The city may read, not write.
+    city = web_client(cast.city_regulator)
+    assert city.get(f"/hazards/rule-sets/{row.pk}/").status_code == 200
+    assert city.post(f"/hazards/rule-sets/{row.pk}/edit/", posted).status_code == 403
+
+
+@pytest.mark.django_db
+def test_rule_set_api_errors_name_the_field(cast):
+    ensure_rules()
+    client = api_client(cast.province_regulator)
+    bad = {
+        **TEST_2025,
+        "thresholds": [{"id": "x", "places": ["nowhere"], "elements": [], "min": 3}],
+    }
+    response = client.post(
+        "/api/v1/grading/rule-sets",
+        {"document": bad, "note": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"document.thresholds"}
+    ok = client.post(
+        "/api/v1/grading/rule-sets",
+        {"document": TEST_2025, "note": "录入测试规则"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["edition"] == "2025"
+    again = client.post(
+        "/api/v1/grading/rule-sets",
+        {"document": {**TEST_2025, "title": "改"}, "note": "改标题"},
+        content_type="application/json",
+    )
+    assert again.status_code == 200 and again.json()["version"] == 2
+    versions = client.get("/api/v1/grading/rule-sets/GB35181-2025-TEST/versions").json()
+    assert [v["number"] for v in versions] == [2, 1]
