@@ -13,7 +13,7 @@ from hazardloop.inspections.models import Inspection
 from hazardloop.testing import browser_login, build_cast
 
 FAIL = {"R10", "R18"}
-NUMBERS = {"R04": "2.5", "R07": "1", "R08": "3", "R12": "60", "R14": "0.8"}
+NUMBERS = {"R04": "2.5", "R07": "1", "R08": "3", "R12": "60", "R14": "0.8", "R20": "0"}
 
 
 def _sign(page, testid, index):
@@ -84,7 +84,7 @@ def test_phone_inspection_of_a_restaurant(phone_page, tmp_path, settings):
     page.screenshot(path="/tmp/inspection-record-phone.png", full_page=True)
 
     inspection = Inspection.objects.get()
-    assert inspection.n_items == len(items) == 27
+    assert inspection.n_items == len(items) == 28
     assert inspection.signatures.filter(image__isnull=False).count() == 2
     hazards = Hazard.objects.filter(unit=cast.unit)
     assert {h.source_ref.rsplit(":", 1)[1] for h in hazards} == FAIL | {"R04"}
