@@ -34,6 +34,7 @@ from hazardloop.hazards.deadlines import (
 )
 from hazardloop.hazards.models import DeadlinePolicy, HolidayYear
 from hazardloop.lib.workdays import CalendarError, parse_year
+from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Region
 
 READ_PERM = "region.view"
@@ -66,8 +67,8 @@ def may_edit(user) -> bool:
     scope = scope_for(user, EDIT_PERM)
     if scope.everything:
         return True
-    provinces = Region.objects.filter(level="province").values_list("code", flat=True)
-    return any(scope.covers_region(code) for code in provinces)
+    province = region_codes.PREFIX_LENGTHS[region_codes.PROVINCE]
+    return any(len(prefix) <= province for prefix in scope.prefixes)
 
 
 def require_read(user) -> None:

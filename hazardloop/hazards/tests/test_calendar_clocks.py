@@ -368,3 +368,17 @@ def test_a_policy_made_on_the_page_sets_the_default_deadline(cast):
     h.refresh_from_db()
     # 30 Sep + 5 working days: 8, 9, 10 (make-up Saturday), 12, 13 October.
     assert h.due_at == end_of_local_day(D(2026, 10, 13))
+
+
+@pytest.mark.parametrize(
+    ("moment", "warned"),
+    [(at(2026, 10, 31, 23, 59), False), (at(2026, 11, 1, 0, 1), True)],
+)
+def test_the_province_level_sees_the_warning_on_its_workbench(cast, moment, warned):
+    ensure_rules()
+    with time_machine.travel(moment, tick=False):
+        for user, shown in ((cast.province_regulator, warned), (cast.regulator, False)):
+            page = web_client(user).get("/").content.decode()
+            assert ('data-testid="calendar-warning"' in page) is shown, user
+            if shown:
+                assert "/deadlines/calendars/2027/" in page
