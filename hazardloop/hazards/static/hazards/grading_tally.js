@@ -35,14 +35,14 @@
     const edition = document.createElement("div");
     edition.dataset.testid = "tally-edition";
     edition.textContent = body.edition
-      ? strings.in_force.replace("%s", body.edition)
-      : strings.none.replace("%s", body.last_edition || "GB 35181");
+      ? strings.in_force.replace("{edition}", body.edition)
+      : strings.none.replace("{edition}", body.last_edition || "GB 35181");
     box.appendChild(edition);
     if (body.text) {
       const sum = document.createElement("div");
       sum.dataset.testid = "tally-text";
       sum.className = body.grade === "major" ? "text-danger fw-semibold" : body.pending ? "text-warning-emphasis fw-semibold" : "";
-      sum.textContent = strings.adds_up.replace("%s", body.text);
+      sum.textContent = strings.adds_up.replace("{result}", body.text);
       box.appendChild(sum);
     }
     box.hidden = false;
