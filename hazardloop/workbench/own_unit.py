@@ -53,6 +53,9 @@ def unit_hazards(ctx: Ctx) -> Section:
         Status.SUBMITTED: _("Waiting for the re-check"),
     }
 
+    if not ctx.items:  # the menu counts what the unit itself must do: start or submit
+        qs = qs.filter(status__in=[Status.ORDERED, Status.RECTIFYING])
+
     def make(h):
         step = labels[Status(h.status)]
         acts = h.status in (Status.ORDERED, Status.RECTIFYING)
