@@ -51,16 +51,16 @@ def test_three_roles_language_and_sign_out(browser_page):
     assert "行政区划" in items and "审计日志" not in items
     with page.expect_navigation():
         page.select_option("[data-testid=language-select]", "en")
-    assert "Regions" in nav_texts(page) and "Overview" in nav_texts(page)
+    assert "Regions" in nav_texts(page) and "Workbench" in nav_texts(page)
     with page.expect_navigation():
         page.select_option("[data-testid=language-select]", "zh-hans")
-    assert "概览" in nav_texts(page)
+    assert "工作台" in nav_texts(page)
     page.screenshot(path="/tmp/hl-shell-regulator.png", full_page=True)
     sign_out(page)
 
     browser_login(page, cast.unit_manager.username)
     items = nav_texts(page)
-    assert "概览" in items and "行政区划" not in items and "审计日志" not in items
+    assert "工作台" in items and "行政区划" not in items and "审计日志" not in items
     assert "我的任务" not in items
     assert "南关测试饺子馆" in page.inner_text("[data-testid=scope]")
     sign_out(page)
