@@ -29,7 +29,6 @@ NAV = [
     NavItem("hazards:list", _("Hazard ledger"), "exclamation-triangle", "hazard.view"),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
-    NavItem("hazards:calendars", _("Calendars and deadlines"), "calendar3", "region.view", True),
     NavItem("accounts:people", _("People"), "people", "account.manage"),
     NavItem("notifications:inbox", _("Inbox"), "inbox", None, counter="unread"),
     NavItem("audit:list", _("Audit log"), "shield-lock", "audit.view"),

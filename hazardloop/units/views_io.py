@@ -18,7 +18,7 @@ from hazardloop.units.exports import stream_units
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.forms import ImportForm
 from hazardloop.units.importing.columns import COLUMNS
-from hazardloop.units.importing.mapping import mapping_view
+from hazardloop.units.importing.mapping import cell_lang, mapping_view
 from hazardloop.units.models import UnitJob
 from hazardloop.units.workflow import JobChangedMeanwhile
 
@@ -94,6 +94,8 @@ def job_detail(request, pk: int):
     context = {"job": job, "badge": JOB_BADGE}
     if job.kind == JobKind.IMPORT and job.is_finished and job.table:
         context["mapping"] = mapping_view(job.table)
+    # a problem's column is the sheet's header: marked with its language, like the mapping's
+    context["error_rows"] = [{**e, "lang": cell_lang(e.get("column", ""))} for e in job.errors]
     if request.htmx:
         return render(request, "units/partials/_job_progress.html", context)
     return render(request, "units/job_detail.html", context)

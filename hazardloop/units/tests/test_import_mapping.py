@@ -264,11 +264,12 @@ def test_the_mapping_step_speaks_the_users_language(cast, settings, tmp_path, la
     settings.MEDIA_ROOT = tmp_path
     client = web_client(cast.regulator)
     rows = [
-        ["单位名称", "统一社会信用代码", "属地", "经营项目", "Remarks"],
+        ["单位名称", "统一社会信用代码", "属地", "行业", "Remarks"],
         ["店", code(), "南关区", "餐饮", "ok"],
+        ["坏店", "123", "南关区", "餐饮", ""],
     ]
     job = _web_import(client, xlsx_file(rows))
     client.cookies["django_language"] = language
     html = client.get(f"/units/jobs/{job.pk}/").content.decode()
-    assert 'data-testid="mapping-form"' in html
+    assert 'data-testid="mapping-form"' in html and 'data-testid="job-errors"' in html
     assert visible_text.problems(html, language, visible_text.stored_strings()) == []
