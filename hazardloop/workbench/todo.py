@@ -104,7 +104,9 @@ def _is_actionable(build) -> bool:
 
 
 def _key(user) -> str:
-    return f"workbench:counts:{user.pk}"
+    # With the account's creation time: a reused id (a restored database, tests) never meets
+    # another account's count.
+    return f"workbench:counts:{user.pk}:{user.date_joined.timestamp()}"
 
 
 def menu_counts(user) -> dict:

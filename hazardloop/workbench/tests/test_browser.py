@@ -3,6 +3,7 @@ the seeded rows, one click acts, and the row leaves its list. Screenshots of eve
 workbench in both languages go to /tmp/workbench-<role>-<size>-<lang>.png."""
 
 import pytest
+from django.core.cache import cache
 
 from hazardloop.campaigns.completion import complete_one
 from hazardloop.hazards.choices import Status
@@ -18,6 +19,7 @@ SIZES = ["phone_page", "browser_page"]
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
 
 
 @pytest.fixture(params=SIZES)

@@ -186,3 +186,12 @@ def test_the_home_page_query_budget(cast, member, budget, django_assert_max_num_
         assert client.get("/").status_code == 200
         elapsed = time.perf_counter() - started
     assert elapsed < 2.0
+
+
+def test_someone_without_a_role_is_told_whom_to_ask(cast):
+    from hazardloop.testing import make_user
+
+    nobody = make_user("t-nobody")
+    page = web_client(nobody).get("/").content.decode()
+    assert "尚未分配角色，请联系管理员。" in page and 'data-testid="group-' not in page
+    assert api_client(nobody).get("/api/v1/me/todo").json()["groups"] == []
