@@ -47,12 +47,23 @@ def ensure_reference_data() -> None:
     AuditChainHead.objects.get_or_create(pk=1)
 
 
+def _label(kind: str, language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(DepartmentKind(kind).label)
+
+
 def make_department(region_code: str, kind: str = DepartmentKind.SAFETY_COMMITTEE) -> Department:
     region = Region.objects.get(code=region_code)
     dept, _ = Department.objects.get_or_create(
         region=region,
         kind=kind,
-        defaults={"name_zh": f"{region.name_zh}{kind}", "name_en": f"{region.name_en} {kind}"},
+        # Named as a real office is (南关区消防救援大队-like), never after the kind's code.
+        defaults={
+            "name_zh": f"{region.name_zh}{_label(kind, 'zh-hans')}",
+            "name_en": f"{region.name_en} {_label(kind, 'en')}",
+        },
     )
     return dept
 

@@ -155,13 +155,19 @@ def object_type_label(object_type: str) -> str:
 _RECIPIENTS = re.compile(r"^.+ → (\d+) recipient\(s\)$")
 _CLAIMED = re.compile(r"^claimed by ([a-z_]+):(\d+)$")
 _MARKED_READ = re.compile(r"^(\d+) marked read$")
+_TASKS_DONE = re.compile(r"^(\d+) tasks? done$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def message_text(message: str) -> str:
     """A stored technical note in words where its shape is known (notifications sent, photos
-    attached); other notes are shown as stored, they are written in the reader's words."""
+    attached, tasks done); a note in Chinese (a person's words) as stored; any other note is the
+    services' technical English, shown only in the event's technical record ("")."""
     if not message:
         return ""
+    if m := _TASKS_DONE.match(message):
+        n = int(m.group(1))
+        return ngettext("%(n)s task done", "%(n)s tasks done", n) % {"n": n}
     if m := _RECIPIENTS.match(message):
         n = int(m.group(1))
         return ngettext("Sent to %(n)s person", "Sent to %(n)s people", n) % {"n": n}
@@ -171,4 +177,4 @@ def message_text(message: str) -> str:
     if m := _MARKED_READ.match(message):
         n = int(m.group(1))
         return ngettext("%(n)s marked read", "%(n)s marked read", n) % {"n": n}
-    return message
+    return message if _CJK.search(message) else ""

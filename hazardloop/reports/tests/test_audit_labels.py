@@ -59,6 +59,8 @@ def test_technical_notes_in_words():
         assert message_text("hazard:10:document:56 → 3 recipient(s)") == "Sent to 3 people"
         assert message_text("claimed by inspection:65") == "Attached to Inspection #65"
         assert message_text("已退回") == "已退回"
+        assert message_text("4 tasks done") == "4 tasks done"
+        assert message_text("12 rows") == ""  # technical English: in the technical record only
         assert object_type_label("hazards.hazard") == "hazard"
         assert object_type_label("nothing.here") == ""
 
