@@ -168,3 +168,18 @@ def test_every_list_has_a_maximum_page_size():
         list(range(800)), Pagination.Input(limit=10_000, offset=0), request=None
     )
     assert len(page["items"]) == 500 and page["count"] == 800
+
+
+def test_a_department_role_names_a_department_of_the_scope(cast):
+    from hazardloop.regions.choices import DepartmentKind
+    from hazardloop.testing import make_department
+
+    fire = make_department("220102", DepartmentKind.FIRE)
+    elsewhere = make_department("220103", DepartmentKind.FIRE)
+    client = api_client(cast.regulator)
+    ok = _post(client, _body("d1", memberships=[{"role": "inspector", "department_id": fire.pk}]))
+    assert ok.status_code == 201
+    assert ok.json()["memberships"][0]["department_id"] == fire.pk
+    assert ok.json()["memberships"][0]["region_code"] == "220102"
+    other = {"role": "inspector", "department_id": elsewhere.pk}
+    assert _post(client, _body("d2", memberships=[other])).json()["code"] == "outside_scope"

@@ -74,6 +74,18 @@ def test_the_list_searches_and_filters_within_scope(cast, django_assert_max_num_
     assert "t-reg-n" not in client.get("/people/?region=220103").text
 
 
+def test_the_list_costs_the_same_queries_for_many_people(cast, django_assert_max_num_queries):
+    people = User.objects.bulk_create([User(username=f"p{i:02}") for i in range(40)])
+    Membership.objects.bulk_create(
+        [Membership(user=u, role=Role.INSPECTOR, region_id="220102") for u in people]
+    )
+    client = web_client(cast.regulator)
+    with django_assert_max_num_queries(20):
+        page = client.get("/people/").text
+    assert page.count('data-testid="person-row"') == 25  # one page
+    assert "?page=2" in page
+
+
 def test_add_a_person_from_the_page(cast):
     client = web_client(cast.regulator)
     form = client.get("/people/new/").text
@@ -110,6 +122,11 @@ def test_add_a_person_from_the_page(cast):
     assert User.objects.filter(username="chen").count() == 1
 
 
+def _rewind(data: io.BytesIO) -> io.BytesIO:
+    data.seek(0)
+    return data
+
+
 def _sheet(rows) -> io.BytesIO:
     book = Workbook()
     sheet = book.active
@@ -139,6 +156,12 @@ def test_import_checks_every_row_then_creates_all(cast):
     assert 'data-testid="import-plan"' in page and 'data-testid="import-commit"' not in page
     assert "备注" in page  # an unused column is named, not dropped silently
     assert page.count("table-danger") == 3
+    # Each row's problems, in the reader's language.
+    assert "您的管辖范围内没有该统一社会信用代码的单位" in page
+    assert "第 3 行已有相同的用户名" in page
+    assert "该电话号码不是有效的手机或固定电话号码" in page
+    english = client.post("/people/import/", {"file": _rewind(bad)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No unit with this credit code in your jurisdiction." in english.text
     assert not User.objects.filter(username__startswith="imp").exists()
     good = _sheet(
         [
