@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from hazardloop.hazards.choices import EventKind as HazardEventKind
+from hazardloop.supervision.choices import DocumentKind
 
 OBJECTS = {
     "access": gettext_lazy("Access"),
@@ -157,6 +158,9 @@ _CLAIMED = re.compile(r"^claimed by ([a-z_]+):(\d+)$")
 _MARKED_READ = re.compile(r"^(\d+) marked read$")
 _TASKS_DONE = re.compile(r"^(\d+) tasks? done$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z_]+:\d+")
+_DOCUMENT = re.compile(r"^(.+) \(([a-z_]+)\) for hazard (\d+)$")
+_LADDER_DOCUMENTS = re.compile(r"^(\d+) × ([a-z_]+) by the ladder sweep: (.+)$")
 
 
 def message_text(message: str) -> str:
@@ -177,4 +181,21 @@ def message_text(message: str) -> str:
     if m := _MARKED_READ.match(message):
         n = int(m.group(1))
         return ngettext("%(n)s marked read", "%(n)s marked read", n) % {"n": n}
-    return message if _CJK.search(message) else ""
+    if m := _DOCUMENT.match(message):
+        return _("%(number)s (%(kind)s), hazard #%(id)s") % {
+            "number": m.group(1),
+            "kind": _document_kind(m.group(2)),
+            "id": m.group(3),
+        }
+    if m := _LADDER_DOCUMENTS.match(message):
+        return _("%(count)s × %(kind)s by the supervision ladder: %(numbers)s") % {
+            "count": m.group(1),
+            "kind": _document_kind(m.group(2)),
+            "numbers": m.group(3),
+        }
+    # A person's words (Chinese) are shown; a note carrying a code is technical.
+    return message if _CJK.search(message) and not _CODE.search(message) else ""
+
+
+def _document_kind(code: str) -> str:
+    return str(DocumentKind(code).label) if code in DocumentKind.values else _("document")

@@ -61,6 +61,10 @@ def test_technical_notes_in_words():
         assert message_text("已退回") == "已退回"
         assert message_text("4 tasks done") == "4 tasks done"
         assert message_text("12 rows") == ""  # technical English: in the technical record only
+        assert message_text("长消限字〔2026〕第0004号 (deadline_order) for hazard 10") == (
+            "长消限字〔2026〕第0004号 (Order to rectify by a deadline), hazard #10"
+        )
+        assert message_text("隐患 hazard:3 已处理") == ""
         assert object_type_label("hazards.hazard") == "hazard"
         assert object_type_label("nothing.here") == ""
 
