@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hazardloop.hazards.choices import DeterminationMethod
 from hazardloop.hazards.deadlines import calendar_note, recheck_due, work_calendar
-from hazardloop.hazards.models import ExpertAssignment
+from hazardloop.hazards.models import HazardDetermination
 from hazardloop.lib.workdays import WorkCalendar
 from hazardloop.supervision.choices import CLOCK_BADGE, ClockState, DocumentKind
 
@@ -22,8 +23,8 @@ from hazardloop.supervision.choices import CLOCK_BADGE, ClockState, DocumentKind
 # within 3 working days of the deadline or of the party's request, whichever comes first),
 # Art. 21 (a major fire hazard: the notice within 3 working days of the determination, the
 # handling opinion reported in writing to the government at the same level within 7 working
-# days of the check; where an expert review was organised before the determination, those
-# periods may be extended by 10 working days), Art. 22 (seal-up at most 30 days), Art. 23
+# days of the check; where the determination was made by an expert review, those periods may
+# be extended by 10 working days), Art. 22 (seal-up at most 30 days), Art. 23
 # (decision within 3 working days).
 ORDER_WORKING_DAYS = 3
 RECHECK_WORKING_DAYS = 3
@@ -83,8 +84,11 @@ def _working(calendar: WorkCalendar, start: dt.date | None, days: int):
 
 
 def expert_review(hazard) -> bool:
-    """Whether an expert review was organised on the hazard (an expert assigned to it)."""
-    return ExpertAssignment.objects.filter(hazard=hazard).exists()
+    """Whether the hazard was determined by an expert review (专家论证, Art. 21 para. 2): a
+    recorded determination by that method. An expert merely assigned to advise is not one."""
+    return HazardDetermination.objects.filter(
+        hazard=hazard, method=DeterminationMethod.EXPERT
+    ).exists()
 
 
 def clocks_for(

@@ -8,8 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from hazardloop.hazards import services as hazard_services
-from hazardloop.hazards.choices import Grade, ListedLevel, SupervisionLevel
-from hazardloop.hazards.models import HazardEvent
+from hazardloop.hazards.choices import DeterminationMethod, Grade, ListedLevel, SupervisionLevel
+from hazardloop.hazards.models import HazardDetermination, HazardEvent
 from hazardloop.hazards.tests.helpers import photo
 from hazardloop.supervision.choices import ClockState, DocumentKind
 from hazardloop.supervision.clocks import clocks_for
@@ -69,7 +69,21 @@ def test_a_major_hazard_is_reported_to_the_government_within_7_working_days(cast
 
 def test_an_expert_review_extends_both_periods_by_10_working_days(cast):
     hazard, doc = _major(cast)
+    # An expert merely assigned to advise is no expert review: the periods stay.
     hazard_services.assign_expert(hazard, actor=cast.regulator, expert_id=cast.expert.pk)
+    notice = _clock(clocks_for(doc, now=at(2026, 4, 8)), "120号令 第二十一条", "送达")
+    assert notice.due == D(2026, 4, 10)
+    HazardDetermination.objects.create(
+        hazard=hazard,
+        method=DeterminationMethod.EXPERT,
+        members=[{"name": f"专家{i}", "vote": "agree"} for i in range(7)],
+        agreeing=7,
+        conclusion=Grade.MAJOR,
+        basis="测试：专家论证",
+        held_on=D(2026, 4, 7),
+        recorded_by=cast.regulator,
+        recorded_at=at(2026, 4, 7, 16),
+    )
     clocks = clocks_for(doc, now=at(2026, 4, 15), unrecorded=True)
     notice = _clock(clocks, "120号令 第二十一条", "送达")
     assert notice.due == D(2026, 4, 24)  # 13 working days after 7 April
