@@ -274,6 +274,7 @@ def test_pending_is_on_the_hazard_page_and_the_ledger(cast, crowded):
     )
     ledger = client.get("/hazards/?determination=pending").content.decode()
     assert f"/hazards/{h.pk}/" in ledger and 'data-testid="pending"' in ledger
+    assert 'href="/hazards/rule-sets/"' in ledger
     assert (
         f"/hazards/{h.pk}/" not in client.get("/hazards/?determination=determined").content.decode()
     )
