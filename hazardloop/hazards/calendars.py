@@ -247,6 +247,13 @@ def years_overview(now=None) -> dict:
     """The loaded years and the ones missing (this year; next year from 1 November)."""
     today = timezone.localtime(now or timezone.now(), LOCAL).date()
     rows = list(HolidayYear.objects.order_by("year"))
+    for row in rows:
+        try:
+            parsed = parse_year(row.document)
+        except CalendarError:  # pragma: no cover - saved documents were checked
+            row.holiday_days = row.workday_days = None
+        else:
+            row.holiday_days, row.workday_days = len(parsed.holidays), len(parsed.workdays)
     return {"years": rows, "missing": missing_calendar_years(today), "today": today}
 
 
