@@ -525,3 +525,27 @@ def test_rule_set_api_errors_name_the_field(cast):
     assert again.status_code == 200 and again.json()["version"] == 2
     versions = client.get("/api/v1/grading/rule-sets/GB35181-2025-TEST/versions").json()
     assert [v["number"] for v in versions] == [2, 1]
+
+
+@pytest.mark.django_db
+def test_the_migration_makes_earlier_silent_defaults_pending(cast, crowded):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module(
+        "hazardloop.hazards.migrations.0010_grading_determinations_and_scoped_exclusions"
+    )
+    h = hazard(cast, unit=crowded, rule_refs=[THREE[1]], found_at=AFTER)
+    plain = hazard(cast, unit=crowded, rule_refs=["gb35181-2017:9.9"], found_at=AFTER)
+    # How they were stored before: the checklist default, "no gb35181 rule set in force".
+    old_basis = {"kind": "default", "no_rule_set": ["gb35181"]}
+    Hazard.objects.filter(pk__in=[h.pk, plain.pk]).update(
+        determination="not_needed", grade_basis=old_basis, grade_reason="general: checklist default"
+    )
+    migration.forwards(django_apps, None)
+    h.refresh_from_db()
+    plain.refresh_from_db()
+    assert h.determination == "pending" and h.grade_basis["refs"] == [THREE[1]]
+    assert h.grade_reason.startswith("possible major — determination pending: GB 35181-2017 7.3.3")
+    assert plain.determination == "not_needed"  # not an element of any edition
