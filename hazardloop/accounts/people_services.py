@@ -12,7 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -138,7 +138,13 @@ def create_person(data: PersonData, *, actor: User) -> tuple[User, str | None]:
             must_change_password=True,
         )
         user.set_password(data.password if data.password is not None else temporary)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same username, created at the same moment by someone else
+            raise UsernameTaken(
+                _("The username %(name)s is taken.") % {"name": data.username}
+            ) from None
         unique = {g.key(): g for g in data.grants}
         Membership.objects.bulk_create([_membership(user, g) for g in unique.values()])
         record_event(

@@ -228,3 +228,21 @@ def test_people_in_scope(cast):
         staff.username,
     }
     assert other.pk  # a unit without people adds nobody
+
+
+def test_a_username_taken_at_the_same_moment_is_refused_not_a_crash(cast, monkeypatch):
+    from hazardloop.accounts import people_services
+
+    grant = resolve_grant(cast.regulator, Role.INSPECTOR, region_code="220102")
+    # The other request's row appears between the check and the insert.
+    checked = people_services.clean_person
+
+    def check_then_race(data, **kwargs):
+        cleaned = checked(data, **kwargs)
+        User.objects.create(username=cleaned.username)
+        return cleaned
+
+    monkeypatch.setattr(people_services, "clean_person", check_then_race)
+    with pytest.raises(UsernameTaken):
+        create_person(PersonData("racer", "", "", None, [grant]), actor=cast.regulator)
+    assert User.objects.filter(username="racer").count() == 1
