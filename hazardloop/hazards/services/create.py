@@ -160,8 +160,11 @@ def create_hazard(
             grade_basis=result.basis,
             legal_basis=legal_basis[:400],
             rule_refs=refs,
+            # Corrected on the spot, a finding is never an element (regulations.md §12.1).
             determination=(
-                DeterminationState.PENDING if result.pending else DeterminationState.NOT_NEEDED
+                DeterminationState.PENDING
+                if result.pending and not fixed_on_spot
+                else DeterminationState.NOT_NEEDED
             ),
             responsible_person=responsible_person[:50],
             measures=measures,

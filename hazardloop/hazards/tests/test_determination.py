@@ -549,3 +549,19 @@ def test_the_migration_makes_earlier_silent_defaults_pending(cast, crowded):
     assert h.determination == "pending" and h.grade_basis["refs"] == [THREE[1]]
     assert h.grade_reason.startswith("possible major — determination pending: GB 35181-2017 7.3.3")
     assert plain.determination == "not_needed"  # not an element of any edition
+
+
+@pytest.mark.django_db
+def test_a_finding_fixed_on_the_spot_awaits_no_determination(cast, crowded):
+    from hazardloop.hazards.tests.helpers import photo
+
+    after = photo(cast.inspector, crowded)
+    h = hazard(
+        cast,
+        unit=crowded,
+        rule_refs=[THREE[0]],
+        found_at=AFTER,
+        fixed_on_spot=True,
+        after_photo_ids=[after.pk],
+    )
+    assert h.status == "closed" and h.determination == "not_needed"
