@@ -392,6 +392,13 @@ def _resolve(refs: list[Ref], family: str, rule_set, on_date, cache: dict) -> _R
     return out
 
 
+def elements_under(rule_set: RuleSet, refs, on_date: dt.date) -> set[str]:
+    """The elements of `rule_set` that `refs` name: of its edition, or mapped to it."""
+    parsed = [r for r in (parse_ref(x) for x in refs or ()) if r and r.family == rule_set.family]
+    resolved = _resolve(parsed, rule_set.family, rule_set, on_date, {})
+    return {element for element, _written in resolved.current}
+
+
 def exclusions_for(unit, families, on_date: dt.date) -> list[GradingExclusion]:
     """The unit's exclusions in effect on on_date: each excuses one element (and location)."""
     return list(

@@ -218,9 +218,6 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
     or one judged under another rule set of the family, keeps its grade.
     """
     rule_set = grading.RuleSet.objects.get(code=result.rule_set)
-    wanted = {f"{rule_set.family}:{e}" for e in result.counted} | {
-        grading.format_ref(rule_set.family, rule_set.edition, e) for e in result.counted
-    }
     last_day = min(on_date, rule_set.valid_to) if rule_set.valid_to else on_date
     changed = []
     candidates = (
@@ -236,8 +233,9 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
         .exclude(determination=DeterminationState.DETERMINED)
     )
     for other in candidates:
-        if not wanted & set(other.rule_refs or []):
-            continue
+        found_on = timezone.localtime(other.found_at).date()
+        if not grading.elements_under(rule_set, other.rule_refs, found_on) & result.counted:
+            continue  # its elements (of this edition, or mapped to it) were not counted
         apply(
             other,
             "regrade",
@@ -338,6 +336,10 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
             .order_by("found_at", "id")
         )
         for hazard in pending:
+            hazard.refresh_from_db()  # an earlier one's threshold may have upgraded it already
+            if hazard.determination != DeterminationState.PENDING:
+                changed.append(hazard)
+                continue
             found_on = timezone.localtime(hazard.found_at).date()
             result = grading.determine(
                 hazard.unit,

@@ -565,3 +565,13 @@ def test_a_finding_fixed_on_the_spot_awaits_no_determination(cast, crowded):
         after_photo_ids=[after.pk],
     )
     assert h.status == "closed" and h.determination == "not_needed"
+
+
+@pytest.mark.django_db
+def test_findings_graded_through_the_map_are_counted_and_upgraded(cast, crowded):
+    services.save_rule_set(dict(TEST_2025), actor=cast.province_regulator)
+    first, second, third = _three(cast, crowded, AFTER)
+    assert third.grade == "major" and third.grade_rule_set == "GB35181-2025-TEST"
+    first, second = _fresh(first, second)
+    assert first.grade == "major" and second.grade == "major"
+    assert first.events.filter(kind="regrade").exists()
