@@ -35,8 +35,8 @@ class ItemForm(forms.ModelForm):
                 "are printed on official documents."
             ),
             "basis_source": _(
-                "Where the citations were checked against the official text (e.g. "
-                "regulations.md §4.1 [V]), or why they could not be."
+                "Where each citation was checked against the rules reference (its section) and "
+                "with what result, or why it could not be."
             ),
             "element_limits": _(
                 "For a measured rate: the element is fed only above the limit for the unit's "

@@ -222,6 +222,19 @@ class ChecklistItem(models.Model):
         return any(str(ref).split(":")[0].split("-")[0] == "gb35181" for ref in self.rule_refs)
 
     @property
+    def basis_check(self) -> str:
+        """basis_source as shown on pages: sections of the rules reference and each result in
+        words, no file name and no tags."""
+        text = self.basis_source.replace("regulations.md ", "")
+        for tag, words in (
+            ("[UNVERIFIED]", _("checked: not verified")),
+            ("[V-2]", _("checked: secondary source only")),
+            ("[V]", _("checked: verified")),
+        ):
+            text = text.replace(tag, f"（{words}）")
+        return text
+
+    @property
     def limits_display(self) -> list[dict]:
         """The element thresholds by building, labelled for the checklist pages."""
         labels = dict(BuildingClass.choices)
