@@ -216,3 +216,14 @@ def test_the_setting_must_be_true_or_false():
     with override_settings(SUPERVISION_LADDER=ON_DETERMINATION):
         assert ladder_for("220102").listing_major_on_determination is True
         assert ladder_for("220103").listing_major_on_determination is False
+
+
+@override_settings(SUPERVISION_LADDER=ON_DETERMINATION)
+def test_the_public_list_does_not_call_a_hazard_listed_on_determination_overdue(cast, client):
+    departments()
+    found = at(2026, 3, 2)
+    major = make_hazard(cast, grade=Grade.MAJOR, found=found, due=at(2099, 6, 30, 18))
+    assert sweep(found + dt.timedelta(hours=1)).listed == 1
+    page = client.get("/listed/").content.decode()
+    assert f"{major.title}" in page and "2099-06-30" in page
+    assert "逾期" not in page.split("2099-06-30", 1)[1][:200]
