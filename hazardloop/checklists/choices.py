@@ -32,10 +32,11 @@ class ItemCategory(models.TextChoices):
 
 
 class BuildingClass(models.TextChoices):
-    """The buildings a GB 35181 rate threshold distinguishes (regulations.md §3.4, §12.1)."""
+    """The buildings a GB 35181 rate threshold distinguishes (regulations.md §3.4, §12.1), most
+    specific first: a limit is read for the first of them that holds at the unit."""
 
-    HIGH_RISE_OR_UNDERGROUND = "high_rise_or_underground", _("High-rise or underground building")
     HIGH_RISE_CROWDED = "high_rise_crowded", _("High-rise building with a crowded place")
+    HIGH_RISE_OR_UNDERGROUND = "high_rise_or_underground", _("High-rise or underground building")
     OTHER = "other", _("Other buildings")
 
 

@@ -242,7 +242,11 @@ class ChecklistItem(models.Model):
             {
                 "ref": rule.get("ref", ""),
                 "verified": rule.get("status") == BasisStatus.VERIFIED,
-                "over": [(labels.get(name, name), over) for name, over in rule["over"].items()],
+                "over": [
+                    (labels[name], rule["over"][name])
+                    for name in BuildingClass.values
+                    if name in rule["over"]
+                ],
             }
             for rule in self.element_limits or []
             if isinstance(rule.get("over"), dict)
@@ -253,8 +257,9 @@ class ChecklistItem(models.Model):
         is of the classes in `building` (BuildingClass values; "other" always holds).
 
         A ref without a building limit is fed as it is. A ref with one is fed only when its
-        limit is verified and `value` is above the limit of the first class listed for it that
-        holds at the unit: 31 % broken emergency lights in a high-rise building, 51 % elsewhere.
+        limit is verified and `value` is above the limit of the most specific class it lists
+        that holds at the unit (BuildingClass order; a JSON object's key order is not kept by
+        every database): 31 % broken emergency lights in a high-rise building, 51 % elsewhere.
         """
         limits = {rule.get("ref"): rule for rule in self.element_limits or []}
         out = []
@@ -265,11 +270,12 @@ class ChecklistItem(models.Model):
                 continue
             if rule.get("status") != BasisStatus.VERIFIED or value is None:
                 continue
+            over = rule.get("over") or {}
             limit = next(
                 (
-                    Decimal(str(over))
-                    for name, over in (rule.get("over") or {}).items()
-                    if name == BuildingClass.OTHER or name in building
+                    Decimal(str(over[name]))
+                    for name in BuildingClass.values
+                    if name in over and (name == BuildingClass.OTHER or name in building)
                 ),
                 None,
             )
