@@ -59,7 +59,7 @@ class RuleSetForm(forms.Form):
         widget=forms.Textarea(attrs={**LINES, "rows": 4}),
         help_text=_(
             "One per line: key | Chinese name | English name | unit flags | sectors | always. "
-            "E.g. crowded_place | 人员密集场所 | a crowded place | is_crowded_place | catering"
+            "E.g. crowded | 人员密集场所 | a crowded place | | catering"
         ),
     )
     thresholds = forms.CharField(
@@ -68,7 +68,7 @@ class RuleSetForm(forms.Form):
         widget=forms.Textarea(attrs={**LINES, "rows": 4}),
         help_text=_(
             "One per line: name | place types | elements counted | how many. "
-            "E.g. 6.x-a | crowded_place | 6.3.1-6.3.9, 6.5 | 3"
+            "E.g. 6.x-a | crowded | 6.3.1-6.3.9, 6.5 | 3"
         ),
     )
     exclusions = forms.CharField(
