@@ -236,6 +236,7 @@ def test_the_check_is_shown_in_the_checklist_editor(cast):
     template = ChecklistTemplate.objects.get(code="fire-life-channels", region_code="")
     client = web_client(cast.city_regulator)
     page = client.get(f"/checklists/{template.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-testid="basis-source"' in page and "§3.4 (comprehensive elements" in page
+    assert 'data-testid="basis-source"' in page and "§3.4（综合判定要素" in page
+    assert "gb35181-2017:7.3.6" not in page  # the thresholds name the element, not its code
     assert "regulations.md" not in page  # a file name is no text for users
     assert "High-rise or underground building" in page  # L05's thresholds by building
