@@ -47,6 +47,15 @@ def rule_sets(request):
     )
 
 
+def _marked(elements) -> list[tuple[str, str, bool]]:
+    """(number, text, unverified) with the data file's "[UNVERIFIED]" marker turned into a flag."""
+    out = []
+    for number, text in (elements or {}).items():
+        text = str(text or "")
+        out.append((number, text.replace("[UNVERIFIED]", "").strip(), "[UNVERIFIED]" in text))
+    return out
+
+
 @login_required
 def rule_set_detail(request, pk: int):
     _reader(request.user)
@@ -58,8 +67,8 @@ def rule_set_detail(request, pk: int):
         {
             "row": row,
             "data": data,
-            "direct": list((data.get("direct") or {}).items()),
-            "comprehensive": list((data.get("comprehensive") or {}).items()),
+            "direct": _marked(data.get("direct")),
+            "comprehensive": _marked(data.get("comprehensive")),
             "exclusions": list((data.get("exclusions") or {}).items()),
             "maps": list((data.get("maps") or {}).items()),
             "thresholds": [
