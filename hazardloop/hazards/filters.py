@@ -32,7 +32,11 @@ class HazardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), ("open", pgettext_lazy("hazard status", "Open")), *Status.choices],
+        choices=[
+            ("", _("Any status")),
+            ("open", pgettext_lazy("hazard status", "Open")),
+            *Status.choices,
+        ],
     )
     overdue = forms.ChoiceField(
         label=_("Overdue"),
