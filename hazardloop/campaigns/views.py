@@ -98,12 +98,15 @@ def campaign_detail(request, pk):
     my_regions = [r for r in _manage_regions(request.user) if r.parent_id == campaign.region_code]
     adopted = set(Campaign.objects.filter(parent=campaign).values_list("region_code", flat=True))
     scope_levels, checklist_titles = scope_labels(scope)
+    stats = scope_for(request.user, "stats.view")
     context = {
         "campaign": campaign,
         "badge": STATUS_BADGE[CampaignStatus(campaign.status)],
         "chain": campaign.parent,
         "scope": scope,
         "scope_levels": scope_levels,
+        # Statistics are for offices with a region (a unit's people would be refused).
+        "can_see_stats": bool(stats.everything or stats.prefixes),
         "checklist_titles": checklist_titles,
         "adoptions": Campaign.objects.visible_to(request.user)
         .filter(parent=campaign)
