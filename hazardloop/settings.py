@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hazardloop.core.middleware.RequestContextMiddleware",
+    "hazardloop.api.middleware.ApiInputMiddleware",
 ]
 
 ROOT_URLCONF = "hazardloop.urls"

@@ -11,15 +11,15 @@ from hazardloop.accounts.services import (
     record_login,
     revoke_api_token,
 )
-from hazardloop.core.api import ApiError
+from hazardloop.core.api import ApiError, Error, Text
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = ""
+    username: Text(150)
+    password: Text(256)
+    name: Text(100) = ""
 
 
 class TokenOut(Schema):
@@ -41,7 +41,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.post("/token", auth=None, response=TokenOut)
+@router.post("/token", auth=None, response={200: TokenOut, 401: Error, 423: Error, 429: Error})
 def obtain_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     try:
@@ -60,7 +60,7 @@ def obtain_token(request, payload: TokenIn):
     return {"token": raw}
 
 
-@router.delete("/token", response={204: None})
+@router.delete("/token", response={204: None, 400: Error})
 def revoke_token(request):
     """Revoke the bearer token this request was made with."""
     token = getattr(request.user, "_hl_token", None)

@@ -14,13 +14,41 @@ from hazardloop.core.api import ApiError, error_body
 from hazardloop.core.errors import DomainError
 
 
+def _message(err: dict) -> str:
+    """A field error in the user's language (pydantic's own messages are English only)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Give at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Give at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind == "string_too_long":
+        return _("At most %(count)s characters.") % {"count": ctx.get("max_length")}
+    if kind == "too_long":
+        return _("At most %(count)s items.") % {"count": ctx.get("max_length")}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Give a whole number.")
+    if kind.startswith(("date", "datetime", "timezone")) or (
+        kind == "value_error"
+        and ("ISO 8601" in err.get("msg", "") or "out of range" in err.get("msg", ""))
+    ):
+        return _("Give a valid date and time, e.g. 2026-12-04T08:00:00+08:00.")
+    if kind in ("literal_error", "enum", "union_tag_invalid"):
+        return _("Choose one of the listed values.")
+    if kind in ("bool_parsing", "bool_type") or "true or false" in err.get("msg", ""):
+        return _("Give true or false.")
+    if "JSON object" in err.get("msg", "") or kind in ("model_type", "dict_type"):
+        return _("Send a JSON object.")
+    return _("This value is not valid.")
+
+
 def _field_errors(exc: ValidationError) -> list[dict]:
     out = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        out.append(
-            {"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")}
-        )
+        out.append({"field": ".".join(loc), "message": _message(err), "type": err.get("type", "")})
     return out
 
 

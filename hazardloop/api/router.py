@@ -1,11 +1,10 @@
 """The REST API under /api/v1. Each app contributes a router from its own api.py."""
 
-from ninja import NinjaAPI
-
 from hazardloop.accounts.api import router as auth_router
 from hazardloop.accounts.people_api import router as users_router
 from hazardloop.api import errors
 from hazardloop.api.auth import api_auth
+from hazardloop.api.openapi import HazardloopAPI
 from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
 from hazardloop.evidence.api import router as evidence_router
@@ -19,7 +18,7 @@ from hazardloop.supervision.api import router as supervision_router
 from hazardloop.units.api import router as units_router
 from hazardloop.workbench.api import router as workbench_router
 
-api = NinjaAPI(
+api = HazardloopAPI(
     title="hazardloop API",
     version="1",
     description="Hidden-danger investigation and rectification (隐患排查整治). "

@@ -12,7 +12,17 @@ from hazardloop.campaigns import progress as campaign_progress
 from hazardloop.campaigns import services
 from hazardloop.campaigns.access import access_campaign
 from hazardloop.campaigns.models import Campaign
-from hazardloop.core.api import ApiError, Pagination
+from hazardloop.core.api import (
+    ApiError,
+    Code,
+    Codes,
+    Day,
+    Id,
+    Pagination,
+    Percent,
+    RegionCode,
+    Text,
+)
 from hazardloop.regions.models import Department, Region
 
 router = Router(tags=["campaigns"])
@@ -51,27 +61,27 @@ class CampaignOut(Schema):
 
 
 class CampaignIn(Schema):
-    region: str
-    title: str
-    starts_on: dt.date
-    ends_on: dt.date
-    document_number: str = ""
-    department: int | None = None
-    scope_regions: list[str] = []
-    sectors: list[str] = []
-    unit_filters: list[str] = []
-    checklists: list[str] = []
-    focus_items: list[str] = []
-    target_coverage_pct: int = 100
-    target_major_recheck_pct: int = 100
-    target_training_pct: int = 0
+    region: RegionCode
+    title: Text(200)
+    starts_on: Day
+    ends_on: Day
+    document_number: Text(80) = ""
+    department: Id | None = None
+    scope_regions: Codes = []
+    sectors: Codes = []
+    unit_filters: Codes = []
+    checklists: Codes = []
+    focus_items: Codes = []
+    target_coverage_pct: Percent = 100
+    target_major_recheck_pct: Percent = 100
+    target_training_pct: Percent = 0
     launch: bool = True
-    idempotency_key: str | None = None
+    idempotency_key: Text(120) | None = None
 
 
 @router.get("", response=list[CampaignOut])
 @paginate(Pagination)
-def list_campaigns(request, status: str | None = None):
+def list_campaigns(request, status: Code | None = None):
     """Campaigns of your regions and below, and the upper levels' campaigns that reach you."""
     qs = Campaign.objects.visible_to(request.user).select_related("region")
     if status:
@@ -104,7 +114,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/{campaign_id}/progress")
-def get_progress(request, campaign_id: int):
+def get_progress(request, campaign_id: Id):
     """The campaign's progress per child region of its level, inside your scope."""
     campaign = access_campaign(request.user, campaign_id)
     return campaign_progress.progress(request.user, campaign)

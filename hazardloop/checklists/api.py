@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from hazardloop.checklists.access import get_usable_template_or_404, usable_templates
 from hazardloop.checklists.models import ChecklistVersion
-from hazardloop.core.api import Pagination
+from hazardloop.core.api import Code, Id, Pagination, Version
 
 router = Router(tags=["checklists"])
 
@@ -93,7 +93,7 @@ class VersionOut(Schema):
 
 @router.get("", response=list[TemplateOut])
 @paginate(Pagination)
-def list_templates(request, sector: str | None = None, gas_use: str | None = None):
+def list_templates(request, sector: Code | None = None, gas_use: Code | None = None):
     """Templates the user may use (built-in and their regions' copies), current version."""
     qs = usable_templates(request.user).prefetch_related(
         Prefetch(
@@ -109,7 +109,7 @@ def list_templates(request, sector: str | None = None, gas_use: str | None = Non
 
 
 @router.get("/{template_id}", response=VersionOut)
-def get_template(request, template_id: int, version: int | None = None):
+def get_template(request, template_id: Id, version: Version | None = None):
     """One version of a template with its items (the current one unless `version` is given)."""
     template = get_usable_template_or_404(request.user, template_id)
     versions = template.versions.select_related("template").prefetch_related("items")

@@ -7,6 +7,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from hazardloop.accounts.access import get_in_scope_or_404, require
+from hazardloop.core.api import Id, When
 from hazardloop.evidence.choices import PhotoKind
 from hazardloop.evidence.models import Photo
 from hazardloop.evidence.services import store_photo
@@ -47,9 +48,9 @@ class PhotoOut(Schema):
 def upload_photo(
     request,
     file: File[UploadedFile],
-    unit_id: Form[int],
+    unit_id: Form[Id],
     kind: Form[PhotoKind] = PhotoKind.PHOTO,
-    device_time: Form[dt.datetime | None] = None,
+    device_time: Form[When | None] = None,
 ):
     """Store one photo (JPEG, PNG, WebP or HEIC) for a unit; the same bytes return the same
     photo. Unclaimed photos are deleted after a day: reference them from a record (e.g. an
@@ -71,7 +72,7 @@ def upload_photo(
 
 
 @router.get("/photos/{photo_id}", response=PhotoOut)
-def get_photo(request, photo_id: int):
+def get_photo(request, photo_id: Id):
     return get_in_scope_or_404(
         request.user,
         Photo.objects.all(),

@@ -8,15 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
-from hazardloop.core.api import ApiError
+from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
 from hazardloop.hazards import services, workflow
 from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.choices import Grade, Source
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.schemas import PhotoIds
 from hazardloop.units.models import Unit
 
 router = Router(tags=["hazards"])
@@ -98,20 +99,20 @@ class HazardPage(Schema):
 
 
 class HazardIn(Schema):
-    unit_id: int
-    source: str = Source.MANUAL
-    description: str
-    title: str = ""
-    category: str = ""
-    legal_basis: str = ""
-    rule_refs: list[str] = []
-    default_grade: str = Grade.GENERAL
-    source_ref: str = ""
-    photo_ids: list[int] = []
-    found_at: AwareDatetime | None = None
+    unit_id: Id
+    source: Code = Source.MANUAL
+    description: Text()
+    title: Text(200) = ""
+    category: Code = ""
+    legal_basis: Text(400) = ""
+    rule_refs: Annotated[list[Text(40)], Field(max_length=50)] = []
+    default_grade: Code = Grade.GENERAL
+    source_ref: Text(200) = ""
+    photo_ids: PhotoIds = []
+    found_at: When | None = None
     fixed_on_spot: bool = False
-    after_photo_ids: list[int] = []
-    campaign_id: int | None = None
+    after_photo_ids: PhotoIds = []
+    campaign_id: Id | None = None
 
 
 # The transitions body: one schema per action of the table, told apart by `action`.
@@ -122,25 +123,25 @@ TransitionIn = Annotated[
 
 
 class LedgerQuery(Schema):
-    region: str | None = None
-    unit: int | None = None
-    sector: str | None = None
-    grade: str | None = None
-    status: str | None = None
-    overdue: str | None = None
-    lapsed: str | None = None
-    source: str | None = None
+    region: RegionCode | None = None
+    unit: Id | None = None
+    sector: Code | None = None
+    grade: Code | None = None
+    status: Code | None = None
+    overdue: Code | None = None
+    lapsed: Code | None = None
+    source: Code | None = None
     determination: Literal["not_needed", "pending", "determined"] | None = None
-    campaign: int | None = None
-    found_from: dt.date | None = None
-    found_to: dt.date | None = None
-    due_from: dt.date | None = None
-    due_to: dt.date | None = None
+    campaign: Id | None = None
+    found_from: Day | None = None
+    found_to: Day | None = None
+    due_from: Day | None = None
+    due_to: Day | None = None
     assigned: Literal["me"] | None = Field(
         None, description="`me`: only the hazards the caller is assigned to as expert."
     )
-    after: str | None = None
-    limit: int = 50
+    after: Text(200) | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 def _invalid(errors) -> ApiError:
@@ -152,7 +153,7 @@ def _invalid(errors) -> ApiError:
     return ApiError(422, "invalid", _("The request is not valid."), items)
 
 
-def _hazard(request, hazard_id: int) -> Hazard:
+def _hazard(request, hazard_id: Id) -> Hazard:
     return access_hazard(request.auth, hazard_id)
 
 
@@ -178,7 +179,7 @@ def list_hazards(request, filters: Query[LedgerQuery]):
 
 
 @router.get("/{hazard_id}", response=HazardOut)
-def get_hazard(request, hazard_id: int):
+def get_hazard(request, hazard_id: Id):
     return _hazard(request, hazard_id)
 
 
@@ -211,7 +212,7 @@ def create(request, payload: HazardIn):
 
 
 @router.post("/{hazard_id}/transitions", response=HazardOut)
-def transition(request, hazard_id: int, payload: Body[TransitionIn]):
+def transition(request, hazard_id: Id, payload: Body[TransitionIn]):
     """Apply one action of the loop; the body's fields depend on `action` (one schema per
     action: order, plan, start, submit, verify, reject, close, request_extension,
     approve_extension, refuse_extension, override_grade, assign_expert, advise).

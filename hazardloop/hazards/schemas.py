@@ -7,38 +7,43 @@ transitions endpoint takes their discriminated union on `action` (one body per a
 OpenAPI); the hazard page renders its form for an action from the same fields.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
+
+from hazardloop.core.api import Code, Id, ObjectIn, Text, Version, When
+
+NAME = Text(50)
+# Photos sent with one action: more than this is not a photo record but a flood.
+PHOTOS_MAX = 50
+PhotoIds = Annotated[list[Id], Field(max_length=PHOTOS_MAX)]
 
 
-class ActionIn(Schema):
+class ActionIn(ObjectIn):
     """What every action takes: with `version`, the action is refused (409 `changed`) if the
     hazard changed since it was read."""
 
-    version: int | None = None
+    version: Version | None = None
 
 
 class OrderIn(ActionIn):
     action: Literal["order"]
-    due_at: AwareDatetime | None = Field(
-        None, description="Deadline; the province's default when left out."
-    )
-    measures: str = ""
-    responsible_person: str = Field("", max_length=50)
-    reason: str = ""
+    due_at: When | None = Field(None, description="Deadline; the province's default when left out.")
+    measures: Text() = ""
+    responsible_person: NAME = ""
+    reason: Text() = ""
 
 
 class PlanParts(Schema):
     """The six parts of a rectification plan; the parts sent are written, others kept."""
 
-    targets_and_tasks: str | None = None
-    methods_and_measures: str | None = None
-    funds_and_materials: str | None = None
-    organisation_and_people: str | None = None
-    time_limit_and_requirements: str | None = None
-    safety_and_contingency: str | None = None
+    targets_and_tasks: Text() | None = None
+    methods_and_measures: Text() | None = None
+    funds_and_materials: Text() | None = None
+    organisation_and_people: Text() | None = None
+    time_limit_and_requirements: Text() | None = None
+    safety_and_contingency: Text() | None = None
 
 
 class PlanIn(ActionIn):
@@ -48,72 +53,72 @@ class PlanIn(ActionIn):
 
 class StartIn(ActionIn):
     action: Literal["start"]
-    reason: str = ""
+    reason: Text() = ""
 
 
 class SubmitIn(ActionIn):
     action: Literal["submit"]
-    note: str = Field(description="What was done.")
-    photo_ids: list[int] = Field(description="After-photos (at least one).")
+    note: Text() = Field(description="What was done.")
+    photo_ids: PhotoIds = Field(description="After-photos (at least one).")
 
 
 class TeamMember(Schema):
-    name: str
-    role: str = ""
+    name: NAME
+    role: NAME = ""
 
 
 class VerifyIn(ActionIn):
     action: Literal["verify"]
-    reason: str = ""
-    photo_ids: list[int] = []
-    team: list[TeamMember] = []
+    reason: Text() = ""
+    photo_ids: PhotoIds = []
+    team: Annotated[list[TeamMember], Field(max_length=20)] = []
     on_site: bool = True
     close: bool = Field(False, description="Close (销号) at once; only for those who may close.")
 
 
 class RejectIn(ActionIn):
     action: Literal["reject"]
-    reason: str = Field(description="Why the rectification is not accepted.")
-    photo_ids: list[int] = []
-    team: list[TeamMember] = []
+    reason: Text() = Field(description="Why the rectification is not accepted.")
+    photo_ids: PhotoIds = []
+    team: Annotated[list[TeamMember], Field(max_length=20)] = []
     on_site: bool = True
 
 
 class CloseIn(ActionIn):
     action: Literal["close"]
-    reason: str = ""
+    reason: Text() = ""
 
 
 class RequestExtensionIn(ActionIn):
     action: Literal["request_extension"]
-    reason: str
-    proposed_due_at: AwareDatetime
+    reason: Text()
+    proposed_due_at: When
 
 
 class ApproveExtensionIn(ActionIn):
     action: Literal["approve_extension"]
-    reason: str = ""
-    due_at: AwareDatetime | None = Field(
+    reason: Text() = ""
+    due_at: When | None = Field(
         None, description="The new deadline; the requested one when left out."
     )
 
 
 class RefuseExtensionIn(ActionIn):
     action: Literal["refuse_extension"]
-    reason: str
+    reason: Text()
 
 
 class OverrideGradeIn(ActionIn):
     action: Literal["override_grade"]
-    grade: str
-    reason: str
+    grade: Code
+    reason: Text()
 
 
 class AssignExpertIn(ActionIn):
     action: Literal["assign_expert"]
-    expert_id: int
+    expert_id: Id
 
 
 class AdviseIn(ActionIn):
     action: Literal["advise"]
-    text: str
+    text: Text()

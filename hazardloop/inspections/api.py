@@ -2,13 +2,15 @@
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from hazardloop.core.api import ApiError
+from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
+from hazardloop.core.api import Count as CountField
 from hazardloop.inspections.access import (
     check_submission,
     get_inspection_or_404,
@@ -23,49 +25,55 @@ from hazardloop.regions.models import Region
 router = Router(tags=["inspections"])
 
 
+NAME = Text(50)
+PhotoIds = Annotated[list[Id], Field(max_length=50)]
+# A measured value: a number, or the number as the form sent it.
+NUMBER = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)] | Text(32)
+
+
 class TeamIn(Schema):
-    name: str
-    role: str
-    user_id: int | None = None
+    name: NAME
+    role: Code
+    user_id: Id | None = None
 
 
 class AnswerIn(Schema):
-    code: str
-    result: str | None = None
-    number: float | str | None = None
-    text: str | None = None
-    note: str = ""
-    photo_ids: list[int] = []
+    code: Text(20)
+    result: Code | None = None
+    number: NUMBER | None = None
+    text: Text() | None = None
+    note: Text() = ""
+    photo_ids: PhotoIds = []
     # A failed item corrected during the inspection: recorded with its after-photos (uploaded
     # like any photo), raising no hazard and never counted toward a determination.
     corrected_on_spot: bool = False
-    after_photo_ids: list[int] = []
+    after_photo_ids: PhotoIds = []
 
 
 class SignatureIn(Schema):
-    role: str
-    name: str
-    photo_id: int | None = None
+    role: Code
+    name: NAME
+    photo_id: Id | None = None
     refused: bool = False
-    witness_name: str = ""
-    signed_at: dt.datetime | None = None
+    witness_name: NAME = ""
+    signed_at: When | None = None
 
 
 class InspectionIn(Schema):
     client_id: uuid.UUID
-    unit_id: int
-    template_version_id: int
-    mode: str
-    campaign_id: int | None = None
-    started_at: dt.datetime | None = None
-    device_time: dt.datetime | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    accuracy_m: int | None = None
-    notes: str = ""
-    team: list[TeamIn] = []
-    answers: list[AnswerIn]
-    signatures: list[SignatureIn] = []
+    unit_id: Id
+    template_version_id: Id
+    mode: Code
+    campaign_id: Id | None = None
+    started_at: When | None = None
+    device_time: When | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    accuracy_m: CountField | None = None
+    notes: Text() = ""
+    team: Annotated[list[TeamIn], Field(max_length=20)] = []
+    answers: Annotated[list[AnswerIn], Field(max_length=500)]
+    signatures: Annotated[list[SignatureIn], Field(max_length=10)] = []
 
 
 class AnswerOut(Schema):
@@ -165,17 +173,17 @@ class InspectionPage(Schema):
 
 
 class ListQuery(Schema):
-    unit: int | None = None
-    region: str | None = None
-    mode: str | None = None
-    inspector: int | None = None
-    leader: int | None = None
-    campaign: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    unit: Id | None = None
+    region: RegionCode | None = None
+    mode: Code | None = None
+    inspector: Id | None = None
+    leader: Id | None = None
+    campaign: Id | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     failed: bool | None = None
-    after: str | None = None
-    limit: int = 50
+    after: Text(200) | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 def _full(pk: int, user=None) -> Inspection:
@@ -249,5 +257,5 @@ def list_inspections(request, filters: Query[ListQuery]):
 
 
 @router.get("/{inspection_id}", response=InspectionOut)
-def get_inspection(request, inspection_id: int):
+def get_inspection(request, inspection_id: Id):
     return _full(inspection_id, request.auth)

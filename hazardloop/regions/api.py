@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from hazardloop.core.api import Pagination
+from hazardloop.core.api import Pagination, RegionCode
 from hazardloop.regions.models import Region
 
 router = Router(tags=["regions"])
@@ -30,7 +30,7 @@ class RegionOut(Schema):
 
 @router.get("", response=list[RegionOut])
 @paginate(Pagination)
-def list_regions(request, parent: str | None = None, zones: bool = True):
+def list_regions(request, parent: RegionCode | None = None, zones: bool = True):
     """Children of `parent` (the province when omitted). Regions are reference data that every
     signed-in user may read."""
     qs = Region.objects.all()
@@ -45,5 +45,5 @@ def list_regions(request, parent: str | None = None, zones: bool = True):
 
 
 @router.get("/{code}", response=RegionOut)
-def get_region(request, code: str):
+def get_region(request, code: RegionCode):
     return get_object_or_404(Region, code=code)

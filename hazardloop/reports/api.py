@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from hazardloop.core.api import ApiError
+from hazardloop.core.api import ApiError, Code, Id, RegionCode
 from hazardloop.reports.params import BadParameter, read_params
 from hazardloop.reports.stats import region_stats
 
@@ -26,9 +26,9 @@ class StatsOut(Schema):
 @router.get("/regions", response=StatsOut)
 def stats_regions(
     request,
-    parent: str | None = None,
-    campaign: int | None = None,
-    indicator: str | None = None,
+    parent: RegionCode | None = None,
+    campaign: Id | None = None,
+    indicator: Code | None = None,
 ):
     """Every figure per child region of `parent` (default: the top of your scope) and for the
     records directly under it (the row with `own: true`: at the parent's own code, or all of

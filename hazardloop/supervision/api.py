@@ -1,6 +1,7 @@
 """/api/v1/hazards/{id}/documents (list, issue) and /api/v1/documents/{id}."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -11,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, require
-from hazardloop.core.api import ApiError, Pagination
+from hazardloop.core.api import ApiError, Code, Codes, Day, Id, ObjectIn, Pagination, Text, When
 from hazardloop.hazards.deadlines import work_calendar
 from hazardloop.hazards.models import Hazard
 from hazardloop.supervision import queries, services
@@ -76,18 +77,18 @@ class DocumentOut(Schema):
         return getattr(obj, "clocks", None) or clocks_for(obj, unrecorded=True)
 
 
-class DocumentIn(Schema):
-    kind: str = Field(
+class DocumentIn(ObjectIn):
+    kind: Code = Field(
         description="immediate_order, deadline_order, major_hazard_notice, temporary_seal"
     )
-    department_id: int | None = Field(None, description="default: your most local department")
-    checked_at: dt.datetime | None = None
-    rectify_due_at: dt.datetime | None = None
-    seal_from: dt.date | None = None
-    seal_days: int | None = None
-    seal_place: str = ""
-    situations: list[str] = []
-    penalty_codes: list[str] | None = None
+    department_id: Id | None = Field(None, description="default: your most local department")
+    checked_at: When | None = None
+    rectify_due_at: When | None = None
+    seal_from: Day | None = None
+    seal_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    seal_place: Text(200) = ""
+    situations: Codes = []
+    penalty_codes: Codes | None = None
     note: str = Field("", max_length=500)
     idempotency_key: str | None = Field(None, max_length=64)
 
@@ -105,7 +106,7 @@ def _hazard(request, hazard_id: int) -> Hazard:
 
 @router.get("/hazards/{hazard_id}/documents", response=list[DocumentOut])
 @paginate(Pagination)
-def list_documents(request, hazard_id: int):
+def list_documents(request, hazard_id: Id):
     """The documents issued on a hazard, oldest first, with their legal clocks."""
     hazard = _hazard(request, hazard_id)
     calendar = work_calendar()
@@ -118,7 +119,7 @@ def list_documents(request, hazard_id: int):
 
 
 @router.post("/hazards/{hazard_id}/documents", response={201: DocumentOut})
-def issue_document(request, hazard_id: int, payload: DocumentIn):
+def issue_document(request, hazard_id: Id, payload: DocumentIn):
     """Number and issue a document on the hazard (regulators and inspectors of its region).
 
     Send an `idempotency_key` to make a retry safe: the same key returns the same document.
@@ -170,7 +171,7 @@ def issue_document(request, hazard_id: int, payload: DocumentIn):
 
 
 @router.get("/documents/{doc_id}", response=DocumentOut)
-def get_document(request, doc_id: int):
+def get_document(request, doc_id: Id):
     return get_in_scope_or_404(
         request.user,
         EnforcementDocument.objects.select_related("hazard", "department"),

@@ -4,14 +4,14 @@ background jobs (202 and a status URL)."""
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import field_validator
 
 from hazardloop.accounts.access import (
     can,
@@ -20,7 +20,17 @@ from hazardloop.accounts.access import (
     has_perm_anywhere,
     require,
 )
-from hazardloop.core.api import ApiError, Pagination
+from hazardloop.core.api import (
+    MAX_INT,
+    ApiError,
+    Code,
+    FormBool,
+    Id,
+    ObjectIn,
+    Pagination,
+    RegionCode,
+    Text,
+)
 from hazardloop.lib import phones, uscc
 from hazardloop.regions.models import Region, Sector
 from hazardloop.units import services
@@ -35,10 +45,18 @@ from hazardloop.units.workflow import JobChangedMeanwhile
 router = Router(tags=["units"])
 
 
+NAME = Text(50)
+PHONE = Text(32)
+SMALL = Annotated[int, Field(ge=0, le=32767)]  # PositiveSmallIntegerField
+COUNT = Annotated[int, Field(ge=0, le=MAX_INT)]  # PositiveIntegerField
+LATITUDE = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+LONGITUDE = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+
+
 class ContactSchema(Schema):
-    role_title: str
-    name: str
-    phone: str
+    role_title: NAME
+    name: NAME
+    phone: PHONE
 
 
 class UnitOut(Schema):
@@ -104,45 +122,38 @@ class UnitDetailOut(UnitOut):
         return [d.pk for d in obj.supervising_departments.all()]
 
 
-class UnitPatch(Schema):
-    name: str | None = None
-    uscc: str | None = None
-    region: str | None = None
-    sector: str | None = None
-    address: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    floor_area_m2: int | None = None
-    floors: int | None = None
+class UnitPatch(ObjectIn):
+    name: Text(200) | None = None
+    uscc: Text(18) | None = None
+    region: RegionCode | None = None
+    sector: Code | None = None
+    address: Text(300) | None = None
+    latitude: LATITUDE | None = None
+    longitude: LONGITUDE | None = None
+    floor_area_m2: COUNT | None = None
+    floors: SMALL | None = None
     is_high_rise: bool | None = None
     is_underground: bool | None = None
-    business_hours: str | None = None
+    business_hours: Text(100) | None = None
     is_fire_key_unit: bool | None = None
     is_crowded_place: bool | None = None
     is_public_gathering: bool | None = None
     is_important_place: bool | None = None
     gas_use: GasUse | None = None
-    lpg_cylinders: int | None = None
-    lpg_stored_kg: int | None = None
-    principal_name: str | None = None
-    principal_phone: str | None = None
-    safety_manager_name: str | None = None
-    safety_manager_phone: str | None = None
-    contacts: list[ContactSchema] | None = None
-
-    @field_validator("lpg_cylinders", "lpg_stored_kg", "floor_area_m2", "floors")
-    @classmethod
-    def _not_negative(cls, value):
-        if value is not None and value < 0:
-            raise ValueError("must not be negative")
-        return value
+    lpg_cylinders: SMALL | None = None
+    lpg_stored_kg: COUNT | None = None
+    principal_name: NAME | None = None
+    principal_phone: PHONE | None = None
+    safety_manager_name: NAME | None = None
+    safety_manager_phone: PHONE | None = None
+    contacts: Annotated[list[ContactSchema], Field(max_length=50)] | None = None
 
 
 class UnitIn(UnitPatch):
-    name: str
-    uscc: str
-    region: str
-    sector: str
+    name: Text(200)
+    uscc: Text(18)
+    region: RegionCode
+    sector: Code
 
 
 class ErrorOut(Schema):
@@ -285,15 +296,15 @@ def _detail(request, pk: int) -> Unit:
 @paginate(Pagination)
 def list_units(
     request,
-    region: str = "",
-    sector: str = "",
-    gas: str = "",
-    risk: str = "",
-    key: str = "",
-    crowded: str = "",
-    gathering: str = "",
-    q: str = "",
-    sort: str = "name",
+    region: RegionCode = "",
+    sector: Code = "",
+    gas: Code = "",
+    risk: Code = "",
+    key: Code = "",
+    crowded: Code = "",
+    gathering: Code = "",
+    q: Text(100) = "",
+    sort: Code = "name",
 ):
     """Units in the caller's scope. Filters as on the list page: region (subtree), sector, gas,
     risk, key / crowded / gathering (1 or 0), q (name, USCC, address), sort."""
@@ -325,12 +336,12 @@ def create_unit(request, payload: UnitIn):
 
 
 @router.get("/{int:unit_id}", response=UnitDetailOut)
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     return _detail(request, unit_id)
 
 
 @router.patch("/{int:unit_id}", response=UnitDetailOut)
-def patch_unit(request, unit_id: int, payload: UnitPatch):
+def patch_unit(request, unit_id: Id, payload: UnitPatch):
     """Change the fields sent. Unit managers may not change the USCC, region, sector or the
     fire-safety key unit designation."""
     unit = _detail(request, unit_id)
@@ -345,6 +356,10 @@ def patch_unit(request, unit_id: int, payload: UnitPatch):
 
 
 IMPORT_FILE_TYPES = (".xlsx", ".xlsm", ".csv")
+# The import form's fields (a yes/no that is "true" or "false" only; ninja keeps the default
+# only when it is given this way for an annotated type).
+DRY_RUN = Form(True)
+NO_MAPPING = Form("")
 
 
 def _job_out(job: UnitJob) -> dict:
@@ -408,8 +423,8 @@ def _mapping(raw: str) -> dict[str, str] | None:
 def import_file(
     request,
     file: File[UploadedFile],
-    dry_run: Form[bool] = True,
-    mapping: Form[str] = "",
+    dry_run: FormBool = DRY_RUN,
+    mapping: Text(20000) = NO_MAPPING,
 ):
     """Queue a check (dry_run, the default) or an import of a spreadsheet (.xlsx, or .csv in
     UTF-8 or GB18030); all rows or none. Answers 202 at once with the job and its `status_url`
@@ -440,7 +455,7 @@ def import_file(
 
 
 @router.get("/imports/{int:job_id}", response={200: ImportJobOut, 401: ErrorOut, 404: ErrorOut})
-def import_status(request, job_id: int):
+def import_status(request, job_id: Id):
     """An import job started by the caller (through this API or the web page): state
     (queued, checking, checked, committing, committed, failed), progress, counts, per-row
     problems, the column mapping and the columns not imported. Anyone else's job is 404."""
@@ -452,7 +467,7 @@ def import_status(request, job_id: int):
     "/imports/{int:job_id}/commit",
     response={202: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def import_commit(request, job_id: int):
+def import_commit(request, job_id: Id):
     """Import a file whose dry run (this job) found no problem, without uploading it again:
     queues the import and answers 202 with the job (follow its `status_url`). 409 when the job
     is not a checked dry run without problems (or its file was deleted after the retention

@@ -4,32 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checklists', '0003_fill_violation_wording'),
-        ('evidence', '0001_initial'),
-        ('hazards', '0008_hazard_export'),
-        ('inspections', '0002_hazard_titles_state_the_violation'),
+        ("checklists", "0003_fill_violation_wording"),
+        ("evidence", "0001_initial"),
+        ("hazards", "0008_hazard_export"),
+        ("inspections", "0002_hazard_titles_state_the_violation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='answer',
-            name='after_photos',
-            field=models.ManyToManyField(blank=True, related_name='+', to='evidence.photo', verbose_name='after-photos'),
+            model_name="answer",
+            name="after_photos",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="evidence.photo", verbose_name="after-photos"
+            ),
         ),
         migrations.AddField(
-            model_name='answer',
-            name='corrected_on_spot',
-            field=models.BooleanField(default=False, verbose_name='corrected on the spot'),
+            model_name="answer",
+            name="corrected_on_spot",
+            field=models.BooleanField(default=False, verbose_name="corrected on the spot"),
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='n_corrected',
+            model_name="inspection",
+            name="n_corrected",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('corrected_on_spot', False), ('result', 'fail'), _connector='OR'), name='answer_corrected_only_failed'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("corrected_on_spot", False), ("result", "fail"), _connector="OR"
+                ),
+                name="answer_corrected_only_failed",
+            ),
         ),
     ]

@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0010_import_mapping'),
+        ("units", "0010_import_mapping"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='is_high_rise',
-            field=models.BooleanField(default=False, help_text='Residential buildings over 27 m, other buildings over 24 m (GB 50016).', verbose_name='in a high-rise building'),
+            model_name="unit",
+            name="is_high_rise",
+            field=models.BooleanField(
+                default=False,
+                help_text="Residential buildings over 27 m, other buildings over 24 m (GB 50016).",
+                verbose_name="in a high-rise building",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='is_important_place',
-            field=models.BooleanField(default=False, help_text='State organs, utility dispatch centres, broadcasting and telecom hubs, power plants, provincial museums and archives, key research facilities, metro and the like (GB 35181-2017 §3.6). Not the same as a fire-safety key unit.', verbose_name='important place (GB 35181-2017)'),
+            model_name="unit",
+            name="is_important_place",
+            field=models.BooleanField(
+                default=False,
+                help_text="State organs, utility dispatch centres, broadcasting and telecom hubs, power plants, provincial museums and archives, key research facilities, metro and the like (GB 35181-2017 §3.6). Not the same as a fire-safety key unit.",
+                verbose_name="important place (GB 35181-2017)",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='is_underground',
-            field=models.BooleanField(default=False, help_text='A basement, semi-basement or other underground building or place.', verbose_name='in an underground building or space'),
+            model_name="unit",
+            name="is_underground",
+            field=models.BooleanField(
+                default=False,
+                help_text="A basement, semi-basement or other underground building or place.",
+                verbose_name="in an underground building or space",
+            ),
         ),
     ]
