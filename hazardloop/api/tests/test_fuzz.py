@@ -31,7 +31,7 @@ NOT_FUZZED = "hazardloop_accounts_api_revoke_token"
 ST = Path(sys.executable).with_name("st")
 
 
-def run_schemathesis(base_url: str, token: str, *extra: str) -> subprocess.CompletedProcess:
+def run_schemathesis(base_url: str, token: str, workdir) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             str(ST),
@@ -56,8 +56,8 @@ def run_schemathesis(base_url: str, token: str, *extra: str) -> subprocess.Compl
             "--workers",
             "1",
             "--no-color",
-            *extra,
         ],
+        cwd=workdir,  # schemathesis keeps its state in .schemathesis/ under the working directory
         capture_output=True,
         text=True,
         timeout=int(SECONDS) * 3 + 120,
@@ -66,7 +66,9 @@ def run_schemathesis(base_url: str, token: str, *extra: str) -> subprocess.Compl
 
 
 @pytest.mark.parametrize("role", ["admin", "regulator"])
-def test_no_server_error_or_schema_violation_under_fuzzing(live_server, transactional_db, role):
+def test_no_server_error_or_schema_violation_under_fuzzing(
+    live_server, transactional_db, tmp_path, role
+):
     from hazardloop.testing import build_cast
 
     cast = build_cast()
@@ -74,7 +76,7 @@ def test_no_server_error_or_schema_violation_under_fuzzing(live_server, transact
         create_hazard(unit, actor=cast.admin, source="manual", description="消防通道堵塞")
     user = getattr(cast, role)
     _token, raw = create_api_token(user, actor=user, name="fuzz")
-    result = run_schemathesis(live_server.url, raw)
+    result = run_schemathesis(live_server.url, raw, tmp_path)
     report = result.stdout[-20000:] + result.stderr[-5000:]
     assert "generated" in result.stdout, report  # the run happened
     assert result.returncode == 0, report
