@@ -26,7 +26,7 @@ class TokenOut(Schema):
     token: str
 
 
-class MembershipOut(Schema):
+class MyMembershipOut(Schema):
     role: str
     region: str
     department: str | None = None
@@ -38,7 +38,7 @@ class MeOut(Schema):
     username: str
     display_name: str
     roles: list[str]
-    memberships: list[MembershipOut]
+    memberships: list[MyMembershipOut]
 
 
 @router.post("/token", auth=None, response={200: TokenOut, 401: Error, 423: Error, 429: Error})

@@ -20,26 +20,18 @@ from hazardloop.accounts import people_services as services
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
 from hazardloop.accounts.people import access_person, has_people, people_visible_to, resolve_grant
-from hazardloop.core.api import Pagination
+from hazardloop.core.api import Error, Id, ObjectIn, Pagination
 from hazardloop.regions.models import Region, subtree_filter
 
 router = Router(tags=["users"])
 MAX_PAGE = 100
 
 
-class ErrorOut(Schema):
-    """The one error shape of the API."""
-
-    detail: str
-    code: str
-    errors: list[dict]
-
-
 class GrantIn(Schema):
     role: Role
     region_code: str | None = Field(None, max_length=12, description="department roles")
-    department_id: int | None = Field(None, description="optional, a department of the region")
-    unit_id: int | None = Field(None, description="unit roles")
+    department_id: Id | None = Field(None, description="optional, a department of the region")
+    unit_id: Id | None = Field(None, description="unit roles")
 
 
 class MembershipOut(Schema):
@@ -115,7 +107,7 @@ class UserPatch(Schema):
     )
 
 
-class ResetIn(Schema):
+class ResetIn(ObjectIn):
     method: Literal["temporary", "link"] = "temporary"
 
 
@@ -126,11 +118,11 @@ class ResetOut(Schema):
     link_valid_seconds: int | None
 
 
-E401 = {401: ErrorOut}
-E403 = {403: ErrorOut}
-E404 = {404: ErrorOut}
-E409 = {409: ErrorOut}
-E422 = {422: ErrorOut}
+E401 = {401: Error}
+E403 = {403: Error}
+E404 = {404: Error}
+E409 = {409: Error}
+E422 = {422: Error}
 
 
 def _people_qs(qs):
@@ -219,12 +211,12 @@ def create_user(request, payload: UserIn):
 
 
 @router.get("/{int:user_id}", response={200: UserOut, **E401, **E403, **E404})
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return _detail(request, user_id)
 
 
 @router.patch("/{int:user_id}", response={200: UserOut, **E401, **E403, **E404, **E409, **E422})
-def patch_user(request, user_id: int, payload: UserPatch):
+def patch_user(request, user_id: Id, payload: UserPatch):
     """Change the name or phone, deactivate (`is_active: false`: sign-in refused, API tokens
     revoked, sessions ended; never deleted) or reactivate, or set the memberships you manage."""
     person = access_person(request.user, user_id)
@@ -249,7 +241,7 @@ def patch_user(request, user_id: int, payload: UserPatch):
     "/{int:user_id}/password-reset",
     response={200: ResetOut, **E401, **E403, **E404, **E409, **E422},
 )
-def password_reset(request, user_id: int, payload: ResetIn):
+def password_reset(request, user_id: Id, payload: ResetIn):
     """`temporary` (default): a random password, returned once, to be changed at the next
     sign-in; the person's tokens and sessions end. `link`: a one-time link for the person to
     choose a password (valid PASSWORD_RESET_TIMEOUT seconds)."""

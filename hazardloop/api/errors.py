@@ -34,7 +34,7 @@ def _message(err: dict) -> str:
         kind == "value_error"
         and ("ISO 8601" in err.get("msg", "") or "out of range" in err.get("msg", ""))
     ):
-        return _("Give a valid date and time, e.g. 2026-12-04T08:00:00+08:00.")
+        return _("Give a valid date and time with its time zone, e.g. 2026-12-04T08:00:00+08:00.")
     if kind in ("literal_error", "enum", "union_tag_invalid"):
         return _("Choose one of the listed values.")
     if kind in ("bool_parsing", "bool_type") or "true or false" in err.get("msg", ""):

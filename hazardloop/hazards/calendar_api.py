@@ -6,13 +6,15 @@ with the years whose holiday calendar it had to estimate.
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from hazardloop.accounts.access import get_in_scope_or_404
+from hazardloop.core.api import Code, Id, RegionCode, Text
 from hazardloop.hazards import calendars
 from hazardloop.hazards.deadlines import calendar_note, missing_years
 from hazardloop.hazards.models import DeadlinePolicy, Hazard, HolidayYear
@@ -44,11 +46,15 @@ class YearsOut(Schema):
     may_edit: bool
 
 
+DAYS = Annotated[list[Text(40)], Field(max_length=400)]  # dates or ranges of one year
+YEAR = Annotated[int, Field(ge=2000, le=2100)]
+
+
 class YearIn(Schema):
-    name: str
-    source: str = ""
-    holidays: list[str]
-    workdays: list[str] = []
+    name: Text(200)
+    source: Text(300) = ""
+    holidays: DAYS
+    workdays: DAYS = []
 
 
 class YearSaved(Schema):
@@ -74,15 +80,15 @@ class PolicyOut(Schema):
 
 
 class PolicyIn(Schema):
-    region_prefix: str
-    grade: str
-    category: str = ""
-    days: int
+    region_prefix: RegionCode
+    grade: Code
+    category: Text(32) = ""
+    days: Annotated[int, Field(ge=0, le=32767)]
     working_days: bool = False
-    note: str = ""
+    note: Text(200) = ""
 
 
-class ClockOut(Schema):
+class HazardClockOut(Schema):
     hazard_id: int
     clock: str
     clock_label: str
@@ -106,13 +112,13 @@ def list_years(request):
 
 
 @router.get("/calendars/{year}", response=YearOut)
-def get_year(request, year: int):
+def get_year(request, year: YEAR):
     calendars.require_read(request.user)
     return get_object_or_404(HolidayYear, year=year)
 
 
 @router.put("/calendars/{year}", response={200: YearSaved, 201: YearSaved})
-def put_year(request, year: int, payload: YearIn):
+def put_year(request, year: YEAR, payload: YearIn):
     """Create or replace a year's calendar (province level): the holidays (dates or ranges
     `YYYY-MM-DD/YYYY-MM-DD`) and the make-up working days (Saturdays or Sundays), all in the
     year. Clocks estimated for want of it are computed again."""
@@ -145,25 +151,25 @@ def _policy(request, policy_id: int) -> DeadlinePolicy:
 
 
 @router.get("/deadline-policies/{policy_id}", response=PolicyOut)
-def get_policy(request, policy_id: int):
+def get_policy(request, policy_id: Id):
     return _policy(request, policy_id)
 
 
 @router.put("/deadline-policies/{policy_id}", response=PolicyOut)
-def update_policy(request, policy_id: int, payload: PolicyIn):
+def update_policy(request, policy_id: Id, payload: PolicyIn):
     policy = _policy(request, policy_id)
     return calendars.save_policy(payload.dict(), actor=request.user, policy=policy)
 
 
 @router.delete("/deadline-policies/{policy_id}", response={204: None})
-def delete_policy(request, policy_id: int):
+def delete_policy(request, policy_id: Id):
     policy = _policy(request, policy_id)
     calendars.delete_policy(policy, actor=request.user)
     return 204, None
 
 
-@router.get("/hazards/{hazard_id}/clock", response=ClockOut)
-def hazard_clock(request, hazard_id: int):
+@router.get("/hazards/{hazard_id}/clock", response=HazardClockOut)
+def hazard_clock(request, hazard_id: Id):
     """The regulator's or the unit's time limit now running on the hazard; when a holiday
     calendar it needs is missing, `estimated`, the missing years and a note."""
     hazard = get_in_scope_or_404(

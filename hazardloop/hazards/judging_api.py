@@ -2,6 +2,7 @@
 determinations of possible major hazards, and exclusions. Errors are field by field."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +13,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere
+from hazardloop.core.api import Code, Day, Id, Text, Version
 from hazardloop.hazards import services
 from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.grading import RuleSetError
@@ -64,7 +66,7 @@ class RuleSetIn(Schema):
         description="The rule set: code, family, edition, title, label, valid_from, valid_to, "
         "direct, comprehensive, places, thresholds, exclusions, maps (see docs/grading.md)."
     )
-    note: str = Field("", description="Why it changes (kept with the version).")
+    note: Text(300) = Field("", description="Why it changes (kept with the version).")
 
 
 @router.get("/rule-sets", response=list[RuleSetRow])
@@ -74,13 +76,13 @@ def list_rule_sets(request):
 
 
 @router.get("/rule-sets/{code}", response=RuleSetOut)
-def get_rule_set(request, code: str):
+def get_rule_set(request, code: Text(40)):
     _reader(request.auth)
     return get_object_or_404(RuleSet, code=code)
 
 
 @router.get("/rule-sets/{code}/versions", response=list[RuleSetVersionOut])
-def rule_set_versions(request, code: str):
+def rule_set_versions(request, code: Text(40)):
     _reader(request.auth)
     row = get_object_or_404(RuleSet, code=code)
     return list(row.versions.select_related("saved_by"))
@@ -108,7 +110,7 @@ class TallyOut(Schema):
 
 
 @router.get("/tally", response=TallyOut)
-def tally(request, unit_id: int, refs: str = "", on: dt.date | None = None):
+def tally(request, unit_id: Id, refs: Text(2000) = "", on: Day | None = None):
     """What failed answers carrying `refs` (comma-separated) add up to at the unit on `on`
     (today by default), with the unit's unresolved findings: the inspection form's note."""
     user = request.auth
@@ -125,19 +127,19 @@ def tally(request, unit_id: int, refs: str = "", on: dt.date | None = None):
 
 
 class MemberIn(Schema):
-    name: str
-    organisation: str = ""
-    vote: str = Field(description="`agree` or `disagree` with the conclusion.")
+    name: Text(50)
+    organisation: Text(100) = ""
+    vote: Code = Field(description="`agree` or `disagree` with the conclusion.")
 
 
 class DeterminationIn(Schema):
-    method: str = Field(description="`collective` (≥ 3 members) or `expert` (≥ 7, ⅔ agreeing).")
-    members: list[MemberIn]
-    conclusion: str = Field(description="`major` or `general`.")
-    basis: str
-    basis_document: str = ""
-    held_on: dt.date | None = None
-    version: int | None = None
+    method: Code = Field(description="`collective` (≥ 3 members) or `expert` (≥ 7, ⅔ agreeing).")
+    members: Annotated[list[MemberIn], Field(max_length=100)]
+    conclusion: Code = Field(description="`major` or `general`.")
+    basis: Text()
+    basis_document: Text(200) = ""
+    held_on: Day | None = None
+    version: Version | None = None
 
 
 class DeterminationOut(Schema):
@@ -160,13 +162,13 @@ class DeterminationOut(Schema):
 
 
 @router.get("/hazards/{hazard_id}/determinations", response=list[DeterminationOut])
-def list_determinations(request, hazard_id: int):
+def list_determinations(request, hazard_id: Id):
     hazard = access_hazard(request.auth, hazard_id)
     return list(HazardDetermination.objects.filter(hazard=hazard).select_related("recorded_by"))
 
 
 @router.post("/hazards/{hazard_id}/determinations", response={201: DeterminationOut})
-def determine(request, hazard_id: int, payload: DeterminationIn):
+def determine(request, hazard_id: Id, payload: DeterminationIn):
     """Record the determination of a hazard whose `determination` is `pending`: 403 for a role
     that may not (or someone who holds a role in the unit), 409 when none is pending, 422 with
     the field's problems (too few members, too few agreeing, no basis)."""
@@ -187,14 +189,16 @@ def determine(request, hazard_id: int, payload: DeterminationIn):
 
 
 class ExclusionIn(Schema):
-    unit_id: int
-    element: str = Field(description="The element reviewed with its edition: gb35181-2017:7.3.10")
-    clause: str = Field(description="An exclusion clause of that edition, e.g. 5.1.3(1)")
-    location: str = ""
-    hazard_id: int | None = None
-    basis_document: str
-    valid_until: dt.date
-    note: str
+    unit_id: Id
+    element: Text(40) = Field(
+        description="The element reviewed with its edition: gb35181-2017:7.3.10"
+    )
+    clause: Text(20) = Field(description="An exclusion clause of that edition, e.g. 5.1.3(1)")
+    location: Text(200) = ""
+    hazard_id: Id | None = None
+    basis_document: Text(200)
+    valid_until: Day
+    note: Text()
 
 
 class ExclusionOut(Schema):
@@ -218,7 +222,7 @@ class ExclusionOut(Schema):
 
 
 @router.get("/exclusions", response=list[ExclusionOut])
-def list_exclusions(request, unit_id: int | None = None):
+def list_exclusions(request, unit_id: Id | None = None):
     user = request.auth
     _reader(user)
     qs = exclusions_visible_to(user)
@@ -249,7 +253,7 @@ def create_exclusion(request, payload: ExclusionIn):
 
 
 @router.post("/exclusions/{exclusion_id}/end", response=ExclusionOut)
-def end_exclusion(request, exclusion_id: int):
+def end_exclusion(request, exclusion_id: Id):
     row = get_object_or_404(
         exclusions_visible_to(request.auth).select_related("unit"), pk=exclusion_id
     )

@@ -9,10 +9,11 @@ import datetime as dt
 import hashlib
 import json
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hazardloop.checklists.basis import official_basis
 from hazardloop.hazards.choices import Grade, ListedLevel
+from hazardloop.hazards.grading import describe
 from hazardloop.supervision import authority
 from hazardloop.supervision.choices import (
     SEAL_SITUATION_ZH,
@@ -75,6 +76,20 @@ def _what(hazard) -> str:
     return f"{title}（{'；'.join(extra)}）" if extra else title
 
 
+# The grading bases a notice may state: a rule set in force decided, a determination was
+# recorded, or an official overrode the grade with a reason. A pending or default grade states
+# none (the stored reason is for the ledger, in English, and may name a superseded edition).
+STATED_GROUNDS = ("direct", "comprehensive", "determined")
+
+
+def _grounds(hazard) -> str:
+    basis = hazard.grade_basis or {}
+    if not hazard.grade_overridden and basis.get("kind") not in STATED_GROUNDS:
+        return ""
+    with translation.override("zh-hans"):
+        return f"（判定依据：{describe(hazard)}）"
+
+
 def build(
     *,
     kind: str,
@@ -126,7 +141,7 @@ def build(
             f"{auth.recheck}逾期不改正的，将依法予以处罚。",
         ]
     elif kind == DocumentKind.MAJOR_HAZARD_NOTICE:
-        reason = f"（判定依据：{hazard.grade_reason}）" if hazard.grade_reason else ""
+        reason = _grounds(hazard)
         body = [
             f"经检查并集体讨论，你单位存在重大火灾隐患：{what}{reason}。{breach}",
             f"根据{basis}的规定，责令你单位于{due}前整改完毕，"

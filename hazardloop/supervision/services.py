@@ -92,6 +92,14 @@ def _validate(hazard, kind, *, now, rectify_due_at, seal_from, seal_days, situat
             errors["rectify_due_at"] = _("The rectification date must be after today.")
     if kind == DocumentKind.MAJOR_HAZARD_NOTICE and hazard.grade != Grade.MAJOR:
         errors["kind"] = _("Only a major hazard gets a major fire hazard rectification notice.")
+    elif (
+        kind == DocumentKind.MAJOR_HAZARD_NOTICE
+        and (hazard.grade_basis or {}).get("kind") == "pending"
+    ):
+        errors["kind"] = _(
+            "This hazard's grade is pending a determination: record the determination before "
+            "issuing a major fire hazard rectification notice."
+        )
     if kind == DocumentKind.TEMPORARY_SEAL:
         chosen = [s for s in situations if s in SealSituation.values]
         if not chosen or len(chosen) != len(situations):

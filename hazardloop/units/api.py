@@ -24,6 +24,7 @@ from hazardloop.core.api import (
     MAX_INT,
     ApiError,
     Code,
+    Error,
     FormBool,
     Id,
     ObjectIn,
@@ -154,14 +155,6 @@ class UnitIn(UnitPatch):
     uscc: Text(18)
     region: RegionCode
     sector: Code
-
-
-class ErrorOut(Schema):
-    """The one error shape (hazardloop/core/api.py error_body)."""
-
-    detail: str
-    code: str
-    errors: list[dict]
 
 
 class ImportProgressOut(Schema):
@@ -418,7 +411,7 @@ def _mapping(raw: str) -> dict[str, str] | None:
 
 @router.post(
     "/import",
-    response={202: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={202: ImportJobOut, 401: Error, 403: Error, 413: Error, 422: Error},
 )
 def import_file(
     request,
@@ -454,7 +447,7 @@ def import_file(
     return 202, _job_out(job)
 
 
-@router.get("/imports/{int:job_id}", response={200: ImportJobOut, 401: ErrorOut, 404: ErrorOut})
+@router.get("/imports/{int:job_id}", response={200: ImportJobOut, 401: Error, 404: Error})
 def import_status(request, job_id: Id):
     """An import job started by the caller (through this API or the web page): state
     (queued, checking, checked, committing, committed, failed), progress, counts, per-row
@@ -465,7 +458,7 @@ def import_status(request, job_id: Id):
 
 @router.post(
     "/imports/{int:job_id}/commit",
-    response={202: ImportJobOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={202: ImportJobOut, 401: Error, 403: Error, 404: Error, 409: Error},
 )
 def import_commit(request, job_id: Id):
     """Import a file whose dry run (this job) found no problem, without uploading it again:

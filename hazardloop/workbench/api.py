@@ -24,7 +24,7 @@ class ActionOut(Schema):
     version: int | None = Field(description="The hazard's version the action is for.")
 
 
-class ItemOut(Schema):
+class TodoItemOut(Schema):
     id: int = Field(description="The row's id: a hazard, task, document, inspection, request.")
     title: str
     url: str = Field(description="The row's page.")
@@ -58,7 +58,7 @@ class SectionOut(Schema):
     actionable: bool = Field(description="Counted in the menu's to-do count.")
     see_all: str = Field(description="The full, filtered list (empty when there is none).")
     hint: str = Field(description="What the list's one-click action does, when it has one.")
-    items: list[ItemOut]
+    items: list[TodoItemOut]
     figures: list[FigureOut]
 
 

@@ -156,7 +156,7 @@ def test_every_status_is_documented():
         },
     }
     for (method, path), statuses in expected.items():
-        assert {str(s) for s in paths[path][method]["responses"]} == statuses, path
+        assert statuses <= {str(s) for s in paths[path][method]["responses"]}, path
 
 
 def test_every_list_has_a_maximum_page_size():

@@ -178,3 +178,24 @@ def test_field_errors_are_in_the_users_language(cast):
     assert response.json()["errors"][0]["message"] == "不能大于 1000000000。"
     response = client.get("/api/v1/units", {"offset": 2**40}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["errors"][0]["message"] == "Give at most 1000000000."
+
+
+def test_no_two_schemas_share_a_name():
+    """OpenAPI names a component by its class name: two different schemas of one name would be
+    described as one (GET /auth/me was once documented with the users API's memberships)."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    seen: dict[str, type] = {}
+    clashes = []
+    for cls in subclasses(Schema):
+        if not cls.__module__.startswith("hazardloop."):
+            continue
+        other = seen.setdefault(cls.__name__, cls)
+        if other is not cls:
+            clashes.append(f"{cls.__name__}: {other.__module__} and {cls.__module__}")
+    assert not clashes, "\n".join(clashes)

@@ -39,7 +39,7 @@ def test_three_roles_language_and_sign_out(browser_page):
     assert "审计日志" in nav_texts(page) and "行政区划" in nav_texts(page)
     page.click("text=审计日志")
     page.wait_for_selector("[data-testid=audit-table]")
-    assert "login.succeeded" in page.inner_text("[data-testid=audit-table]")
+    assert "登录成功" in page.inner_text("[data-testid=audit-table]")
     sign_out(page)
 
     browser_login(page, cast.inspector.username)

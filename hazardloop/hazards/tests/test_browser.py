@@ -11,6 +11,7 @@ from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.tests.helpers import hazard
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.testing import browser_login, build_cast, make_user
+from hazardloop.units.models import Unit
 
 
 @pytest.mark.browser
@@ -77,6 +78,8 @@ def test_recording_a_hazard_by_hand_with_the_grade_preview(browser_page, phone_p
 
     cast = build_cast()
     ensure_rules()
+    # GB 35181-2017 6.5 is a direct element at shops (not at a restaurant, §12.1).
+    Unit.objects.filter(pk=cast.unit.pk).update(sector_id="retail")
     page = browser_page
     browser_login(page, cast.inspector.username)
     page.goto(f"{page.base_url}/hazards/")

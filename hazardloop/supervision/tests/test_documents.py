@@ -285,3 +285,29 @@ def test_api_issue_refuses_bad_input_with_the_error_shape(cast):
     two = client.post(url, body, content_type="application/json")
     assert one.status_code == 201 and one.json()["id"] == two.json()["id"]
     assert one.json()["number"].startswith("长南消限字")
+
+
+def test_a_major_notice_waits_for_the_determination_and_states_only_its_grounds(cast):
+    """A hazard whose grade is pending a determination gets no major hazard notice; a
+    determined one states its grounds in Chinese, never the ledger's stored English reason."""
+    from hazardloop.hazards.models import Hazard
+
+    departments()
+    hazard = make_hazard(cast, grade=Grade.MAJOR)
+    pending = {"kind": "pending", "label": "GB 35181-2017", "elements": ["7.3.10"]}
+    Hazard.objects.filter(pk=hazard.pk).update(grade_basis=pending)
+    hazard.refresh_from_db()
+    with pytest.raises(ValidationError) as err:
+        _issue(cast, hazard, DocumentKind.MAJOR_HAZARD_NOTICE)
+    assert "kind" in err.value.message_dict
+
+    determined = {"kind": "determined", "method": "collective", "agreeing": 3, "members": 3,
+                  "basis": "安全出口上锁，经集体讨论判定"}  # fmt: skip
+    Hazard.objects.filter(pk=hazard.pk).update(
+        grade_basis=determined, grade_reason="major: determined (English, for the ledger)"
+    )
+    hazard.refresh_from_db()
+    document = _issue(cast, hazard, DocumentKind.MAJOR_HAZARD_NOTICE)
+    printed = "".join(str(p) for p in document.content.get("body", []))
+    assert "判定依据" in printed and "安全出口上锁，经集体讨论判定" in printed
+    assert "English" not in printed
