@@ -128,3 +128,16 @@ def test_the_sector_standards_ship_unverified_and_grade_nothing(cast, code, ref,
     assert data["status"] == "unverified" and data["sectors"] == [sector] and data["notes"]
     h = hazard(cast, unit=make_unit(sector=sector), rule_refs=[ref], found_at=IN_2022)
     assert h.grade == "general" and h.rule_refs == []
+
+
+def test_the_rule_set_list_says_which_sets_are_unverified_and_not_applied(cast):
+    from hazardloop.hazards.models import RuleSet
+    from hazardloop.hazards.tests.helpers import ensure_rules
+    from hazardloop.testing import web_client
+
+    ensure_rules()
+    unverified = {r.title for r in RuleSet.objects.all() if r.data.get("status") == "unverified"}
+    assert unverified  # the sector standards whose texts could not be checked
+    page = web_client(cast.province_regulator).get("/hazards/rule-sets/").content.decode()
+    assert page.count('data-testid="rule-set-unverified"') == len(unverified)
+    assert "未核实，不适用" in page
