@@ -96,7 +96,7 @@ class UserIn(Schema):
     memberships: list[GrantIn] = Field(..., min_length=1, max_length=20)
 
 
-class UserPatch(Schema):
+class UserPatch(ObjectIn):
     name: str | None = Field(None, max_length=services.NAME_MAX)
     phone: str | None = Field(None, max_length=services.PHONE_MAX)
     is_active: bool | None = None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hazardloop.audit.chain import HASHED_FIELDS, canonical, event_hash, normalise_json
 from hazardloop.audit.chain import digest as chain_digest
@@ -52,7 +52,11 @@ def _values(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
+        if not object_repr:
+            # The trail names objects in the product's own language (their Chinese names),
+            # whatever language the person, command or worker writing it had active.
+            with translation.override(settings.LANGUAGE_CODE):
+                object_repr = str(obj)
         region_code = region_code or str(
             getattr(obj, "region_code", "") or getattr(obj, "region_id", "") or ""
         )

@@ -199,3 +199,32 @@ def test_no_two_schemas_share_a_name():
         if other is not cls:
             clashes.append(f"{cls.__name__}: {other.__module__} and {cls.__module__}")
     assert not clashes, "\n".join(clashes)
+
+
+def test_a_body_whose_fields_are_all_optional_must_be_an_object(schema):
+    """ninja reads any JSON value's missing attributes as defaults, so a body of `[null]` would
+    pass where every field is optional: such bodies derive from core.api.ObjectIn."""
+    from ninja import Schema
+
+    from hazardloop.core.api import ObjectIn
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name = {c.__name__: c for c in subclasses(Schema) if c.__module__.startswith("hazardloop.")}
+    bodies = set()
+    for _path, _method, operation in _operations(schema):
+        content = operation.get("requestBody", {}).get("content", {})
+        ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+        if ref:
+            bodies.add(ref.rsplit("/", 1)[1])
+    loose = [
+        name
+        for name in sorted(bodies)
+        if name in by_name
+        and not schema["components"]["schemas"][name].get("required")
+        and not issubclass(by_name[name], ObjectIn)
+    ]
+    assert not loose

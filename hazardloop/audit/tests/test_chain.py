@@ -247,3 +247,18 @@ def test_deleting_published_events_is_caught(events, head_file):
         [],
     )
     assert "published" in verify_chain()[2]
+
+
+@pytest.mark.django_db
+def test_objects_are_named_in_the_products_language_whatever_is_active(cast):
+    from django.utils import translation
+
+    from hazardloop.audit.services import record_event
+    from hazardloop.checklists.models import ChecklistTemplate
+
+    template = ChecklistTemplate.objects.create(
+        code="t-x", title_zh="工贸检查表", title_en="Trade list"
+    )
+    with translation.override("en"):
+        event = record_event("checklist.template_created", actor=cast.admin, obj=template)
+    assert event.object_repr == "工贸检查表"
