@@ -12,7 +12,7 @@ from pydantic import Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
-from hazardloop.hazards import services, workflow
+from hazardloop.hazards import bulk, schemas, services, workflow
 from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.choices import Grade, Source
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
@@ -176,6 +176,54 @@ def list_hazards(request, filters: Query[LedgerQuery]):
         qs = qs.filter(assignments__expert=user)
     rows, cursor = page(qs, filters.after, size=max(1, min(filters.limit, 200)))
     return {"items": rows, "next": cursor}
+
+
+class BulkOrderIn(Schema):
+    ids: Annotated[list[Id], Field(min_length=1, max_length=bulk.MAX_ITEMS)]
+    due_at: When | None = Field(None, description="Deadline; the province's default when left out.")
+    measures: Text() = ""
+    responsible_person: Text(50) = ""
+    reason: Text() = ""
+
+
+class BulkRefusal(Schema):
+    id: int
+    code: str
+    reason: str
+
+
+class BulkOrderOut(Schema):
+    ordered: list[HazardRow]
+    refused: list[BulkRefusal]
+
+
+@router.post("/bulk/order", response=BulkOrderOut)
+def bulk_order(request, payload: BulkOrderIn):
+    """Order several found hazards with one deadline and the same measures.
+
+    Each hazard is ordered exactly as `POST /{hazard_id}/transitions` with `action: order`
+    would (scope, role, status, audit, notifications), on its own: a refusal of one never undoes
+    the others. `refused` names each hazard not ordered with its `code` (`not_found`,
+    `permission_denied`, `not_allowed_now`, `changed`, `invalid`) and translated `reason`.
+    When none was ordered: 404 if none is in the caller's scope, 403 if the caller's role may
+    order none of them, otherwise 409 `nothing_ordered` with the reasons in `errors`.
+    """
+    if not has_perm_anywhere(request.auth, "hazard.order"):
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    order = schemas.OrderIn(
+        action="order",
+        due_at=payload.due_at,
+        measures=payload.measures,
+        responsible_person=payload.responsible_person,
+        reason=payload.reason,
+    )
+    result = bulk.order_many(request.auth, payload.ids, order)
+    return {
+        "ordered": result.ordered,
+        "refused": [
+            {"id": r.hazard_id, "code": r.code, "reason": r.reason} for r in result.refused
+        ],
+    }
 
 
 @router.get("/{hazard_id}", response=HazardOut)

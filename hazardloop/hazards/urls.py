@@ -6,6 +6,7 @@ app_name = "hazards"
 urlpatterns = [
     path("hazards/", views.ledger, name="list"),
     path("hazards/export/", views.export, name="export"),
+    path("hazards/bulk-order/", views.bulk_order, name="bulk_order"),
     path("hazards/exports/<int:pk>/", views.export_job, name="export_job"),
     path("hazards/exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("hazards/new/", record.choose_unit, name="record_choose"),

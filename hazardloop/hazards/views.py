@@ -19,11 +19,11 @@ from hazardloop.accounts.access import (
     scoped_regions,
 )
 from hazardloop.accounts.choices import Role
-from hazardloop.core.errors import page_errors
+from hazardloop.core.errors import DomainError, page_errors
 from hazardloop.evidence.services import store_photo
-from hazardloop.hazards import experts, exports, workflow
+from hazardloop.hazards import bulk, experts, exports, workflow
 from hazardloop.hazards.access import access_hazard
-from hazardloop.hazards.choices import EXPORT_BADGE, ExportStatus
+from hazardloop.hazards.choices import EXPORT_BADGE, ExportStatus, Status
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard, HazardExport
@@ -77,10 +77,15 @@ def ledger(request):
     now = timezone.now()
     regions = list(scoped_regions(request.user, "hazard.view"))
     current = request.GET.get("region", "")
+    rows = ledger_rows(hazards, now, {r.code: r.name for r in regions})
+    orderable = _orderable(request.user, hazards)
+    for row in rows:
+        row["orderable"] = row["pk"] in orderable
     context = {
         "form": form,
         "region_options": [(r.code, r.option_label, r.code == current) for r in regions],
-        "rows": ledger_rows(hazards, now, {r.code: r.name for r in regions}),
+        "rows": rows,
+        "any_orderable": bool(orderable),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
         "now": now,
@@ -91,6 +96,78 @@ def ledger(request):
         "is_expert": Role.EXPERT in roles_of(request.user),
     }
     return render(request, "hazards/hazard_list.html", context)
+
+
+def _orderable(user, hazards) -> set[int]:
+    """The found hazards of the page the user may order (a checkbox each on the ledger)."""
+    if not has_perm_anywhere(user, "hazard.order"):
+        return set()
+    out = set()
+    for h in hazards:
+        if h.status != Status.FOUND:
+            continue
+        try:
+            if workflow.refusal(user, "order", h) is None:
+                out.add(h.pk)
+        except PermissionDenied:
+            continue
+    return out
+
+
+@login_required
+@require_POST
+def bulk_order(request):
+    """Order the hazards ticked on the ledger with one deadline: first a page to confirm
+    (the hazards, the deadline, the measures), then each is ordered on its own (bulk.py)."""
+    _require_anywhere(request.user, "hazard.order")
+    back = reverse("hazards:list") + _ledger_query(request.POST.get("back", ""))
+    ids = []
+    for raw in request.POST.getlist("ids")[: bulk.MAX_ITEMS + 1]:
+        if raw.isdigit() and 0 < int(raw) < 2**63:
+            ids.append(int(raw))
+    payload = None
+    with page_errors(request):
+        if not ids:
+            raise DomainError(_("Choose at least one hazard."))
+        if not request.POST.get("due_at"):
+            raise ValidationError(_("Give the deadline."))
+        payload = action_payload(workflow.ACTIONS["order"], request.POST)
+    if payload is None:
+        return redirect(back)
+    if request.POST.get("confirm") != "yes":
+        visible = Hazard.objects.visible_to(request.user).select_related("unit")
+        chosen = list(visible.filter(pk__in=ids).order_by("-found_at", "-pk"))
+        context = {
+            "hazards": chosen,
+            "ids": ids,
+            "due_on": request.POST.get("due_at"),
+            "due_at": payload.due_at,
+            "measures": payload.measures,
+            "back": back,
+            "back_query": request.POST.get("back", ""),
+        }
+        return render(request, "hazards/bulk_order_confirm.html", context)
+    refused = []
+    with page_errors(request):
+        try:
+            result = bulk.order_many(request.user, ids, payload)
+        except bulk.NothingOrdered as exc:
+            messages.error(request, str(exc))
+            refused = exc.refused
+        else:
+            messages.success(request, bulk.summary(result))
+            refused = result.refused
+    for refusal in refused:
+        messages.warning(request, bulk.refusal_text(refusal))
+    return redirect(back)
+
+
+def _ledger_query(raw: str) -> str:
+    """The ledger's filters to return to (only a query string, never another address)."""
+    raw = raw.lstrip("?")
+    if not raw or len(raw) > 2000 or any(c in raw for c in "/\\:#\r\n"):
+        return ""
+    return "?" + raw
 
 
 def _listed_url() -> str | None:

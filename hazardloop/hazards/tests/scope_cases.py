@@ -19,6 +19,9 @@ from hazardloop.testing import (
 READ = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
 # Ordering rectification: regulators and inspectors; the unit and the read-only roles are refused.
 ORDER = scope_expectations(duty_officer=DENY, expert=DENY, leader=DENY, unit_manager=DENY)
+# Ordering several at once: a role that may order nowhere (any unit's manager) is refused
+# before any hazard is looked at; a hazard out of scope is 404 as for one order.
+BULK_ORDER = {**ORDER, "other_unit_manager": DENY}
 # Recording a hazard at cast.unit: regulators, inspectors and the unit's own people.
 CREATE = scope_expectations(duty_officer=DENY, expert=DENY, leader=DENY)
 # Choosing the unit: everyone who may record hazards somewhere reaches the chooser.
@@ -242,6 +245,29 @@ CASES = [
         api=True,
         data={"action": "order", "due_at": "2099-01-01T12:00:00+08:00"},
         content_type="application/json",
+        check=_ordered,
+    ),
+    ScopeCase(
+        "API: bulk order",
+        "POST /api/v1/hazards/bulk/order",
+        lambda c, o: "/api/v1/hazards/bulk/order",
+        BULK_ORDER,
+        make=_make,
+        method="post",
+        api=True,
+        data=lambda c, o: {"ids": [o.pk], "due_at": "2099-01-01T12:00:00+08:00"},
+        content_type="application/json",
+        check=_ordered,
+    ),
+    ScopeCase(
+        "bulk order from the ledger",
+        "hazards:bulk_order",
+        lambda c, o: "/hazards/bulk-order/",
+        BULK_ORDER,
+        make=_make,
+        method="post",
+        data=lambda c, o: {"ids": [o.pk], "due_at": "2099-01-01", "confirm": "yes"},
+        redirect=lambda c, o: "/hazards/",
         check=_ordered,
     ),
 ]
