@@ -6,14 +6,15 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hazardloop.accounts.access import has_perm_anywhere, memberships_of, require, scope_for
 from hazardloop.accounts.models import User
-from hazardloop.campaigns import drawing, services, workflow
+from hazardloop.audit.services import record_event
+from hazardloop.campaigns import drawing, services, workbooks, workflow
 from hazardloop.campaigns.access import access_campaign, plan_scope
 from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole
 from hazardloop.campaigns.forms import CampaignForm
@@ -219,22 +220,11 @@ def campaign_act(request, pk, action):
     return redirect("campaigns:detail", pk=campaign.pk)
 
 
-@login_required
-def draw_detail(request, pk):
-    """A draw: its record (seed, pools, whether it re-produces), each drawn unit with its
-    inspectors and task, and the units that could not be drawn for want of eligible inspectors."""
-    draw = RandomDraw.objects.select_related("campaign").filter(pk=pk).first()
-    if draw is None or plan_scope(request.user).is_empty:
-        raise Http404(_("Not found."))
-    access_campaign(request.user, draw.campaign_id)
-    if request.method == "POST":
-        require(request.user, "campaign.manage", region_code=draw.region_code, obj=draw)
-        drawing.publish_draw(draw, actor=request.user)
-        messages.success(request, _("The draw is published."))
-        return redirect("campaigns:draw", pk=draw.pk)
-    left_out = drawing.undrawable_units(draw)
-    shown = sorted(left_out)[:LEFT_OUT_SHOWN]
-    units = Unit.objects.select_related("region").in_bulk([r["unit"] for r in draw.result] + shown)
+def _draw_rows(draw, extra_units=()) -> tuple[list[dict], dict]:
+    """The drawn units with their inspectors and task, by region and name (page and export)."""
+    units = Unit.objects.select_related("region").in_bulk(
+        [r["unit"] for r in draw.result] + list(extra_units)
+    )
     people = User.objects.in_bulk({i for r in draw.result for i in r["inspectors"]})
     tasks = dict(InspectionTask.objects.filter(draw=draw).values_list("unit_id", "pk"))
     rows = [
@@ -248,6 +238,60 @@ def draw_detail(request, pk):
     rows.sort(
         key=lambda row: (row["unit"].region_id, row["unit"].name) if row["unit"] else ("", "")
     )
+    return rows, units
+
+
+def _visible_draw(request, pk) -> RandomDraw:
+    draw = RandomDraw.objects.select_related("campaign").filter(pk=pk).first()
+    if draw is None or plan_scope(request.user).is_empty:
+        raise Http404(_("Not found."))
+    access_campaign(request.user, draw.campaign_id)
+    return draw
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=workbooks.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def draw_export(request, pk):
+    """A draw's result as .xlsx: the drawn units, their regions and inspectors."""
+    draw = _visible_draw(request, pk)
+    rows, _units = _draw_rows(draw)
+    record_event("campaign.draw_exported", actor=request.user, obj=draw, message=f"draw {pk}")
+    return _xlsx(workbooks.draw_workbook(rows), f"draw-{draw.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def progress_export(request, pk):
+    """The campaign's progress table as .xlsx, limited to the user's scope like the page."""
+    campaign = access_campaign(request.user, pk)
+    if plan_scope(request.user).is_empty:  # a unit's own people never see the plan
+        raise Http404(_("Not found."))
+    data = workbooks.progress_workbook(progress(request.user, campaign))
+    record_event(
+        "campaign.progress_exported", actor=request.user, obj=campaign, message=f"campaign {pk}"
+    )
+    return _xlsx(data, f"campaign-{campaign.pk}-progress.xlsx")
+
+
+@login_required
+def draw_detail(request, pk):
+    """A draw: its record (seed, pools, whether it re-produces), each drawn unit with its
+    inspectors and task, and the units that could not be drawn for want of eligible inspectors."""
+    draw = _visible_draw(request, pk)
+    if request.method == "POST":
+        require(request.user, "campaign.manage", region_code=draw.region_code, obj=draw)
+        drawing.publish_draw(draw, actor=request.user)
+        messages.success(request, _("The draw is published."))
+        return redirect("campaigns:draw", pk=draw.pk)
+    left_out = drawing.undrawable_units(draw)
+    shown = sorted(left_out)[:LEFT_OUT_SHOWN]
+    rows, units = _draw_rows(draw, extra_units=shown)
     return render(
         request,
         "campaigns/draw_detail.html",

@@ -32,6 +32,28 @@ def _drawn_task(cast):
     return draw.tasks.select_related("unit").get()
 
 
+def _sheet(response) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+
+    if response.status_code != 200 or "spreadsheetml" not in response["Content-Type"]:
+        return []
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def _drawn_in_sheet(response, cast, draw) -> bool:
+    rows = _sheet(response)
+    names = {r[0] for r in rows[1:]}
+    return bool(rows) and rows[0][0] in ("Unit", "单位") and cast.unit.name in names
+
+
+def _progress_sheet(response, cast, campaign) -> bool:
+    rows = _sheet(response)
+    return bool(rows) and rows[0][0] in ("Region", "地区") and rows[-1][0] in ("Total", "合计")
+
+
 # The tasks drawn for cast.inspector: only they see them on their own list.
 MINE = {
     "anonymous": LOGIN,
@@ -160,6 +182,23 @@ CASES = [
         {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
         make=_draw,
         marker=lambda o: o.campaign.title,
+    ),
+    ScopeCase(
+        "draw result export",
+        "campaigns:draw_export",
+        lambda c, o: f"/campaigns/draws/{o.pk}/result.xlsx",
+        {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
+        make=_draw,
+        check=_drawn_in_sheet,
+    ),
+    ScopeCase(
+        "campaign progress export",
+        "campaigns:progress_export",
+        lambda c, o: f"/campaigns/{o.pk}/progress.xlsx",
+        # The progress is the authorities' plan, as on the campaign page.
+        {**SEE, "unit_manager": HIDE, "other_unit_manager": HIDE},
+        make=_campaign,
+        check=_progress_sheet,
     ),
     ScopeCase(
         "campaigns API list",

@@ -1,0 +1,83 @@
+"""The campaign's progress table and a draw's result as .xlsx, as their pages show them.
+
+Both are small and written in the request: the progress table has one row per child region of
+the campaign's level (a few dozen at most), and a draw's result is the list its record already
+holds in one row. Every text cell goes through lib/cells.py, so a unit or person named like a
+formula arrives as text. Headers are in the language of the request, like the page.
+"""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from hazardloop.lib.cells import clean_text, xlsx_row
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _book(title: str, header: list[str], rows) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(clean_text(title)[:31] or "Sheet1")
+    sheet.append(xlsx_row(sheet, header))
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def progress_workbook(progress: dict) -> bytes:
+    """The rows of `campaigns.progress.progress()` (already limited to the user's scope)."""
+    header = [
+        _("Region"),
+        _("Units in scope"),
+        _("Adopted"),
+        _("Tasks"),
+        _("Done"),
+        _("Done (%)"),
+        _("Late"),
+        _("Self-inspection invitations"),
+    ]
+    yes, no = _("Yes"), _("No")
+    rows = [
+        [
+            r["name"],
+            r["units_in_scope"],
+            yes if r["adopted_by"] else no,
+            r["tasks"],
+            r["tasks_done"],
+            r["tasks_done_pct"],
+            r["tasks_overdue"],
+            r["invited"],
+        ]
+        for r in progress["rows"]
+    ]
+    totals = progress["totals"]
+    rows.append(
+        [
+            _("Total"),
+            totals["units_in_scope"],
+            "",
+            totals["tasks"],
+            totals["tasks_done"],
+            round(totals["tasks_done"] * 100 / totals["tasks"], 1) if totals["tasks"] else None,
+            totals["tasks_overdue"],
+            totals["invited"],
+        ]
+    )
+    return _book(_("Progress of the task list"), header, rows)
+
+
+def draw_workbook(rows: list[dict]) -> bytes:
+    """The drawn units with their region and inspectors (the draw page's rows)."""
+    header = [_("Unit"), _("Region"), _("Inspectors")]
+    out = [
+        [
+            row["unit"].name if row["unit"] else "—",
+            row["unit"].region.name if row["unit"] else "",
+            "、".join(str(p) for p in row["inspectors"]),
+        ]
+        for row in rows
+    ]
+    return _book(_("Double-random draw"), header, out)
