@@ -6,20 +6,24 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from hazardloop.accounts.access import require, scope_for
-from hazardloop.campaigns import services
+from hazardloop.campaigns import assigning, services
 from hazardloop.campaigns.access import access_campaign, plan_scope
 from hazardloop.campaigns.choices import TASK_BADGE, TaskStatus
 from hazardloop.campaigns.completion import campaign_tree_ids
 from hazardloop.campaigns.models import InspectionTask
 from hazardloop.checklists.models import ChecklistTemplate
+from hazardloop.core.errors import DomainError
 
 PAGE = 50
 
@@ -88,6 +92,14 @@ def task_list(request, pk):
     rows = rows[:PAGE]
     checklist = campaign_checklist_id(campaign)
     _prepare(rows, request.user, lambda task: checklist)
+    manage = scope_for(request.user, "campaign.manage")
+    for task in rows:
+        task.assignable = (
+            task.status == TaskStatus.OPEN
+            and not task.draw_id
+            and manage.covers(task.region_code, None)
+        )
+    can_assign = any(task.assignable for task in rows)
     return render(
         request,
         "campaigns/task_list.html",
@@ -97,8 +109,42 @@ def task_list(request, pk):
             "status": status,
             "statuses": TaskStatus.choices,
             "next_after": rows[-1].pk if more else None,
+            "can_assign": can_assign,
+            "inspectors": assigning.assignable_inspectors(request.user)[:300] if can_assign else [],
         },
     )
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values[:500] if v.isdigit() and 0 < int(v) < 2**63]
+
+
+@login_required
+@require_POST
+def assign_tasks(request, pk):
+    """Give the ticked tasks of the task list the chosen inspectors, in one step (all or
+    nothing: assigning.py)."""
+    campaign = access_campaign(request.user, pk)
+    if plan_scope(request.user).is_empty:
+        raise Http404(_("Not found."))
+    if scope_for(request.user, "campaign.manage").is_empty:
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    try:
+        tasks = assigning.assign_tasks(
+            campaign,
+            actor=request.user,
+            task_ids=_ids(request.POST.getlist("tasks")),
+            inspector_ids=_ids(request.POST.getlist("inspectors")),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s task assigned.", "%(count)s tasks assigned.", len(tasks))
+            % {"count": len(tasks)},
+        )
+    return redirect("campaigns:tasks", pk=campaign.pk)
 
 
 @login_required

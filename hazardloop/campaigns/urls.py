@@ -8,6 +8,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
     path("campaigns/<int:pk>/task-list/", task_views.task_list, name="tasks"),
+    path("campaigns/<int:pk>/task-list/assign/", task_views.assign_tasks, name="assign_tasks"),
     path("campaigns/<int:pk>/progress.xlsx", views.progress_export, name="progress_export"),
     path("campaigns/tasks/mine/", task_views.my_tasks, name="my_tasks"),
     path("campaigns/tasks/<int:pk>/", task_views.task_detail, name="task"),

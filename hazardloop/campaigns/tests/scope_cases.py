@@ -149,6 +149,18 @@ CASES = [
         marker=lambda o: o.unit.name,
     ),
     ScopeCase(
+        "assign tasks from the task list",
+        "campaigns:assign_tasks",
+        lambda c, o: f"/campaigns/{o.campaign_id}/task-list/assign/",
+        # Whoever runs the campaign; a unit's own people never see its tasks.
+        {**WRITE, "unit_manager": HIDE, "other_unit_manager": HIDE},
+        make=_task,
+        method="post",
+        data=lambda c, o: {"tasks": [o.pk], "inspectors": [c.inspector.pk]},
+        redirect=lambda c, o: f"/campaigns/{o.campaign_id}/task-list/",
+        check=lambda r, c, o: o.inspectors.filter(pk=c.inspector.pk).exists(),
+    ),
+    ScopeCase(
         "campaign task page",
         "campaigns:task",
         lambda c, o: f"/campaigns/tasks/{o.pk}/",
