@@ -28,6 +28,7 @@ from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard, HazardExport
 from hazardloop.hazards.pages import detail_context, ledger_rows
+from hazardloop.units.filters import picked_unit
 from hazardloop.units.models import Unit
 
 # What a ledger row shows: the wide text and JSON columns stay in the table.
@@ -77,8 +78,10 @@ def ledger(request):
     now = timezone.now()
     regions = list(scoped_regions(request.user, "hazard.view"))
     current = request.GET.get("region", "")
+    picked = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
     context = {
         "form": form,
+        "picked_unit": picked_unit(request.user, picked),
         "region_options": [(r.code, r.option_label, r.code == current) for r in regions],
         "rows": ledger_rows(hazards, now, {r.code: r.name for r in regions}),
         "next_cursor": next_cursor,
