@@ -1,0 +1,39 @@
+"""In a browser, at desktop width and on a 375-px phone: a regulator chooses the ledger's unit
+filter by typing part of the unit's name, and finds a hazard by a word of its description."""
+
+import pytest
+
+from hazardloop.hazards.tests.helpers import hazard
+from hazardloop.testing import browser_login, build_cast
+
+
+def _choose_unit_and_search(page, cast, wanted, shot):
+    browser_login(page, cast.regulator.username)
+    page.goto(f"{page.base_url}/hazards/")
+    page.fill("[data-testid=unit-search]", "另一家")
+    option = page.locator("[data-testid=unit-options] [data-testid=unit-option]")
+    option.first.wait_for()
+    # Only units in the regulator's district are offered.
+    assert option.count() == 1 and cast.other_unit.name in option.first.locator("..").inner_text()
+    option.first.check()
+    page.click("[data-testid=filters] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"unit={cast.other_unit.pk}" in page.url
+    assert page.is_checked("[data-testid=unit-picked]")
+    page.fill("[data-testid=ledger-q]", "灭火毯")
+    page.click("[data-testid=filters] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    visible = page.locator(f'a[href="/hazards/{wanted.pk}/"]:visible')
+    assert visible.count() >= 1
+    assert page.locator('a[href^="/hazards/"]:visible', has_text="堵塞").count() == 0
+    page.screenshot(path=shot, full_page=True)
+
+
+@pytest.mark.browser
+def test_pick_a_unit_and_find_a_hazard_by_text(browser_page, phone_page):
+    cast = build_cast()
+    wanted = hazard(cast, unit=cast.other_unit, title="消防器材", description="后厨灭火毯缺失")
+    hazard(cast, unit=cast.other_unit, title="通道堵塞", description="通道被杂物堵塞")
+    hazard(cast, title="另一家的名字不在这里", description="灭火毯缺失")
+    _choose_unit_and_search(browser_page, cast, wanted, "/tmp/pick-ledger-desktop.png")
+    _choose_unit_and_search(phone_page, cast, wanted, "/tmp/pick-ledger-phone.png")
