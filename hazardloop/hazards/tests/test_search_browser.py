@@ -1,5 +1,6 @@
 """In a browser, at desktop width and on a 375-px phone: a regulator chooses the ledger's unit
-filter by typing part of the unit's name, and finds a hazard by a word of its description."""
+filter by typing part of the unit's name, finds a hazard by a word of its description, and
+finds it again with the top bar's search."""
 
 import pytest
 
@@ -27,6 +28,18 @@ def _choose_unit_and_search(page, cast, wanted, shot):
     assert visible.count() >= 1
     assert page.locator('a[href^="/hazards/"]:visible', has_text="堵塞").count() == 0
     page.screenshot(path=shot, full_page=True)
+    # The top bar's search (inside the menu on a phone) finds the hazard by its title.
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.fill("[data-testid=global-search]", "消防器材")
+    page.press("[data-testid=global-search]", "Enter")
+    page.wait_for_load_state("networkidle")
+    page.click(f'[data-testid=search-hazards] a[href="/hazards/{wanted.pk}/"]')
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/hazards/{wanted.pk}/")
+    page.goto(f"{page.base_url}/search/?q=%E5%8F%A6%E4%B8%80%E5%AE%B6")
+    page.screenshot(path=shot.replace(".png", "-search.png"), full_page=True)
 
 
 @pytest.mark.browser
