@@ -4,6 +4,7 @@ finds it again with the top bar's search."""
 
 import pytest
 
+from hazardloop.campaigns.tests.factories import make_campaign
 from hazardloop.hazards.tests.helpers import hazard
 from hazardloop.testing import browser_login, build_cast
 
@@ -50,3 +51,18 @@ def test_pick_a_unit_and_find_a_hazard_by_text(browser_page, phone_page):
     hazard(cast, title="另一家的名字不在这里", description="灭火毯缺失")
     _choose_unit_and_search(browser_page, cast, wanted, "/tmp/pick-ledger-desktop.png")
     _choose_unit_and_search(phone_page, cast, wanted, "/tmp/pick-ledger-phone.png")
+
+    # The campaign filter is a picker too: chosen by title, named again after filtering.
+    campaign = make_campaign(cast.regulator, title="拣选浏览器专项")
+    page = browser_page
+    page.goto(f"{page.base_url}/hazards/")
+    page.fill("[data-testid=campaign-search]", "浏览器专项")
+    page.locator("[data-testid=campaign-option]").first.wait_for()
+    page.check("[data-testid=campaign-option]")
+    page.click("[data-testid=filters] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"campaign={campaign.pk}" in page.url
+    page.locator("[data-testid=campaign-picked]").wait_for()
+    assert page.is_checked("[data-testid=campaign-picked]")
+    assert "拣选浏览器专项" in page.inner_text("[data-testid=filters]")
+    page.screenshot(path="/tmp/pick-ledger-campaign.png", full_page=True)
