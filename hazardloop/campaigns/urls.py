@@ -5,6 +5,7 @@ from hazardloop.campaigns import task_views, views
 app_name = "campaigns"
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="list"),
+    path("campaigns/pick/", views.campaign_pick, name="pick"),
     path("campaigns/new/", views.campaign_create, name="create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
     path("campaigns/<int:pk>/task-list/", task_views.task_list, name="tasks"),

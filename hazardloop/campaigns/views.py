@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -43,6 +44,29 @@ def _manage_regions(user) -> list[Region]:
         for r in Region.objects.filter(code__in=codes).order_by("code")
         if scope.covers_region(r.code)
     ]
+
+
+PICK_SHOWN = 20
+
+
+@login_required
+@require_GET
+def campaign_pick(request):
+    """The campaign picker's options (htmx): campaigns the caller may see whose title or
+    document number holds the search, newest first; with `picked`, that campaign chosen."""
+    if scope_for(request.user, "campaign.view").is_empty:
+        raise PermissionDenied(_("Your role does not allow this action here."))
+    query = (request.GET.get("campaign-q") or request.GET.get("q") or "").strip()[:100]
+    picked = request.GET.get("picked", "")
+    qs = Campaign.objects.visible_to(request.user).select_related("region")
+    campaigns = []
+    if picked.isdigit() and len(picked) < 19:
+        campaigns = list(qs.filter(pk=int(picked)))
+    elif query:
+        match = Q(title__icontains=query) | Q(document_number__icontains=query)
+        campaigns = list(qs.filter(match).order_by("-starts_on", "-pk")[:PICK_SHOWN])
+    context = {"campaigns": campaigns, "q": query, "picked": bool(picked), "limit": PICK_SHOWN}
+    return render(request, "campaigns/partials/_pick_options.html", context)
 
 
 @login_required

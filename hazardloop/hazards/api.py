@@ -123,6 +123,9 @@ TransitionIn = Annotated[
 
 
 class LedgerQuery(Schema):
+    q: Text(100) | None = Field(
+        None, description="Free text: a part of the title, the description or the unit's name."
+    )
     region: RegionCode | None = None
     unit: Id | None = None
     sector: Code | None = None

@@ -23,6 +23,7 @@ PAGE_SIZE = 50
 
 
 class HazardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
     unit = forms.IntegerField(label=_("Unit"), required=False, min_value=1)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
@@ -98,6 +99,12 @@ def _day_start(day: dt.date) -> dt.datetime:
 def apply_filters(qs, data: dict, now=None):
     """Narrow a hazard queryset by the cleaned filter values."""
     now = now or timezone.now()
+    q = (data.get("q") or "").strip()
+    if q:
+        # Title, description or the unit's name; the other filters narrow the rows first.
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(unit__name__icontains=q)
+        )
     if data.get("region"):
         qs = qs.filter(subtree_filter("region_code", data["region"].prefix))
     if data.get("unit"):

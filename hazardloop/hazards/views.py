@@ -28,6 +28,7 @@ from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard, HazardExport
 from hazardloop.hazards.pages import detail_context, ledger_rows
+from hazardloop.units.filters import picked_unit
 from hazardloop.units.models import Unit
 
 # What a ledger row shows: the wide text and JSON columns stay in the table.
@@ -81,8 +82,10 @@ def ledger(request):
     orderable = _orderable(request.user, hazards)
     for row in rows:
         row["orderable"] = row["pk"] in orderable
+    picked = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
     context = {
         "form": form,
+        "picked_unit": picked_unit(request.user, picked),
         "region_options": [(r.code, r.option_label, r.code == current) for r in regions],
         "rows": rows,
         "any_orderable": bool(orderable),

@@ -160,3 +160,19 @@ class UnitFilter:
             value = value.isoformat()
         raw = json.dumps([value, unit.pk], ensure_ascii=False).encode()
         return base64.urlsafe_b64encode(raw).decode()
+
+
+def pick_units(user, query: str, limit: int = 20) -> list[Unit]:
+    """Units in the user's scope whose name, credit code or address holds `query`."""
+    term = search.normalise(query[:100])
+    if not term:
+        return []
+    qs = visible_units(user).filter(search.match(term)).select_related("region")
+    return list(qs.order_by("name", "pk")[:limit])
+
+
+def picked_unit(user, unit_id) -> Unit | None:
+    """The unit a picker shows as chosen, when the user may see it."""
+    if not unit_id:
+        return None
+    return visible_units(user).select_related("region").filter(pk=unit_id).first()

@@ -5,6 +5,7 @@ from hazardloop.units import views, views_io
 app_name = "units"
 urlpatterns = [
     path("units/", views.unit_list, name="list"),
+    path("units/pick/", views.unit_pick, name="pick"),
     path("units/new/", views.unit_create, name="create"),
     path("units/<int:pk>/", views.unit_detail, name="detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="edit"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hazardloop.accounts.access import (
     can,
@@ -27,7 +27,7 @@ from hazardloop.accounts.models import Membership
 from hazardloop.regions.models import Department, Sector
 from hazardloop.units import qr, services
 from hazardloop.units.choices import RISK_BADGE, GasUse, RiskLevel
-from hazardloop.units.filters import UnitFilter
+from hazardloop.units.filters import UnitFilter, pick_units
 from hazardloop.units.forms import ContactFormSet, RiskOverrideForm, UnitForm, contacts_from
 from hazardloop.units.models import Unit
 
@@ -108,6 +108,30 @@ def _unit_or_404(request, pk: int, perm: str = "unit.view") -> Unit:
 def _require_view(request) -> None:
     if not has_perm_anywhere(request.user, "unit.view"):
         raise PermissionDenied(_("Your role does not allow this action here."))
+
+
+# The unit picker (units/partials/_picker.html): the form fields it may fill, and how many
+# matches it offers (a longer search narrows them).
+PICK_FIELDS = ("unit",)
+PICK_SHOWN = 20
+
+
+@login_required
+@require_GET
+def unit_pick(request):
+    """The unit picker's options (htmx): units in the caller's scope matching the search."""
+    _require_view(request)
+    field = request.GET.get("field")
+    field = field if field in PICK_FIELDS else PICK_FIELDS[0]
+    # The search box is named after its field (`unit-q`), beside the form's own `q`.
+    query = (request.GET.get(f"{field}-q") or request.GET.get("q") or "").strip()[:100]
+    context = {
+        "units": pick_units(request.user, query, PICK_SHOWN),
+        "q": query,
+        "field": field,
+        "limit": PICK_SHOWN,
+    }
+    return render(request, "units/partials/_pick_options.html", context)
 
 
 @login_required

@@ -13,6 +13,7 @@ from hazardloop.hazards import workflow
 from hazardloop.hazards.access import access_hazard
 from hazardloop.hazards.forms import action_payload
 from hazardloop.regions.models import Region
+from hazardloop.workbench.search import SHOWN, search_everything
 from hazardloop.workbench.todo import forget_counts, workbench
 
 # The hazard actions the workbench performs in one click (with their defaults: the order's
@@ -61,3 +62,18 @@ def act(request, pk: int, action: str):
         )
     forget_counts(request.user)
     return redirect("workbench:home")
+
+
+@login_required
+@require_GET
+def search(request):
+    """The top bar's search: matches grouped by kind, each kind in the user's scope."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    groups = search_everything(request.user, query)
+    context = {
+        "query": query,
+        "groups": groups,
+        "found": any(g.rows for g in groups),
+        "shown": SHOWN,
+    }
+    return render(request, "workbench/search.html", context)

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.tests.factories import make_campaign
@@ -110,6 +111,16 @@ CASES = [
         make=_campaign,
         is_list=True,
         marker=lambda o: "南关国庆专项整治",
+    ),
+    # The campaign picker (the ledger's campaign filter): the campaign list's readers.
+    ScopeCase(
+        "campaign picker",
+        "campaigns:pick",
+        lambda c, o: "/campaigns/pick/?" + urlencode({"campaign-q": "国庆专项"}),
+        LIST,
+        make=_campaign,
+        is_list=True,
+        marker=lambda o: f'value="{o.pk}"',
     ),
     ScopeCase(
         "campaign form",

@@ -186,6 +186,16 @@ CASES = [
         is_list=True,
         marker=_marker,
     ),
+    # The unit picker (ledger filter and other forms): the same scope as the unit list.
+    ScopeCase(
+        "unit picker",
+        "units:pick",
+        lambda c, o: f"/units/pick/?field=unit&unit-q={o.uscc}",
+        LIST,
+        make=_unit,
+        is_list=True,
+        marker=_marker,
+    ),
     ScopeCase(
         "unit page",
         "units:detail",

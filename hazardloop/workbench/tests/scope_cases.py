@@ -6,6 +6,7 @@ among its open hazards; nobody else's workbench shows it.
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from hazardloop.hazards.choices import Status
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.services import order_hazard, start_rectification, submit_rectification
 from hazardloop.hazards.tests.helpers import hazard, photo
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, expect
+from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, expect, scope_expectations
 
 LISTED = expect(
     anonymous=LOGIN,
@@ -30,6 +31,15 @@ LISTED = expect(
     unit_manager=ALLOW,
     other_unit_manager=HIDE,
 )
+# The top bar's search finds a hazard of cast.unit by its title for everyone who may read it
+# (the ledger's readers); everyone else gets the page without it.
+SEARCH = scope_expectations(duty_officer=ALLOW, expert=ALLOW, leader=ALLOW)
+
+
+def _titled(cast):
+    return hazard(cast, title="搜索范围测试隐患")
+
+
 # Ordering in one click: regulators and inspectors over the hazard's region.
 ORDER = expect(
     anonymous=LOGIN,
@@ -94,6 +104,15 @@ CASES = [
         LISTED,
         make=_submitted,
         api=True,
+        is_list=True,
+        marker=lambda o: f'"/hazards/{o.pk}/"',
+    ),
+    ScopeCase(
+        "search: a hazard by its title, in scope only",
+        "workbench:search",
+        lambda c, o: "/search/?" + urlencode({"q": "搜索范围测试"}),
+        SEARCH,
+        make=_titled,
         is_list=True,
         marker=lambda o: f'"/hazards/{o.pk}/"',
     ),
