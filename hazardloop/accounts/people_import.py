@@ -8,7 +8,6 @@ person gets a temporary password, shown once after the commit, to be changed at 
 """
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from hazardloop.accounts.choices import UNIT_ROLES, Role
 from hazardloop.accounts.people import grant_regions, grant_units_in_scope, resolve_grant
 from hazardloop.accounts.people_services import PersonData, clean_person, create_person
 from hazardloop.core.errors import DomainError
+from hazardloop.lib.packages import UnreadablePackage, unpacked_too_far
 
 MAX_ROWS = 1000
 MAX_BYTES = 2 * 1024 * 1024
@@ -84,21 +84,14 @@ def _text(value) -> str:
 
 
 def _check_package(fh) -> None:
+    """The zip-bomb check before any XML is parsed (lib/packages.py)."""
     try:
-        with zipfile.ZipFile(fh) as package:
-            parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        bomb = unpacked_too_far(
+            fh, max_unpacked=40 * MAX_BYTES, max_ratio=settings.IMPORT_MAX_ZIP_RATIO
+        )
+    except UnreadablePackage as exc:
         raise FileProblem(_("The file is not a readable .xlsx workbook.")) from exc
-    finally:
-        fh.seek(0)
-    total = sum(p.file_size for p in parts)
-    inflated = [
-        p
-        for p in parts
-        if p.file_size > 1024 * 1024
-        and p.file_size > settings.IMPORT_MAX_ZIP_RATIO * max(p.compress_size, 1)
-    ]
-    if total > 40 * MAX_BYTES or inflated:
+    if bomb:
         raise FileProblem(
             _(
                 "The workbook unpacks to far more data than a sheet of accounts holds; it was "

@@ -9,7 +9,6 @@ import csv
 import io
 import itertools
 import os
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from hazardloop.lib.packages import UnreadablePackage, unpacked_too_far
 from hazardloop.units.importing.columns import (
     BY_FIELD,
     EXACT,
@@ -114,27 +114,17 @@ def _too_many_rows() -> FileProblem:
 
 def _check_xlsx_package(fh) -> None:
     """Refuse a workbook whose parts would unpack to far more than a spreadsheet of units needs
-    (a zip bomb) before any XML is parsed: read-only openpyxl still loads the shared strings."""
+    (a zip bomb) before any XML is parsed (lib/packages.py)."""
     try:
-        with zipfile.ZipFile(fh) as package:
-            parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        bomb = unpacked_too_far(
+            fh,
+            max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+            max_ratio=settings.IMPORT_MAX_ZIP_RATIO,
+            max_shared=settings.IMPORT_MAX_SHARED_STRINGS,
+        )
+    except UnreadablePackage as exc:
         raise FileProblem(_("The file is not a readable .xlsx workbook.")) from exc
-    finally:
-        fh.seek(0)
-    total = sum(p.file_size for p in parts)
-    shared = sum(p.file_size for p in parts if p.filename.endswith("sharedStrings.xml"))
-    inflated = [
-        p
-        for p in parts
-        if p.file_size > 1024 * 1024
-        and p.file_size > settings.IMPORT_MAX_ZIP_RATIO * max(p.compress_size, 1)
-    ]
-    if (
-        total > settings.IMPORT_MAX_UNPACKED_BYTES
-        or shared > settings.IMPORT_MAX_SHARED_STRINGS
-        or inflated
-    ):
+    if bomb:
         raise FileProblem(
             _(
                 "The workbook unpacks to far more data than a sheet of units holds; it was not "
