@@ -136,8 +136,8 @@ CASES = [
         LOCAL_READERS,
         make=_nanguan_copy,
         api=True,
-        # The body's own id (PostgreSQL's jsonb may order nested keys so that a text marker
+        # The template the version belongs to (PostgreSQL's jsonb may order nested keys so a marker
         # would match or miss by accident).
-        check=lambda r, c, o: r.json()["id"] == o.pk,
+        check=lambda r, c, o: r.json()["template_id"] == o.pk,
     ),
 ]

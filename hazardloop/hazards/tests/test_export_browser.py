@@ -41,7 +41,9 @@ def test_a_hostile_unit_name_exports_as_text(browser_page, settings, tmp_path):
     page.click("[data-testid=unit-save]")
     page.locator("[data-testid=unit-name]").wait_for()
     assert page.locator("[data-testid=unit-name]").inner_text() == FORMULA
-    page.context.clear_cookies()
+    page.click("[data-testid=user-menu]")
+    page.click("[data-testid=logout]")
+    page.wait_for_load_state("networkidle")
 
     browser_login(page, "t-reg")
     page.goto(f"{page.base_url}/hazards/")
