@@ -37,6 +37,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "checklist.manage",
             "campaign.manage",
             "account.manage",
+            "accident.view",
+            "accident.report",
+            "accident.receive",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -51,15 +54,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.enforce",
             "inspection.create",
             "evidence.upload",
+            "accident.view",
         }
     ),
     Role.EXPERT: frozenset(
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
     Role.LEADER: frozenset(
-        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
+        VIEW
+        | {"inspection.create", "evidence.upload", "hazard.export", "unit.export", "accident.view"}
     ),
-    Role.DUTY_OFFICER: frozenset(VIEW),
+    # The duty officer receives accident reports and passes them up (493号令 Art. 9-11).
+    Role.DUTY_OFFICER: frozenset(VIEW | {"accident.view", "accident.report", "accident.receive"}),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",
@@ -73,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "accident.view",
+            "accident.report",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -86,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "accident.view",
+            "accident.report",
         }
     ),
 }
