@@ -171,7 +171,7 @@ def report_accident(
         raise AccidentInputError(_("No reporting level was found above this region."))
     first = steps[0]
     _send(first, actor=actor, now=now)
-    if may_receive(actor, first.region_code) and not actor.is_superuser:
+    if may_receive(actor, first.region_code):
         first.received_at, first.received_by = now, actor
     ChainStep.objects.bulk_create(steps)
     if first.received_at:
