@@ -16,6 +16,7 @@ from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
 from hazardloop.workbench import own_unit as u
+from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
 from hazardloop.workbench import sections as s
 from hazardloop.workbench.items import Section
 
@@ -27,7 +28,7 @@ GROUPS = [
         "office",
         (Role.ADMIN, Role.REGULATOR),
         (s.to_order, s.to_verify, s.due_soon, s.overdue, s.documents, s.extensions,
-         s.campaign_tasks),
+         s.campaign_tasks, accidents_waiting),
     ),
     ("inspector", (Role.INSPECTOR,), (s.my_tasks, s.rechecks, s.recent_inspections)),
     ("expert", (Role.EXPERT,), (s.assigned, s.advice_due)),
@@ -40,7 +41,7 @@ GROUPS = [
     (
         "duty",
         (Role.DUTY_OFFICER,),
-        (lambda ctx: s.headline(ctx, "duty"),
+        (accidents_waiting, lambda ctx: s.headline(ctx, "duty"),
          lambda ctx: s.overdue(ctx, "duty", _("Worst overdue"))),
     ),
     (
@@ -96,6 +97,7 @@ ACTIONABLE = {
     s.lead_tasks,
     u.unit_hazards,
     u.self_inspection_due,
+    accidents_waiting,
 }
 
 
