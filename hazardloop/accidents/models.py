@@ -63,7 +63,7 @@ class Accident(models.Model):
     )
     follow_up_due_at = models.DateTimeField(_("next follow-up due"), null=True, blank=True)
     missed_follow_ups = models.PositiveIntegerField(_("follow-ups missed"), default=0)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("reporting closed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,7 +87,7 @@ class AccidentUpdate(models.Model):
 
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="updates")
     region_code = models.CharField(_("region"), max_length=12)
-    kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind.choices)
+    kind = models.CharField(_("report kind"), max_length=20, choices=UpdateKind.choices)
     at = models.DateTimeField(_("reported"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("what is new"))
@@ -117,13 +117,13 @@ class ChainStep(models.Model):
 
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="steps")
     seq = models.PositiveSmallIntegerField(_("step"))
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("reporting level"), max_length=16, choices=Level.choices)
     # The receiving level's region (the province's for the State Council department step).
     region_code = models.CharField(_("region"), max_length=12)
     # The accident's own region code, for scope filters over steps.
     accident_region = models.CharField(max_length=12)
-    due_at = models.DateTimeField(_("deadline"))
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    due_at = models.DateTimeField(_("step deadline"))
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

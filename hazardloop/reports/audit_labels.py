@@ -19,6 +19,7 @@ from hazardloop.supervision.choices import DocumentKind
 
 OBJECTS = {
     "access": gettext_lazy("Access"),
+    "accident": gettext_lazy("Accident report"),
     "account": gettext_lazy("Account"),
     "api_token": gettext_lazy("API token"),
     "campaign": gettext_lazy("Campaign"),
@@ -40,6 +41,14 @@ OBJECTS = {
 }
 
 VERBS = {
+    # Accident reports (accidents/services.py, accidents/jobs.py).
+    "report": pgettext_lazy("audit action", "quick report filed"),
+    "update": pgettext_lazy("audit action", "follow-up report filed"),
+    "rerouted": pgettext_lazy("audit action", "regraded: sent to higher levels"),
+    "receive": pgettext_lazy("audit action", "received by the level on duty"),
+    "forward": pgettext_lazy("audit action", "reported up to the next level"),
+    "follow_up_missed": pgettext_lazy("audit action", "follow-up report missed"),
+    "step_late": pgettext_lazy("audit action", "reporting step late"),
     "reactivated": pgettext_lazy("audit action", "reactivated"),
     "task_done": pgettext_lazy("audit action", "task completed"),
     "task_force": pgettext_lazy("audit action", "task force changed"),

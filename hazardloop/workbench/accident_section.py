@@ -5,6 +5,7 @@ same rows with live countdowns."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hazardloop.accidents.choices import GRADE_BADGE, AccidentGrade
 from hazardloop.accidents.desk import awaiting, waiting_rows
@@ -48,14 +49,12 @@ def awaiting_me(ctx) -> Section:
                 unit=accident.unit.name if accident.unit else "",
                 due=w.deadline,
                 since=w.step.sent_at,
-                since_label=_("sent"),
+                since_label=pgettext("reporting chain", "sent"),
                 note=note,
                 badge=str(AccidentGrade(accident.grade).label),
                 badge_colour=GRADE_BADGE[AccidentGrade(accident.grade)],
                 late=late,
-                action=Action(
-                    _("Receive") if w.action == "receive" else _("Report up"), url
-                ),
+                action=Action(_("Receive") if w.action == "receive" else _("Report up"), url),
             )
         )
     return section
