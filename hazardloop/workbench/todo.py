@@ -16,8 +16,8 @@ from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
 from hazardloop.workbench import own_unit as u
-from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
 from hazardloop.workbench import sections as s
+from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
 from hazardloop.workbench.items import Section
 
 COUNT_SECONDS = 60
