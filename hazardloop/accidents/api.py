@@ -203,7 +203,7 @@ def accident_stats(
         raise ApiError(403, "forbidden", _("Your role does not allow this action here."))
     default_start, default_end = stats.this_year_to_date()
     start, end = start or default_start, end or default_end
-    if end < start or (end - start).days > 3660:
+    if end < start or (end - start).days > 3660 or not 1901 <= start.year <= end.year <= 2999:
         raise ApiError(422, "invalid", _("Choose a period of at most ten years, start first."))
     if group_by not in stats.GROUPS:
         raise ApiError(422, "invalid", _("Unknown grouping."))

@@ -127,9 +127,8 @@ def _chain_rows(user, accident, now):
                 and step.received_at
                 and not step.forwarded_at
                 and following is not None,
-                "countdown": following.due_at
-                if following is not None and step.received_at and not step.forwarded_at
-                else (step.due_at if not step.sent_at else None),
+                # The clock runs on the level the report has yet to reach.
+                "countdown": step.due_at if not step.sent_at else None,
             }
         )
     names = {r.code: r.name for r in Region.objects.filter(code__in=[s.region_code for s in steps])}
@@ -236,7 +235,7 @@ def accident_stats(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         group_by = form.cleaned_data["group_by"]
         region_code = form.cleaned_data["region"] or None
-        if end < start or (end - start).days > 3660:
+        if end < start or (end - start).days > 3660 or not 1901 <= start.year <= end.year <= 2999:
             messages.error(request, _("Choose a period of at most ten years, start first."))
             start, end = stats.this_year_to_date()
     figures = stats.accident_figures(request.user, start, end, group_by, region_code)
