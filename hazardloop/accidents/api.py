@@ -29,6 +29,8 @@ from hazardloop.core.api import (
     Text,
     When,
 )
+from hazardloop.regions import codes
+from hazardloop.regions.models import Region
 from hazardloop.units.models import Unit
 
 router = Router(tags=["accidents"])
@@ -207,6 +209,10 @@ def accident_stats(
         raise ApiError(422, "invalid", _("Choose a period of at most ten years, start first."))
     if group_by not in stats.GROUPS:
         raise ApiError(422, "invalid", _("Unknown grouping."))
+    if region_code and not (
+        codes.is_code(region_code) and Region.objects.filter(code=region_code).exists()
+    ):
+        raise ApiError(422, "invalid", _("Unknown region."))
     if region_code and not scope.covers_region(region_code):
         raise ApiError(404, "not_found", _("Not found."))
     figures = stats.accident_figures(request.user, start, end, group_by, region_code or None)

@@ -160,5 +160,6 @@ def test_figures_compare_with_the_same_period_last_year(cast):
     assert bad.status_code == 422
     assert client.get("/api/v1/accidents/stats?group_by=colour").status_code == 422
     assert client.get("/api/v1/accidents/stats?start=0001-01-01").status_code == 422
+    assert client.get("/api/v1/accidents/stats?region_code=00000000000").status_code == 422
     assert client.get("/api/v1/accidents/stats?end=9999-12-31").status_code == 422
     assert client.get("/api/v1/accidents/stats?region_code=220103").status_code == 404
