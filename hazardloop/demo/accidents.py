@@ -1,7 +1,7 @@
 """Demo accident reports: a handful of historical accidents with complete chains — received and
 reported up level by level, follow-ups and a final report — one of them reported late by the
-city, one regraded by a supplementary report (a second death… a third) and sent on to the
-province, and two a year earlier so the figures have a same period last year (同比).
+city, one regraded by a supplementary report (a third death) and sent on to the
+province, and three a year earlier so the figures have a same period last year (同比).
 Idempotent: nothing is added once the demo's accidents exist."""
 
 import datetime as dt
@@ -136,10 +136,11 @@ def load_accidents(now: dt.datetime | None = None) -> int:
         )
         created += 1
 
-    # 3-4. The same season a year ago, for the comparison with last year.
+    # 3-5. The same season a year ago (more accidents and deaths: this year is 双下降 so far), for the comparison with last year.
     last_year = [
         ("220102", "road_traffic", "【演示】南关区货车与电动车相撞", 1, 0, 80_000),
         ("220102", "construction", "【演示】南关区在建工地脚手架坍塌", 2, 3, 1_500_000),
+        ("220102", "fire", "【演示】南关区沿街商铺火灾", 1, 1, 200_000),
     ]
     for i, (region, kind, summary, deaths, injured, loss) in enumerate(last_year):
         t = (now - (365 + 20 + 9 * i) * D).replace(hour=9 + i, minute=15, second=0, microsecond=0)

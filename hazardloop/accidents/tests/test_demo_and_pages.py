@@ -26,12 +26,12 @@ def demo(reference_data):
     load_people(rng)
     load_units(rng, target=30)
     load_hazards(rng)
-    assert load_accidents() == 4
+    assert load_accidents() == 5
     assert load_accidents() == 0  # idempotent
 
 
 def test_demo_chains_are_complete_and_one_is_late(demo):
-    assert Accident.objects.filter(status="closed").count() == 4
+    assert Accident.objects.filter(status="closed").count() == 5
     waiting = ChainStep.objects.filter(received_at__isnull=True)
     assert not waiting.exists()
     late = ChainStep.objects.filter(late=True)
@@ -43,7 +43,7 @@ def test_demo_chains_are_complete_and_one_is_late(demo):
 
 def test_every_accident_page_speaks_the_users_language(demo):
     data = visible_text.stored_strings()
-    fire = Accident.objects.get(accident_type="fire")
+    fire = Accident.objects.filter(accident_type="fire").order_by("-occurred_at").first()
     hotel = Accident.objects.get(grade="larger")
     pages = [
         "/accidents/",
@@ -78,5 +78,9 @@ def test_every_accident_page_speaks_the_users_language(demo):
 def test_demo_figures_compare_with_last_year(demo):
     admin = User.objects.get(username="regulator@220000")
     start, end = this_year_to_date()
-    figures = accident_figures(admin, start.replace(year=start.year - 1), end, "grade")
-    assert figures.total.accidents + figures.total.last_accidents >= 4
+    figures = accident_figures(admin, start, end, "grade")
+    # The demo's year so far has fewer accidents and deaths than the same period last year
+    # (unless it is early in the year: the demo's accidents are dated back from today).
+    if end.timetuple().tm_yday > 70:
+        assert figures.total.both_down
+        assert (figures.total.accidents, figures.total.last_accidents) == (2, 3)
