@@ -23,11 +23,12 @@ from hazardloop.tips.models import DESCRIPTION_MAX, REASON_MAX, Tip
 from hazardloop.units.models import PUBLIC_ID_LENGTH, Unit
 
 public_router = Router(tags=["public tips"])
+# Up to 3 files named `photos` (settings.TIP_MAX_PHOTOS; the service checks it again).
+PHOTOS = File(None, max_length=3)
 router = Router(tags=["tips"])
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
-Photos = Annotated[list[UploadedFile], Field(max_length=3)]
 
 
 class TipReceived(Schema):
@@ -59,7 +60,7 @@ def send_tip(
     address: Form[Text(200) | None] = None,
     latitude: Form[Latitude | None] = None,
     longitude: Form[Longitude | None] = None,
-    photos: File[Photos] = None,
+    photos: list[UploadedFile] = PHOTOS,
 ):
     """A tip from the public, no sign-in: `unit` is the public id from the unit's door QR code
     page; without it give `region` (a county or below) and `address`. Up to 3 `photos` (JPEG,

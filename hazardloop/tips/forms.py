@@ -49,16 +49,23 @@ class ProvinceTipForm(TipForm):
     region = forms.ChoiceField(label=_("County or district"))
     address = forms.CharField(label=_("Address of the place"), max_length=200)
     latitude = forms.DecimalField(
-        label=_("Latitude (optional)"), required=False, min_value=-90, max_value=90,
-        max_digits=9, decimal_places=6,
+        label=_("Latitude (optional)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
     )
     longitude = forms.DecimalField(
-        label=_("Longitude (optional)"), required=False, min_value=-180, max_value=180,
-        max_digits=10, decimal_places=6,
+        label=_("Longitude (optional)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=10,
+        decimal_places=6,
     )
 
-    field_order = ["region", "address", "latitude", "longitude", "category", "description",
-                   "phone"]
+    field_order = ["region", "address", "latitude", "longitude", "category", "description", "phone"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

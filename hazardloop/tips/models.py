@@ -85,9 +85,7 @@ class Tip(models.Model):
         indexes = [
             models.Index(fields=["county_code", "status", "due_at"], name="tip_queue"),
             models.Index(fields=["region_code", "received_at"], name="tip_region_received"),
-            models.Index(
-                fields=["due_at"], condition=Q(status="received"), name="tip_open_due"
-            ),
+            models.Index(fields=["due_at"], condition=Q(status="received"), name="tip_open_due"),
         ]
 
     def __str__(self) -> str:

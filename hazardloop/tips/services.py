@@ -339,7 +339,8 @@ def triage_tip(
         raise TipChanged(_("This tip changed meanwhile: look at it again."))
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("At most %(count)s characters.") % {"count": REASON_MAX}})
+        message = _("At most %(count)s characters.") % {"count": REASON_MAX}
+        raise ValidationError({"reason": message})
     changes: dict = {"status": OUTCOME_STATUS[outcome], "triaged_at": now, "triaged_by": actor}
     with transaction.atomic():
         if outcome == Outcome.DISMISS:
@@ -363,9 +364,7 @@ def triage_tip(
             if inspector is not None and not can(
                 inspector, "inspection.create", region_code=at.region_id, unit_id=None
             ):
-                raise ValidationError(
-                    {"inspector_id": _("This person cannot inspect this unit.")}
-                )
+                raise ValidationError({"inspector_id": _("This person cannot inspect this unit.")})
             day = due_on or timezone.localdate(now) + dt.timedelta(days=7)
             if day < timezone.localdate(now):
                 raise ValidationError({"due_on": _("The date has passed.")})

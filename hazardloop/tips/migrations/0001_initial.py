@@ -6,58 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0004_alter_inspectiontask_source'),
-        ('evidence', '0001_initial'),
-        ('hazards', '0011_reload_shipped_rule_sets'),
-        ('units', '0011_building_facts_and_important_places'),
+        ("campaigns", "0004_alter_inspectiontask_source"),
+        ("evidence", "0001_initial"),
+        ("hazards", "0011_reload_shipped_rule_sets"),
+        ("units", "0011_building_facts_and_important_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TipCounter',
+            name="TipCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('window_end', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("window_end", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Tip',
+            name="Tip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_code', models.CharField(max_length=16, unique=True, verbose_name='tracking code')),
-                ('region_code', models.CharField(max_length=12, verbose_name='region')),
-                ('county_code', models.CharField(max_length=12, verbose_name='county')),
-                ('category', models.CharField(choices=[('blocked_exit', 'Blocked exit or escape route'), ('locked_door', 'Locked escape door'), ('window_bars', 'Iron bars on windows'), ('gas_indoors', 'Gas cylinders indoors'), ('equipment_missing', 'Fire equipment missing or broken'), ('other', 'Something else')], max_length=20, verbose_name='what is wrong')),
-                ('description', models.TextField(max_length=2000, verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('status', models.CharField(choices=[('received', 'Received, waiting for the authorities'), ('hazard', 'Recorded as a hazard'), ('inspection', 'Inspection planned'), ('dismissed', 'Closed without a hazard')], default='received', max_length=12, verbose_name='status')),
-                ('received_at', models.DateTimeField(verbose_name='received')),
-                ('due_at', models.DateTimeField(verbose_name='answer due')),
-                ('due_estimated', models.BooleanField(default=False)),
-                ('triaged_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('reason', models.TextField(blank=True, max_length=1000, verbose_name='reason')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('hazard', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hazards.hazard', verbose_name='hazard')),
-                ('photos', models.ManyToManyField(blank=True, related_name='+', to='evidence.photo')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.inspectiontask', verbose_name='inspection task')),
-                ('triaged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tracking_code",
+                    models.CharField(max_length=16, unique=True, verbose_name="tracking code"),
+                ),
+                ("region_code", models.CharField(max_length=12, verbose_name="region")),
+                ("county_code", models.CharField(max_length=12, verbose_name="county")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("blocked_exit", "Blocked exit or escape route"),
+                            ("locked_door", "Locked escape door"),
+                            ("window_bars", "Iron bars on windows"),
+                            ("gas_indoors", "Gas cylinders indoors"),
+                            ("equipment_missing", "Fire equipment missing or broken"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="what is wrong",
+                    ),
+                ),
+                ("description", models.TextField(max_length=2000, verbose_name="description")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received, waiting for the authorities"),
+                            ("hazard", "Recorded as a hazard"),
+                            ("inspection", "Inspection planned"),
+                            ("dismissed", "Closed without a hazard"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received")),
+                ("due_at", models.DateTimeField(verbose_name="answer due")),
+                ("due_estimated", models.BooleanField(default=False)),
+                (
+                    "triaged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered"),
+                ),
+                ("reason", models.TextField(blank=True, max_length=1000, verbose_name="reason")),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "hazard",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hazards.hazard",
+                        verbose_name="hazard",
+                    ),
+                ),
+                (
+                    "photos",
+                    models.ManyToManyField(blank=True, related_name="+", to="evidence.photo"),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="campaigns.inspectiontask",
+                        verbose_name="inspection task",
+                    ),
+                ),
+                (
+                    "triaged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'public tip',
-                'verbose_name_plural': 'public tips',
-                'ordering': ['due_at', 'id'],
-                'indexes': [models.Index(fields=['county_code', 'status', 'due_at'], name='tip_queue'), models.Index(fields=['region_code', 'received_at'], name='tip_region_received'), models.Index(condition=models.Q(('status', 'received')), fields=['due_at'], name='tip_open_due')],
+                "verbose_name": "public tip",
+                "verbose_name_plural": "public tips",
+                "ordering": ["due_at", "id"],
+                "indexes": [
+                    models.Index(fields=["county_code", "status", "due_at"], name="tip_queue"),
+                    models.Index(fields=["region_code", "received_at"], name="tip_region_received"),
+                    models.Index(
+                        condition=models.Q(("status", "received")),
+                        fields=["due_at"],
+                        name="tip_open_due",
+                    ),
+                ],
             },
         ),
     ]
