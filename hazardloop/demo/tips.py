@@ -39,7 +39,7 @@ def load_tips() -> int:
     if Tip.objects.exists():
         return 0
     regulator = User.objects.filter(username="regulator@220102").first()
-    units = list(Unit.objects.filter(region_id__startswith="220102").order_by("id")[:12])
+    units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:12])
     if regulator is None or len(units) < len(TIPS):
         return 0
     now = timezone.now()
