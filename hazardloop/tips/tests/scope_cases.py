@@ -20,7 +20,7 @@ def _tip(cast) -> Tip:
     return receive_tip(
         unit=cast.unit,
         category="blocked_exit",
-        description=f"scope-tip-{n}: the back exit is blocked by boxes",
+        description=f"后门被纸箱堵住，范围测试{n}",
         client_address=f"198.51.100.{n % 250}",
     )
 
@@ -94,7 +94,7 @@ CASES = [
         lambda c, o: f"/tips/{o.pk}/",
         SEE,
         make=_tip,
-        marker=lambda o: o.description.split(":")[0],
+        marker=lambda o: o.description,
     ),
     ScopeCase(
         "tip triage (dismiss)",
