@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import Field
+from pydantic import Field, Strict
 
 from hazardloop.accounts.access import has_perm_anywhere
 from hazardloop.accounts.models import User
@@ -27,6 +27,9 @@ public_router = Router(tags=["public tips"])
 PHOTOS = File(None, max_length=3)
 router = Router(tags=["tips"])
 
+# JSON numbers only (a `false` is not 0, a `true` not tip 1).
+StrictVersion = Annotated[Version, Strict()]
+StrictId = Annotated[Id, Strict()]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -173,16 +176,16 @@ def list_tips(request, status: Code | None = None):
 
 class TriageIn(Schema):
     outcome: Outcome
-    version: Version
+    version: StrictVersion
     reason: Text(REASON_MAX) = ""
     title: Text(200) = ""
     description: Text(4000) = ""
     category: Code | None = None
-    unit_id: Id | None = Field(
+    unit_id: StrictId | None = Field(
         None, description="For a tip without a unit: the unit of the hazard or inspection."
     )
     due_on: Day | None = Field(None, description="An inspection's date (default: in 7 days).")
-    inspector_id: Id | None = None
+    inspector_id: StrictId | None = None
 
 
 @router.post("/{tip_id}/triage", response=TipOut)
