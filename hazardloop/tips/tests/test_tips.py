@@ -434,3 +434,15 @@ def test_the_workbench_lists_tips_to_answer(cast):
     keys = [s["key"] for g in todo["groups"] for s in g["sections"]]
     assert "tips_to_triage" in keys
     assert f"/tips/{tip.pk}/" not in web_client(cast.unit_manager).get("/").content.decode()
+
+
+def test_the_sweep_forgets_ended_windows(cast, settings):
+    from hazardloop.tips.models import TipCounter
+    from hazardloop.tips.throttle import forget_counters_once
+
+    now = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)
+    _tip(cast, 5, now=now)
+    assert TipCounter.objects.count() == 2  # the address's window and the unit's
+    assert forget_counters_once(now) == 0
+    assert forget_counters_once(now + dt.timedelta(hours=2)) == 2
+    assert not TipCounter.objects.exists()

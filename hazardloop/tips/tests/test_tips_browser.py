@@ -76,3 +76,27 @@ def test_a_tip_from_the_door_qr_code_to_a_hazard(phone_page, tmp_path):
     text = page.content()
     assert "南关赵监管" not in text and cast.regulator.username not in text
     page.screenshot(path="/tmp/tips_tracking_en.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_the_province_page_on_a_phone(phone_page):
+    build_cast()
+    page = phone_page
+    for language in ("zh-hans", "en"):
+        _language(page, language)
+        page.goto(f"{page.base_url}/report/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.fill("#id_latitude", "43.88")
+        page.fill("#id_longitude", "125.32")
+        page.click("[data-tip-clear]")
+        assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
+        page.screenshot(path=f"/tmp/tips_province_{language[:2]}.png", full_page=True)
+    page.select_option("[data-testid=tip-region]", "220102")
+    page.get_by_test_id("tip-address").fill("南关区人民大街 1888 号")
+    page.locator("label[for=tip-cat-gas_indoors]").click()
+    page.get_by_test_id("tip-description").fill("饭店后厨放着液化气罐")
+    page.get_by_test_id("tip-submit").click()
+    page.wait_for_load_state("networkidle")
+    tip = Tip.objects.get()
+    assert page.get_by_test_id("tracking-code").inner_text().strip() == tip.tracking_code
+    assert tip.unit is None and tip.county_code == "220102"
