@@ -60,6 +60,7 @@ def _file(request, form, *, unit=None, region_code=""):
         return None, 400
     except TooManyTips as exc:
         form.add_error(None, str(exc))
+        request.tip_retry_after = exc.retry_after
         return None, 429
     return tip, 200
 
@@ -88,7 +89,14 @@ def unit_tip(request, public_id: str):
     else:
         form = TipForm()
     context = {"unit": unit, "facts": public.unit_status(unit), "form": form}
-    return render(request, "tips/unit_tip.html", context, status=status)
+    return _retry(request, render(request, "tips/unit_tip.html", context, status=status))
+
+
+def _retry(request, response):
+    """A refusal by the rate limit says when to try again."""
+    if getattr(request, "tip_retry_after", None):
+        response["Retry-After"] = str(request.tip_retry_after)
+    return response
 
 
 def province_tip(request):
@@ -104,7 +112,7 @@ def province_tip(request):
             status = 400
     else:
         form = ProvinceTipForm()
-    return render(request, "tips/province_tip.html", {"form": form}, status=status)
+    return _retry(request, render(request, "tips/province_tip.html", {"form": form}, status=status))
 
 
 def track(request):

@@ -196,6 +196,7 @@ def test_the_web_form_answers_429_with_the_text_kept(cast, settings):
     )
     assert response.status_code == 429
     assert "灭火器过期" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 # --- bad uploads -----------------------------------------------------------------------------
