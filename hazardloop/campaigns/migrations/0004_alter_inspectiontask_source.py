@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0003_task_open_once'),
+        ("campaigns", "0003_task_open_once"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inspectiontask',
-            name='source',
-            field=models.CharField(choices=[('list', 'Campaign task list'), ('draw', 'Double-random draw'), ('frequency', 'Frequency policy'), ('tip', 'Public tip')], max_length=10, verbose_name='source'),
+            model_name="inspectiontask",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("list", "Campaign task list"),
+                    ("draw", "Double-random draw"),
+                    ("frequency", "Frequency policy"),
+                    ("tip", "Public tip"),
+                ],
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
     ]
