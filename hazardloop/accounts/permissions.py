@@ -37,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "checklist.manage",
             "campaign.manage",
             "account.manage",
+            "tip.view",
+            "tip.triage",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -51,15 +53,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.enforce",
             "inspection.create",
             "evidence.upload",
+            "tip.view",
         }
     ),
     Role.EXPERT: frozenset(
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
     Role.LEADER: frozenset(
-        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
+        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export", "tip.view"}
     ),
-    Role.DUTY_OFFICER: frozenset(VIEW),
+    # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
+    # shown to the unit it accuses.
+    Role.DUTY_OFFICER: frozenset(VIEW | {"tip.view"}),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",
