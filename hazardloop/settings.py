@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hazardloop.inspections",
     "hazardloop.campaigns",
     "hazardloop.accidents",
+    "hazardloop.tips",
     "hazardloop.reports",
     "hazardloop.workbench",
     "hazardloop.demo",
@@ -268,6 +269,7 @@ SWEEP_STEPS = [
     "hazardloop.campaigns.jobs.frequency_tasks_once",
     "hazardloop.accidents.jobs.chain_overdue_once",
     "hazardloop.accidents.jobs.follow_ups_once",
+    "hazardloop.tips.throttle.forget_counters_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
     "hazardloop.notifications.services.retry_emails_once",
@@ -348,3 +350,18 @@ CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS = env_int("CAMPAIGN_FREQUENCY_LOOKAHEAD_DAYS",
 # the weekly notice on this ISO weekday (1 = Monday).
 SCHEDULING_REPORT_HOUR = env_int("SCHEDULING_REPORT_HOUR", 7)
 SCHEDULING_NOTICE_WEEKDAY = env_int("SCHEDULING_NOTICE_WEEKDAY", 1)
+
+# Public tips (群众举报, docs/tips.md). Submissions allowed per client address and per unit in
+# a window of so many minutes (refused beyond: 429); the authority's time to answer a tip in
+# working days (no national figure is verified: configuration); what the page behind a unit's
+# door QR code publishes of its fire-safety status (any of "open_major", "listed",
+# "last_inspection").
+TIP_ADDRESS_LIMIT = env_int("TIP_ADDRESS_LIMIT", 5)
+TIP_ADDRESS_WINDOW_MINUTES = env_int("TIP_ADDRESS_WINDOW_MINUTES", 60)
+TIP_UNIT_LIMIT = env_int("TIP_UNIT_LIMIT", 30)
+TIP_UNIT_WINDOW_MINUTES = env_int("TIP_UNIT_WINDOW_MINUTES", 60)
+TIP_MAX_PHOTOS = 3
+TIP_RESPONSE_WORKDAYS = env_int("TIP_RESPONSE_WORKDAYS", 3)
+TIP_PUBLIC_STATUS = env_list("TIP_PUBLIC_STATUS", ["open_major", "listed", "last_inspection"])
+# Extra panels of the public unit page behind the door QR code: functions (request, unit) → HTML.
+UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]

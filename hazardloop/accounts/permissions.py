@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accident.view",
             "accident.report",
             "accident.receive",
+            "tip.view",
+            "tip.triage",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -55,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "accident.view",
+            "tip.view",
         }
     ),
     Role.EXPERT: frozenset(
@@ -62,10 +65,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.LEADER: frozenset(
         VIEW
-        | {"inspection.create", "evidence.upload", "hazard.export", "unit.export", "accident.view"}
+        | {
+            "inspection.create",
+            "evidence.upload",
+            "hazard.export",
+            "unit.export",
+            "tip.view",
+            "accident.view",
+        }
     ),
+    # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
+    # shown to the unit it accuses.
     # The duty officer receives accident reports and passes them up (493号令 Art. 9-11).
-    Role.DUTY_OFFICER: frozenset(VIEW | {"accident.view", "accident.report", "accident.receive"}),
+    Role.DUTY_OFFICER: frozenset(
+        VIEW | {"tip.view", "accident.view", "accident.report", "accident.receive"}
+    ),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",

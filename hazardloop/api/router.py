@@ -16,6 +16,8 @@ from hazardloop.inspections.api import router as inspections_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
+from hazardloop.tips.api import public_router as public_tips_router
+from hazardloop.tips.api import router as tips_router
 from hazardloop.units.api import router as units_router
 from hazardloop.workbench.api import router as workbench_router
 
@@ -43,3 +45,5 @@ api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)
 api.add_router("/me", workbench_router)
 api.add_router("", calendars_router)
+api.add_router("/public", public_tips_router)
+api.add_router("/tips", tips_router)

@@ -44,6 +44,7 @@ class TaskSource(models.TextChoices):
     LIST = "list", _("Campaign task list")
     DRAW = "draw", _("Double-random draw")
     FREQUENCY = "frequency", _("Frequency policy")
+    TIP = "tip", _("Public tip")
 
 
 class MemberRole(models.TextChoices):

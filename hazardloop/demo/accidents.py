@@ -136,7 +136,7 @@ def load_accidents(now: dt.datetime | None = None) -> int:
         )
         created += 1
 
-    # 3-5. The same season a year ago (more accidents and deaths: this year is 双下降 so far), for the comparison with last year.
+    # 3-5. The same season a year ago, more accidents and deaths than this year so far (双下降).
     last_year = [
         ("220102", "road_traffic", "【演示】南关区货车与电动车相撞", 1, 0, 80_000),
         ("220102", "construction", "【演示】南关区在建工地脚手架坍塌", 2, 3, 1_500_000),

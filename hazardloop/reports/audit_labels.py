@@ -34,6 +34,7 @@ OBJECTS = {
     "notification": gettext_lazy("Notification"),
     "password": gettext_lazy("Password"),
     "region": gettext_lazy("Regions"),
+    "tip": gettext_lazy("Public tip"),
     "report": gettext_lazy("Report"),
     "unit": gettext_lazy("Unit"),
     "unit_job": gettext_lazy("Unit import or export"),
@@ -128,6 +129,8 @@ ACTIONS = {
     "login.succeeded": gettext_lazy("Signed in"),
     "login.failed": gettext_lazy("Sign-in failed"),
     "login.locked": gettext_lazy("Sign-in locked after repeated failures"),
+    "tip.received": gettext_lazy("Public tip received"),
+    "tip.triage": gettext_lazy("Public tip answered"),
 }
 
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -360,5 +361,7 @@ def unit_public(request, public_id: str):
         "departments": list(
             Department.objects.filter(supervised_units=unit).select_related("region")
         ),
+        # Later apps' parts of the page (the tip form): settings.UNIT_PUBLIC_PANELS.
+        "panels": [import_string(path)(request, unit) for path in settings.UNIT_PUBLIC_PANELS],
     }
     return render(request, "units/unit_public.html", context)

@@ -17,6 +17,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
+from hazardloop.workbench import tips_section
 from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
 from hazardloop.workbench.items import Section
 
@@ -28,7 +29,7 @@ GROUPS = [
         "office",
         (Role.ADMIN, Role.REGULATOR),
         (s.to_order, s.to_verify, s.due_soon, s.overdue, s.documents, s.extensions,
-         s.campaign_tasks, accidents_waiting),
+         s.campaign_tasks, tips_section.tips_to_triage, accidents_waiting),
     ),
     ("inspector", (Role.INSPECTOR,), (s.my_tasks, s.rechecks, s.recent_inspections)),
     ("expert", (Role.EXPERT,), (s.assigned, s.advice_due)),

@@ -21,6 +21,7 @@ ORDER = [
     ["inspections"],
     ["campaigns", "duty", "training", "permits"],
     ["accidents"],
+    ["tips"],
     ["reports"],
     ["workbench"],
     ["demo"],

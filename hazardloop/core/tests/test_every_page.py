@@ -34,6 +34,7 @@ def _load_small_demo():
     from hazardloop.demo.inspections import load_inspections
     from hazardloop.demo.people import load_people
     from hazardloop.demo.progress import progress_hazards
+    from hazardloop.demo.tips import load_tips
     from hazardloop.demo.units import load_units
     from hazardloop.reports.aggregates import refresh
     from hazardloop.supervision.demo import load_supervision_demo
@@ -47,6 +48,7 @@ def _load_small_demo():
     load_campaigns()
     progress_hazards()
     load_supervision_demo()
+    load_tips()
     refresh(full=True)
 
 
@@ -72,6 +74,13 @@ def _demo_pages() -> list[tuple[str, str]]:
         pages.append(("regulator@220102", f"/inspections/{i.pk}/"))
     for c in Campaign.objects.order_by("pk")[:8]:
         pages.append(("admin", f"/campaigns/{c.pk}/"))
+    from hazardloop.tips.models import Tip
+
+    for t in Tip.objects.order_by("pk"):  # every state; the tracking page as the tipster sees it
+        pages += [
+            ("regulator@220102", f"/tips/{t.pk}/"),
+            ("admin", f"/report/track/{t.tracking_code}/"),
+        ]
     actions = set()
     for e in AuditEvent.objects.order_by("-seq")[:3000]:
         if e.action not in actions:

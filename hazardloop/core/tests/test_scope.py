@@ -23,6 +23,10 @@ PUBLIC = {
     "POST /api/v1/auth/token": "obtaining a token is the sign-in",
     "GET /api/v1/openapi.json": "the API description",
     "GET /api/v1/docs": "the interactive API documentation",
+    "POST /api/v1/public/tips": "a tip from the public needs no account (rate limited per "
+    "address and per unit: tips/tests/test_tips.py)",
+    "GET /api/v1/public/tips/{tracking_code}": "the tipster follows a tip by its tracking code "
+    "alone; the answer names nobody (tips/tests/test_tips.py)",
 }
 
 

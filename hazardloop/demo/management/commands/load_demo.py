@@ -15,6 +15,7 @@ from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
+from hazardloop.demo.tips import load_tips
 from hazardloop.demo.units import load_units
 from hazardloop.reports.aggregates import refresh
 from hazardloop.supervision.demo import load_supervision_demo
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             progressed = progress_hazards()
             documents = load_supervision_demo()
             accidents = load_accidents()
+            tips = load_tips()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -104,6 +106,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {documents} enforcement documents.")
         if accidents:
             self.stdout.write(f"Created {accidents} accident reports.")
+        if tips:
+            self.stdout.write(f"Created {tips} public tips.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
