@@ -37,6 +37,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "checklist.manage",
             "campaign.manage",
             "account.manage",
+            # Accountability (问责): regulators and leaders read and decide the cases of their
+            # region; inspectors, experts, duty officers and units' own people never see them.
+            "accountability.view",
+            "accountability.decide",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -57,7 +61,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
     Role.LEADER: frozenset(
-        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
+        VIEW
+        | {
+            "inspection.create",
+            "evidence.upload",
+            "hazard.export",
+            "unit.export",
+            "accountability.view",
+            "accountability.decide",
+        }
     ),
     Role.DUTY_OFFICER: frozenset(VIEW),
     Role.UNIT_MANAGER: frozenset(

@@ -20,6 +20,7 @@ ORDER = [
     ["supervision"],
     ["inspections"],
     ["campaigns", "duty", "accidents", "training", "permits"],
+    ["accountability"],
     ["reports"],
     ["workbench"],
     ["demo"],
