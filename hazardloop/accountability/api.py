@@ -22,7 +22,7 @@ from hazardloop.regions.models import Region
 router = Router(tags=["accountability"])
 
 
-class LinkOut(Schema):
+class CaseLinkOut(Schema):
     kind: str
     label: str
     url: str
@@ -43,7 +43,7 @@ class CaseOut(Schema):
     outcome: str
     description: str
     facts: list[str] = Field(description="The facts in the reader's language.")
-    links: list[LinkOut]
+    links: list[CaseLinkOut]
     chain: dict = Field(
         description="The responsibility chain as it stood when the case was raised (frozen): "
         "`unit` (name, principal, safety_manager, managers), `sector` (departments with their "
@@ -88,33 +88,33 @@ class CaseIn(Schema):
     idempotency_key: Text(120) | None = None
 
 
-class ConfirmIn(Schema):
+class CaseConfirmIn(Schema):
     action: Literal["confirm"]
     version: Version | None = None
     note: Text() = ""
 
 
-class DismissIn(Schema):
+class CaseDismissIn(Schema):
     action: Literal["dismiss"]
     version: Version | None = None
     reason: Text()
 
 
-class DecideIn(Schema):
+class CaseDecideIn(Schema):
     action: Literal["decide"]
     version: Version | None = None
     measure: Literal[tuple(Measure.values)]  # type: ignore[valid-type]
     note: Text() = ""
 
 
-class CloseIn(Schema):
+class CaseCloseIn(Schema):
     action: Literal["close"]
     version: Version | None = None
     outcome: Text()
 
 
-TransitionIn = Annotated[
-    Union[ConfirmIn, DismissIn, DecideIn, CloseIn],  # noqa: UP007
+CaseTransitionIn = Annotated[
+    Union[CaseConfirmIn, CaseDismissIn, CaseDecideIn, CaseCloseIn],  # noqa: UP007
     Field(discriminator="action"),
 ]
 
@@ -179,7 +179,7 @@ def get_case(request, case_id: Id):
 
 
 @router.post("/cases/{case_id}/transitions", response=CaseOut)
-def transition_case(request, case_id: Id, payload: TransitionIn):
+def transition_case(request, case_id: Id, payload: CaseTransitionIn):
     """Confirm or dismiss (with `reason`) a proposal, decide the measure of a confirmed case,
     close a case whose measure was carried out (`outcome`). Wrong status: 409
     `not_allowed_now`; a stale `version`: 409 `changed`; in scope without
