@@ -90,7 +90,7 @@ class Case(models.Model):
         related_name="+",
     )
     measure_at = models.DateTimeField(_("measure decided"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("case closed"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)

@@ -48,7 +48,7 @@ def proposals_to_decide(ctx: Ctx) -> Section:
             note=f"{case.region.name} · {case.get_source_kind_display()}",
             badge=case.get_status_display(),
             badge_colour=STATUS_BADGE[CaseStatus.PROPOSED],
-            action=Action(_("Decide"), url),
+            action=Action(_("Confirm or dismiss"), url),
         )
 
     return fill(section, ctx, qs, item)
