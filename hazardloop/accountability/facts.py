@@ -7,22 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hazardloop.accounts.choices import Role
-from hazardloop.hazards.choices import Grade, ListedLevel
+from hazardloop.hazards.choices import Grade
 from hazardloop.regions.choices import DepartmentKind
 
 
 def _grade(code: str) -> str:
-    return str(Grade(code).label) if code in Grade.values else code
+    return str(Grade(code).label) if code in Grade.values else ""
 
 
-def _listed(code: str) -> str:
-    return str(ListedLevel(code).label) if code in ListedLevel.values else ""
-
-
-def _hazard_top_rung(f: dict) -> str:
+def _hazard_top_rung(f: dict) -> list[str]:
     text = _(
-        "The %(grade)s hazard “%(title)s” at %(unit)s is still not rectified %(days)s days "
-        "after its deadline (%(due)s), though it was listed for supervision."
+        "The %(grade)s “%(title)s” at %(unit)s is still not rectified %(days)s days after its "
+        "deadline (%(due)s), though it was listed for supervision."
     ) % {
         "grade": _grade(f.get("grade", "")),
         "title": f.get("title", ""),
@@ -30,12 +26,13 @@ def _hazard_top_rung(f: dict) -> str:
         "days": f.get("days_overdue", 0),
         "due": f.get("due", ""),
     }
+    lines = [text]
     if f.get("documents"):
-        text += " " + _("Documents issued: %(numbers)s.") % {"numbers": "、".join(f["documents"])}
-    return text
+        lines.append(_("Documents issued: %(numbers)s.") % {"numbers": "、".join(f["documents"])})
+    return lines
 
 
-def _campaign_target(f: dict) -> str:
+def _campaign_target(f: dict) -> list[str]:
     text = _(
         "The campaign “%(title)s” ended on %(ends)s with %(inspected)s of %(units)s units "
         "inspected (%(coverage)s%%), below its coverage target of %(target)s%%."
@@ -47,12 +44,12 @@ def _campaign_target(f: dict) -> str:
         "coverage": f.get("coverage_pct", 0),
         "target": f.get("target_pct", 0),
     }
+    lines = [text]
     below = f.get("regions_below") or []
     if below:
-        text += " " + _("Below the target: %(regions)s.") % {
-            "regions": "、".join(f"{r['name']} {r['coverage_pct']}%" for r in below)
-        }
-    return text
+        regions = "、".join(f"{r['name']} {r['coverage_pct']}%" for r in below)
+        lines.append(_("Below the target: %(regions)s.") % {"regions": regions})
+    return lines
 
 
 FACTS = {
@@ -62,11 +59,12 @@ FACTS = {
 
 
 def fact_lines(case) -> list[str]:
+    """Each stored fact as one or more sentences (a fact of an unknown key is left out)."""
     out = []
     for fact in case.facts or []:
         render = FACTS.get(fact.get("key", ""))
         if render is not None:
-            out.append(render(fact))
+            out += render(fact)
     return out
 
 

@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from hazardloop.accountability.choices import CaseStatus, SourceKind, SubjectKind
+from hazardloop.accountability.facts import fact_lines
 from hazardloop.accountability.jobs import propose_cases_once
 from hazardloop.accountability.models import Case, CaseEvent
 from hazardloop.accountability.sources import campaigns_missing_target, hazards_at_top_rung
@@ -118,6 +120,14 @@ def test_a_campaign_that_missed_its_coverage_target_is_proposed_once(cast):
     # Idempotent.
     assert campaigns_missing_target(AFTER_END + dt.timedelta(days=1)) == 0
     assert Case.objects.count() == 1
+    # The facts in words, in both languages.
+    with translation.override("zh-hans"):
+        assert fact_lines(case) == [
+            "专项行动“南关燃气专项整治”于2022-10-31结束，4家单位中检查了2家（50.0%），"
+            "未达到80%的覆盖率目标。"
+        ]
+    with translation.override("en"):
+        assert "2 of 4 units inspected (50.0%)" in fact_lines(case)[0]
 
 
 def test_a_campaign_that_met_its_target_raises_nothing(cast):
