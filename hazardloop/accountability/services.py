@@ -128,7 +128,7 @@ def propose_case(
             record_event(
                 "accountability.propose",
                 obj=case,
-                actor_label="system",
+                actor_label="sweep",
                 after={"status": case.status, "source": source_kind, "source_id": source_id},
                 message=f"proposed from {source_kind}:{source_id}",
             )

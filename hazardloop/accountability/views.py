@@ -37,10 +37,11 @@ def case_list(request):
     if not has_perm_anywhere(request.user, VIEW):
         _deny()
     filters = CaseFilters.from_query(request.GET)
-    qs = filter_cases(visible_cases(request.user).select_related("region"), filters)
+    # Newest first by id (the order cases are raised in), so "older" pages follow on by id.
+    qs = filter_cases(visible_cases(request.user).select_related("region"), filters).order_by("-id")
     before = request.GET.get("before", "")
     if before.isdigit() and len(before) < 19:
-        qs = qs.filter(pk__lt=int(before)).order_by("-id")
+        qs = qs.filter(pk__lt=int(before))
     cases = list(qs[: PAGE + 1])
     more = len(cases) > PAGE
     cases = cases[:PAGE]
