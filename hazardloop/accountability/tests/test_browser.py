@@ -5,6 +5,7 @@ import pytest
 
 from hazardloop.accountability.choices import CaseStatus
 from hazardloop.accountability.tests.factories import proposal
+from hazardloop.core.tests.test_tap_targets_browser import MEASURE
 from hazardloop.testing import browser_login, build_cast
 
 
@@ -32,6 +33,7 @@ def _confirm(page, size, width):
     assert cast.unit.name in page.get_by_test_id("case-chain").inner_text()
     assert "挂牌督办" in page.get_by_test_id("case-facts").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(MEASURE) == []  # every control at least 24 × 24 px
     # Dismissing without a reason is refused by the browser itself (required field); the
     # regulator confirms with a note instead.
     page.fill("#confirm-note", "经核查，逾期未整改属实。")
@@ -54,4 +56,5 @@ def _confirm(page, size, width):
     page.goto(f"{page.base_url}/accountability/")
     assert case.title in page.get_by_test_id("case-list").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(MEASURE) == []
     page.screenshot(path=f"/tmp/accountability_list_{size}_en.png", full_page=True)
