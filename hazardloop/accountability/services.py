@@ -13,20 +13,28 @@ one who decides it is a case.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from hazardloop.accountability import chain as chains
 from hazardloop.accountability.access import DECIDE
 from hazardloop.accountability.choices import CaseStatus, Measure, SourceKind, SubjectKind
 from hazardloop.accountability.models import Case, CaseEvent
 from hazardloop.accounts.access import require
+from hazardloop.accounts.choices import Role
 from hazardloop.audit.services import record_event
 from hazardloop.core.errors import Conflict, DomainError
+from hazardloop.hazards.notices import regulators_over
+from hazardloop.notifications.services import notify
 from hazardloop.regions.models import Region
 
 S = CaseStatus
+
+PROPOSED_MESSAGE = gettext_noop("An accountability proposal waits for your decision: %(title)s.")
+# Who is told of a new proposal: those who decide it (accountability.decide) over its region.
+DECIDING_ROLES = (Role.REGULATOR, Role.LEADER)
 
 
 class CaseChanged(Conflict):
@@ -131,6 +139,14 @@ def propose_case(
                 actor_label="sweep",
                 after={"status": case.status, "source": source_kind, "source_id": source_id},
                 message=f"proposed from {source_kind}:{source_id}",
+            )
+            notify(
+                regulators_over(region_code, roles=DECIDING_ROLES),
+                key=f"accountability:{case.pk}",
+                message=PROPOSED_MESSAGE,
+                params={"title": case.title},
+                link=reverse("accountability:detail", args=[case.pk]),
+                obj=case,
             )
     except IntegrityError:
         # Another sweep raised it first (the unique source constraint): nothing more to do.

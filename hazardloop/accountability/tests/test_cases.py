@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def _audit(case):
     return list(
-        AuditEvent.objects.filter(object_type="accountability.case", object_id=str(case.pk))
+        AuditEvent.objects.filter(
+            object_type="accountability.case",
+            object_id=str(case.pk),
+            action__startswith="accountability.",
+        )
         .order_by("id")
         .values_list("action", flat=True)
     )

@@ -48,7 +48,7 @@ def test_demo_cases(reference_data, client):
     client.force_login(User.objects.get(username="regulator@220102"))
     data = visible_text.stored_strings()
     problems = []
-    for url in ["/accountability/", "/", *[f"/accountability/{c.pk}/" for c in cases]]:
+    for url in ["/accountability/", "/", "/inbox/", *[f"/accountability/{c.pk}/" for c in cases]]:
         for language in ("zh-hans", "en"):
             client.cookies["django_language"] = language
             response = client.get(url)
@@ -58,3 +58,5 @@ def test_demo_cases(reference_data, client):
                 for p in visible_text.problems(response.content.decode(), language, data, ())
             ]
     assert not problems, "\n".join(problems)
+    client.cookies["django_language"] = "zh-hans"
+    assert "有一项问责建议待您处理" in client.get("/inbox/").content.decode()

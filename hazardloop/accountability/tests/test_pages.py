@@ -86,7 +86,11 @@ def test_a_case_raised_by_hand_through_the_form(cast):
         },
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "我写的事实" in body and "请选择本案所属地区内的单位" in body
+    assert (
+        response.status_code == 200
+        and "我写的事实" in body
+        and "请选择本案所属地区内的单位" in body
+    )
     assert not Case.objects.filter(title="宽城的单位").exists()
 
 

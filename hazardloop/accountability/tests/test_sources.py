@@ -19,6 +19,7 @@ from hazardloop.campaigns.tests.factories import END, make_campaign
 from hazardloop.checklists.tests.factories import make_template
 from hazardloop.hazards.choices import SupervisionLevel
 from hazardloop.inspections.models import Inspection
+from hazardloop.notifications.models import Notification
 from hazardloop.supervision.sweep import sweep
 from hazardloop.supervision.tests.helpers import at, departments, make_hazard
 from hazardloop.testing import make_unit
@@ -55,6 +56,13 @@ def test_a_top_rung_hazard_is_proposed_once(cast):
     # One event and one audit event.
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["propose"]
     assert AuditEvent.objects.filter(action="accountability.propose", object_id=str(case.pk))
+    # Those who decide it over Nanguan are told, once; inspectors and units are not.
+    told = set(
+        Notification.objects.filter(key=f"accountability:{case.pk}").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"t-reg", "t-city", "t-prov", "t-leader"}
     # Idempotent: the next sweeps raise nothing more.
     assert hazards_at_top_rung(TOP_RUNG) == 0
     assert propose_cases_once(TOP_RUNG + dt.timedelta(days=1)) == 0
