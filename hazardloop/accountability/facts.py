@@ -17,7 +17,7 @@ def _grade(code: str) -> str:
 
 def _hazard_top_rung(f: dict) -> list[str]:
     text = _(
-        "The %(grade)s “%(title)s” at %(unit)s is still not rectified %(days)s days after its "
+        "“%(title)s” (%(grade)s) at %(unit)s is still not rectified %(days)s days after its "
         "deadline (%(due)s), though it was listed for supervision."
     ) % {
         "grade": _grade(f.get("grade", "")),

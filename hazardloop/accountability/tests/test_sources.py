@@ -17,12 +17,13 @@ from hazardloop.accountability.tests.factories import DUE, TOP_RUNG, top_rung_ha
 from hazardloop.audit.models import AuditEvent
 from hazardloop.campaigns.tests.factories import END, make_campaign
 from hazardloop.checklists.tests.factories import make_template
+from hazardloop.core.tests import visible_text
 from hazardloop.hazards.choices import SupervisionLevel
 from hazardloop.inspections.models import Inspection
 from hazardloop.notifications.models import Notification
 from hazardloop.supervision.sweep import sweep
 from hazardloop.supervision.tests.helpers import at, departments, make_hazard
-from hazardloop.testing import make_unit
+from hazardloop.testing import make_unit, web_client
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,14 @@ def test_a_campaign_that_missed_its_coverage_target_is_proposed_once(cast):
         ]
     with translation.override("en"):
         assert "2 of 4 units inspected (50.0%)" in fact_lines(case)[0]
+    # The case page in both languages: words, never codes.
+    client = web_client(cast.regulator)
+    data = visible_text.stored_strings()
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        response = client.get(f"/accountability/{case.pk}/")
+        assert response.status_code == 200
+        assert visible_text.problems(response.content.decode(), language, data, ()) == []
 
 
 def test_a_campaign_that_met_its_target_raises_nothing(cast):
