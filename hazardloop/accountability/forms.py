@@ -16,14 +16,23 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("For a unit, choose it below; its name is taken from the register."),
     )
+    department = forms.TypedChoiceField(
+        label=_("Department (when a department is held to account)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
     unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     description = forms.CharField(
         label=_("Facts"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, regions=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        self.fields["department"].choices = [("", "—")] + [
+            (d.pk, f"{d.region.name} · {d.name}") for d in departments
+        ]
         for name, field in self.fields.items():
             if name == "unit":
                 continue

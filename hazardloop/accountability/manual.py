@@ -38,10 +38,15 @@ def resolve_subject(
             raise CaseInputError(_("Choose a unit of the case's region."))
         out.update(unit=unit, subject_name=name or unit.name)
     elif kind == SubjectKind.DEPARTMENT:
-        dept = Department.objects.filter(pk=department_id).first() if department_id else None
-        if dept is None or not scope.covers(dept.region_id) or not _inside(region, dept.region_id):
-            raise CaseInputError(_("Choose a department of the case's region."))
-        out.update(department=dept, subject_name=name or dept.name_zh)
+        if department_id:
+            dept = Department.objects.filter(pk=department_id).first()
+            if dept is None or not scope.covers(dept.region_id):
+                raise CaseInputError(_("Choose a department of the case's region."))
+            if not _inside(region, dept.region_id):
+                raise CaseInputError(_("Choose a department of the case's region."))
+            out.update(department=dept, subject_name=name or dept.name_zh)
+        elif not name:
+            raise CaseInputError(_("Choose the department or give its name."))
     elif kind == SubjectKind.REGION:
         code = region_code or region.code
         found = Region.objects.filter(code=code).first()

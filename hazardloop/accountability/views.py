@@ -22,7 +22,7 @@ from hazardloop.accountability.forms import CaseForm, TransitionForm
 from hazardloop.accountability.manual import resolve_subject
 from hazardloop.accounts.access import has_perm_anywhere, scoped_regions
 from hazardloop.core.errors import DomainError
-from hazardloop.regions.models import Region
+from hazardloop.regions.models import Department, Region
 from hazardloop.units.models import Unit
 
 PAGE = 50
@@ -66,7 +66,12 @@ def case_create(request):
     regions = list(scoped_regions(request.user, DECIDE)[:300])
     if not regions:
         _deny()
-    form = CaseForm(request.POST or None, regions=regions)
+    departments = (
+        Department.objects.filter(region_id__in=[r.code for r in regions])
+        .select_related("region")
+        .order_by("region_id", "kind")[:300]
+    )
+    form = CaseForm(request.POST or None, regions=regions, departments=departments)
     picked = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,6 +83,7 @@ def case_create(request):
                 kind=data["subject_kind"],
                 name=data["subject_name"],
                 unit_id=data["unit"],
+                department_id=data["department"],
                 region_code=region.code,
             )
             case = services.open_case(

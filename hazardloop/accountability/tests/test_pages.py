@@ -94,6 +94,35 @@ def test_a_case_raised_by_hand_through_the_form(cast):
     assert not Case.objects.filter(title="宽城的单位").exists()
 
 
+def test_a_department_is_chosen_on_the_form_or_named(cast):
+    from hazardloop.regions.choices import DepartmentKind
+    from hazardloop.testing import make_department
+
+    commerce = make_department("220102", DepartmentKind.COMMERCE)
+    neighbour = make_department("220103", DepartmentKind.COMMERCE)
+    client = web_client(cast.regulator)
+    page = client.get("/accountability/new/").content.decode()
+    assert f'value="{commerce.pk}"' in page and f'value="{neighbour.pk}"' not in page
+    from hazardloop.core.tests import visible_text
+
+    data = visible_text.stored_strings()
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        html = client.get("/accountability/new/").content.decode()
+        assert visible_text.problems(html, language, data, ()) == []
+    client.cookies["django_language"] = "zh-hans"
+    base = {"region": "220102", "subject_kind": "department", "description": "监管缺位"}
+    client.post("/accountability/new/", {**base, "title": "商务局", "department": commerce.pk})
+    case = Case.objects.get(title="商务局")
+    assert case.subject_department == commerce and case.subject_name == commerce.name_zh
+    assert case.chain["department"]["id"] == commerce.pk
+    client.post("/accountability/new/", {**base, "title": "某办", "subject_name": "区某办公室"})
+    assert Case.objects.get(title="某办").subject_name == "区某办公室"
+    response = client.post("/accountability/new/", {**base, "title": "无名"})
+    assert "请选择部门或填写部门名称" in response.content.decode()
+    assert not Case.objects.filter(title="无名").exists()
+
+
 @pytest.mark.parametrize("url", ["/accountability/{}/", "/api/v1/accountability/cases/{}"])
 def test_ids_the_database_cannot_hold(cast, url):
     client = web_client(cast.regulator)
