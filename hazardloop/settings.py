@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hazardloop.inspections",
     "hazardloop.campaigns",
     "hazardloop.tips",
+    "hazardloop.accountability",
     "hazardloop.reports",
     "hazardloop.workbench",
     "hazardloop.demo",
@@ -267,6 +268,7 @@ SWEEP_STEPS = [
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
     "hazardloop.tips.throttle.forget_counters_once",
+    "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
     "hazardloop.notifications.services.retry_emails_once",
@@ -282,6 +284,10 @@ CAMPAIGN_REFERENCE_CHECK = "hazardloop.campaigns.references.campaign_covers_unit
 NOTIFICATION_EMAIL_ATTACHMENTS = {
     "reports.scheduledreport": "hazardloop.reports.scheduling.email_attachments",
 }
+
+# Accountability: a campaign that missed its coverage target is proposed for accountability
+# when the sweep finds it within this many days after it ended (no rule fixes it: configuration).
+ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS = env_int("ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS", 30)
 
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.

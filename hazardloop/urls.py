@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.campaigns.urls")),
     path("", include("hazardloop.tips.urls")),
+    path("", include("hazardloop.accountability.urls")),
     path("", include("hazardloop.reports.stats_urls")),
     path("", include("hazardloop.reports.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

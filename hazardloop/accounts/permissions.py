@@ -39,6 +39,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "account.manage",
             "tip.view",
             "tip.triage",
+            # Accountability (问责): regulators and leaders read and decide the cases of their
+            # region; inspectors, experts, duty officers and units' own people never see them.
+            "accountability.view",
+            "accountability.decide",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -60,7 +64,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
     Role.LEADER: frozenset(
-        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export", "tip.view"}
+        VIEW
+        | {
+            "inspection.create",
+            "evidence.upload",
+            "hazard.export",
+            "unit.export",
+            "tip.view",
+            "accountability.view",
+            "accountability.decide",
+        }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.

@@ -1,5 +1,6 @@
 """The REST API under /api/v1. Each app contributes a router from its own api.py."""
 
+from hazardloop.accountability.api import router as accountability_router
 from hazardloop.accounts.api import router as auth_router
 from hazardloop.accounts.people_api import router as users_router
 from hazardloop.api import errors
@@ -39,6 +40,7 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/grading", grading_router)
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/accountability", accountability_router)
 api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)
 api.add_router("/me", workbench_router)

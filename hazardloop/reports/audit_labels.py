@@ -18,6 +18,7 @@ from hazardloop.hazards.choices import EventKind as HazardEventKind
 from hazardloop.supervision.choices import DocumentKind
 
 OBJECTS = {
+    "accountability": gettext_lazy("Accountability case"),
     "access": gettext_lazy("Access"),
     "account": gettext_lazy("Account"),
     "api_token": gettext_lazy("API token"),
@@ -41,6 +42,12 @@ OBJECTS = {
 }
 
 VERBS = {
+    # Accountability cases (accountability/services.py).
+    "propose": pgettext_lazy("audit action", "proposed by the daily sweep"),
+    "open": pgettext_lazy("audit action", "raised by hand"),
+    "confirm": pgettext_lazy("audit action", "proposal confirmed"),
+    "dismiss": pgettext_lazy("audit action", "proposal dismissed"),
+    "decide": pgettext_lazy("audit action", "measure decided"),
     "reactivated": pgettext_lazy("audit action", "reactivated"),
     "task_done": pgettext_lazy("audit action", "task completed"),
     "task_force": pgettext_lazy("audit action", "task force changed"),

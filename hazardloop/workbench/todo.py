@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
+from hazardloop.workbench import accountability_section
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench import tips_section
@@ -98,6 +99,9 @@ ACTIONABLE = {
     u.unit_hazards,
     u.self_inspection_due,
 }
+
+
+GROUPS, ACTIONABLE = accountability_section.register(GROUPS, ACTIONABLE)
 
 
 def _is_actionable(build) -> bool:

@@ -21,6 +21,7 @@ ORDER = [
     ["inspections"],
     ["campaigns", "duty", "accidents", "training", "permits"],
     ["tips"],
+    ["accountability"],
     ["reports"],
     ["workbench"],
     ["demo"],

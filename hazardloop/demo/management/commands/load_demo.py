@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from hazardloop.accounts.models import Membership
+from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
 from hazardloop.demo.hazards import load_hazards
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             progressed = progress_hazards()
             documents = load_supervision_demo()
             tips = load_tips()
+            cases = load_accountability()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -104,6 +106,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {documents} enforcement documents.")
         if tips:
             self.stdout.write(f"Created {tips} public tips.")
+        if cases:
+            self.stdout.write(f"Raised {cases} accountability proposals.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
