@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from hazardloop.accounts.models import Membership
 from hazardloop.demo.accountability import load_accountability
@@ -39,7 +40,11 @@ class Command(BaseCommand):
 
     def print_logins(self):
         """Every demo login with who it is: the staff's post, and the unit each `unit@` account
-        manages (the first ten)."""
+        manages (the first ten), in the site's language whatever the caller had active."""
+        with translation.override(settings.LANGUAGE_CODE):
+            self._print_logins()
+
+    def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
         rows = [("admin", "administrator")]
