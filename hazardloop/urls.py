@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("hazardloop.supervision.urls")),
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.campaigns.urls")),
+    path("", include("hazardloop.duty.urls")),
     path("", include("hazardloop.reports.stats_urls")),
     path("", include("hazardloop.reports.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,6 +37,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "checklist.manage",
             "campaign.manage",
             "account.manage",
+            "duty.view",
+            "duty.manage",
+            "duty.check_in",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -51,15 +54,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.enforce",
             "inspection.create",
             "evidence.upload",
+            "duty.view",
+            "duty.check_in",
         }
     ),
     Role.EXPERT: frozenset(
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
     Role.LEADER: frozenset(
-        VIEW | {"inspection.create", "evidence.upload", "hazard.export", "unit.export"}
+        VIEW
+        | {
+            "inspection.create",
+            "evidence.upload",
+            "hazard.export",
+            "unit.export",
+            "duty.view",
+            "duty.check_in",
+        }
     ),
-    Role.DUTY_OFFICER: frozenset(VIEW),
+    # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
+    # inspectors and leaders read them and check in to their own shifts; experts and a unit's
+    # own people have no part in government duty.
+    Role.DUTY_OFFICER: frozenset(VIEW | {"duty.view", "duty.check_in"}),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",

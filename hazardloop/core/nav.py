@@ -23,6 +23,7 @@ NAV = [
     NavItem("workbench:home", _("Workbench"), "house", None, counter="todo"),
     NavItem("campaigns:my_tasks", _("My tasks"), "list-task", "inspection.create", True),
     NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
+    NavItem("duty:index", _("Duty"), "telephone", "duty.view"),
     NavItem("stats:dashboard", _("Dashboard"), "bar-chart", "stats.view"),
     NavItem("units:list", _("Units"), "shop", "unit.view"),
     NavItem("inspections:list", _("Inspections"), "clipboard-check", "inspection.view"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
+from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench.items import Section
@@ -40,7 +41,7 @@ GROUPS = [
     (
         "duty",
         (Role.DUTY_OFFICER,),
-        (lambda ctx: s.headline(ctx, "duty"),
+        (d.my_shift, d.on_duty_now, lambda ctx: s.headline(ctx, "duty"),
          lambda ctx: s.overdue(ctx, "duty", _("Worst overdue"))),
     ),
     (

@@ -1,0 +1,87 @@
+"""Who sees which duty rows: the one scope filter (`scope_for`) over each row's region code.
+
+Rosters, shifts, swaps and periods are read with `duty.view` in the caller's scope; out of scope
+is a 404 like a missing row. "Who is on duty now" may also be asked of the regions above one's
+own (where one reports to), never of a neighbour's.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hazardloop.accounts.access import get_in_scope_or_404, scope_for
+from hazardloop.duty.models import Roster, Shift, Swap
+from hazardloop.regions import codes
+
+
+def scope(user, perm: str = "duty.view"):
+    return scope_for(user, perm)
+
+
+def visible(qs, user, perm: str = "duty.view"):
+    return scope_for(user, perm).filter(qs, "region_code", None)
+
+
+def visible_rosters(user, perm: str = "duty.view"):
+    return visible(Roster.objects.select_related("department", "department__region"), user, perm)
+
+
+def access_roster(user, pk: int, perm: str = "duty.view") -> Roster:
+    return get_in_scope_or_404(
+        user,
+        Roster.objects.select_related("department", "department__region"),
+        perm=perm,
+        region_field="region_code",
+        unit_field=None,
+        pk=pk,
+    )
+
+
+def access_shift(user, pk: int) -> Shift:
+    return get_in_scope_or_404(
+        user,
+        Shift.objects.select_related("roster", "roster__department"),
+        perm="duty.view",
+        region_field="region_code",
+        unit_field=None,
+        pk=pk,
+    )
+
+
+def access_swap(user, pk: int) -> Swap:
+    return get_in_scope_or_404(
+        user,
+        Swap.objects.select_related(
+            "assignment", "assignment__shift", "assignment__shift__roster", "replacement"
+        ),
+        perm="duty.view",
+        region_field="region_code",
+        unit_field=None,
+        pk=pk,
+    )
+
+
+def may(user, perm: str, region_code: str) -> bool:
+    return scope_for(user, perm).covers_region(region_code)
+
+
+def may_ask_on_duty(user, region_code: str) -> bool:
+    """The region is in the caller's duty scope, or above it (the levels they report to)."""
+    view = scope_for(user, "duty.view")
+    if view.covers_region(region_code):
+        return True
+    if not codes.is_code(region_code):
+        return False
+    own = codes.prefix(region_code)
+    return any(p.startswith(own) for p in view.prefixes)
+
+
+def check_on_duty_region(user, region_code: str) -> str:
+    """The canonical code asked for, or Http404 (unknown, or not the caller's to ask)."""
+    from hazardloop.regions.models import Region
+
+    if not codes.is_code(region_code or ""):
+        raise Http404(_("Not found."))
+    code = codes.canonical(region_code)
+    if not Region.objects.filter(code=code).exists() or not may_ask_on_duty(user, code):
+        raise Http404(_("Not found."))
+    return code
