@@ -13,7 +13,7 @@ TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def at(text: str) -> dt.datetime:
-    """"2026-12-05 08:00" as an aware local time."""
+    """ "2026-12-05 08:00" as an aware local time."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
