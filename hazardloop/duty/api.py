@@ -280,6 +280,12 @@ def _officers(roster, items) -> list:
     return out
 
 
+def _require_view(user) -> None:
+    """A list or question for someone who may read no duty at all: 403."""
+    if access.scope(user).is_empty:
+        raise ApiError(403, "forbidden", _("Your role does not allow this action here."))
+
+
 def _shift_qs():
     return Shift.objects.prefetch_related("assignments__user", "assignments__post")
 
@@ -291,6 +297,7 @@ def _shift_qs():
 @paginate(Pagination)
 def list_rosters(request):
     """The duty rosters of your scope."""
+    _require_view(request.user)
     return (
         access.visible_rosters(request.user)
         .prefetch_related("key_posts")
@@ -461,6 +468,7 @@ def decide_swap(request, swap_id: Id, payload: DecisionIn):
 @paginate(Pagination)
 def list_periods(request):
     """Heightened-duty periods set in your scope."""
+    _require_view(request.user)
     return access.visible(HeightenedPeriod.objects.all(), request.user).order_by("-starts_on")
 
 
@@ -495,6 +503,7 @@ def who_is_on_duty(request, region_code: RegionCode, at: WhenIn | None = None):
     """Who is on duty for a region at `at` (default now): the people of the shift covering it
     in the region's duty department (or the nearest region above with a roster) and the leader
     on duty. Any region of your scope, or above it."""
+    _require_view(request.user)
     code = access.check_on_duty_region(request.user, region_code)
     when = at or timezone.now()
     found = queries.on_duty(code, when)

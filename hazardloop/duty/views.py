@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hazardloop.accounts.access import get_own_or_404, scope_for, scoped_regions
+from hazardloop.accounts.access import get_own_or_404, require, scope_for, scoped_regions
 from hazardloop.core.errors import page_errors
 from hazardloop.duty import access, jobs, patterns, queries, services
 from hazardloop.duty.choices import EXPORT_BADGE, SWAP_BADGE, ExportStatus, SwapStatus
@@ -445,11 +445,11 @@ def swap_decide(request, pk: int):
 @require_POST
 def period_create(request):
     _require_view(request.user)
-    code = (request.POST.get("region") or "").strip()
-    region = scoped_regions(request.user, "duty.manage").filter(code=code).first()
-    if region is None:
-        messages.error(request, _("Choose a region of your jurisdiction."))
-        return redirect("duty:index")
+    code = (request.POST.get("region") or "").strip()[:12]
+    region = Region.objects.filter(code=code).first()
+    if region is None or not access.may(request.user, "duty.view", region.code):
+        raise Http404(_("Not found."))
+    require(request.user, "duty.manage", region_code=region.code, obj=region)
     try:
         starts_on = dt.date.fromisoformat(request.POST.get("starts_on", ""))
         ends_on = dt.date.fromisoformat(request.POST.get("ends_on", ""))
