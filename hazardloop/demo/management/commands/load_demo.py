@@ -9,6 +9,7 @@ from django.db import transaction
 from hazardloop.accounts.models import Membership
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             campaigns = load_campaigns()
             progressed = progress_hazards()
             documents = load_supervision_demo()
+            shifts = load_duty()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -100,6 +102,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Moved {progressed} hazards along the rectification loop.")
         if documents:
             self.stdout.write(f"Created {documents} enforcement documents.")
+        if shifts:
+            self.stdout.write(f"Created {shifts} duty shifts.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
