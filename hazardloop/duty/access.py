@@ -75,13 +75,19 @@ def may_ask_on_duty(user, region_code: str) -> bool:
     return any(p.startswith(own) for p in view.prefixes)
 
 
-def check_on_duty_region(user, region_code: str) -> str:
-    """The canonical code asked for, or Http404 (unknown, or not the caller's to ask)."""
+def check_on_duty_region(user, region_code: str, *, loaded: bool = True) -> str:
+    """The canonical code asked for, or Http404 (unknown, or not the caller's to ask).
+
+    With `loaded=False` a township or village code not in the regions table is accepted when
+    its county is (an accident's place may be finer than the loaded regions)."""
     from hazardloop.regions.models import Region
 
     if not codes.is_code(region_code or ""):
         raise Http404(_("Not found."))
     code = codes.canonical(region_code)
-    if not Region.objects.filter(code=code).exists() or not may_ask_on_duty(user, code):
+    known = [code]
+    if not loaded and codes.level(code) in (codes.TOWNSHIP, codes.VILLAGE):
+        known.append(codes.ancestor_at(code, codes.COUNTY))
+    if not Region.objects.filter(code__in=known).exists() or not may_ask_on_duty(user, code):
         raise Http404(_("Not found."))
     return code

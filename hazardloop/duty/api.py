@@ -504,7 +504,7 @@ def who_is_on_duty(request, region_code: RegionCode, at: WhenIn | None = None):
     in the region's duty department (or the nearest region above with a roster) and the leader
     on duty. Any region of your scope, or above it."""
     _require_view(request.user)
-    code = access.check_on_duty_region(request.user, region_code)
+    code = access.check_on_duty_region(request.user, region_code, loaded=False)
     when = at or timezone.now()
     found = queries.on_duty(code, when)
     return {
