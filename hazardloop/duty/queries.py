@@ -216,7 +216,11 @@ def day_problems(roster: Roster, day: dt.date, shifts, leader) -> list[tuple[str
     from django.utils.translation import gettext as _
 
     out = []
+    slots = patterns.shifts_of_day(roster.shift_starts, day)
     for a, b in gaps(roster, day, shifts):
+        if (a, b) == (slots[0][0], slots[-1][1]):
+            out.append((Problem.GAP, _("No shift all day")))
+            continue
         out.append(
             (
                 Problem.GAP,

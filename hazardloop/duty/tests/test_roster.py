@@ -75,7 +75,7 @@ def test_gap_detection_in_the_month_check(cast):
     gaps = [t for code, t in view[dt.date(2026, 12, 5)].problems if code == Problem.GAP]
     assert gaps == ["No shift from 20:00 to 08:00"]
     whole = [t for code, t in view[dt.date(2026, 12, 6)].problems if code == Problem.GAP]
-    assert whole == ["No shift from 08:00 to 08:00"]
+    assert whole == ["No shift all day"]
     assert queries.gaps(r, dt.date(2026, 12, 5), []) != []
 
 
