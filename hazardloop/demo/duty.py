@@ -53,7 +53,7 @@ def _person(code: str, name: str, role: str, department, password: str, n: int) 
     if user is None:
         user = User.objects.create(
             username=username,
-            display_name=f"{department.name_zh} {name}",
+            display_name=name,
             password=password,
             phone=f"1390431{int(code) % 1000:03d}{n}",
         )

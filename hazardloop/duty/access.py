@@ -60,6 +60,17 @@ def access_swap(user, pk: int) -> Swap:
     )
 
 
+def visible_periods(user):
+    """Heightened-duty periods set in the caller's scope or above it (those that apply to it)."""
+    from django.db.models import Q
+
+    from hazardloop.duty.models import HeightenedPeriod
+
+    view = scope_for(user, "duty.view")
+    above = {a for p in view.prefixes for a in codes.ancestor_codes(p)}
+    return HeightenedPeriod.objects.filter(view.q("region_code", None) | Q(region_code__in=above))
+
+
 def may(user, perm: str, region_code: str) -> bool:
     return scope_for(user, perm).covers_region(region_code)
 

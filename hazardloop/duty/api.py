@@ -14,7 +14,7 @@ from hazardloop.accounts.models import User
 from hazardloop.core.api import ApiError, Day, Id, ObjectIn, Pagination, RegionCode, Text
 from hazardloop.core.api import When as WhenIn
 from hazardloop.duty import access, patterns, queries, services
-from hazardloop.duty.models import Assignment, HeightenedPeriod, KeyPost, Shift
+from hazardloop.duty.models import Assignment, KeyPost, Shift
 from hazardloop.regions.models import Department
 
 router = Router(tags=["duty"])
@@ -469,7 +469,7 @@ def decide_swap(request, swap_id: Id, payload: DecisionIn):
 def list_periods(request):
     """Heightened-duty periods set in your scope."""
     _require_view(request.user)
-    return access.visible(HeightenedPeriod.objects.all(), request.user).order_by("-starts_on")
+    return access.visible_periods(request.user).order_by("-starts_on")
 
 
 @router.post("/periods", response={201: PeriodOut})

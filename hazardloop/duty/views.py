@@ -20,7 +20,6 @@ from hazardloop.duty.choices import EXPORT_BADGE, SWAP_BADGE, ExportStatus, Swap
 from hazardloop.duty.models import (
     Assignment,
     Handover,
-    HeightenedPeriod,
     KeyPost,
     LeaderDay,
     RosterExport,
@@ -62,9 +61,7 @@ def _manageable_departments(user):
 def index(request):
     _require_view(request.user)
     rosters = list(access.visible_rosters(request.user).order_by("region_code", "id")[:200])
-    periods = list(
-        access.visible(HeightenedPeriod.objects.all(), request.user).order_by("-starts_on")[:20]
-    )
+    periods = list(access.visible_periods(request.user).order_by("-starts_on")[:20])
     swaps = list(
         access.visible(Swap.objects.filter(status=SwapStatus.PENDING), request.user, "duty.manage")
         .select_related("assignment__shift__roster__department", "original_user", "replacement")

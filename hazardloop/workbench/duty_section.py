@@ -19,7 +19,8 @@ HANDOVER_HOURS = 12
 
 def _span(start, end) -> str:
     a, b = timezone.localtime(start), timezone.localtime(end)
-    return f"{date_format(a, 'm-d H:i')}–{date_format(b, 'H:i')}"
+    end_format = "H:i" if a.date() == b.date() else "m-d H:i"
+    return f"{date_format(a, 'm-d H:i')}–{date_format(b, end_format)}"
 
 
 def my_shift(ctx) -> Section:
@@ -55,7 +56,8 @@ def my_shift(ctx) -> Section:
         items.append(
             Item(
                 id=shift.pk,
-                title=f"{label}: {_span(shift.starts_at, shift.ends_at)}",
+                title=_("%(label)s: %(span)s")
+                % {"label": label, "span": _span(shift.starts_at, shift.ends_at)},
                 url=reverse("duty:shift", args=[shift.pk]),
                 note=note,
                 late=bool(current is a and not a.checked_in_at),

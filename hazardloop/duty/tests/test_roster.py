@@ -17,6 +17,15 @@ from hazardloop.testing import HOME, NEIGHBOUR, make_department, make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The problems' words are read in English here (their Chinese is in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_pattern_parsing_and_day_slots():
     assert patterns.parse("08:00, 16:00, 00:00") == ["08:00", "16:00", "00:00"]
     with pytest.raises(patterns.PatternError):
@@ -170,3 +179,24 @@ def test_only_regulators_of_the_region_manage(cast):
         with pytest.raises(PermissionDenied):
             services.fill_month(r, dt.date(2026, 12, 1), actor=who)
     assert services.fill_month(r, dt.date(2026, 12, 1), actor=cast.city_regulator) == 31
+
+
+def test_a_period_set_above_is_listed_below_but_not_beside(cast):
+    from hazardloop.duty import access
+
+    services.create_period(
+        actor=cast.city_regulator,
+        region_code="220100",
+        name="两会期间",
+        starts_on=dt.date(2027, 3, 1),
+        ends_on=dt.date(2027, 3, 10),
+        min_officers=2,
+    )
+    assert access.visible_periods(cast.duty_officer).count() == 1  # Nanguan, under Changchun
+    assert access.visible_periods(cast.province_regulator).count() == 1
+    assert access.visible_periods(cast.unit_manager).count() == 0
+    with pytest.raises(PermissionDenied):  # a county may not set one for its city
+        services.create_period(
+            actor=cast.regulator, region_code="220100", name="x",
+            starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 2), min_officers=2,
+        )  # fmt: skip
