@@ -225,7 +225,11 @@ def roster_leader(request, pk: int):
         messages.error(request, _("Choose a day."))
         return _back_to_month(roster, _today())
     user = None
-    user_id = _int(request.POST.get("user"))
+    raw = request.POST.get("user", "")
+    user_id = _int(raw)
+    if raw != "none" and not user_id:
+        messages.error(request, _("Choose someone of this region's departments."))
+        return _back_to_month(roster, day)
     if user_id:
         user = services.candidates(roster).filter(pk=user_id).first()
         if user is None:

@@ -200,3 +200,20 @@ def test_a_period_set_above_is_listed_below_but_not_beside(cast):
             actor=cast.regulator, region_code="220100", name="x",
             starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 2), min_officers=2,
         )  # fmt: skip
+
+
+def test_leader_form_names_and_removes(cast):
+    from hazardloop.duty.models import LeaderDay
+    from hazardloop.testing import web_client
+
+    r = roster(cast)
+    client = web_client(cast.regulator)
+    url = f"/duty/rosters/{r.pk}/leader/"
+    client.post(url, {"day": "2026-12-05", "user": ""})  # nothing chosen: nothing changes
+    assert not LeaderDay.objects.exists()
+    client.post(url, {"day": "2026-12-05", "user": cast.regulator.pk})
+    assert LeaderDay.objects.get().user == cast.regulator
+    client.post(url, {"day": "2026-12-05", "user": cast.neighbour_regulator.pk})  # not theirs
+    assert LeaderDay.objects.get().user == cast.regulator
+    client.post(url, {"day": "2026-12-05", "user": "none"})
+    assert not LeaderDay.objects.exists()
