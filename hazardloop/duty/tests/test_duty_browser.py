@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from hazardloop.core.tests.test_tap_targets_browser import MEASURE
 from hazardloop.duty import services
 from hazardloop.duty.tests.helpers import roster
 from hazardloop.testing import browser_login, build_cast
@@ -51,6 +52,7 @@ def test_a_duty_officer_checks_in_and_sees_who_is_on_duty_on_a_phone(phone_page)
     assert page.get_by_test_id("now-leader").inner_text() == str(cast.regulator)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/duty_now_phone.png", full_page=True)
+    assert not page.evaluate(MEASURE), page.evaluate(MEASURE)  # every target ≥ 24 px
     shift.refresh_from_db()
     assert shift.assignments.get().checked_in_at is not None
 
@@ -69,4 +71,8 @@ def test_the_roster_month_on_a_phone_and_a_desktop(phone_page, browser_page):
         else:
             assert page.get_by_test_id("calendar").is_visible()
         assert page.get_by_test_id("flagged").is_visible()  # the other days have no shifts
+        if name == "phone":
+            assert not page.evaluate(MEASURE), page.evaluate(MEASURE)
+            page.goto(f"{page.base_url}/duty/shifts/{_shift.pk}/")
+            assert not page.evaluate(MEASURE), page.evaluate(MEASURE)
         page.screenshot(path=f"/tmp/duty_roster_{name}.png", full_page=True)
