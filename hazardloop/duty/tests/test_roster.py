@@ -194,6 +194,7 @@ def test_a_period_set_above_is_listed_below_but_not_beside(cast):
     )
     assert access.visible_periods(cast.duty_officer).count() == 1  # Nanguan, under Changchun
     assert access.visible_periods(cast.province_regulator).count() == 1
+    assert access.visible_periods(cast.admin).count() == 1
     assert access.visible_periods(cast.unit_manager).count() == 0
     with pytest.raises(PermissionDenied):  # a county may not set one for its city
         services.create_period(
