@@ -43,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # region; inspectors, experts, duty officers and units' own people never see them.
             "accountability.view",
             "accountability.decide",
+            "duty.view",
+            "duty.manage",
+            "duty.check_in",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -58,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "tip.view",
+            "duty.view",
+            "duty.check_in",
         }
     ),
     Role.EXPERT: frozenset(
@@ -71,13 +76,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.export",
             "unit.export",
             "tip.view",
+            "duty.view",
+            "duty.check_in",
             "accountability.view",
             "accountability.decide",
         }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
-    Role.DUTY_OFFICER: frozenset(VIEW | {"tip.view"}),
+    # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
+    # inspectors and leaders read them and check in to their own shifts; experts and a unit's
+    # own people have no part in government duty.
+    Role.DUTY_OFFICER: frozenset(VIEW | {"tip.view", "duty.view", "duty.check_in"}),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",

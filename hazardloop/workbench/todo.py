@@ -16,6 +16,7 @@ from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
 from hazardloop.workbench import accountability_section
+from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench import tips_section
@@ -42,7 +43,7 @@ GROUPS = [
     (
         "duty",
         (Role.DUTY_OFFICER,),
-        (lambda ctx: s.headline(ctx, "duty"),
+        (d.my_shift, d.on_duty_now, lambda ctx: s.headline(ctx, "duty"),
          lambda ctx: s.overdue(ctx, "duty", _("Worst overdue"))),
     ),
     (

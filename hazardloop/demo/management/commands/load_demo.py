@@ -11,6 +11,7 @@ from hazardloop.accounts.models import Membership
 from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             documents = load_supervision_demo()
             tips = load_tips()
             cases = load_accountability()
+            shifts = load_duty()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -113,6 +115,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {tips} public tips.")
         if cases:
             self.stdout.write(f"Raised {cases} accountability proposals.")
+        if shifts:
+            self.stdout.write(f"Created {shifts} duty shifts.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
