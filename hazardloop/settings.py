@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "hazardloop.campaigns",
     "hazardloop.accidents",
     "hazardloop.tips",
+    "hazardloop.accountability",
+    "hazardloop.duty",
     "hazardloop.reports",
     "hazardloop.workbench",
     "hazardloop.demo",
@@ -270,6 +272,9 @@ SWEEP_STEPS = [
     "hazardloop.accidents.jobs.chain_overdue_once",
     "hazardloop.accidents.jobs.follow_ups_once",
     "hazardloop.tips.throttle.forget_counters_once",
+    "hazardloop.accountability.jobs.propose_cases_once",
+    "hazardloop.duty.jobs.remind_shifts_once",
+    "hazardloop.duty.jobs.delete_old_export_files_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
     "hazardloop.notifications.services.retry_emails_once",
@@ -289,6 +294,10 @@ CAMPAIGN_REFERENCE_CHECK = "hazardloop.campaigns.references.campaign_covers_unit
 NOTIFICATION_EMAIL_ATTACHMENTS = {
     "reports.scheduledreport": "hazardloop.reports.scheduling.email_attachments",
 }
+
+# Accountability: a campaign that missed its coverage target is proposed for accountability
+# when the sweep finds it within this many days after it ended (no rule fixes it: configuration).
+ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS = env_int("ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS", 30)
 
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.
@@ -334,6 +343,16 @@ HAZARD_DUE_SOON_DAYS = env_int("HAZARD_DUE_SOON_DAYS", 3)
 # Ledger exports (written by the worker): most rows, and days their files are kept.
 HAZARD_EXPORT_MAX_ROWS = env_int("HAZARD_EXPORT_MAX_ROWS", 200_000)
 HAZARD_EXPORT_FILE_DAYS = env_int("HAZARD_EXPORT_FILE_DAYS", 7)
+
+# Duty (docs/duty.md). No national text fixes these numbers: they are configuration.
+# Check-in opens this many minutes before a shift; later than the grace after its start is late.
+DUTY_CHECK_IN_EARLY_MINUTES = env_int("DUTY_CHECK_IN_EARLY_MINUTES", 30)
+DUTY_CHECK_IN_GRACE_MINUTES = env_int("DUTY_CHECK_IN_GRACE_MINUTES", 10)
+# People on a shift are reminded this many minutes before it starts (sweep step).
+DUTY_REMINDER_MINUTES = env_int("DUTY_REMINDER_MINUTES", 60)
+DUTY_EXPORT_FILE_DAYS = env_int("DUTY_EXPORT_FILE_DAYS", 7)
+# Which department of a region answers "who is on duty" when several keep a roster, first first.
+DUTY_DEPARTMENT_KINDS = ["emergency", "safety_committee", "fire"]
 # The address of this site in e-mailed links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -42,6 +42,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accident.receive",
             "tip.view",
             "tip.triage",
+            # Accountability (问责): regulators and leaders read and decide the cases of their
+            # region; inspectors, experts, duty officers and units' own people never see them.
+            "accountability.view",
+            "accountability.decide",
+            "duty.view",
+            "duty.manage",
+            "duty.check_in",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -58,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "evidence.upload",
             "accident.view",
             "tip.view",
+            "duty.view",
+            "duty.check_in",
         }
     ),
     Role.EXPERT: frozenset(
@@ -72,13 +81,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "unit.export",
             "tip.view",
             "accident.view",
+            "duty.view",
+            "duty.check_in",
+            "accountability.view",
+            "accountability.decide",
         }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
+    # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
+    # inspectors and leaders read them and check in to their own shifts; experts and a unit's
+    # own people have no part in government duty.
     # The duty officer receives accident reports and passes them up (493号令 Art. 9-11).
     Role.DUTY_OFFICER: frozenset(
-        VIEW | {"tip.view", "accident.view", "accident.report", "accident.receive"}
+        VIEW
+        | {
+            "tip.view",
+            "duty.view",
+            "duty.check_in",
+            "accident.view",
+            "accident.report",
+            "accident.receive",
+        }
     ),
     Role.UNIT_MANAGER: frozenset(
         {

@@ -1,6 +1,7 @@
 """The REST API under /api/v1. Each app contributes a router from its own api.py."""
 
 from hazardloop.accidents.api import router as accidents_router
+from hazardloop.accountability.api import router as accountability_router
 from hazardloop.accounts.api import router as auth_router
 from hazardloop.accounts.people_api import router as users_router
 from hazardloop.api import errors
@@ -8,6 +9,7 @@ from hazardloop.api.auth import api_auth
 from hazardloop.api.openapi import HazardloopAPI
 from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
+from hazardloop.duty.api import router as duty_router
 from hazardloop.evidence.api import router as evidence_router
 from hazardloop.hazards.api import router as hazards_router
 from hazardloop.hazards.calendar_api import router as calendars_router
@@ -41,6 +43,8 @@ api.add_router("/hazards", hazards_router)
 api.add_router("/grading", grading_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/accidents", accidents_router)
+api.add_router("/accountability", accountability_router)
+api.add_router("/duty", duty_router)
 api.add_router("/stats", stats_router)
 api.add_router("", supervision_router)
 api.add_router("/me", workbench_router)

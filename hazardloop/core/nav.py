@@ -24,6 +24,10 @@ NAV = [
     NavItem("campaigns:my_tasks", _("My tasks"), "list-task", "inspection.create", True),
     NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
     NavItem("accidents:list", _("Accidents"), "exclamation-octagon", "accident.view"),
+    NavItem("duty:index", _("Duty"), "telephone", "duty.view"),
+    NavItem(
+        "accountability:list", _("Accountability"), "person-exclamation", "accountability.view"
+    ),
     NavItem("stats:dashboard", _("Dashboard"), "bar-chart", "stats.view"),
     NavItem("units:list", _("Units"), "shop", "unit.view"),
     NavItem("inspections:list", _("Inspections"), "clipboard-check", "inspection.view"),

@@ -18,6 +18,7 @@ from hazardloop.hazards.choices import EventKind as HazardEventKind
 from hazardloop.supervision.choices import DocumentKind
 
 OBJECTS = {
+    "accountability": gettext_lazy("Accountability case"),
     "access": gettext_lazy("Access"),
     "accident": gettext_lazy("Accident report"),
     "account": gettext_lazy("Account"),
@@ -25,6 +26,8 @@ OBJECTS = {
     "campaign": gettext_lazy("Campaign"),
     "checklist": gettext_lazy("Checklist"),
     "document": gettext_lazy("Enforcement document"),
+    "duty": gettext_lazy("Duty"),
+    "duty_export": gettext_lazy("Duty roster export"),
     "evidence": gettext_lazy("Photos"),
     "hazard": gettext_lazy("Hazard"),
     "hazard_export": gettext_lazy("Hazard ledger export"),
@@ -50,6 +53,12 @@ VERBS = {
     "forward": pgettext_lazy("audit action", "reported up to the next level"),
     "follow_up_missed": pgettext_lazy("audit action", "follow-up report missed"),
     "step_late": pgettext_lazy("audit action", "reporting step late"),
+    # Accountability cases (accountability/services.py).
+    "propose": pgettext_lazy("audit action", "proposed by the daily sweep"),
+    "open": pgettext_lazy("audit action", "raised by hand"),
+    "confirm": pgettext_lazy("audit action", "proposal confirmed"),
+    "dismiss": pgettext_lazy("audit action", "proposal dismissed"),
+    "decide": pgettext_lazy("audit action", "measure decided"),
     "reactivated": pgettext_lazy("audit action", "reactivated"),
     "task_done": pgettext_lazy("audit action", "task completed"),
     "task_force": pgettext_lazy("audit action", "task force changed"),
@@ -121,6 +130,21 @@ VERBS = {
     "version_amended": pgettext_lazy("audit action", "version amended"),
     "version_created": pgettext_lazy("audit action", "new version"),
     "viewed": pgettext_lazy("audit action", "viewed"),
+    # duty (值班值守)
+    "roster_created": pgettext_lazy("audit action", "roster created"),
+    "roster_updated": pgettext_lazy("audit action", "roster changed"),
+    "month_filled": pgettext_lazy("audit action", "month's shifts laid out"),
+    "shift_created": pgettext_lazy("audit action", "shift added"),
+    "shift_updated": pgettext_lazy("audit action", "people on a shift changed"),
+    "leader_set": pgettext_lazy("audit action", "leader on duty named"),
+    "leader_removed": pgettext_lazy("audit action", "leader on duty removed"),
+    "period_created": pgettext_lazy("audit action", "heightened-duty period set"),
+    "checked_in": pgettext_lazy("audit action", "checked in"),
+    "handover_written": pgettext_lazy("audit action", "handover signed by the outgoing shift"),
+    "handover_confirmed": pgettext_lazy("audit action", "handover confirmed by the next shift"),
+    "swap_requested": pgettext_lazy("audit action", "shift swap requested"),
+    "swap_approved": pgettext_lazy("audit action", "shift swap approved"),
+    "swap_refused": pgettext_lazy("audit action", "shift swap refused"),
 }
 
 # Whole actions whose words are not "<object>: <verb>".

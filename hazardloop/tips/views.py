@@ -181,7 +181,9 @@ def tip_detail(request, pk: int, form=None):
         form = TriageForm(
             initial={
                 "version": tip.version,
-                "description": tip.description,
+                # The category's words, never the tipster's own: the hazard is shown to the
+                # unit, and a tipster's wording can tell the unit who wrote it.
+                "description": str(TipCategory(tip.category).label),
                 "category": services.HAZARD_CATEGORY[tip.category],
                 "due_on": timezone.localdate() + timezone.timedelta(days=7),
             }

@@ -51,7 +51,7 @@ class SectionOut(Schema):
         description="to_order, to_verify, due_soon, overdue, documents, extensions, "
         "campaign_tasks, my_tasks, rechecks, recent_inspections, assigned, advice_due, "
         "lead_tasks, led_inspections, headline, self_inspection_due, unit_hazards, "
-        "latest_inspection, tips_to_triage."
+        "latest_inspection, tips_to_triage, accountability_proposals, my_shift, on_duty_now."
     )
     title: str
     count: int = Field(description="The whole list's size; `items` are its first rows.")

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
+from hazardloop.workbench import accountability_section
+from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench import tips_section
@@ -42,7 +44,7 @@ GROUPS = [
     (
         "duty",
         (Role.DUTY_OFFICER,),
-        (accidents_waiting, lambda ctx: s.headline(ctx, "duty"),
+        (accidents_waiting, d.my_shift, d.on_duty_now, lambda ctx: s.headline(ctx, "duty"),
          lambda ctx: s.overdue(ctx, "duty", _("Worst overdue"))),
     ),
     (
@@ -100,6 +102,9 @@ ACTIONABLE = {
     u.self_inspection_due,
     accidents_waiting,
 }
+
+
+GROUPS, ACTIONABLE = accountability_section.register(GROUPS, ACTIONABLE)
 
 
 def _is_actionable(build) -> bool:

@@ -19,7 +19,7 @@ from hazardloop.hazards.deadlines import LOCAL
 from hazardloop.hazards.models import HolidayYear
 from hazardloop.testing import api_client, make_unit, web_client
 from hazardloop.tips import services
-from hazardloop.tips.choices import TipStatus
+from hazardloop.tips.choices import TipCategory, TipStatus
 from hazardloop.tips.models import Tip
 from hazardloop.tips.throttle import TooManyTips
 
@@ -370,6 +370,14 @@ def test_the_page_form_triages(cast):
     client.post(f"/tips/{tip.pk}/triage/", {"outcome": "dismiss", "version": 0, "reason": "已核查"})
     tip.refresh_from_db()
     assert tip.status == TipStatus.DISMISSED and tip.triaged_by == cast.regulator
+
+
+def test_the_hazard_form_starts_from_the_category_never_the_tipsters_words(cast):
+    tip = _tip(cast, description="我是隔壁老王，后门被锁了")
+    client = web_client(cast.regulator)
+    form = client.get(f"/tips/{tip.pk}/").context["form"]
+    assert form.initial["description"] == str(TipCategory("locked_door").label)
+    assert "老王" not in str(form["description"])  # the tip's text is shown once, as the tip
 
 
 # --- tracking --------------------------------------------------------------------------------

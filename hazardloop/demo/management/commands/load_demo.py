@@ -5,11 +5,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from hazardloop.accounts.models import Membership
 from hazardloop.demo.accidents import load_accidents
+from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
@@ -39,7 +42,11 @@ class Command(BaseCommand):
 
     def print_logins(self):
         """Every demo login with who it is: the staff's post, and the unit each `unit@` account
-        manages (the first ten)."""
+        manages (the first ten), in the site's language whatever the caller had active."""
+        with translation.override(settings.LANGUAGE_CODE):
+            self._print_logins()
+
+    def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
         rows = [("admin", "administrator")]
@@ -87,6 +94,8 @@ class Command(BaseCommand):
             documents = load_supervision_demo()
             accidents = load_accidents()
             tips = load_tips()
+            cases = load_accountability()
+            shifts = load_duty()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -108,6 +117,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {accidents} accident reports.")
         if tips:
             self.stdout.write(f"Created {tips} public tips.")
+        if cases:
+            self.stdout.write(f"Raised {cases} accountability proposals.")
+        if shifts:
+            self.stdout.write(f"Created {shifts} duty shifts.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
