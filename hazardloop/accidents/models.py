@@ -135,7 +135,7 @@ class ChainStep(models.Model):
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    late = models.BooleanField(_("late"), default=False)
+    late = models.BooleanField(_("reported late"), default=False)
     added_by_regrade = models.BooleanField(default=False)
 
     class Meta:

@@ -241,7 +241,7 @@ class Migration(migrations.Migration):
                     "forwarded_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="forwarded"),
                 ),
-                ("late", models.BooleanField(default=False, verbose_name="late")),
+                ("late", models.BooleanField(default=False, verbose_name="reported late")),
                 ("added_by_regrade", models.BooleanField(default=False)),
                 (
                     "accident",
