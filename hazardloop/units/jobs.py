@@ -9,17 +9,15 @@ step showed, and keeps the job rows.
 
 import datetime as dt
 import logging
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hazardloop.audit.services import record_event
 from hazardloop.core.storage import forget_files
+from hazardloop.lib.sheets import FORMATS, XLSX, progress_of, save_export
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.importing.run import import_units
@@ -30,10 +28,7 @@ log = logging.getLogger("hazardloop.units.jobs")
 
 
 def _progress(job_id: int):
-    def report(done: int, total: int) -> None:
-        UnitJob.objects.filter(pk=job_id).update(done=done, total=max(done, total))
-
-    return report
+    return progress_of(UnitJob.objects.filter(pk=job_id))
 
 
 def _choices(params: dict) -> dict[int, str] | None:
@@ -94,15 +89,21 @@ def _run_export(job: UnitJob) -> None:
 
     transition(job, JobStatus.EXPORTING)
     params = QueryDict(mutable=True)
-    for key, value in (job.params or {}).items():
+    options = dict(job.params or {})
+    fmt = options.pop("format", XLSX)
+    fmt = fmt if fmt in FORMATS else XLSX
+    for key, value in options.items():
         params[key] = value
     unit_filter = UnitFilter(params, job.created_by, perm="unit.export")
     qs = unit_filter.queryset()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "units.xlsx"
-        rows = write_units(qs, path, progress=_progress(job.pk))
-        with open(path, "rb") as fh:
-            job.file.save(f"units-{job.pk}.xlsx", File(fh), save=False)
+    rows = save_export(
+        job.file,
+        f"units-{job.pk}",
+        fmt,
+        lambda fh: write_units(
+            qs, fh, fmt=fmt, progress=progress_of(UnitJob.objects.filter(pk=job.pk))
+        ),
+    )
     transition(job, JobStatus.DONE, file=job.file.name, done=rows, total=rows)
 
 
