@@ -2,14 +2,19 @@
 Chinese text, times as text) written by each candidate in a fresh process; wall time and the
 process's peak RSS over a process that only builds the rows.
 
-    python bench/hazards/writers.py [rows]      (needs the candidates installed; see docs)
+    python bench/hazards/writers.py [rows [extra-path [kinds]]]
+        e.g. pip install --target /tmp/sheets-eval xlsxwriter==3.3.1 pyexcelerate==0.13.0
+             python bench/hazards/writers.py 100000 /tmp/sheets-eval
 """
 
-import json
 import subprocess
 import sys
 
-CANDIDATES = sys.argv[3].split(",") if len(sys.argv) > 3 else ["baseline", "streaming", "xlsxwriter", "rustpy", "pyexcelerate", "openpyxl", "csv"]
+CANDIDATES = (
+    sys.argv[3].split(",")
+    if len(sys.argv) > 3
+    else ["baseline", "streaming", "xlsxwriter", "rustpy", "pyexcelerate", "openpyxl", "csv"]
+)
 
 CHILD = r"""
 import io, os, resource, sys, time
@@ -74,7 +79,8 @@ elif kind == "csv":
         w.writerows(rows())
 took = time.perf_counter() - start
 size = os.path.getsize(out) if kind != "baseline" else 0
-print(json.dumps({{"kind": kind, "seconds": round(took, 2), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "bytes": size}}))
+peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(json.dumps({{"kind": kind, "seconds": round(took, 2), "peak_mb": peak, "bytes": size}}))
 """
 
 
