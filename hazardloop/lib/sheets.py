@@ -185,7 +185,8 @@ def read_rows(fh) -> tuple[int, Iterator[list]]:
         fh.seek(0)
         book = CalamineWorkbook.from_filelike(fh)
         sheet = book.get_sheet_by_index(0)
-        height = sheet.total_height
+        end = sheet.end  # (row, column) of the last cell, from 0
+        height = end[0] + 1 if end else 0
         first_column = (sheet.start or (0, 0))[1]
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises several kinds for a damaged file
