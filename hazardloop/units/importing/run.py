@@ -210,6 +210,7 @@ class _Importer:
                 "risk_level",  # read for the audit of an update: not one query per unit
                 "open_hazards",
                 "open_major_hazards",
+                "overdue_hazards",  # the risk formula reads it: never a query per unit
             )
         }
         to_create: list[Unit] = []

@@ -137,3 +137,25 @@ def test_kept_rows_are_gone_with_the_file(cast, settings, tmp_path):
     assert checked.usable(kept, sha256="a", table=table)
     assert not checked.usable(kept, sha256="b", table=table)
     assert not checked.usable(kept, sha256="a", table={**table, "header_row": 2})
+
+
+@pytest.mark.django_db
+def test_changed_rows_cost_no_query_each(cast):
+    """Comparing rows with existing units reads every field the risk formula needs at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hazardloop.units.importing.run import import_units
+
+    rows = _rows(30, seed=200)
+    fh = xlsx_file(rows)
+    assert import_units(fh, fh.name, user=cast.regulator, commit=True).created == 30
+    changed = [rows[0]] + [[*r[:4], "新地址", *r[5:]] for r in rows[1:]]
+    fh = xlsx_file(
+        [[*changed[0][:4], "地址", *changed[0][4:]]]
+        + [[*r[:4], "新地址", "125.3", "43.88"] for r in rows[1:]]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = import_units(fh, fh.name, user=cast.regulator, commit=False)
+    assert result.updated == 30 and not result.errors
+    assert len(queries) < 30, [q["sql"][:80] for q in queries]
