@@ -167,6 +167,28 @@ class LocalMinutes:
         return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}"
 
 
+class LocalMinuteText:
+    """An aware timestamp column as local 'YYYY-MM-DD HH:MM' text computed by PostgreSQL
+    (to_char … AT TIME ZONE): the rows arrive as text, no datetime is parsed or converted in
+    Python. On other databases use LocalMinutes on the column instead (`in_database`)."""
+
+    @staticmethod
+    def in_database(connection) -> bool:
+        return connection.vendor == "postgresql"
+
+    def __new__(cls, column: str, zone_name: str):
+        from django.db.models import CharField, F, Func, Value
+
+        return Func(
+            F(column),
+            Value(zone_name),
+            function="",
+            template="to_char(%(expressions)s, 'YYYY-MM-DD HH24:MI')",
+            arg_joiner=" AT TIME ZONE ",
+            output_field=CharField(),
+        )
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 

@@ -92,7 +92,11 @@ def test_progress_is_reported_while_the_worker_writes(cast, monkeypatch):
 def test_csv_export_is_defused_text_with_local_times(cast):
     found = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)  # 09:30 in Asia/Shanghai
     h = hazard(cast, title="=HYPERLINK(\"http://evil.example\")", description="x")
-    type(h).objects.filter(pk=h.pk).update(found_at=found)
+    type(h).objects.filter(pk=h.pk).update(found_at=found, due_at=found, status="ordered")
+    later = hazard(cast, title="未到期")
+    type(h).objects.filter(pk=later.pk).update(
+        found_at=found - dt.timedelta(days=1), due_at=timezone.now() + dt.timedelta(days=3)
+    )
     client = web_client(cast.regulator)
     client.post("/hazards/export/", {"format": "csv"})
     job = HazardExport.objects.get()
@@ -104,7 +108,8 @@ def test_csv_export_is_defused_text_with_local_times(cast):
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheet programs read it as UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][3] == "'=HYPERLINK(\"http://evil.example\")"
-    assert rows[1][8] == "2026-03-01 09:30"
+    assert rows[1][8] == rows[1][9] == "2026-03-01 09:30"
+    assert rows[1][11] == "是" and rows[2][11] == ""  # overdue: past its deadline, still open
     assert rows[1][2] == cast.unit.region.name_zh
 
 
