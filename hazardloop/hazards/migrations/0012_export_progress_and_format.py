@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0011_reload_shipped_rule_sets'),
+        ("hazards", "0011_reload_shipped_rule_sets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hazardexport',
-            name='done',
+            model_name="hazardexport",
+            name="done",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='hazardexport',
-            name='format',
-            field=models.CharField(default='xlsx', max_length=4),
+            model_name="hazardexport",
+            name="format",
+            field=models.CharField(default="xlsx", max_length=4),
         ),
         migrations.AddField(
-            model_name='hazardexport',
-            name='matched',
+            model_name="hazardexport",
+            name="matched",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='hazardexport',
-            name='total',
+            model_name="hazardexport",
+            name="total",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

@@ -91,7 +91,7 @@ def test_progress_is_reported_while_the_worker_writes(cast, monkeypatch):
 @pytest.mark.django_db
 def test_csv_export_is_defused_text_with_local_times(cast):
     found = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)  # 09:30 in Asia/Shanghai
-    h = hazard(cast, title="=HYPERLINK(\"http://evil.example\")", description="x")
+    h = hazard(cast, title='=HYPERLINK("http://evil.example")', description="x")
     type(h).objects.filter(pk=h.pk).update(found_at=found, due_at=found, status="ordered")
     later = hazard(cast, title="未到期")
     type(h).objects.filter(pk=later.pk).update(
@@ -107,7 +107,7 @@ def test_csv_export_is_defused_text_with_local_times(cast):
     data = b"".join(response.streaming_content)
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheet programs read it as UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[1][3] == "'=HYPERLINK(\"http://evil.example\")"
+    assert rows[1][3] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1][8] == rows[1][9] == "2026-03-01 09:30"
     assert rows[1][11] == "是" and rows[2][11] == ""  # overdue: past its deadline, still open
     assert rows[1][2] == cast.unit.region.name_zh
@@ -122,9 +122,7 @@ def test_a_bad_format_is_refused_and_nothing_is_queued(cast):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "words"), [("zh-hans", "最新的"), ("en", "Only the newest")]
-)
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "最新的"), ("en", "Only the newest")])
 def test_a_capped_export_says_so_in_the_file_and_on_the_page(cast, settings, language, words):
     settings.HAZARD_EXPORT_MAX_ROWS = 2
     for i in range(3):
