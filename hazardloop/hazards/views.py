@@ -28,6 +28,7 @@ from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard, HazardExport
 from hazardloop.hazards.pages import detail_context, ledger_rows
+from hazardloop.lib.sheets import CONTENT_TYPES
 from hazardloop.units.filters import picked_unit
 from hazardloop.units.models import Unit
 
@@ -188,7 +189,11 @@ def export(request):
     writes it, and the export's page offers the file when it is ready."""
     _require_anywhere(request.user, "hazard.export")
     try:
-        job = exports.start_export(actor=request.user, params=request.GET.dict())
+        job = exports.start_export(
+            actor=request.user,
+            params=request.GET.dict(),
+            fmt=request.POST.get("format") or "xlsx",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('hazards:list')}?{request.GET.urlencode()}")
@@ -216,10 +221,12 @@ def export_download(request, pk: int):
     job = _own_export(request, pk)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404(_("Not found."))
+    fmt = "csv" if job.format == "csv" else "xlsx"
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=f"hazards-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx",
+        filename=f"hazards-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
     )
 
 
