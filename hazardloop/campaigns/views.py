@@ -47,27 +47,32 @@ def _manage_regions(user) -> list[Region]:
     ]
 
 
-PICK_SHOWN = 20
+def _campaign_option(c) -> picker.Option:
+    return picker.Option(str(c.pk), c.title, f"{c.region.name} · {c.starts_on:%Y-%m-%d}")
 
 
 @login_required
 @require_GET
 def campaign_pick(request):
     """The campaign picker's options (htmx): campaigns the caller may see whose title or
-    document number holds the search, newest first; with `picked`, that campaign chosen."""
+    document number holds the search, newest first; the chosen one (`campaign`) first."""
     if scope_for(request.user, "campaign.view").is_empty:
         raise PermissionDenied(_("Your role does not allow this action here."))
-    query = (request.GET.get("campaign-q") or request.GET.get("q") or "").strip()[:100]
-    picked = request.GET.get("picked", "")
+    name = "campaign"
+    query = picker.search_text(request, name)
     qs = Campaign.objects.visible_to(request.user).select_related("region")
-    campaigns = []
-    if picked.isdigit() and len(picked) < 19:
-        campaigns = list(qs.filter(pk=int(picked)))
-    elif query:
+    ids = [int(v) for v in picker.picked_values(request, name) if v.isdigit() and len(v) < 19]
+    chosen = [_campaign_option(c) for c in qs.filter(pk__in=ids[:1])] if ids else []
+    matches = []
+    if query:
         match = Q(title__icontains=query) | Q(document_number__icontains=query)
-        campaigns = list(qs.filter(match).order_by("-starts_on", "-pk")[:PICK_SHOWN])
-    context = {"campaigns": campaigns, "q": query, "picked": bool(picked), "limit": PICK_SHOWN}
-    return render(request, "campaigns/partials/_pick_options.html", context)
+        matches = [
+            _campaign_option(c)
+            for c in qs.filter(match).order_by("-starts_on", "-pk")[: picker.SHOWN + 1]
+        ]
+    return picker.options_response(
+        request, name=name, multiple=False, picked=chosen, matches=matches, query=query
+    )
 
 
 def _require_manage_somewhere(user) -> None:
