@@ -15,6 +15,7 @@ from hazardloop.campaigns import assigning, services
 from hazardloop.campaigns import progress as campaign_progress
 from hazardloop.campaigns.access import access_campaign
 from hazardloop.campaigns.models import Campaign, InspectionTask
+from hazardloop.campaigns.picking import unusable_checklists
 from hazardloop.core.api import (
     ApiError,
     Code,
@@ -106,6 +107,8 @@ def create_campaign(request, payload: CampaignIn):
         department = Department.objects.filter(pk=payload.department, region=region).first()
         if department is None:
             raise ApiError(422, "bad_department", _("The department must be of that region."))
+    if unusable_checklists(request.user, payload.checklists):
+        raise ApiError(422, "bad_checklist", _("Choose checklists you may use (by id or code)."))
     data = payload.dict()
     for key in ("region", "department"):
         data.pop(key)

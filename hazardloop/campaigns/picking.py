@@ -79,6 +79,20 @@ def search_checklists(user, query: str, picked=()) -> tuple[list[Option], list[O
     return chosen, matches
 
 
+def unusable_checklists(user, refs) -> list[str]:
+    """The checklist references (ids or codes, as the API takes them) the user may not use."""
+    refs = [str(r).strip() for r in refs if str(r).strip()]
+    usable = usable_templates(user)
+    ids = {
+        str(pk)
+        for pk in usable.filter(
+            pk__in=[int(r) for r in refs if r.isdigit() and len(r) < 19]
+        ).values_list("pk", flat=True)
+    }
+    codes = set(usable.filter(code__in=refs).values_list("code", flat=True))
+    return [r for r in refs if r not in ids and r not in codes]
+
+
 # --- people ----------------------------------------------------------------------------------
 
 

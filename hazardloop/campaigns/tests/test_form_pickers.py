@@ -109,3 +109,20 @@ def test_task_force_members_come_from_the_picker(cast):
         cast.inspector.pk,
         cast.regulator.pk,
     }
+
+
+def test_api_refuses_checklists_the_caller_may_not_use(cast):
+    from hazardloop.testing import api_client
+
+    theirs = _copy("220103", "宽城区燃气专项检查表")
+    mine = _copy("220102", "南关区燃气专项检查表")
+    api = api_client(cast.regulator)
+    body = {**FORM, "checklists": [str(theirs.pk)]}
+    body.pop("target_coverage_pct")
+    response = api.post("/api/v1/campaigns", body, content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "bad_checklist"
+    assert not Campaign.objects.exists()
+    body["checklists"] = [str(mine.pk), mine.code]
+    response = api.post("/api/v1/campaigns", body, content_type="application/json")
+    assert response.status_code == 201
+    assert Campaign.objects.get().checklists == [str(mine.pk), mine.code]
