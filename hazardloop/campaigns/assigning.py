@@ -81,21 +81,33 @@ def summary(result: AssignResult) -> str:
     }
 
 
-def assignable_inspectors(user):
-    """People who may inspect, with a department membership inside the user's campaign scope."""
+def office_people(user, roles, where: Q | None = None):
+    """Active people with an active office (department) membership of one of `roles` inside
+    the user's campaign.manage scope, that same membership also meeting `where`."""
     scope = scope_for(user, "campaign.manage")
     if scope.is_empty:
         return User.objects.none()
-    roles = [r for r in Role.values if role_has(r, "inspection.create")]
-    where = Q(
+    condition = Q(
         memberships__is_active=True, memberships__unit__isnull=True, memberships__role__in=roles
     )
+    if where is not None:
+        condition &= where
     if not scope.everything:
         inside = Q()
         for p in scope.prefixes:
             inside |= subtree_filter("memberships__region_id", p)
-        where &= inside
-    return User.objects.filter(where, is_active=True).distinct().order_by("username")
+        condition &= inside
+    # One filter() call: every condition is on the same membership row.
+    return User.objects.filter(condition, is_active=True).distinct().order_by("username")
+
+
+def inspecting_roles() -> list[str]:
+    return [r for r in Role.values if role_has(r, "inspection.create")]
+
+
+def assignable_inspectors(user):
+    """People who may inspect, with a department membership inside the user's campaign scope."""
+    return office_people(user, inspecting_roles())
 
 
 def _check(task, people, manage) -> tuple[str, str] | None:

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
 from hazardloop.accounts.choices import Role
-from hazardloop.accounts.models import Membership, User
-from hazardloop.accounts.permissions import role_has
-from hazardloop.campaigns.assigning import assignable_inspectors
+from hazardloop.accounts.models import Membership
+from hazardloop.campaigns.assigning import assignable_inspectors, inspecting_roles, office_people
 from hazardloop.checklists.access import usable_templates
 from hazardloop.core.picking import SHOWN, Option
 from hazardloop.regions.models import Region, subtree_filter
@@ -99,21 +98,9 @@ def unusable_checklists(user, refs) -> list[str]:
 def member_choices(user, campaign):
     """Active people with an active office role of MEMBER_ROLES in the campaign's region (or
     below), inside the user's own campaign.manage scope."""
-    scope = scope_for(user, "campaign.manage")
-    if scope.is_empty:
-        return User.objects.none()
-    where = Q(
-        subtree_filter("memberships__region", campaign.region.prefix),
-        memberships__is_active=True,
-        memberships__unit__isnull=True,
-        memberships__role__in=MEMBER_ROLES,
+    return office_people(
+        user, MEMBER_ROLES, subtree_filter("memberships__region", campaign.region.prefix)
     )
-    if not scope.everything:
-        inside = Q()
-        for p in scope.prefixes:
-            inside |= subtree_filter("memberships__region", p)
-        where &= inside
-    return User.objects.filter(where, is_active=True).distinct().order_by("username")
 
 
 def person_options(people, roles=None) -> list[Option]:
@@ -147,8 +134,7 @@ def _people_search(qs, query: str, picked, roles):
 
 
 def search_inspectors(user, query: str, picked=()):
-    roles = [r for r in Role.values if role_has(r, "inspection.create")]
-    return _people_search(assignable_inspectors(user), query, picked, roles)
+    return _people_search(assignable_inspectors(user), query, picked, inspecting_roles())
 
 
 def search_members(user, campaign, query: str, picked=()):

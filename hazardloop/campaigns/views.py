@@ -80,11 +80,13 @@ def _require_manage_somewhere(user) -> None:
         raise PermissionDenied(_("Your role does not allow this action here."))
 
 
-def _options(request, name, found, *, multiple=True):
-    chosen, matches = found
+def _picked(request, name: str, search, *args):
+    """A campaign picker's options: `search(user, *args, query, picked)` (picking.py) for the
+    picker `name`'s search box and the values it holds chosen."""
     query = picker.search_text(request, name)
+    chosen, matches = search(request.user, *args, query, picker.picked_values(request, name))
     return picker.options_response(
-        request, name=name, multiple=multiple, picked=chosen, matches=matches, query=query
+        request, name=name, multiple=True, picked=chosen, matches=matches, query=query
     )
 
 
@@ -94,11 +96,7 @@ def pick_regions(request):
     """The campaign form's region picker (htmx): regions in the caller's campaign scope by name
     or code."""
     _require_manage_somewhere(request.user)
-    name = "scope_regions"
-    found = picking.search_regions(
-        request.user, picker.search_text(request, name), picker.picked_values(request, name)
-    )
-    return _options(request, name, found)
+    return _picked(request, "scope_regions", picking.search_regions)
 
 
 @login_required
@@ -106,11 +104,7 @@ def pick_regions(request):
 def pick_checklists(request):
     """The campaign form's checklist picker (htmx): checklists the caller may use, by title."""
     _require_manage_somewhere(request.user)
-    name = "checklists"
-    found = picking.search_checklists(
-        request.user, picker.search_text(request, name), picker.picked_values(request, name)
-    )
-    return _options(request, name, found)
+    return _picked(request, "checklists", picking.search_checklists)
 
 
 @login_required
@@ -119,11 +113,7 @@ def pick_inspectors(request):
     """The task list's inspector picker (htmx): active people who may inspect, with an office
     role inside the caller's campaign scope."""
     _require_manage_somewhere(request.user)
-    name = "inspectors"
-    found = picking.search_inspectors(
-        request.user, picker.search_text(request, name), picker.picked_values(request, name)
-    )
-    return _options(request, name, found)
+    return _picked(request, "inspectors", picking.search_inspectors)
 
 
 @login_required
@@ -133,14 +123,7 @@ def pick_members(request, pk):
     regulators of the campaign's region, inside the caller's campaign scope."""
     campaign = access_campaign(request.user, pk)
     require(request.user, "campaign.manage", region_code=campaign.region_code, obj=campaign)
-    name = "members"
-    found = picking.search_members(
-        request.user,
-        campaign,
-        picker.search_text(request, name),
-        picker.picked_values(request, name),
-    )
-    return _options(request, name, found)
+    return _picked(request, "members", picking.search_members, campaign)
 
 
 @login_required
