@@ -102,7 +102,7 @@ class AtUnits(Func):
     """A filter: the hazard's unit is one of the units `units` (an uncorrelated queryset).
 
     On PostgreSQL `unit_id = ANY(ARRAY(<units>))`: the units are found once (an InitPlan, on
-    their own indexes) and the hazards through the `(unit, status)` index, a condition the
+    their own indexes) and the hazards through the `unit_id` index, a condition the
     planner can OR with the trigram indexes of title and description (a `unit_id IN (…)`
     sub-select cannot take part in a bitmap OR, so the whole table would be read). Elsewhere
     `unit_id IN (<units>)`."""
