@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +18,8 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.deadlines import LOCAL
 from hazardloop.regions.models import Region, Sector, subtree_filter
+from hazardloop.units import search as unit_search
+from hazardloop.units.models import Unit
 
 PAGE_SIZE = 50
 
@@ -96,15 +98,57 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL)
 
 
+class AtUnits(Func):
+    """A filter: the hazard's unit is one of the units `units` (an uncorrelated queryset).
+
+    On PostgreSQL `unit_id = ANY(ARRAY(<units>))`: the units are found once (an InitPlan, on
+    their own indexes) and the hazards through the `unit_id` index, a condition the
+    planner can OR with the trigram indexes of title and description (a `unit_id IN (…)`
+    sub-select cannot take part in a bitmap OR, so the whole table would be read). Elsewhere
+    `unit_id IN (<units>)`."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, units):
+        super().__init__(F("unit_id"))
+        self.units = units
+
+    def _parts(self, compiler, connection):
+        column, params = compiler.compile(self.source_expressions[0])
+        sub, sub_params = self.units.query.get_compiler(connection=connection).as_sql()
+        return column, sub, [*params, *sub_params]
+
+    def as_sql(self, compiler, connection, **extra):
+        column, sub, params = self._parts(compiler, connection)
+        return f"{column} IN ({sub})", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, sub, params = self._parts(compiler, connection)
+        return f"{column} = ANY(ARRAY({sub}))", params
+
+
+def text_match(q: str):
+    """The ledger's free-text condition: the title or description holds `q` (case folded), or
+    the unit's name, credit code or address does (the unit search's own normalised match,
+    units/search.py). On PostgreSQL each part has its index: a pg_trgm GIN index over
+    `UPPER(title)` and `UPPER(description)` (the expressions Django's `icontains` compiles
+    to; migration 0012) and the units' search indexes; terms under three characters cannot
+    use a trigram index and scan the rows the other filters leave."""
+    condition = Q(title__icontains=q) | Q(description__icontains=q)
+    term = unit_search.normalise(q)
+    if term:
+        units = Unit.objects.filter(unit_search.match(term)).order_by().values("pk")
+        condition |= Q(AtUnits(units))
+    return condition
+
+
 def apply_filters(qs, data: dict, now=None):
     """Narrow a hazard queryset by the cleaned filter values."""
     now = now or timezone.now()
     q = (data.get("q") or "").strip()
     if q:
-        # Title, description or the unit's name; the other filters narrow the rows first.
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(description__icontains=q) | Q(unit__name__icontains=q)
-        )
+        qs = qs.filter(text_match(q))
     if data.get("region"):
         qs = qs.filter(subtree_filter("region_code", data["region"].prefix))
     if data.get("unit"):

@@ -19,6 +19,7 @@ from hazardloop.accounts.access import (
     scoped_regions,
 )
 from hazardloop.accounts.choices import Role
+from hazardloop.core import picking
 from hazardloop.core.errors import DomainError, page_errors
 from hazardloop.evidence.services import store_photo
 from hazardloop.hazards import bulk, experts, exports, workflow
@@ -286,12 +287,23 @@ def act(request, pk: int, action: str):
 @login_required
 @require_GET
 def expert_picker(request, pk: int):
-    """The experts who may be assigned to this hazard, by name (an htmx partial of options)."""
+    """The expert picker's options (htmx, the shared search picker): the experts who may be
+    assigned to this hazard, by name; the chosen one first."""
     hazard = _hazard(request, pk)
     if not workflow.role_allows(request.user, "assign_expert", hazard):
         raise PermissionDenied(_("Your role does not allow this action here."))
-    options = experts.candidates(hazard, request.GET.get("q", ""))[: experts.PICKER_SIZE]
-    return render(request, "hazards/partials/_expert_options.html", {"experts": options})
+    name = "expert_id"
+    query = picking.search_text(request, name)
+    ids = [int(v) for v in picking.picked_values(request, name) if v.isdigit() and len(v) < 19]
+    people = experts.candidates(hazard)
+    return picking.options_response(
+        request,
+        name=name,
+        multiple=False,
+        picked=experts.options(people.filter(pk__in=ids[:1])) if ids else [],
+        matches=experts.options(experts.candidates(hazard, query)[: experts.PICKER_SIZE]),
+        query=query,
+    )
 
 
 @login_required
