@@ -29,7 +29,7 @@ def drop_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hazards", "0011_reload_shipped_rule_sets"),
+        ("hazards", "0012_export_progress_and_format"),
         ("units", "0004_public_id_unique_search_index"),
     ]
 
