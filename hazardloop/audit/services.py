@@ -155,8 +155,11 @@ def _values(
         if not object_repr:
             # The trail names objects in the product's own language (their Chinese names),
             # whatever language the person, command or worker writing it had active.
-            with translation.override(settings.LANGUAGE_CODE):
+            if translation.get_language() == settings.LANGUAGE_CODE:
                 object_repr = str(obj)
+            else:
+                with translation.override(settings.LANGUAGE_CODE):
+                    object_repr = str(obj)
         region_code = region_code or str(
             getattr(obj, "region_code", "") or getattr(obj, "region_id", "") or ""
         )
