@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
@@ -24,7 +24,7 @@ from hazardloop.units.models import Unit
 router = Router(tags=["hazards"])
 
 
-class HazardRow(Schema):
+class HazardRow(BaseModel):
     id: int
     unit_id: int
     unit_name: str
@@ -51,7 +51,7 @@ class HazardRow(Schema):
     version: int
 
 
-class EventOut(Schema):
+class EventOut(BaseModel):
     id: int
     kind: str
     from_status: str
@@ -73,7 +73,8 @@ class HazardOut(HazardRow):
     actions: list[str]
 
 
-# The responses are built as plain dicts (no per-field resolvers): the ledger's rows and the
+# The responses are built as plain dicts and their schemas are plain pydantic models (no
+# per-field resolvers, no ninja getter wrapped around every row): the ledger's rows and the
 # workflow step's answer are the hottest paths of the API.
 _ROW_FIELDS = [name for name in HazardRow.model_fields if name not in ("unit_name", "overdue")]
 _DETAIL_FIELDS = [
@@ -120,7 +121,7 @@ def hazard_detail(hazard: Hazard, user) -> dict:
     return out
 
 
-class HazardPage(Schema):
+class HazardPage(BaseModel):
     items: list[HazardRow]
     next: str | None
 
@@ -170,6 +171,11 @@ class LedgerQuery(Schema):
     assigned: Literal["me"] | None = Field(
         None, description="`me`: only the hazards the caller is assigned to as expert."
     )
+    on_or_before: Day | None = Field(
+        None,
+        description="Jump by date: the page starts at the newest hazard found on or before "
+        "this day (local time); `next` goes on to older ones from there.",
+    )
     after: Text(200) | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
@@ -196,7 +202,7 @@ def list_hazards(request, filters: Query[LedgerQuery]):
     raw = {
         k: v
         for k, v in filters.dict().items()
-        if v is not None and k not in ("after", "limit", "assigned")
+        if v is not None and k not in ("after", "limit", "assigned", "on_or_before")
     }
     form = HazardFilterForm(raw)
     if not form.is_valid():
@@ -204,7 +210,9 @@ def list_hazards(request, filters: Query[LedgerQuery]):
     qs = apply_filters(Hazard.objects.visible_to(user).select_related("unit"), form.cleaned_data)
     if filters.assigned == "me":
         qs = qs.filter(assignments__expert=user)
-    rows, cursor = page(qs, filters.after, size=max(1, min(filters.limit, 200)))
+    rows, cursor = page(
+        qs, filters.after, size=max(1, min(filters.limit, 200)), on_or_before=filters.on_or_before
+    )
     now = timezone.now()
     return {"items": [hazard_row(h, now) for h in rows], "next": cursor}
 
@@ -217,13 +225,13 @@ class BulkOrderIn(Schema):
     reason: Text() = ""
 
 
-class BulkRefusal(Schema):
+class BulkRefusal(BaseModel):
     id: int
     code: str
     reason: str
 
 
-class BulkOrderOut(Schema):
+class BulkOrderOut(BaseModel):
     ordered: list[HazardRow]
     refused: list[BulkRefusal]
 
