@@ -153,6 +153,9 @@ MICRO = dt.timedelta(microseconds=1)
 
 
 def encode_cursor(hazard) -> str:
+    """The cursor after a hazard (a model instance, or a values() row with `found_at`, `id`)."""
+    if isinstance(hazard, dict):
+        return f"{(hazard['found_at'] - EPOCH) // MICRO}.{hazard['id']}"
     return f"{(hazard.found_at - EPOCH) // MICRO}.{hazard.pk}"
 
 
