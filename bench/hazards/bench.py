@@ -224,7 +224,24 @@ def http_main() -> None:
     base = f"http://127.0.0.1:{args.port}/api/v1"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def call(method, path, body=None):
+    def worker_cpu() -> float:
+        """CPU seconds (user + system) of the gunicorn worker so far (/proc, in ticks)."""
+        try:
+            proc = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+            pid = proc.read_text().split()[0]
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            return 0.0
+
+    cpu: dict[str, float] = {}
+
+    def call(method, path, body=None, label=None):
+        if label:
+            before = worker_cpu()
+            out = call(method, path, body)
+            cpu[label] = cpu.get(label, 0.0) + worker_cpu() - before
+            return out
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(  # noqa: S310 (loopback)
             base + path, data=data, method=method, headers=headers
@@ -257,11 +274,12 @@ def http_main() -> None:
                     "description": "基准：安全出口堵塞",
                     "source_ref": f"bench-http:{i}",
                 },
+                label="create",
             )
             client.setdefault("create", []).append(ms)
             pk = made["id"]
             path = f"/hazards/{pk}/transitions"
-            ms, _ = call("POST", path, {"action": "order", "due_at": due})
+            ms, _ = call("POST", path, {"action": "order", "due_at": due}, label="step: order")
             client.setdefault("step: order", []).append(ms)
             with connection.cursor() as cur:
                 cur.execute(
@@ -269,14 +287,14 @@ def http_main() -> None:
                     "submitted_by_id = %s, clock = 'verify', version = version + 1 where id = %s",
                     [unit_user.pk, pk],
                 )
-            ms, _ = call("POST", path, {"action": "verify", "reason": ""})
+            ms, _ = call("POST", path, {"action": "verify", "reason": ""}, label="step: verify")
             client.setdefault("step: verify", []).append(ms)
             for label, query in (
                 ("list: first page (20)", "/hazards?limit=20"),
                 ("list: county + open (20)", "/hazards?limit=20&region=220102&status=open"),
                 ("list: jump by date (20)", "/hazards?limit=20&on_or_before=2025-06-01"),
             ):
-                ms, _ = call("GET", query)
+                ms, _ = call("GET", query, label=label)
                 client.setdefault(label, []).append(ms)
     finally:
         server.terminate()
@@ -287,7 +305,7 @@ def http_main() -> None:
     creates = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "201"]
     steps = [int(ln[2]) / 1000 for ln in lines if ln[0].endswith("/transitions")]
     reads = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "200"]
-    server = {
+    server_ms = {
         "create": creates,
         "step: order": steps[0::2],
         "step: verify": steps[1::2],
@@ -298,12 +316,16 @@ def http_main() -> None:
     print(f"code: {args.code}")
     print(f"hazards: {total:,}; rounds: {args.rounds}; one gunicorn sync worker on loopback")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)")
-    print(f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7}")
+    print(
+        f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7} "
+        f"{'server CPU mean':>15}"
+    )
     for label, times in client.items():
-        srv = server.get(label) or [0.0]
+        srv = server_ms.get(label) or [0.0]
         print(
             f"{label:28} {pct(times, 50):10.1f} {pct(times, 95):7.1f} "
-            f"{pct(srv, 50):10.1f} {pct(srv, 95):7.1f}"
+            f"{pct(srv, 50):10.1f} {pct(srv, 95):7.1f} "
+            f"{cpu.get(label, 0) * 1000 / len(times):15.1f}"
         )
     Hazard.objects.filter(source_ref__startswith="bench-http:").update(source_ref="bench-done")
 
