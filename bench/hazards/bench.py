@@ -188,12 +188,13 @@ def http_main() -> None:
     import json
     import subprocess
     import tempfile
+    import urllib.error
     import urllib.request
 
     parser = argparse.ArgumentParser()
     parser.add_argument("mode")
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--code", default=str(ROOT))
     args = parser.parse_args()
     ensure_reference_data()
@@ -206,6 +207,12 @@ def http_main() -> None:
     units = list(Unit.objects.filter(region_id="220102").order_by("id")[:20])
     _unit_people(units)
     unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
+    if not args.port:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     log = Path(tempfile.mkdtemp()) / "access.log"
     env = {
         **os.environ,
@@ -251,10 +258,14 @@ def http_main() -> None:
             payload = json.loads(response.read())
         return (time.perf_counter() - t) * 1000, payload
 
-    for _ in range(100):
+    for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}): is port {args.port} free?")
         try:
             call("GET", "/hazards?limit=1")
             break
+        except urllib.error.HTTPError:
+            raise
         except OSError:
             time.sleep(0.2)
     load_before = os.getloadavg()
