@@ -80,9 +80,8 @@ class HazardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("Any sector"))] + [
-            (s.code, s.name) for s in Sector.objects.all()
-        ]
+        # Read when a sector is given or the form is drawn, not on every ledger request.
+        self.fields["sector"].choices = _sector_choices
 
     def clean_region(self):
         code = (self.cleaned_data.get("region") or "").strip()
@@ -92,6 +91,10 @@ class HazardFilterForm(forms.Form):
         if region is None:
             raise forms.ValidationError(_("Unknown region."))
         return region
+
+
+def _sector_choices():
+    return [("", _("Any sector"))] + [(s.code, s.name) for s in Sector.objects.all()]
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -194,6 +197,9 @@ MICRO = dt.timedelta(microseconds=1)
 
 
 def encode_cursor(hazard) -> str:
+    """The cursor after a hazard (a model instance, or a values() row with `found_at`, `id`)."""
+    if isinstance(hazard, dict):
+        return f"{(hazard['found_at'] - EPOCH) // MICRO}.{hazard['id']}"
     return f"{(hazard.found_at - EPOCH) // MICRO}.{hazard.pk}"
 
 
@@ -208,9 +214,14 @@ def decode_cursor(cursor: str | None):
         return None
 
 
-def page(qs, cursor: str | None, size: int = PAGE_SIZE):
-    """One page after the cursor and the cursor of the next page (None on the last page)."""
+def page(qs, cursor: str | None, size: int = PAGE_SIZE, on_or_before: dt.date | None = None):
+    """One page after the cursor and the cursor of the next page (None on the last page).
+
+    `on_or_before` jumps by date: the page starts at the newest hazard found on or before that
+    day (local time), one index range like the cursor's, so any point is one request away."""
     qs = qs.order_by("-found_at", "-id")
+    if on_or_before is not None and on_or_before < dt.date.max:
+        qs = qs.filter(found_at__lt=_day_start(on_or_before + dt.timedelta(days=1)))
     after = decode_cursor(cursor)
     if after:
         moment, pk = after

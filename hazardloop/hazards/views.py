@@ -1,5 +1,7 @@
 """The hazard ledger, the hazard page and its actions, the unit panel and the export."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,9 +76,19 @@ def ledger(request):
     assigned_to_me = request.GET.get("assigned") == "me"
     if assigned_to_me:
         qs = qs.filter(assignments__expert=request.user)
-    hazards, next_cursor = page(qs, request.GET.get("after"))
+    try:  # jump by date: the page starts at the newest hazard found on or before the day
+        on_or_before = dt.date.fromisoformat(request.GET.get("on_or_before") or "")
+    except ValueError:
+        on_or_before = None
+    hazards, next_cursor = page(qs, request.GET.get("after"), on_or_before=on_or_before)
     query = request.GET.copy()
     query.pop("after", None)
+    jump_keep = [
+        (name, value)
+        for name, values in query.lists()
+        if name != "on_or_before"
+        for value in values
+    ]
     now = timezone.now()
     regions = list(scoped_regions(request.user, "hazard.view"))
     current = request.GET.get("region", "")
@@ -93,6 +105,8 @@ def ledger(request):
         "any_orderable": bool(orderable),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
+        "jump_keep": jump_keep,
+        "on_or_before": on_or_before.isoformat() if on_or_before else None,
         "now": now,
         "can_export": has_perm_anywhere(request.user, "hazard.export"),
         "can_record": has_perm_anywhere(request.user, "hazard.create"),
