@@ -36,12 +36,19 @@ from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from hazardloop.campaigns.sources import inspection_fields, inspections
-from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    ClockKind,
+    Grade,
+    SupervisionLevel,
+)
 from hazardloop.hazards.models import Hazard, HazardEvent
 from hazardloop.inspections.choices import Mode
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports.models import (
     CategoryRoll,
+    ClockRoll,
     DocumentDay,
     DocumentRoll,
     HazardDay,
@@ -70,8 +77,12 @@ UNIT_ATTRIBUTES = [
     "is_crowded_place", "is_public_gathering", "is_fire_key_unit",
 ]  # fmt: skip
 UNIT_ATTRIBUTES_SOURCE = ["region_id", "sector_id", *UNIT_ATTRIBUTES[2:]]
-HAZARD_KEY = ["region_code", "day", "campaign_id", "sector_code", "category", "due_day"]
-HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open"]
+HAZARD_KEY = [
+    "region_code", "day", "campaign_id", "sector_code", "category", "due_day", "clock",
+    "clock_day",
+]  # fmt: skip
+HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open", "waiting"]
+REGULATOR = Q(status__in=OPEN_STATUSES, clock__in=[ClockKind.ORDER, ClockKind.VERIFY])
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
 
@@ -91,11 +102,33 @@ class Roll:
     campaign: bool = True
     months: bool = True
     where: Q | None = None  # base rows counted
-    source: tuple = ()  # (roll column, base expression) pairs
+    source: tuple = ()  # (roll column, base expression or aggregate) pairs
+    # Read only for a region's own figures (a breakdown, the trend), never for its children:
+    # not kept at the finest depth (a region there reads the base table: a few rows).
+    parents_only: bool = False
+
+    def levels(self, depths: list[int]) -> list[int]:
+        return depths[:-1] if self.parents_only and len(depths) > 1 else depths
 
 
 ROLLS = (
-    Roll(HazardRoll, HazardDay, tuple(HAZARD_COUNTS)),
+    Roll(
+        HazardRoll,
+        HazardDay,
+        (*HAZARD_COUNTS[:-1], "order_waiting", "verify_waiting"),
+        source=(
+            ("order_waiting", Coalesce(Sum("waiting", filter=Q(clock=ClockKind.ORDER)), 0)),
+            ("verify_waiting", Coalesce(Sum("waiting", filter=Q(clock=ClockKind.VERIFY)), 0)),
+        ),
+    ),
+    Roll(
+        ClockRoll,
+        HazardDay,
+        ("n",),
+        dims=("clock", "due_day"),
+        where=Q(waiting__gt=0),
+        source=(("n", "waiting"), ("due_day", Coalesce("clock_day", Value(NO_DEADLINE)))),
+    ),
     Roll(
         OpenRoll,
         HazardDay,
@@ -104,9 +137,9 @@ ROLLS = (
         where=Q(open__gt=0),
         source=(("n", "open"), ("due_day", Coalesce("due_day", Value(NO_DEADLINE)))),
     ),
-    Roll(SectorRoll, HazardDay, ("found",), dims=("sector_code",)),
-    Roll(CategoryRoll, HazardDay, ("found",), dims=("category",)),
-    Roll(RectifiedRoll, RectifiedDay, ("n",), months=False),
+    Roll(SectorRoll, HazardDay, ("found",), dims=("sector_code",), parents_only=True),
+    Roll(CategoryRoll, HazardDay, ("found",), dims=("category",), parents_only=True),
+    Roll(RectifiedRoll, RectifiedDay, ("n",), months=False, parents_only=True),
     Roll(InspectionRoll, InspectionDay, tuple(MODES)),
     Roll(DocumentRoll, DocumentDay, ("n",)),
     Roll(UnitLastRoll, UnitLastDay, ("n",), dims=("is_self",), campaign=False),
@@ -209,12 +242,23 @@ def _by_day(keys) -> dict[dt.date, list[str]]:
 
 
 def _keys_q(keys, prefix_field: str, day_field: str = "day") -> Q:
+    """Exactly the (prefix, day) keys: one term per day or one per prefix, whichever is fewer
+    (a day's changes touch many days of few prefixes at the top, few days of many below)."""
     if not keys:
         return Q(pk__in=[])
-    return reduce(
-        or_,
-        [Q(**{day_field: d, f"{prefix_field}__in": p}) for d, p in _by_day(keys).items()],
-    )
+    by_day = _by_day(keys)
+    by_prefix: dict[str, set[dt.date]] = {}
+    for prefix, day in keys:
+        by_prefix.setdefault(prefix, set()).add(day)
+    if len(by_prefix) < len(by_day):
+        return reduce(
+            or_,
+            [
+                Q(**{prefix_field: p, f"{day_field}__in": sorted(d)})
+                for p, d in sorted(by_prefix.items())
+            ],
+        )
+    return reduce(or_, [Q(**{day_field: d, f"{prefix_field}__in": p}) for d, p in by_day.items()])
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -239,7 +283,12 @@ def _roll_depth(roll: Roll, depth: int, finer: int | None, keys) -> None:
             **{f"roll_{k}": v for k, v in source.items() if k in roll.dims},
         )
         dims = [f"roll_{d}" if d in source else d for d in roll.dims]
-        sums = {name: Sum(source.get(name, name)) for name in roll.counts}
+        sums = {
+            name: source[name]
+            if getattr(source.get(name), "contains_aggregate", False)
+            else Sum(source.get(name, name))
+            for name in roll.counts
+        }
         variants = [(Value(0), {})]
         if roll.campaign:
             variants.append(("campaign_id", {"campaign_id__isnull": False}))
@@ -312,7 +361,7 @@ def _rebuild_roll(roll: Roll, levels: list[int], buckets) -> None:
     if buckets is not None and not buckets:
         return
     finer = None
-    for depth in sorted(levels, reverse=True):
+    for depth in sorted(roll.levels(levels), reverse=True):
         rows = roll.model.objects.filter(depth=depth)
         if buckets is None:
             rows.delete()
@@ -375,6 +424,7 @@ def _rebuild_hazards(buckets) -> set | None:
     done = Q(status__in=DONE_STATUSES)
     rectified_at = Coalesce("verified_at", "closed_at")
     _delete(HazardDay, buckets)
+    source_key = [k if k != "clock" else "stats_clock" for k in HAZARD_KEY]
     _insert(
         HazardDay,
         HAZARD_KEY + HAZARD_COUNTS,
@@ -383,10 +433,14 @@ def _rebuild_hazards(buckets) -> set | None:
             due_day=Case(
                 When(status__in=OPEN_STATUSES, then=TruncDate("due_at", tzinfo=tz)), default=None
             ),
+            clock_day=Case(
+                When(REGULATOR, then=TruncDate("clock_due_at", tzinfo=tz)), default=None
+            ),
+            stats_clock=Case(When(REGULATOR, then=F("clock")), default=Value("")),
             rectified_at=rectified_at,
             deadline=Coalesce("original_due_at", "due_at"),
         )
-        .values(*HAZARD_KEY)
+        .values(*source_key)
         .annotate(
             found=Count("pk"),
             major=Count("pk", filter=Q(grade=Grade.MAJOR)),
@@ -394,8 +448,10 @@ def _rebuild_hazards(buckets) -> set | None:
             on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
             listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            waiting=Count("pk", filter=REGULATOR),
         )
         .order_by(),
+        select=source_key + HAZARD_COUNTS,
     )
     _delete(RectifiedDay, buckets, day_field="found_day")
     _insert(
@@ -729,13 +785,20 @@ def period_q(start: dt.date, end: dt.date, months: bool = True) -> Q:
     return q
 
 
-def rolls_answer(scope, parent, depth: int, row: StatsRefresh | None = None) -> bool:
-    """Whether the roll-ups can answer for the region `parent` at this depth: they count every
-    record, so the scope must cover the whole region, and they must have been built with it."""
+def rolls_answer(scope, parent, depth: int, row: StatsRefresh | None = None, model=None) -> bool:
+    """Whether the roll-ups (or the roll-up `model`) can answer for the region `parent` at this
+    depth: they count every record, so the scope must cover the whole region, and they must
+    have been built with that depth."""
     if scope.unit_ids or not scope.covers_region(parent.code):
         return False
     row = row or state()
-    return row is not None and str(depth) in (row.depths or "").split(",")
+    if row is None or not row.depths:
+        return False
+    built = [int(d) for d in row.depths.split(",")]
+    for roll in ROLLS:
+        if roll.model is model:
+            built = roll.levels(built)
+    return depth in built
 
 
 def roll_rows(model, parent, depth: int, start, end, tree=None, *, prefix=None, months=True):

@@ -61,7 +61,7 @@ def _rolled(scope, parent: Region, model, campaign, start, end, months=True):
     """Rows of a roll-up for everything under `parent` (None: the roll-ups cannot answer)."""
     fresh = aggregates.ensure_fresh()
     depth = len(parent.prefix)
-    if not aggregates.rolls_answer(scope, parent, depth, fresh):
+    if not aggregates.rolls_answer(scope, parent, depth, fresh, model):
         return None
     tree = campaign_tree_ids(campaign) if campaign is not None else None
     return aggregates.roll_rows(
@@ -74,15 +74,15 @@ def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) 
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     if live is None:
         live = not uses_aggregates(scope)
-    rolled = None if live else _rolled(scope, parent, HazardRoll, campaign, start, end, False)
+    rolled = None if live else _rolled(scope, parent, RectifiedRoll, campaign, start, end, False)
     if live:
         found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
     elif rolled is not None:
-        found = dict(rolled.values("day").annotate(n=Sum("found")).values_list("day", "n"))
-        fixed = dict(
-            _rolled(scope, parent, RectifiedRoll, campaign, start, end, False)
+        fixed = dict(rolled.values("day").annotate(n=Sum("n")).values_list("day", "n"))
+        found = dict(
+            _rolled(scope, parent, HazardRoll, campaign, start, end, False)
             .values("day")
-            .annotate(n=Sum("n"))
+            .annotate(n=Sum("found"))
             .values_list("day", "n")
         )
     else:

@@ -98,6 +98,11 @@ class HazardDay(models.Model):
     on_time = models.PositiveIntegerField(default=0)
     listed = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
+    # Open hazards waiting for the regulator (order, verify: `clock`) by the local day of the
+    # time limit (`clock_day`); "" and null for the others.
+    clock = models.CharField(max_length=8, default="", db_default="")
+    clock_day = models.DateField(null=True)
+    waiting = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [
@@ -279,9 +284,28 @@ class HazardRoll(RollKey):
     on_time = models.PositiveIntegerField(default=0)
     listed = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
+    order_waiting = models.PositiveIntegerField(default=0)
+    verify_waiting = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = _roll_index("hazardroll")
+
+
+class ClockRoll(RollKey):
+    """The open hazards waiting for the regulator by found day, clock and the day of its time
+    limit: "lapsed at now" is the waiting count (`HazardRoll`) less the rows due today or
+    later, plus a live count for today."""
+
+    clock = models.CharField(max_length=8)
+    due_day = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "campaign_id", "prefix", "due_day"], name="stats_clockroll_due"
+            )
+        ]
 
 
 class OpenRoll(RollKey):

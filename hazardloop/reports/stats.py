@@ -48,6 +48,7 @@ from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import aggregates
 from hazardloop.reports.models import (
+    ClockRoll,
     DocumentDay,
     DocumentRoll,
     HazardDay,
@@ -237,7 +238,10 @@ def region_stats(
     else:
         _count_hazards(q)
         _count_documents(q)
-    _count_clock_lapses(q)
+    if q.rolled:
+        _count_clock_lapses_rolled(q)
+    else:
+        _count_clock_lapses(q)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
         ordered.append(q.own)
@@ -549,6 +553,45 @@ def _count_clock_lapses(q: _Query) -> None:
             _hazards(q).filter(
                 status__in=OPEN_STATUSES,
                 clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__lt=q.now,
+            )
+        )
+        .annotate(
+            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "order", "verify")
+    ):
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
+
+
+def _count_clock_lapses_rolled(q: _Query) -> None:
+    """Lapsed before today = waiting less the rows whose time limit is today or later
+    (`HazardRoll`, `ClockRoll`), plus the live count of today's limits passed before `now`."""
+    today = timezone.localdate(q.now)
+    for key, order, verify in (
+        q.rolled_rows(HazardRoll)
+        .annotate(order=Sum("order_waiting"), verify=Sum("verify_waiting"))
+        .values_list("key", "order", "verify")
+    ):
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
+    for key, clock, n in (
+        q.rolled_rows(ClockRoll)
+        .filter(due_day__gte=today)
+        .values("key", "clock")
+        .annotate(n=Sum("n"))
+        .values_list("key", "clock", "n")
+    ):
+        q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
+    midnight, _ = aggregates.day_bounds(today)
+    for key, order, verify in (
+        q.keyed(
+            _hazards(q).filter(
+                status__in=OPEN_STATUSES,
+                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__gte=midnight,
                 clock_due_at__lt=q.now,
             )
         )
