@@ -238,9 +238,7 @@ def region_stats(
     else:
         _count_hazards(q)
         _count_documents(q)
-    if q.rolled:
-        _count_clock_lapses_rolled(q)
-    else:
+    if not q.rolled:  # the roll-ups count them with the hazards
         _count_clock_lapses(q)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
@@ -489,11 +487,11 @@ def _count_hazards(q: _Query) -> None:
     the buckets due before today plus the open hazards due today before `now`, counted live (a
     handful, indexed)."""
     today = timezone.localdate(q.now)
-    if q.rolled:
-        _count_hazards_rolled(q, today)
-    else:
-        _count_hazards_days(q, today)
     midnight, _ = aggregates.day_bounds(today)
+    if q.rolled:
+        _count_hazards_rolled(q, today, midnight)
+        return
+    _count_hazards_days(q, today)
     for key, n in (
         q.keyed(
             _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
@@ -520,9 +518,10 @@ def _count_hazards_days(q: _Query, today) -> None:
         _add_hazards(q, *row)
 
 
-def _count_hazards_rolled(q: _Query, today) -> None:
-    """From `HazardRoll`; overdue before today = open less the open ones due today or later
-    (or without a deadline), from `OpenRoll`."""
+def _count_hazards_rolled(q: _Query, today, midnight) -> None:
+    """From `HazardRoll`; "overdue at now" is the open count less the open ones due today or
+    later (or without a deadline, `OpenRoll`) plus the open ones due today before `now`
+    (counted live); the regulator's lapsed clocks likewise (waiting counts, `ClockRoll`)."""
     for row in (
         q.rolled_rows(HazardRoll)
         .annotate(
@@ -532,10 +531,16 @@ def _count_hazards_rolled(q: _Query, today) -> None:
             on_time=Sum("on_time"),
             open=Sum("open"),
             listed=Sum("listed"),
+            order=Sum("order_waiting"),
+            verify=Sum("verify_waiting"),
         )
-        .values_list("key", "found", "major", "rectified", "on_time", "open", "listed")
+        .values_list(
+            "key", "found", "major", "rectified", "on_time", "open", "listed", "order", "verify"
+        )
     ):
-        _add_hazards(q, *row)
+        _add_hazards(q, *row[:7])
+        q.add(row[0], "order_lapsed", row[7])
+        q.add(row[0], "verify_lapsed", row[8])
     for key, n in (
         q.rolled_rows(OpenRoll)
         .filter(due_day__gte=today)
@@ -543,6 +548,28 @@ def _count_hazards_rolled(q: _Query, today) -> None:
         .values_list("key", "n")
     ):
         q.add(key, "overdue", -(n or 0))
+    for key, clock, n in (
+        q.rolled_rows(ClockRoll)
+        .filter(due_day__gte=today)
+        .values("key", "clock")
+        .annotate(n=Sum("n"))
+        .values_list("key", "clock", "n")
+    ):
+        q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
+    due_today = Q(due_at__gte=midnight, due_at__lt=q.now)
+    clock_today = Q(clock_due_at__gte=midnight, clock_due_at__lt=q.now)
+    for key, overdue, order, verify in (
+        q.keyed(_hazards(q).filter(due_today | clock_today, status__in=OPEN_STATUSES))
+        .annotate(
+            overdue=Count("pk", filter=due_today),
+            order=Count("pk", filter=clock_today & Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=clock_today & Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "overdue", "order", "verify")
+    ):
+        q.add(key, "overdue", overdue)
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
 
 
 def _count_clock_lapses(q: _Query) -> None:
@@ -553,45 +580,6 @@ def _count_clock_lapses(q: _Query) -> None:
             _hazards(q).filter(
                 status__in=OPEN_STATUSES,
                 clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
-                clock_due_at__lt=q.now,
-            )
-        )
-        .annotate(
-            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
-            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
-        )
-        .values_list("key", "order", "verify")
-    ):
-        q.add(key, "order_lapsed", order)
-        q.add(key, "verify_lapsed", verify)
-
-
-def _count_clock_lapses_rolled(q: _Query) -> None:
-    """Lapsed before today = waiting less the rows whose time limit is today or later
-    (`HazardRoll`, `ClockRoll`), plus the live count of today's limits passed before `now`."""
-    today = timezone.localdate(q.now)
-    for key, order, verify in (
-        q.rolled_rows(HazardRoll)
-        .annotate(order=Sum("order_waiting"), verify=Sum("verify_waiting"))
-        .values_list("key", "order", "verify")
-    ):
-        q.add(key, "order_lapsed", order)
-        q.add(key, "verify_lapsed", verify)
-    for key, clock, n in (
-        q.rolled_rows(ClockRoll)
-        .filter(due_day__gte=today)
-        .values("key", "clock")
-        .annotate(n=Sum("n"))
-        .values_list("key", "clock", "n")
-    ):
-        q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
-    midnight, _ = aggregates.day_bounds(today)
-    for key, order, verify in (
-        q.keyed(
-            _hazards(q).filter(
-                status__in=OPEN_STATUSES,
-                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
-                clock_due_at__gte=midnight,
                 clock_due_at__lt=q.now,
             )
         )
