@@ -556,18 +556,31 @@ def _count_hazards_rolled(q: _Query, today, midnight) -> None:
         .values_list("key", "clock", "n")
     ):
         q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
-    due_today = Q(due_at__gte=midnight, due_at__lt=q.now)
-    clock_today = Q(clock_due_at__gte=midnight, clock_due_at__lt=q.now)
-    for key, overdue, order, verify in (
-        q.keyed(_hazards(q).filter(due_today | clock_today, status__in=OPEN_STATUSES))
-        .annotate(
-            overdue=Count("pk", filter=due_today),
-            order=Count("pk", filter=clock_today & Q(clock=ClockKind.ORDER)),
-            verify=Count("pk", filter=clock_today & Q(clock=ClockKind.VERIFY)),
+    # Today's deadlines and time limits passed before `now`: two index range reads (the
+    # partial indexes `hazard_open_due`, `hazard_regulator_clock`), a few rows each.
+    for key, n in (
+        q.keyed(
+            _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
         )
-        .values_list("key", "overdue", "order", "verify")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
     ):
-        q.add(key, "overdue", overdue)
+        q.add(key, "overdue", n)
+    for key, order, verify in (
+        q.keyed(
+            _hazards(q).filter(
+                status__in=OPEN_STATUSES,
+                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__gte=midnight,
+                clock_due_at__lt=q.now,
+            )
+        )
+        .annotate(
+            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "order", "verify")
+    ):
         q.add(key, "order_lapsed", order)
         q.add(key, "verify_lapsed", verify)
 
