@@ -57,9 +57,9 @@ def _aggregate_rows(model, scope, parent: Region, campaign, start, end, day_fiel
     return qs
 
 
-def _rolled(scope, parent: Region, model, campaign, start, end, months=True):
+def _rolled(scope, parent: Region, model, campaign, start, end, months=True, fresh=None):
     """Rows of a roll-up for everything under `parent` (None: the roll-ups cannot answer)."""
-    fresh = aggregates.ensure_fresh()
+    fresh = fresh or aggregates.ensure_fresh()
     depth = len(parent.prefix)
     if not aggregates.rolls_answer(scope, parent, depth, fresh, model):
         return None
@@ -74,13 +74,16 @@ def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) 
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     if live is None:
         live = not uses_aggregates(scope)
-    rolled = None if live else _rolled(scope, parent, RectifiedRoll, campaign, start, end, False)
+    fresh = None if live else aggregates.ensure_fresh()
+    rolled = (
+        None if live else _rolled(scope, parent, RectifiedRoll, campaign, start, end, False, fresh)
+    )
     if live:
         found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
     elif rolled is not None:
         fixed = dict(rolled.values("day").annotate(n=Sum("n")).values_list("day", "n"))
         found = dict(
-            _rolled(scope, parent, HazardRoll, campaign, start, end, False)
+            _rolled(scope, parent, HazardRoll, campaign, start, end, False, fresh)
             .values("day")
             .annotate(n=Sum("found"))
             .values_list("day", "n")
@@ -137,9 +140,10 @@ def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -
     if live is None:
         live = not uses_aggregates(scope)
     if not live:
-        by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end)
+        fresh = aggregates.ensure_fresh()
+        by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end, fresh=fresh)
         if by_sector is not None:
-            by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end)
+            by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end, fresh=fresh)
             return {
                 name: {
                     k: n
