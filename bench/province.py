@@ -551,26 +551,63 @@ def shape(cur) -> None:
 
 
 def bucket_statistics() -> None:
-    """Rows of every aggregate table, and hazards per row of the hazard tables."""
-    from django.db import connection
+    """Rows of every aggregate table, hazards per row of the hazard tables, and what the
+    province's one-year dashboard reads from each roll-up."""
+    import datetime as dt
 
+    from django.db import connection
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+
+    from hazardloop.regions.models import Region
     from hazardloop.reports import aggregates
 
     with connection.cursor() as cur:
-        cur.execute("select count(*) from hazards_hazard")
-        hazards = cur.fetchone()[0]
-        for model in aggregates.TABLES + aggregates.ROLLUPS:
+        cur.execute("select count(*), max(found_at) from hazards_hazard")
+        hazards, last = cur.fetchone()
+        for model in aggregates.TABLES:
             table = model._meta.db_table
             cur.execute(f"select count(*) from {table}")
             rows = cur.fetchone()[0]
             extra = ""
-            names = {f.name for f in model._meta.fields}
-            if "found" in names:
-                cur.execute(f"select coalesce(sum(found), 0) from {table}")
-                total = cur.fetchone()[0]
-                extra = f", {total / max(rows, 1):.2f} hazards per row (Σ found {total:,})"
+            if model.__name__ == "HazardDay":
+                extra = f", {hazards / max(rows, 1):.2f} hazards per row"
             print(f"  {model.__name__:18} {rows:>10,} rows{extra}")
-        print(f"  hazards {hazards:,}")
+    if last is None:
+        return
+    end = timezone.localdate(last)
+    start = end - dt.timedelta(days=364)
+    province = Region.objects.get(code="220000")
+    print(f"  roll-ups (rows; the province's children over {start} … {end}, no campaign):")
+    for model in aggregates.ROLLUPS:
+        rows = model.objects.count()
+        if model.__name__ == "UnitRoll":
+            read = model.objects.filter(depth=4).count()
+        else:
+            name = model.__name__
+            months = name != "RectifiedRoll"
+            if name in ("SectorRoll", "CategoryRoll", "RectifiedRoll"):  # the province's own
+                qs = aggregates.roll_rows(
+                    model, province, 2, start, end, prefix="22", months=months
+                )
+            else:
+                qs = aggregates.roll_rows(model, province, 4, start, end, months=months)
+            if name in ("OpenRoll", "ClockRoll"):  # due today or later
+                qs = qs.filter(due_day__gte=timezone.localdate())
+            read = qs.count()
+        extra = ""
+        if model.__name__ == "HazardRoll":
+            per = (
+                model.objects.filter(month=False, campaign_id=0)
+                .values("depth")
+                .annotate(rows=Count("pk"), found=Sum("found"))
+                .order_by("depth")
+            )
+            extra = "; hazards per day row by depth: " + ", ".join(
+                f"{p['depth']}: {p['found'] / p['rows']:.1f}" for p in per
+            )
+        print(f"  {model.__name__:18} {rows:>10,} rows, {read:>6,} read{extra}")
+    print(f"  hazards {hazards:,}")
 
 
 def main() -> None:
