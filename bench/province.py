@@ -330,7 +330,10 @@ class Province:
             "else f + (d + case when ext then 15 else 0 end) * interval '1 day' end)"
         )
         orig = "(case when st = 'found' then null else f + d * interval '1 day' end)"
-        rect = f"least(f + took * interval '1 day', timestamptz '{self.now}' - interval '1 hour')"
+        # Capped before --now, spread over the last days (one cap instant would put thousands
+        # of re-check time limits on the same minute).
+        cap = f"timestamptz '{self.now}' - (1 + {rnd(23, 7 * 24 * 60)}) * interval '1 minute'"
+        rect = f"least(f + took * interval '1 day', {cap})"
         done = "st in ('verified', 'closed')"
         submitted = f"(case when st in ('submitted', 'verified') then {rect} end)"
         level = f"""(case
