@@ -255,8 +255,6 @@ def main() -> None:
 
     bucket_statistics()
     with transaction.atomic():
-        if args.no_day:
-            transaction.set_rollback(True)
         with connection.cursor() as cur:
             t = time.perf_counter()
             day = {} if args.no_day else one_day_of_changes(cur)
