@@ -14,7 +14,14 @@ What counts as touched (source rows are append-only except hazards):
 - inspections and enforcement documents: new rows (id above the last mark); their counted
   fields are never edited (an amendment changes answers, not mode, unit, time or campaign).
 A writer that took an id before the last refresh and committed after it would be missed by a
-plain "id above the mark", so every refresh also looks again at the last `OVERLAP` ids.
+plain "id above the mark", so every refresh records the ids among the last `OVERLAP` below each
+mark that did not exist (`StatsRefresh.gaps`) and the next one looks again at those only: with
+nothing new, nothing is rewritten.
+
+The roll-ups (`ROLLS`, models.py "Roll-ups") sum the base tables per region prefix at each depth
+(the loaded regions' prefix lengths) × day and month × campaign (0: all), for the dashboards'
+questions; each refresh rebuilds the (prefix, day) rows of the touched buckets, finest depth
+first, and their months.
 
 `refresh_once(now)` is the sweep step (settings.SWEEP_STEPS); `manage.py refresh_stats` runs it
 by hand (`--full` to rebuild). `ensure_fresh` is called on read: when the aggregates were never
