@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
-from hazardloop.workbench import accountability_section
+from hazardloop.workbench import accountability_section, tips_section
 from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
-from hazardloop.workbench import tips_section
 from hazardloop.workbench.items import Section
 
 COUNT_SECONDS = 60
