@@ -319,6 +319,9 @@ EVIDENCE_UNCLAIMED_HOURS = env_int("EVIDENCE_UNCLAIMED_HOURS", 24)
 # Unit imports and exports: days the uploaded and exported files of a finished job are kept
 # (the sweep deletes them after; the job rows and their audit events stay).
 UNIT_JOB_FILE_DAYS = env_int("UNIT_JOB_FILE_DAYS", 7)
+# The direct download of the unit register (/units/export.xlsx) serves at most this many rows
+# in the request; a larger list is exported by the worker (the Export button).
+UNIT_EXPORT_INLINE_MAX_ROWS = env_int("UNIT_EXPORT_INLINE_MAX_ROWS", 5_000)
 
 # Hazards. The default rectification deadline in days per grade when no DeadlinePolicy row of
 # the region applies (no national figure is verified: regulations.md §2.2 — configuration).

@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# `--code DIR` runs another checkout's hazardloop (the "before" of a before/after comparison).
+if "--code" in sys.argv:
+    ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hazardloop_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
@@ -82,6 +85,10 @@ def pct(values, p):
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "http":
+        return http_main()
+    if len(sys.argv) > 1 and sys.argv[1] == "writers":
+        return writers_main()
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--ops", type=int, default=200)
@@ -145,6 +152,264 @@ def main() -> None:
         f"({args.ops} each)"
     )
     Hazard.objects.filter(source_ref__startswith="bench-op:").delete()
+
+
+# --- over HTTP: one web process on loopback (`bench.py http`) ----------------------------------
+
+
+def _bench_token(username: str, region: str, role) -> tuple[User, str]:
+    from hazardloop.accounts.services import create_api_token
+
+    user = bench_user(username, region, role)
+    return user, create_api_token(user, actor=user, name="bench")[1]
+
+
+def _unit_people(units) -> None:
+    """Each bench unit gets a manager, so that a step notifies someone (as in real use)."""
+    for unit in units:
+        user, created = User.objects.get_or_create(username=f"bench-unit-{unit.pk}")
+        if created:
+            Membership.objects.create(
+                user=user, role=Role.UNIT_MANAGER, unit=unit, region_id=unit.region_id
+            )
+
+
+def http_main() -> None:
+    """Time the API over HTTP against one gunicorn process (sync worker) on loopback.
+
+        flock /tmp/hazardloop-bench.lock .venv/bin/python bench/hazards/bench.py http \\
+            [--rounds 200] [--code /path/to/other/checkout]
+
+    Each round: create a hazard (POST /api/v1/hazards), order it and, once a unit has
+    submitted it (set in SQL), verify it (POST …/transitions), then read the first 20-row page,
+    a filtered page (county, open) and a jump by date. Client time = the whole request seen by
+    the client (connect included); server time = gunicorn's own measure (%(D)s) per request.
+    """
+    import json
+    import subprocess
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode")
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--code", default=str(ROOT))
+    args = parser.parse_args()
+    ensure_reference_data()
+    if not RuleSet.objects.exists():
+        load_shipped(RuleSet, HolidayYear)
+    with connection.cursor() as cur:
+        cur.execute("select count(*) from hazards_hazard")
+        total = cur.fetchone()[0]
+    _inspector, token = _bench_token("bench-http-insp", "220102", Role.INSPECTOR)
+    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:20])
+    _unit_people(units)
+    unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
+    if not args.port:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
+    log = Path(tempfile.mkdtemp()) / "access.log"
+    env = {
+        **os.environ,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": args.code,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "hazardloop.wsgi:application",
+            "--bind", f"127.0.0.1:{args.port}", "--workers", "1",
+            "--access-logfile", str(log), "--access-logformat", "%(U)s %(s)s %(D)s",
+        ],
+        cwd=args.code, env=env, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}/api/v1"
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def worker_cpu() -> float:
+        """CPU seconds (user + system) of the gunicorn worker so far (/proc, in ticks)."""
+        try:
+            proc = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+            pid = proc.read_text().split()[0]
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            return 0.0
+
+    cpu: dict[str, float] = {}
+
+    def call(method, path, body=None, label=None):
+        if label:
+            before = worker_cpu()
+            out = call(method, path, body)
+            cpu[label] = cpu.get(label, 0.0) + worker_cpu() - before
+            return out
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            base + path, data=data, method=method, headers=headers
+        )
+        t = time.perf_counter()
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
+            payload = json.loads(response.read())
+        return (time.perf_counter() - t) * 1000, payload
+
+    for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}): is port {args.port} free?")
+        try:
+            call("GET", "/hazards?limit=1")
+            break
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            time.sleep(0.2)
+    load_before = os.getloadavg()
+    client: dict[str, list[float]] = {}
+    due = (timezone.now() + dt.timedelta(days=10)).isoformat()
+    try:
+        for _ in range(10):  # warm-up (not counted)
+            call("GET", "/hazards?limit=20")
+        log.write_text("")
+        for i in range(args.rounds):
+            ms, made = call(
+                "POST",
+                "/hazards",
+                {
+                    "unit_id": units[i % len(units)].pk,
+                    "source": "inspection",
+                    "description": "基准：安全出口堵塞",
+                    "source_ref": f"bench-http:{i}",
+                },
+                label="create",
+            )
+            client.setdefault("create", []).append(ms)
+            pk = made["id"]
+            path = f"/hazards/{pk}/transitions"
+            ms, _ = call("POST", path, {"action": "order", "due_at": due}, label="step: order")
+            client.setdefault("step: order", []).append(ms)
+            with connection.cursor() as cur:
+                cur.execute(
+                    "update hazards_hazard set status = 'submitted', submitted_at = now(), "
+                    "submitted_by_id = %s, clock = 'verify', version = version + 1 where id = %s",
+                    [unit_user.pk, pk],
+                )
+            ms, _ = call("POST", path, {"action": "verify", "reason": ""}, label="step: verify")
+            client.setdefault("step: verify", []).append(ms)
+            for label, query in (
+                ("list: first page (20)", "/hazards?limit=20"),
+                ("list: county + open (20)", "/hazards?limit=20&region=220102&status=open"),
+                ("list: jump by date (20)", "/hazards?limit=20&on_or_before=2025-06-01"),
+            ):
+                ms, _ = call("GET", query, label=label)
+                client.setdefault(label, []).append(ms)
+    finally:
+        server.terminate()
+        server.wait()
+    load_after = os.getloadavg()
+    # Server times from the access log, by path and status (the order in a round is fixed).
+    lines = [ln.split() for ln in log.read_text().splitlines() if ln.strip()]
+    creates = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "201"]
+    steps = [int(ln[2]) / 1000 for ln in lines if ln[0].endswith("/transitions")]
+    reads = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "200"]
+    server_ms = {
+        "create": creates,
+        "step: order": steps[0::2],
+        "step: verify": steps[1::2],
+        "list: first page (20)": reads[0::3],
+        "list: county + open (20)": reads[1::3],
+        "list: jump by date (20)": reads[2::3],
+    }
+    print(f"code: {args.code}")
+    print(f"hazards: {total:,}; rounds: {args.rounds}; one gunicorn sync worker on loopback")
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)")
+    print(
+        f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7} "
+        f"{'server CPU mean':>15}"
+    )
+    for label, times in client.items():
+        srv = server_ms.get(label) or [0.0]
+        print(
+            f"{label:28} {pct(times, 50):10.1f} {pct(times, 95):7.1f} "
+            f"{pct(srv, 50):10.1f} {pct(srv, 95):7.1f} "
+            f"{cpu.get(label, 0) * 1000 / len(times):15.1f}"
+        )
+    Hazard.objects.filter(source_ref__startswith="bench-http:").update(source_ref="bench-done")
+
+
+# --- concurrent writers: the audit chain (`bench.py writers`) ----------------------------------
+
+
+def _writer(args) -> tuple[int, float]:
+    """One writer process: order its own hazards one by one (a workflow step each)."""
+    chains, pks, start_at = args
+    from django.conf import settings as _settings
+
+    if chains:
+        _settings.AUDIT_CHAINS = chains
+    from hazardloop.accounts.models import User as _User
+    from hazardloop.hazards import services as _services
+    from hazardloop.hazards.models import Hazard as _Hazard
+
+    actor = _User.objects.get(username="bench-county")
+    due = timezone.now() + dt.timedelta(days=10)
+    hazards = list(_Hazard.objects.select_related("unit").filter(pk__in=pks))
+    # The first step warms the process up (imports, catalogues, compiled SQL): not counted.
+    _services.order_hazard(hazards[0], actor=actor, due_at=due)
+    time.sleep(max(0.0, start_at - time.time()))  # every writer starts at the same moment
+    for hazard in hazards[1:]:
+        _services.order_hazard(hazard, actor=actor, due_at=due)
+    return len(hazards) - 1, time.time()
+
+
+def writers_main() -> None:
+    """Workflow steps per second with 1, 8 and 32 concurrent writers (processes, each with its
+    own connection, each ordering its own hazards through the service: compare-and-swap, event,
+    audit, notification), with one audit chain and with AUDIT_CHAINS chains.
+
+        flock /tmp/hazardloop-bench.lock .venv/bin/python bench/hazards/bench.py writers \\
+            [--steps 20] [--writers 1,8,32] [--chains 1,32]
+    """
+    import multiprocessing
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode")
+    parser.add_argument("--steps", type=int, default=20, help="steps per writer")
+    parser.add_argument("--writers", default="1,8,32")
+    parser.add_argument("--chains", default="1,32")
+    parser.add_argument("--code", default=str(ROOT))
+    args = parser.parse_args()
+    ensure_reference_data()
+    inspector = bench_user("bench-county", "220102", Role.INSPECTOR)
+    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:40])
+    _unit_people(units)
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores)")
+    print(f"{'chains':>6} {'writers':>7} {'steps':>6} {'steps/s':>8}")
+    for chains in [int(c) for c in args.chains.split(",")]:
+        for writers in [int(w) for w in args.writers.split(",")]:
+            pks = []
+            for i in range(writers * (args.steps + 1)):
+                h = services.create_hazard(
+                    units[i % len(units)],
+                    actor=inspector,
+                    source="inspection",
+                    description="基准：并发",
+                    source_ref=f"bench-writers:{i}",
+                )
+                pks.append(h.pk)
+            connection.close()
+            start_at = time.time() + 5 + writers * 0.5  # after every process is warm
+            jobs = [(chains, pks[w::writers], start_at) for w in range(writers)]
+            with multiprocessing.get_context("fork").Pool(writers) as pool:
+                done = pool.map(_writer, jobs)
+            wall = max(end for _, end in done) - start_at
+            steps = sum(n for n, _ in done)
+            print(f"{chains:6} {writers:7} {steps:6} {steps / wall:8.1f}", flush=True)
+            Hazard.objects.filter(pk__in=pks).update(source_ref="bench-done")
 
 
 if __name__ == "__main__":

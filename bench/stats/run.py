@@ -1,17 +1,22 @@
-"""Time GET /api/v1/stats/regions at province scale against the hand-written SQL (PostgreSQL).
+"""Time GET /api/v1/stats/regions and the /stats/ page against the hand-written SQL (PostgreSQL).
 
-    flock /tmp/hazardloop-bench.lock .venv/bin/python bench/stats/run.py [--repeat 20]
+    .venv/bin/python bench/province.py --hazards 100000 --db hazardloop_bench_dash
+    flock /tmp/hazardloop-bench.lock .venv/bin/python bench/stats/run.py \
+        --db hazardloop_bench_dash [--repeat 20]
 
-Data: bench/supervision/generate.py (units, 5M hazards) and bench/stats/generate.py (2M
-inspections). First the statistics aggregates (reports/aggregates.py) are rebuilt in full and
-timed; then one day's changes (a day's new hazards, inspections and documents, and a day's
-closures with their events) are written, the incremental refresh is timed, and all of it is
-rolled back, so the database is left as the generators made it. For each case (the province as
-a province regulator, a county as a county regulator; the default 30-day period and a one-year
-period) it times, in the same process and interleaved, the API through the Django test client
-(server time: middleware, auth, scope, every query, JSON) and the hand-written SQL that computes
-the same figures directly, checks that both give the same numbers, and prints p50/p95 of each
-and the ratio.
+Data: bench/province.py (townships, every sector and category, campaigns, a year of mixed states;
+its bucket statistics are printed again here). The periods end on the last day with hazards (the
+province's "today"); overdue is counted at the real now on both sides. First the statistics
+aggregates (reports/aggregates.py) are rebuilt in full and timed; then one day's changes (a day's
+new hazards, inspections and documents, and a day's closures with their events) are written, the
+incremental refresh is timed, and all of it is rolled back, so the database is left as the
+generators made it. For each case (the province as a province regulator, a county as a county
+regulator; the default 30-day period and a one-year period) it times, in the same process and
+interleaved, the API through the Django test client (server time: middleware, auth, scope, every
+query, JSON) and the hand-written SQL that computes the same figures directly, checks that both
+give the same numbers, and prints p50/p95 of each and the ratio. The page is compared with the same
+hand-written SQL plus the page's own (hazards found and rectified per day, by sector, by category:
+`HAND_PAGE_SQL`).
 """
 
 import argparse
@@ -70,6 +75,22 @@ left join units on units.k = r.prefix left join insp on insp.k = r.prefix
 left join haz on haz.k = r.prefix left join docs on docs.k = r.prefix
 order by r.code
 """
+HAND_PAGE_SQL = [
+    """select (found_at at time zone %(tz)s)::date d, count(*) from hazards_hazard
+  where region_code between %(lo)s and %(hi)s and found_at >= %(t0)s and found_at < %(t1)s
+  group by 1 order by 1""",
+    """select (coalesce(verified_at, closed_at) at time zone %(tz)s)::date d, count(*)
+  from hazards_hazard where region_code between %(lo)s and %(hi)s
+  and status in ('verified', 'closed')
+  and coalesce(verified_at, closed_at) >= %(t0)s and coalesce(verified_at, closed_at) < %(t1)s
+  group by 1 order by 1""",
+    """select sector_code, count(*) from hazards_hazard
+  where region_code between %(lo)s and %(hi)s and found_at >= %(t0)s and found_at < %(t1)s
+  group by 1""",
+    """select category, count(*) from hazards_hazard
+  where region_code between %(lo)s and %(hi)s and found_at >= %(t0)s and found_at < %(t1)s
+  group by 1""",
+]
 FIELDS = (
     "units_in_scope",
     "inspections",
@@ -141,7 +162,7 @@ def one_day_of_changes(cur) -> dict:
             "token": "md5('bench-day-doc-' || h.id)",
             "kind": "'rectify_order'",
             "department_id": "(select min(id) from regions_department)",
-            "year": "2026",
+            "year": "2099",  # a year no generated document uses
             "seq": "900000 + h.id % 1000000",
             "number": "'BENCH-DAY-' || h.id",
             "hazard_id": "h.id",
@@ -170,12 +191,28 @@ def pct(values, p):
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
+def report(name, what, times, sql_times) -> None:
+    a50, a95 = statistics.median(times), pct(times, 95)
+    s50, s95 = statistics.median(sql_times), pct(sql_times, 95)
+    print(
+        f"{name:15} {what:4} p50 {a50:7.1f} ms p95 {a95:7.1f} ms | hand SQL p50 {s50:7.1f} ms "
+        f"p95 {s95:7.1f} ms | hand SQL ÷ {what} p50 {s50 / a50:5.1f} p95 {s95 / a95:5.1f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the full rebuild")
+    parser.add_argument("--db", default="", help="database name on 127.0.0.1")
+    parser.add_argument("--no-day", action="store_true", help="skip the day of changes")
     args = parser.parse_args()
+    if args.db:
+        import os
+
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     setup()
     from django.db import connection, transaction
     from django.test import Client
@@ -199,7 +236,9 @@ def main() -> None:
             Membership.objects.create(
                 user=user, role=Role.REGULATOR, region_id=region, department=department
             )
-    today = timezone.localdate()
+    with connection.cursor() as cur:
+        cur.execute("select max(found_at) from hazards_hazard")
+        today = timezone.localdate(cur.fetchone()[0])
     cases = [
         ("province 30 d", "bench-province", "220000", today - dt.timedelta(days=29), today),
         ("province 1 y", "bench-province", "220000", today - dt.timedelta(days=364), today),
@@ -210,12 +249,15 @@ def main() -> None:
     if not args.no_rebuild:
         t = time.perf_counter()
         aggregates.refresh(full=True)
-        rows = {m.__name__: m.objects.count() for m in aggregates.TABLES}
-        print(f"full rebuild: {time.perf_counter() - t:.1f} s; rows {rows}; load {loadavg()}")
+        print(f"full rebuild: {time.perf_counter() - t:.1f} s; load {loadavg()}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from province import bucket_statistics
+
+    bucket_statistics()
     with transaction.atomic():
         with connection.cursor() as cur:
             t = time.perf_counter()
-            day = one_day_of_changes(cur)
+            day = {} if args.no_day else one_day_of_changes(cur)
             written = time.perf_counter() - t
         t = time.perf_counter()
         done = aggregates.refresh()
@@ -265,13 +307,28 @@ def main() -> None:
                 continue
             api_times.append(api * 1000)
             sql_times.append(sql * 1000)
-        a50, a95 = statistics.median(api_times), pct(api_times, 95)
-        s50, s95 = statistics.median(sql_times), pct(sql_times, 95)
-        print(
-            f"{name:15} API p50 {a50:7.1f} ms p95 {a95:7.1f} ms | hand SQL p50 {s50:7.1f} ms "
-            f"p95 {s95:7.1f} ms | ratio p50 {a50 / s50:4.2f} p95 {a95 / s95:4.2f}",
-            flush=True,
-        )
+        report(name, "API", api_times, sql_times)
+        params["tz"] = str(timezone.get_default_timezone())
+        page = f"/stats/?region={code}&from={start}&to={end}"
+        page_times, hand_times = [], []
+        for i in range(args.repeat + 1):
+            t = time.perf_counter()
+            response = client.get(page)
+            took = time.perf_counter() - t
+            assert response.status_code == 200, response.content[:300]
+            params["now"] = timezone.now()
+            t = time.perf_counter()
+            with connection.cursor() as cur:
+                cur.execute(HAND_SQL, params)
+                cur.fetchall()
+                for sql in HAND_PAGE_SQL:
+                    cur.execute(sql, params)
+                    cur.fetchall()
+            hand = time.perf_counter() - t
+            if i:
+                page_times.append(took * 1000)
+                hand_times.append(hand * 1000)
+        report(name, "page", page_times, hand_times)
     print(f"load after: {loadavg()}")
 
 

@@ -5,8 +5,9 @@
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python bench/units/bench.py generate --units 500000   # COPY, ~1-2 min
     .venv/bin/python bench/units/bench.py import --rows 100000 --seed 2   # new seed: new units
-        # dry run, commit (new units), re-import (unchanged), re-import with every row changed;
-        # each with its phases; --profile: the commit under cProfile instead
+        # an .xlsx (--csv: a .csv) imported as the page and the API do, through the job: dry
+        # run + commit of new units, of the same file (unchanged), of every row changed; each
+        # with its phases; --profile: the dry run under cProfile instead
     .venv/bin/python bench/units/bench.py export [--limit 100000]   # flat memory
     .venv/bin/python bench/units/bench.py list --requests 220       # target p95 < 150 ms
     psql … -c "VACUUM (ANALYZE) units_unit"  # after imports, before `list`, when
@@ -124,30 +125,45 @@ def generate(n: int) -> None:
 
 
 def write_import_file(path: Path, rows: int, seed: int = 100_000, changed: bool = False) -> None:
-    """A CSV of `rows` units made from `seed` (the same seed: the same units); changed=True
-    moves every one to a new address and adds a floor, so that a re-import updates them all."""
+    """An .xlsx (or, for a path ending in .csv, a CSV) of `rows` units made from `seed` (the
+    same seed: the same units), with a title row above the header as officials' sheets have;
+    changed=True moves every one to a new address and adds a floor, so that a re-import updates
+    them all. The .xlsx is written by openpyxl with shared strings, as Excel and WPS save."""
     rng = random.Random(seed)
     regions = counties()
     names = dict(Region.objects.values_list("code", "name_zh"))
     from hazardloop.regions.models import Sector
 
     sectors = dict(Sector.objects.values_list("code", "name_zh"))
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["吉林省生产经营单位台账（基准测试）"])
-        writer.writerow([c.template_header for c in COLUMNS])
+
+    def lines():
+        yield ["吉林省生产经营单位台账（基准测试）"]
+        yield [c.template_header for c in COLUMNS]
         for unit in build_units(rng, regions, rows):
             if changed:
                 unit.address += "北门"
                 unit.floors = (unit.floors or 0) + 1
-            writer.writerow([
+            yield [
                 unit.name, unit.uscc, names[unit.region_id], sectors[unit.sector_id], unit.address,
-                "", "", unit.floor_area_m2, unit.floors, unit.business_hours,
+                None, None, unit.floor_area_m2, unit.floors, unit.business_hours,
                 "是" if unit.is_fire_key_unit else "否", "是" if unit.is_crowded_place else "否",
-                "是" if unit.is_public_gathering else "否", unit.get_gas_use_display(),
-                unit.lpg_cylinders, unit.lpg_stored_kg, unit.principal_name, unit.principal_phone,
-                unit.safety_manager_name, unit.safety_manager_phone,
-            ])  # fmt: skip
+                "是" if unit.is_public_gathering else "否", "否", "否", "否",
+                unit.get_gas_use_display(), unit.lpg_cylinders, unit.lpg_stored_kg,
+                unit.principal_name, unit.principal_phone, unit.safety_manager_name,
+                unit.safety_manager_phone,
+            ]  # fmt: skip
+
+    if path.suffix == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(lines())
+        return
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("单位")
+    for line in lines():
+        sheet.append(line)
+    book.save(path)
 
 
 def time_phases() -> dict[str, float]:
@@ -179,43 +195,88 @@ def time_phases() -> dict[str, float]:
     return spent
 
 
-def bench_import(rows: int, seed: int, profile: bool = False) -> None:
+def run_job(job) -> float:
+    from hazardloop.units.jobs import run_job_once
+
+    started = time.monotonic()
+    run_job_once(job.pk)
+    return time.monotonic() - started
+
+
+def bench_import(rows: int, seed: int, profile: bool = False, suffix: str = ".xlsx") -> None:
+    """Each step as the page and the API run it: the upload stored as a job, the dry run
+    (reads and checks the sheet, keeps the checked rows), then the commit of that job (takes
+    the kept rows: the sheet is not read again)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hazardloop.units import services
+    from hazardloop.units.models import UnitJob
+
     users = ensure_users()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "units.csv"
+        from django.conf import settings
+
+        settings.MEDIA_ROOT = tmp
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        path = Path(tmp) / f"units{suffix}"
+        started = time.monotonic()
         write_import_file(path, rows, seed)
-        if profile:  # the commit only, under cProfile: where the time goes
+        print(f"wrote {path.name}: {path.stat().st_size / 1e6:.1f} MB in "
+              f"{time.monotonic() - started:.1f} s")  # fmt: skip
+        if profile:  # the dry run only, under cProfile: where the time goes
             import cProfile
             import pstats
 
             profiler = cProfile.Profile()
             with open(path, "rb") as fh:
                 profiler.runcall(
-                    import_units, fh, path.name, user=users["bench-admin"], commit=True
+                    import_units, fh, path.name, user=users["bench-admin"], commit=False
                 )
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(45)
             stats.sort_stats("tottime").print_stats(25)
             return
-        spent = time_phases()
-        steps = ("dry run", "commit", "re-import of the same file", "re-import, every row changed")
-        for label in steps:
-            if label == steps[3]:
-                write_import_file(path, rows, seed, changed=True)
-            spent.clear()
+        from hazardloop.units.importing.reader import open_table
+
+        for reader_name in ("calamine", "openpyxl") if suffix == ".xlsx" else ("csv",):
             started = time.monotonic()
-            with open(path, "rb") as fh:
-                result = import_units(
-                    fh, path.name, user=users["bench-admin"], commit=label != "dry run"
-                )
-            took = time.monotonic() - started
+            if reader_name == "openpyxl":  # the reader before calamine, for comparison
+                from openpyxl import load_workbook
+
+                book = load_workbook(path, read_only=True, data_only=True)
+                count = sum(1 for _row in book.worksheets[0].iter_rows(values_only=True))
+                book.close()
+            else:
+                with open(path, "rb") as fh:
+                    count = sum(1 for _row in open_table(fh, path.name).rows)
+            print(f"read the sheet alone ({reader_name}): {count} rows in "
+                  f"{time.monotonic() - started:.2f} s")  # fmt: skip
+        spent = time_phases()
+        steps = ("new units", "the same file again (unchanged)", "every row changed")
+        for label in steps:
+            if label == steps[2]:
+                write_import_file(path, rows, seed, changed=True)
+            upload = SimpleUploadedFile(path.name, path.read_bytes())
+            job = services.start_import(actor=users["bench-admin"], upload=upload)
+            spent.clear()
+            dry = run_job(job)
+            job.refresh_from_db()
+            dry_phases = dict(spent)
+            spent.clear()
+            services.commit_import(job, actor=users["bench-admin"])
+            commit = run_job(job)
+            job = UnitJob.objects.get(pk=job.pk)
             print(
-                f"import {rows} rows, {label}: {took:.1f} s, created {result.created}, updated "
-                f"{result.updated}, unchanged {result.unchanged}, problems {result.error_count}; "
+                f"import {rows} rows ({suffix}), {label}: dry run {dry:.2f} s + commit "
+                f"{commit:.2f} s = {dry + commit:.2f} s ({rows / (dry + commit):,.0f} rows/s); "
+                f"{job.status}, created {job.created}, updated {job.updated}, unchanged "
+                f"{job.unchanged}, problems {len(job.errors)}; peak RSS {rss_mb():.0f} MB; "
                 f"load {loadavg()}"
             )
+            for phase, seconds in dry_phases.items():
+                print(f"    dry run, {phase}: {seconds:.2f} s")
             for phase, seconds in spent.items():
-                print(f"    {phase}: {seconds:.1f} s")
+                print(f"    commit, {phase}: {seconds:.2f} s")
 
 
 def bench_export(limit: int = 0) -> None:
@@ -284,7 +345,8 @@ def main() -> None:
     importing = sub.add_parser("import")
     importing.add_argument("--rows", type=int, default=100_000)
     importing.add_argument("--seed", type=int, default=100_000, help="a new seed: new units")
-    importing.add_argument("--profile", action="store_true", help="profile the commit only")
+    importing.add_argument("--profile", action="store_true", help="profile the dry run only")
+    importing.add_argument("--csv", action="store_true", help="import a .csv instead of .xlsx")
     sub.add_parser("export").add_argument("--limit", type=int, default=0)
     sub.add_parser("list").add_argument("--requests", type=int, default=220)
     args = parser.parse_args()
@@ -293,7 +355,7 @@ def main() -> None:
     if args.cmd == "generate":
         generate(args.units)
     elif args.cmd == "import":
-        bench_import(args.rows, args.seed, args.profile)
+        bench_import(args.rows, args.seed, args.profile, ".csv" if args.csv else ".xlsx")
     elif args.cmd == "export":
         bench_export(args.limit)
     else:

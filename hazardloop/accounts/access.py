@@ -22,6 +22,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event
+from hazardloop.core.prepared import Prepared
 from hazardloop.regions.models import subtree_filter
 
 
@@ -62,17 +63,21 @@ class Scope:
         return self.everything or any(region_code.startswith(p) for p in self.prefixes)
 
 
+# Compiled once (core/prepared.py): asked on every request.
+_ACTIVE_MEMBERSHIPS = Prepared(
+    lambda user_id: Membership.objects.filter(user_id=user_id, is_active=True).select_related(
+        "region", "department", "unit"
+    ),
+)
+
+
 def memberships_of(user) -> list[Membership]:
     """Active memberships, loaded once per user object (i.e. once per request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_hl_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True).select_related(
-                "region", "department", "unit"
-            )
-        )
+        cached = _ACTIVE_MEMBERSHIPS(user.pk)
         user._hl_memberships = cached
     return cached
 

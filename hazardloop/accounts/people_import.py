@@ -2,9 +2,10 @@
 then a commit that creates every account or none.
 
 The sheet is read the way the unit import reads one (hazardloop/units/importing/reader.py):
-size checked first, the package checked for a zip bomb before any XML is parsed, read-only
-openpyxl, a row limit enforced while reading. One row is one person with one role; each
-person gets a temporary password, shown once after the commit, to be changed at first sign-in.
+size checked first, the package checked for a zip bomb before any XML is parsed, then read by
+python-calamine (lib/sheets.read_rows), a row limit enforced while reading. One row is one
+person with one role; each person gets a temporary password, shown once after the commit, to
+be changed at first sign-in.
 """
 
 import io
@@ -20,6 +21,7 @@ from hazardloop.accounts.people import grant_regions, grant_units_in_scope, reso
 from hazardloop.accounts.people_services import PersonData, clean_person, create_person
 from hazardloop.core.errors import DomainError
 from hazardloop.lib.packages import UnreadablePackage, unpacked_too_far
+from hazardloop.lib.sheets import UnreadableSheet, read_rows
 
 MAX_ROWS = 1000
 MAX_BYTES = 2 * 1024 * 1024
@@ -110,24 +112,21 @@ def _rows(fh, filename: str):
         fh.seek(0)
     if size > MAX_BYTES:
         raise FileProblem(_("The file is larger than 2 MB; a sheet of accounts is far smaller."))
-    from openpyxl import load_workbook
-
     _check_package(fh)
     try:
-        workbook = load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        _height, rows = read_rows(fh)
+    except UnreadableSheet as exc:
         raise FileProblem(_("The file is not a readable .xlsx workbook.")) from exc
+    limit = MAX_ROWS + HEADER_SEARCH_ROWS
     try:
-        sheet = workbook.worksheets[0]
-        limit = MAX_ROWS + HEADER_SEARCH_ROWS
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(rows, start=1):
             if number > limit:
                 raise FileProblem(
                     _("The sheet has more than %(n)d rows; split it.") % {"n": MAX_ROWS}
                 )
             yield number, [_text(v) for v in row[:30]]
     finally:
-        workbook.close()
+        rows.close()
 
 
 # Names sheets use for roles besides the labels the product shows (both languages).

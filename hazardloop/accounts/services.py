@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts import throttle
 from hazardloop.accounts.models import ApiToken, User
 from hazardloop.audit.services import record_event
+from hazardloop.core.prepared import Prepared
 from hazardloop.core.request_context import current_request_meta
 
 TOKEN_PREFIX = "hl_"  # noqa: S105 - a public marker, not a secret
@@ -104,15 +105,20 @@ def create_api_token(user: User, *, actor: User, name: str = "") -> tuple[ApiTok
     return token, raw
 
 
+# Compiled once (core/prepared.py): every API request asks.
+_LIVE_TOKEN = Prepared(
+    lambda digest: ApiToken.objects.select_related("user").filter(
+        digest=digest, revoked_at__isnull=True
+    )[:1]
+)
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user behind a token that is not revoked, expired or idle too long, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True)
-        .first()
-    )
+    found = _LIVE_TOKEN(_digest(raw))
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

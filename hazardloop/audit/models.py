@@ -1,9 +1,11 @@
 """The append-only, hash-chained audit log.
 
-Each event's hash covers its own fields and the previous event's hash, so altering or deleting
-any row breaks the chain at that row (`manage.py verify_audit`). The chain head is a single row
-that every writer updates first: that update is the lock that keeps the chain linear on both
-SQLite and PostgreSQL.
+Each event's hash covers its own fields and the previous event's hash in its chain, so altering
+or deleting any row breaks that chain at that row (`manage.py verify_audit`). There are several
+chains (`settings.AUDIT_CHAINS`, docs/adr/0003-audit-chain.md): each has a head row that its
+writer updates first — the lock that keeps that chain linear — and a writer takes whichever
+chain no other transaction holds, so concurrent writers do not queue behind one row. SQLite
+(which serialises writers anyway) uses chain 1 alone.
 """
 
 from django.conf import settings
@@ -18,7 +20,13 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEvent(models.Model):
+    # The event's number across all chains (the order in which they were written; on PostgreSQL
+    # from a sequence, so a rolled-back write leaves a gap). Hashed.
     seq = models.BigIntegerField(_("sequence"), unique=True)
+    # Its chain and position there (1, 2, … without gaps). Not hashed: the links bind them (each
+    # chain starts from its own genesis hash and each event names its predecessor's hash).
+    chain = models.PositiveSmallIntegerField(default=1)
+    chain_seq = models.BigIntegerField()
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +55,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_chain_position")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
@@ -61,7 +72,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the sequence number and hash of the newest event."""
+    """One row per chain (`id` is the chain's number): its newest event's position in the chain
+    (`seq`, the chain's length) and hash."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 from django.conf import settings
@@ -18,20 +19,119 @@ def _utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _claim(count: int) -> tuple[int, str]:
-    """Reserve `count` sequence numbers; returns (first seq, hash before it).
+# The events' numbers on PostgreSQL (created by migration 0004); SQLite numbers them by chain 1.
+SEQUENCE = "audit_event_seq"
 
-    One UPDATE … RETURNING both takes the lock (SQLite's write lock, PostgreSQL's row lock) and
-    reads the head, so concurrent writers queue here and the chain stays linear.
-    """
+
+def chain_count() -> int:
+    """How many chains writers spread over: settings.AUDIT_CHAINS on PostgreSQL, 1 on SQLite
+    (whose writers queue for the one database lock anyway)."""
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, int(getattr(settings, "AUDIT_CHAINS", 32)))
+
+
+def genesis(chain: int) -> str:
+    """The hash before a chain's first event: all zeros for chain 1 (the one chain of the events
+    written before there were several), a keyed hash of the chain's number for the others — so
+    an event cannot be moved to the start of another chain."""
+    return GENESIS_HASH if chain == 1 else chain_digest(f"hazardloop-audit-chain:{chain}")
+
+
+_heads_ready: set[str] = set()
+
+
+def ensure_chains() -> None:
+    """Create the head rows of the configured chains that do not exist yet (the migration
+    creates them; a flushed test database or a larger AUDIT_CHAINS needs more)."""
+    _ensure_heads(chain_count())
+
+
+def _ensure_heads(chains: int) -> None:
+    """Create the head rows of chains 1…`chains` that do not exist yet (one statement)."""
+    table = AuditChainHead._meta.db_table
+    rows = ", ".join(["(%s, 0, %s)"] * chains)
+    params = [v for chain in range(1, chains + 1) for v in (chain, genesis(chain))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, seq, last_hash) VALUES {rows} "  # noqa: S608
+            "ON CONFLICT (id) DO NOTHING",
+            params,
+        )
+    _heads_ready.add(connection.alias)
+
+
+def _check_heads(chains: int) -> None:
+    """Create missing head rows (once per process when all are there: one COUNT)."""
     table = AuditChainHead._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq, last_hash",  # noqa: S608
-            [count],
+            f"SELECT count(*) FROM {table} WHERE id BETWEEN 1 AND %s",  # noqa: S608
+            [chains],
         )
-        last_seq, last_hash = cursor.fetchone()
-    return last_seq - count + 1, last_hash
+        present = cursor.fetchone()[0]
+    if present < chains:
+        _ensure_heads(chains)
+    _heads_ready.add(connection.alias)
+
+
+def _claim(count: int) -> tuple[int, int, str, list[int]]:
+    """Reserve `count` positions in one chain; returns (chain, its first position, the hash
+    before it, the events' numbers).
+
+    One UPDATE … RETURNING both takes the chain's lock (PostgreSQL's row lock, held to the end
+    of the transaction; SQLite's write lock) and reads its head. On PostgreSQL the writer takes
+    the chain it used last if no other transaction holds it, else any chain nobody holds
+    (SKIP LOCKED), and waits only when every chain is held; a transaction that already holds a
+    chain finds it again (its own lock is not skipped), so its events stay together. The
+    events' numbers (`seq`) are drawn while the chain is held, so they rise along each chain.
+    """
+    table = AuditChainHead._meta.db_table
+    chains = chain_count()
+    numbered = connection.vendor == "postgresql"
+    returning = "RETURNING id, seq, last_hash" + (f", nextval('{SEQUENCE}')" if numbered else "")
+    if connection.alias not in _heads_ready:
+        _check_heads(chains)
+    preferred = 1
+    with connection.cursor() as cursor:
+        if chains == 1:
+            cursor.execute(
+                f"UPDATE {table} SET seq = seq + %s WHERE id = 1 {returning}",  # noqa: S608
+                [count],
+            )
+        else:
+            preferred = getattr(connection, "_hl_audit_chain", None) or random.randint(1, chains)
+            cursor.execute(
+                f"UPDATE {table} SET seq = seq + %s WHERE id = ("  # noqa: S608
+                f"SELECT id FROM {table} WHERE id BETWEEN 1 AND %s "
+                "ORDER BY id = %s DESC, random() LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                f"{returning}",
+                [count, chains, preferred],
+            )
+        row = cursor.fetchone()
+        if row is None:
+            # Every chain is held by another transaction (then wait for the one we prefer), or
+            # the head rows are gone (a flushed test database): create them and wait.
+            _check_heads(chains)
+            cursor.execute(
+                f"UPDATE {table} SET seq = seq + %s WHERE id = %s {returning}",  # noqa: S608
+                [count, preferred],
+            )
+            row = cursor.fetchone()
+        chain, last, prev_hash = row[0], row[1], row[2]
+        first = last - count + 1
+        if not numbered:
+            numbers = list(range(first, last + 1))  # one chain: its positions are the numbers
+        else:
+            numbers = [row[3]]
+            if count > 1:
+                cursor.execute(
+                    f"SELECT nextval('{SEQUENCE}') FROM generate_series(2, %s)",  # noqa: S608
+                    [count],
+                )
+                numbers += sorted(r[0] for r in cursor.fetchall())
+    connection._hl_audit_chain = chain
+    return chain, first, prev_hash, numbers
 
 
 def _values(
@@ -55,8 +155,11 @@ def _values(
         if not object_repr:
             # The trail names objects in the product's own language (their Chinese names),
             # whatever language the person, command or worker writing it had active.
-            with translation.override(settings.LANGUAGE_CODE):
+            if translation.get_language() == settings.LANGUAGE_CODE:
                 object_repr = str(obj)
+            else:
+                with translation.override(settings.LANGUAGE_CODE):
+                    object_repr = str(obj)
         region_code = region_code or str(
             getattr(obj, "region_code", "") or getattr(obj, "region_id", "") or ""
         )
@@ -79,22 +182,59 @@ def _values(
     }
 
 
+_INSERT_COLUMNS = [*HASHED_FIELDS, "hash", "chain", "chain_seq"]
+
+
 def _append(rows: list[dict]) -> list[AuditEvent]:
-    """Chain and insert already-built rows in order (3 queries whatever their number)."""
+    """Chain and insert already-built rows in order: 2 round trips on PostgreSQL (claim; insert
+    and move the head in one statement), 3 elsewhere, whatever their number."""
     # No savepoint inside the caller's transaction (two round trips per event): if the audit
     # row cannot be written, the change it records must not commit either.
     with transaction.atomic(savepoint=False):
-        first_seq, prev_hash = _claim(len(rows))
+        chain, first, prev_hash, numbers = _claim(len(rows))
         at = timezone.now()
+        at_text = _utc_iso(at)
         events = []
         for offset, values in enumerate(rows):
-            values = {**values, "seq": first_seq + offset, "prev_hash": prev_hash}
-            digest = event_hash({**values, "at": _utc_iso(at)})
-            events.append(AuditEvent(at=at, hash=digest, **values))
+            values = {**values, "seq": numbers[offset], "prev_hash": prev_hash}
+            digest = event_hash({**values, "at": at_text})
+            events.append(
+                AuditEvent(at=at, hash=digest, chain=chain, chain_seq=first + offset, **values)
+            )
             prev_hash = digest
-        AuditEvent.objects.bulk_create(events, batch_size=1000)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash)
+        if connection.vendor == "postgresql" and len(events) <= 100:
+            _insert_and_move_head(events, chain, prev_hash)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=1000)
+            AuditChainHead.objects.filter(pk=chain).update(last_hash=prev_hash)
     return events
+
+
+def _insert_and_move_head(events: list[AuditEvent], chain: int, last_hash: str) -> None:
+    """PostgreSQL: INSERT the events and set the chain head's hash in one statement."""
+    table = AuditEvent._meta.db_table
+    head = AuditChainHead._meta.db_table
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+    marks = ("%s::jsonb" if c in ("before", "after") else "%s" for c in _INSERT_COLUMNS)
+    one = "(" + ", ".join(marks) + ")"
+    params: list = []
+    for event in events:
+        for name in _INSERT_COLUMNS:
+            value = getattr(event, name)
+            if name in ("before", "after") and value is not None:
+                value = canonical(value)
+            params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH head AS (UPDATE {head} SET last_hash = %s WHERE id = %s) "  # noqa: S608
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(events))} RETURNING id",
+            [last_hash, chain, *params],
+        )
+        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
+            event.pk = pk
+            event._state.adding = False
+            event._state.db = connection.alias
 
 
 def record_event(action: str, **fields) -> AuditEvent:
@@ -122,7 +262,7 @@ def record_events(entries: list[tuple[str, dict]]) -> list[AuditEvent]:
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 # The row columns in the order of the hashed payload's sorted keys (see _payload_text).
 _SORTED = sorted(HASHED_FIELDS)
-_COPY_COLUMNS = [*HASHED_FIELDS, "hash"]
+_COPY_COLUMNS = [*HASHED_FIELDS, "hash", "chain", "chain_seq"]
 
 
 def _json_text(value) -> str | None:
@@ -153,7 +293,7 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
     key = settings.AUDIT_HMAC_KEY.encode()
     table = AuditEvent._meta.db_table
     with transaction.atomic():
-        first_seq, prev_hash = _claim(len(entries))
+        chain, first, prev_hash, numbers = _claim(len(entries))
         at = timezone.now()
         at_text = json.dumps(_utc_iso(at))
         names = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
@@ -165,7 +305,7 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
                 values = _values(action, meta=meta, **{**fields, "before": None, "after": None})
                 before = _json_text(fields.get("before"))
                 after = _json_text(fields.get("after"))
-                seq = first_seq + offset
+                seq = numbers[offset]
                 payload = {
                     **values,
                     "seq": seq,
@@ -192,10 +332,12 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
                         after,
                         prev_hash,
                         digest,
+                        chain,
+                        first + offset,
                     ]
                 )
                 prev_hash = digest
-        AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash)
+        AuditChainHead.objects.filter(pk=chain).update(last_hash=prev_hash)
     return len(entries)
 
 
@@ -215,31 +357,60 @@ def _payload_text(payload: dict, at_text: str) -> str:
     return "{" + ",".join(parts) + "}"
 
 
+def chain_heads() -> dict[int, tuple[int, str]]:
+    """Each chain's length and newest hash: {chain: (seq, hash)}, for chains with events."""
+    return {h.pk: (h.seq, h.last_hash) for h in AuditChainHead.objects.order_by("pk") if h.seq}
+
+
+def chain_head() -> dict | None:
+    """The whole log's head in one line: the newest event's number and one hash over every
+    chain's head (what reports print; the published heads keep each chain's)."""
+    heads = chain_heads()
+    if not heads:
+        return None
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return {"seq": newest, "hash": chain_digest(canonical(_heads_json(heads)))}
+
+
+def _heads_json(heads: dict[int, tuple[int, str]]) -> dict[str, list]:
+    return {str(chain): [seq, digest] for chain, (seq, digest) in sorted(heads.items())}
+
+
 def publish_head_once(now: dt.datetime) -> int:
-    """Append the chain head (sequence number and hash) to settings.AUDIT_HEAD_FILE, outside the
-    database, when it moved and the last line is older than AUDIT_HEAD_MINUTES. Returns 1 when a
-    line was written. `verify_chain` checks every published head against the events."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None or head.seq == 0:
+    """Append the chains' heads (each chain's length and newest hash) to
+    settings.AUDIT_HEAD_FILE, outside the database, when one moved and the last line is older
+    than AUDIT_HEAD_MINUTES. Returns 1 when a line was written. `verify_chain` checks every
+    published head against the events."""
+    heads = chain_heads()
+    if not heads:
         return 0
-    heads = published_heads()
-    if heads:
-        last = heads[-1]
+    chains = _heads_json(heads)
+    published = published_heads()
+    if published:
+        last = published[-1]
         fresh = now - dt.datetime.fromisoformat(last["at"]) < dt.timedelta(
             minutes=settings.AUDIT_HEAD_MINUTES
         )
-        if last["seq"] == head.seq or fresh:
+        if last["chains"] == chains or fresh:
             return 0
     path = Path(settings.AUDIT_HEAD_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = {"seq": head.seq, "hash": head.last_hash, "at": _utc_iso(now)}
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    line = {
+        "seq": newest,
+        "hash": chain_digest(canonical(chains)),
+        "at": _utc_iso(now),
+        "chains": chains,
+    }
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
     return 1
 
 
 def published_heads(path=None) -> list[dict]:
-    """The heads published so far (oldest first); a line that cannot be read is skipped."""
+    """The heads published so far (oldest first), each with `chains`: {chain: [length, hash]}
+    (a line from before there were several chains is chain 1's). A line that cannot be read is
+    skipped."""
     path = Path(path or settings.AUDIT_HEAD_FILE)
     if not path.exists():
         return []
@@ -247,44 +418,88 @@ def published_heads(path=None) -> list[dict]:
     for text in path.read_text(encoding="utf-8").splitlines():
         try:
             line = json.loads(text)
-            out.append({"seq": int(line["seq"]), "hash": str(line["hash"]), "at": line["at"]})
-        except (ValueError, KeyError, TypeError):
+            chains = line.get("chains") or {"1": [int(line["seq"]), str(line["hash"])]}
+            out.append(
+                {
+                    "seq": int(line["seq"]),
+                    "hash": str(line["hash"]),
+                    "at": line["at"],
+                    "chains": {str(k): [int(v[0]), str(v[1])] for k, v in chains.items()},
+                }
+            )
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             continue
     return out
+
+
+def _span(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}–#{last}"
 
 
 def verify_chain(
     batch_size: int = 5000, heads: list[dict] | None = None
 ) -> tuple[int, AuditEvent | None, str]:
-    """Walk the chain in order, checking each event's keyed hash and link, and that the events
-    at the published heads (`published_heads()` unless given) still carry the published hash.
+    """Walk every chain in order, checking each event's keyed hash, its link to the previous
+    event of its chain and its position there, each chain's head, and that the events at the
+    published heads (`published_heads()` unless given) still carry the published hash.
     Returns (events checked, first broken event or None, reason)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    published = {h["seq"]: h for h in (published_heads() if heads is None else heads)}
+    head_rows = {h.pk: h for h in AuditChainHead.objects.all()}
+    marks: dict[int, dict[int, tuple[str, str]]] = {}
+    for line in published_heads() if heads is None else heads:
+        chains = line.get("chains") or {"1": [line["seq"], line["hash"]]}
+        for chain, (position, digest) in chains.items():
+            marks.setdefault(int(chain), {})[int(position)] = (digest, line["at"])
     key = settings.AUDIT_HMAC_KEY.encode()
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    state: dict[int, tuple[int, str]] = {}  # chain: (next position, hash it must link to)
     checked = 0
+    # Along `seq`, each chain's events come in their chain's order (numbers are drawn under
+    # the chain's lock), so one pass checks them all.
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
-            return checked, event, f"missing event(s) #{expected_seq}–#{event.seq - 1} before it"
+        chain = event.chain
+        expected_seq, expected_prev = state.get(chain) or (1, genesis(chain))
+        if event.chain_seq != expected_seq:
+            if event.chain_seq > expected_seq:
+                return (
+                    checked,
+                    event,
+                    f"missing event(s) {_span(expected_seq, event.chain_seq - 1)} of chain "
+                    f"{chain} before it",
+                )
+            return checked, event, f"its place in chain {chain} was changed"
         if event.prev_hash != expected_prev:
             return checked, event, "its link to the previous event does not match"
         values = {name: getattr(event, name) for name in HASHED_FIELDS if name != "at"}
         values["at"] = _utc_iso(event.at)
         if event_hash(values, key) != event.hash:
             return checked, event, "its contents were changed after it was written"
-        mark = published.get(event.seq)
-        if mark is not None and mark["hash"] != event.hash:
-            return checked, event, f"it differs from the head published at {mark['at']}"
-        expected_prev = event.hash
-        expected_seq += 1
+        mark = marks.get(chain, {}).get(event.chain_seq)
+        if mark is not None and mark[0] != event.hash:
+            return checked, event, f"it differs from the head published at {mark[1]}"
+        state[chain] = (expected_seq + 1, event.hash)
         checked += 1
-    if head is not None and head.seq >= expected_seq:
-        return checked, None, f"the newest event(s) #{expected_seq}–#{head.seq} were deleted"
-    if head is not None and checked and head.last_hash != expected_prev:
-        return checked, None, "the chain head does not match the newest event"
-    beyond = [seq for seq in published if seq >= expected_seq]
-    if beyond:
-        return checked, None, f"event #{max(beyond)} was published but is missing"
+    for chain in sorted(set(state) | set(head_rows)):
+        head = head_rows.get(chain)
+        next_seq, last_hash = state.get(chain) or (1, genesis(chain))
+        if head is None:
+            return checked, None, f"chain {chain} has events but no head"
+        if head.seq >= next_seq:
+            return (
+                checked,
+                None,
+                f"the newest event(s) {_span(next_seq, head.seq)} of chain {chain} were deleted",
+            )
+        if head.seq and head.last_hash != last_hash:
+            return checked, None, f"the head of chain {chain} does not match its newest event"
+        if head.seq < next_seq - 1:
+            return checked, None, f"chain {chain} holds events beyond its head"
+    for chain, positions in sorted(marks.items()):
+        next_seq = (state.get(chain) or (1, ""))[0]
+        beyond = [p for p in positions if p >= next_seq]
+        if beyond:
+            return (
+                checked,
+                None,
+                f"event {_span(max(beyond), max(beyond))} of chain {chain} was published but "
+                "is missing",
+            )
     return checked, None, ""

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hazardloop.accounts.access import require, scope_for
@@ -110,7 +109,6 @@ def task_list(request, pk):
             "statuses": TaskStatus.choices,
             "next_after": rows[-1].pk if more else None,
             "can_assign": can_assign,
-            "inspectors": assigning.assignable_inspectors(request.user)[:300] if can_assign else [],
         },
     )
 
@@ -122,28 +120,31 @@ def _ids(values) -> list[int]:
 @login_required
 @require_POST
 def assign_tasks(request, pk):
-    """Give the ticked tasks of the task list the chosen inspectors, in one step (all or
-    nothing: assigning.py)."""
+    """Give the ticked tasks of the task list the chosen inspectors in one step: those that fit
+    are assigned, each that does not is named with its reason (assigning.py)."""
     campaign = access_campaign(request.user, pk)
     if plan_scope(request.user).is_empty:
         raise Http404(_("Not found."))
     if scope_for(request.user, "campaign.manage").is_empty:
         raise PermissionDenied(_("Your role does not allow this action here."))
+    refused = []
     try:
-        tasks = assigning.assign_tasks(
-            campaign,
+        result = assigning.assign_tasks(
             actor=request.user,
+            campaign=campaign,
             task_ids=_ids(request.POST.getlist("tasks")),
             inspector_ids=_ids(request.POST.getlist("inspectors")),
         )
-    except DomainError as exc:
+    except assigning.NothingAssigned as exc:
         messages.error(request, str(exc))
+        refused = exc.refused
+    except (DomainError, Http404, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("Your role does not allow this action here."))
     else:
-        messages.success(
-            request,
-            ngettext("%(count)s task assigned.", "%(count)s tasks assigned.", len(tasks))
-            % {"count": len(tasks)},
-        )
+        messages.success(request, assigning.summary(result))
+        refused = result.refused
+    for refusal in refused:
+        messages.warning(request, assigning.refusal_text(refusal))
     return redirect("campaigns:tasks", pk=campaign.pk)
 
 

@@ -15,14 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from hazardloop.accounts.access import has_perm_anywhere, memberships_of, require, scope_for
 from hazardloop.accounts.models import User
 from hazardloop.audit.services import record_event
-from hazardloop.campaigns import drawing, services, workbooks, workflow
+from hazardloop.campaigns import drawing, picking, services, workbooks, workflow
 from hazardloop.campaigns.access import access_campaign, plan_scope
 from hazardloop.campaigns.choices import STATUS_BADGE, CampaignStatus, MemberRole
 from hazardloop.campaigns.forms import CampaignForm
 from hazardloop.campaigns.models import Campaign, InspectionTask, RandomDraw
 from hazardloop.campaigns.progress import progress
 from hazardloop.campaigns.scoping import effective_scope, scope_labels
-from hazardloop.regions.models import Region, Sector, subtree_filter
+from hazardloop.core import picking as picker
+from hazardloop.regions.models import Region, Sector
 from hazardloop.units.models import Unit
 
 PAGE = 50
@@ -46,27 +47,83 @@ def _manage_regions(user) -> list[Region]:
     ]
 
 
-PICK_SHOWN = 20
+def _campaign_option(c) -> picker.Option:
+    return picker.Option(str(c.pk), c.title, f"{c.region.name} · {c.starts_on:%Y-%m-%d}")
 
 
 @login_required
 @require_GET
 def campaign_pick(request):
     """The campaign picker's options (htmx): campaigns the caller may see whose title or
-    document number holds the search, newest first; with `picked`, that campaign chosen."""
+    document number holds the search, newest first; the chosen one (`campaign`) first."""
     if scope_for(request.user, "campaign.view").is_empty:
         raise PermissionDenied(_("Your role does not allow this action here."))
-    query = (request.GET.get("campaign-q") or request.GET.get("q") or "").strip()[:100]
-    picked = request.GET.get("picked", "")
+    name = "campaign"
+    query = picker.search_text(request, name)
     qs = Campaign.objects.visible_to(request.user).select_related("region")
-    campaigns = []
-    if picked.isdigit() and len(picked) < 19:
-        campaigns = list(qs.filter(pk=int(picked)))
-    elif query:
+    ids = [int(v) for v in picker.picked_values(request, name) if v.isdigit() and len(v) < 19]
+    chosen = [_campaign_option(c) for c in qs.filter(pk__in=ids[:1])] if ids else []
+    matches = []
+    if query:
         match = Q(title__icontains=query) | Q(document_number__icontains=query)
-        campaigns = list(qs.filter(match).order_by("-starts_on", "-pk")[:PICK_SHOWN])
-    context = {"campaigns": campaigns, "q": query, "picked": bool(picked), "limit": PICK_SHOWN}
-    return render(request, "campaigns/partials/_pick_options.html", context)
+        matches = [
+            _campaign_option(c)
+            for c in qs.filter(match).order_by("-starts_on", "-pk")[: picker.SHOWN + 1]
+        ]
+    return picker.options_response(
+        request, name=name, multiple=False, picked=chosen, matches=matches, query=query
+    )
+
+
+def _require_manage_somewhere(user) -> None:
+    if scope_for(user, "campaign.manage").is_empty:
+        raise PermissionDenied(_("Your role does not allow this action here."))
+
+
+def _picked(request, name: str, search, *args):
+    """A campaign picker's options: `search(user, *args, query, picked)` (picking.py) for the
+    picker `name`'s search box and the values it holds chosen."""
+    query = picker.search_text(request, name)
+    chosen, matches = search(request.user, *args, query, picker.picked_values(request, name))
+    return picker.options_response(
+        request, name=name, multiple=True, picked=chosen, matches=matches, query=query
+    )
+
+
+@login_required
+@require_GET
+def pick_regions(request):
+    """The campaign form's region picker (htmx): regions in the caller's campaign scope by name
+    or code."""
+    _require_manage_somewhere(request.user)
+    return _picked(request, "scope_regions", picking.search_regions)
+
+
+@login_required
+@require_GET
+def pick_checklists(request):
+    """The campaign form's checklist picker (htmx): checklists the caller may use, by title."""
+    _require_manage_somewhere(request.user)
+    return _picked(request, "checklists", picking.search_checklists)
+
+
+@login_required
+@require_GET
+def pick_inspectors(request):
+    """The task list's inspector picker (htmx): active people who may inspect, with an office
+    role inside the caller's campaign scope."""
+    _require_manage_somewhere(request.user)
+    return _picked(request, "inspectors", picking.search_inspectors)
+
+
+@login_required
+@require_GET
+def pick_members(request, pk):
+    """A task force's member picker (htmx): active inspectors, experts, leaders and
+    regulators of the campaign's region, inside the caller's campaign scope."""
+    campaign = access_campaign(request.user, pk)
+    require(request.user, "campaign.manage", region_code=campaign.region_code, obj=campaign)
+    return _picked(request, "members", picking.search_members, campaign)
 
 
 @login_required
@@ -98,7 +155,9 @@ def campaign_create(request):
     regions = _manage_regions(request.user)
     if not regions:
         raise PermissionDenied(_("Your role does not allow this action here."))
-    form = CampaignForm(request.POST or None, regions=regions, sectors=Sector.objects.all())
+    form = CampaignForm(
+        request.POST or None, user=request.user, regions=regions, sectors=Sector.objects.all()
+    )
     if request.method == "POST" and form.is_valid():
         region = Region.objects.get(code=form.cleaned_data["region"])
         require(request.user, "campaign.manage", region_code=region.code, obj=region)
@@ -145,13 +204,6 @@ def campaign_detail(request, pk):
         "draws": campaign.draws.all()[:20] if plan else [],
         "task_count": InspectionTask.objects.filter(campaign=campaign).count(),
         "member_roles": MemberRole.choices,
-        "candidates": User.objects.filter(
-            subtree_filter("memberships__region", campaign.region.prefix),
-            memberships__unit__isnull=True,
-            memberships__role__in=["inspector", "expert", "leader", "regulator"],
-        )
-        .distinct()
-        .order_by("username")[:200],
         "today": dt.date.today().isoformat(),
     }
     return render(request, "campaigns/campaign_detail.html", context)
@@ -204,8 +256,14 @@ def campaign_act(request, pk, action):
             n = services.generate_tasks(campaign, actor=user, due_on=_date(post.get("due_on")))
             messages.success(request, _("%(count)s inspection tasks added.") % {"count": n})
         elif action == "task-force":
-            ids = [int(x) for x in post.getlist("members") if x.isdigit()]
-            people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+            ids = [int(x) for x in post.getlist("members")[:200] if x.isdigit() and len(x) < 19]
+            ids = list(dict.fromkeys(ids))
+            # Only people the member picker offers: a posted id need not come from it.
+            people = {u.pk: u for u in picking.member_choices(user, campaign).filter(pk__in=ids)}
+            if len(people) != len(ids):
+                raise services.CampaignInputError(
+                    _("Choose the members from the search: a person chosen may not join.")
+                )
             roles = [post.get(f"role_{i}", MemberRole.CADRE) for i in ids]
             members = [
                 (people[i], r if r in MemberRole.values else MemberRole.CADRE)

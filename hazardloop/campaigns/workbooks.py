@@ -1,29 +1,25 @@
 """The campaign's progress table and a draw's result as .xlsx, as their pages show them.
 
-Both are small and written in the request: the progress table has one row per child region of
-the campaign's level (a few dozen at most), and a draw's result is the list its record already
-holds in one row. Every text cell goes through lib/cells.py, so a unit or person named like a
-formula arrives as text. Headers are in the language of the request, like the page.
+Both are small and written in the request (not export jobs): the progress table has one row
+per child region of the campaign's level (a few dozen at most), and a draw's result is the list
+its record already holds in one row. They go through the exports' table writer
+(lib/sheets.py), so a unit or person named like a formula arrives as text. Headers are in the
+language of the request, like the page.
 """
 
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from hazardloop.lib.cells import clean_text, xlsx_row
+from hazardloop.lib.sheets import XLSX as XLSX_FORMAT
+from hazardloop.lib.sheets import write_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _book(title: str, header: list[str], rows) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(clean_text(title)[:31] or "Sheet1")
-    sheet.append(xlsx_row(sheet, header))
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
-    book.save(out)
+    write_table(out, XLSX_FORMAT, title=title, header=header, rows=rows)
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
+from hazardloop.core.picking import Option
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions import codes
 
@@ -38,6 +39,11 @@ def candidates(hazard: Hazard, query: str = "") -> QuerySet[User]:
             | Q(last_name__icontains=query)
         )
     return qs.order_by("display_name", "username")
+
+
+def options(people) -> list[Option]:
+    """Experts as the search picker shows them: name, and the user name beside a display name."""
+    return [Option(str(e.pk), str(e), e.username if e.display_name else "") for e in people]
 
 
 def assigned_to(user) -> QuerySet[Hazard]:

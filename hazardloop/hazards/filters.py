@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +18,8 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.deadlines import LOCAL
 from hazardloop.regions.models import Region, Sector, subtree_filter
+from hazardloop.units import search as unit_search
+from hazardloop.units.models import Unit
 
 PAGE_SIZE = 50
 
@@ -78,9 +80,8 @@ class HazardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("Any sector"))] + [
-            (s.code, s.name) for s in Sector.objects.all()
-        ]
+        # Read when a sector is given or the form is drawn, not on every ledger request.
+        self.fields["sector"].choices = _sector_choices
 
     def clean_region(self):
         code = (self.cleaned_data.get("region") or "").strip()
@@ -92,8 +93,57 @@ class HazardFilterForm(forms.Form):
         return region
 
 
+def _sector_choices():
+    return [("", _("Any sector"))] + [(s.code, s.name) for s in Sector.objects.all()]
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL)
+
+
+class AtUnits(Func):
+    """A filter: the hazard's unit is one of the units `units` (an uncorrelated queryset).
+
+    On PostgreSQL `unit_id = ANY(ARRAY(<units>))`: the units are found once (an InitPlan, on
+    their own indexes) and the hazards through the `unit_id` index, a condition the
+    planner can OR with the trigram indexes of title and description (a `unit_id IN (…)`
+    sub-select cannot take part in a bitmap OR, so the whole table would be read). Elsewhere
+    `unit_id IN (<units>)`."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, units):
+        super().__init__(F("unit_id"))
+        self.units = units
+
+    def _parts(self, compiler, connection):
+        column, params = compiler.compile(self.source_expressions[0])
+        sub, sub_params = self.units.query.get_compiler(connection=connection).as_sql()
+        return column, sub, [*params, *sub_params]
+
+    def as_sql(self, compiler, connection, **extra):
+        column, sub, params = self._parts(compiler, connection)
+        return f"{column} IN ({sub})", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, sub, params = self._parts(compiler, connection)
+        return f"{column} = ANY(ARRAY({sub}))", params
+
+
+def text_match(q: str):
+    """The ledger's free-text condition: the title or description holds `q` (case folded), or
+    the unit's name, credit code or address does (the unit search's own normalised match,
+    units/search.py). On PostgreSQL each part has its index: a pg_trgm GIN index over
+    `UPPER(title)` and `UPPER(description)` (the expressions Django's `icontains` compiles
+    to; migration 0012) and the units' search indexes; terms under three characters cannot
+    use a trigram index and scan the rows the other filters leave."""
+    condition = Q(title__icontains=q) | Q(description__icontains=q)
+    term = unit_search.normalise(q)
+    if term:
+        units = Unit.objects.filter(unit_search.match(term)).order_by().values("pk")
+        condition |= Q(AtUnits(units))
+    return condition
 
 
 def apply_filters(qs, data: dict, now=None):
@@ -101,10 +151,7 @@ def apply_filters(qs, data: dict, now=None):
     now = now or timezone.now()
     q = (data.get("q") or "").strip()
     if q:
-        # Title, description or the unit's name; the other filters narrow the rows first.
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(description__icontains=q) | Q(unit__name__icontains=q)
-        )
+        qs = qs.filter(text_match(q))
     if data.get("region"):
         qs = qs.filter(subtree_filter("region_code", data["region"].prefix))
     if data.get("unit"):
@@ -150,6 +197,9 @@ MICRO = dt.timedelta(microseconds=1)
 
 
 def encode_cursor(hazard) -> str:
+    """The cursor after a hazard (a model instance, or a values() row with `found_at`, `id`)."""
+    if isinstance(hazard, dict):
+        return f"{(hazard['found_at'] - EPOCH) // MICRO}.{hazard['id']}"
     return f"{(hazard.found_at - EPOCH) // MICRO}.{hazard.pk}"
 
 
@@ -164,9 +214,14 @@ def decode_cursor(cursor: str | None):
         return None
 
 
-def page(qs, cursor: str | None, size: int = PAGE_SIZE):
-    """One page after the cursor and the cursor of the next page (None on the last page)."""
+def page(qs, cursor: str | None, size: int = PAGE_SIZE, on_or_before: dt.date | None = None):
+    """One page after the cursor and the cursor of the next page (None on the last page).
+
+    `on_or_before` jumps by date: the page starts at the newest hazard found on or before that
+    day (local time), one index range like the cursor's, so any point is one request away."""
     qs = qs.order_by("-found_at", "-id")
+    if on_or_before is not None and on_or_before < dt.date.max:
+        qs = qs.filter(found_at__lt=_day_start(on_or_before + dt.timedelta(days=1)))
     after = decode_cursor(cursor)
     if after:
         moment, pk = after

@@ -553,6 +553,12 @@ class HazardExport(models.Model):
         _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     rows = models.PositiveIntegerField(default=0)
+    # .xlsx or .csv (lib/sheets.py FORMATS); progress while the worker writes
+    format = models.CharField(max_length=4, default="xlsx")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # more rows matched than HAZARD_EXPORT_MAX_ROWS: how many (the file holds the first rows)
+    matched = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="hazard_exports/%Y/%m/", blank=True)
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -565,3 +571,13 @@ class HazardExport(models.Model):
 
     def __str__(self) -> str:
         return f"hazard export #{self.pk}"
+
+    @property
+    def capped(self) -> bool:
+        return self.matched > self.rows > 0
+
+    @property
+    def percent(self) -> int:
+        if self.status == "done":
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0

@@ -177,7 +177,7 @@ def expert_choices(user, hazard, actions) -> list:
     """The expert picker's first page, when the user may assign an expert now."""
     if not any(a.name == "assign_expert" for a in actions):
         return []
-    return list(experts.candidates(hazard)[: experts.PICKER_SIZE])
+    return experts.options(experts.candidates(hazard)[: experts.PICKER_SIZE])
 
 
 _INSPECTION_REF = re.compile(r"inspection:(\d+)/item:([^/]+)(?:/amendment:(\d+))?")

@@ -1,5 +1,7 @@
 """The hazard ledger, the hazard page and its actions, the unit panel and the export."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from hazardloop.accounts.access import (
     scoped_regions,
 )
 from hazardloop.accounts.choices import Role
+from hazardloop.core import picking
 from hazardloop.core.errors import DomainError, page_errors
 from hazardloop.evidence.services import store_photo
 from hazardloop.hazards import bulk, experts, exports, workflow
@@ -28,6 +31,7 @@ from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
 from hazardloop.hazards.forms import action_payload
 from hazardloop.hazards.models import Hazard, HazardExport
 from hazardloop.hazards.pages import detail_context, ledger_rows
+from hazardloop.lib.sheets import CONTENT_TYPES
 from hazardloop.units.filters import picked_unit
 from hazardloop.units.models import Unit
 
@@ -72,9 +76,19 @@ def ledger(request):
     assigned_to_me = request.GET.get("assigned") == "me"
     if assigned_to_me:
         qs = qs.filter(assignments__expert=request.user)
-    hazards, next_cursor = page(qs, request.GET.get("after"))
+    try:  # jump by date: the page starts at the newest hazard found on or before the day
+        on_or_before = dt.date.fromisoformat(request.GET.get("on_or_before") or "")
+    except ValueError:
+        on_or_before = None
+    hazards, next_cursor = page(qs, request.GET.get("after"), on_or_before=on_or_before)
     query = request.GET.copy()
     query.pop("after", None)
+    jump_keep = [
+        (name, value)
+        for name, values in query.lists()
+        if name != "on_or_before"
+        for value in values
+    ]
     now = timezone.now()
     regions = list(scoped_regions(request.user, "hazard.view"))
     current = request.GET.get("region", "")
@@ -91,6 +105,8 @@ def ledger(request):
         "any_orderable": bool(orderable),
         "next_cursor": next_cursor,
         "query": query.urlencode(),
+        "jump_keep": jump_keep,
+        "on_or_before": on_or_before.isoformat() if on_or_before else None,
         "now": now,
         "can_export": has_perm_anywhere(request.user, "hazard.export"),
         "can_record": has_perm_anywhere(request.user, "hazard.create"),
@@ -188,7 +204,11 @@ def export(request):
     writes it, and the export's page offers the file when it is ready."""
     _require_anywhere(request.user, "hazard.export")
     try:
-        job = exports.start_export(actor=request.user, params=request.GET.dict())
+        job = exports.start_export(
+            actor=request.user,
+            params=request.GET.dict(),
+            fmt=request.POST.get("format") or "xlsx",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('hazards:list')}?{request.GET.urlencode()}")
@@ -216,10 +236,12 @@ def export_download(request, pk: int):
     job = _own_export(request, pk)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404(_("Not found."))
+    fmt = "csv" if job.format == "csv" else "xlsx"
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=f"hazards-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx",
+        filename=f"hazards-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
     )
 
 
@@ -279,12 +301,23 @@ def act(request, pk: int, action: str):
 @login_required
 @require_GET
 def expert_picker(request, pk: int):
-    """The experts who may be assigned to this hazard, by name (an htmx partial of options)."""
+    """The expert picker's options (htmx, the shared search picker): the experts who may be
+    assigned to this hazard, by name; the chosen one first."""
     hazard = _hazard(request, pk)
     if not workflow.role_allows(request.user, "assign_expert", hazard):
         raise PermissionDenied(_("Your role does not allow this action here."))
-    options = experts.candidates(hazard, request.GET.get("q", ""))[: experts.PICKER_SIZE]
-    return render(request, "hazards/partials/_expert_options.html", {"experts": options})
+    name = "expert_id"
+    query = picking.search_text(request, name)
+    ids = [int(v) for v in picking.picked_values(request, name) if v.isdigit() and len(v) < 19]
+    people = experts.candidates(hazard)
+    return picking.options_response(
+        request,
+        name=name,
+        multiple=False,
+        picked=experts.options(people.filter(pk__in=ids[:1])) if ids else [],
+        matches=experts.options(experts.candidates(hazard, query)[: experts.PICKER_SIZE]),
+        query=query,
+    )
 
 
 @login_required

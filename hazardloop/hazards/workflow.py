@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -314,6 +315,8 @@ def check(user, action: str, hazard: Hazard) -> None:
 def available_actions(user, hazard: Hazard) -> list[Action]:
     out = []
     for name in USER_ACTIONS:
+        if hazard.status not in ACTIONS[name].sources:
+            continue  # refused whatever the role (and no sentence to translate for it)
         try:
             if refusal(user, name, hazard) is None:
                 out.append(ACTIONS[name])
@@ -373,16 +376,7 @@ def apply(
     # The state's clock (deadlines.py) goes in the same UPDATE; the unit's risk follows below.
     changes.update(clock_changes(hazard, after, changes))
     feeds_risk = unit_risk.touches(hazard, after, changes, timezone.now())
-    updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
-        status=after, version=F("version") + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise HazardChanged(hazard)
-    for name, value in changes.items():
-        setattr(hazard, name, value)
-    hazard.status = after
-    hazard.version += 1
-    event = HazardEvent.objects.create(
+    event = HazardEvent(
         hazard=hazard,
         kind=spec.event,
         from_status=before,
@@ -392,6 +386,20 @@ def apply(
         reason=reason,
         data=data or {},
     )
+    if connection.vendor == "postgresql":
+        if not _swap_and_append(hazard, before, after, changes, event):
+            raise HazardChanged(hazard)
+    else:
+        updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
+            status=after, version=F("version") + 1, updated_at=timezone.now(), **changes
+        )
+        if not updated:
+            raise HazardChanged(hazard)
+        event.save(force_insert=True)
+    for name, value in changes.items():
+        setattr(hazard, name, value)
+    hazard.status = after
+    hazard.version += 1
     record_event(
         f"hazard.{action}",
         actor=actor,
@@ -403,6 +411,65 @@ def apply(
     if feeds_risk:
         unit_risk.refresh_units([hazard.unit_id], actor=actor, read_first=False)
     return event
+
+
+_EVENT_COLUMNS = ("kind", "from_status", "to_status", "actor", "at", "reason", "data")
+_swap_sql: dict[tuple[str, ...], str] = {}
+
+
+def _swap_sql_for(columns: tuple[str, ...]) -> str:
+    """The compare-and-swap UPDATE of these extra columns and the event's INSERT as one
+    statement (PostgreSQL), built once per set of columns."""
+    sql = _swap_sql.get(columns)
+    if sql is None:
+        quote = connection.ops.quote_name
+        hazards, events = Hazard._meta.db_table, HazardEvent._meta.db_table
+        sets = ", ".join(
+            f"{quote(Hazard._meta.get_field(c).column)} = %s"
+            for c in ("status", "updated_at", *columns)
+        )
+        names = ", ".join(
+            quote(HazardEvent._meta.get_field(c).column) for c in ("hazard", *_EVENT_COLUMNS)
+        )
+        marks = ", ".join(["%s"] * len(_EVENT_COLUMNS))
+        sql = (
+            f"WITH moved AS (UPDATE {hazards} SET {sets}, version = version + 1 "  # noqa: S608
+            "WHERE id = %s AND version = %s AND status = %s RETURNING id) "
+            f"INSERT INTO {events} ({names}) SELECT id, {marks} FROM moved RETURNING id"
+        )
+        _swap_sql[columns] = sql
+    return sql
+
+
+def _prep(model, name: str, value):
+    field = model._meta.get_field(name)
+    if field.is_relation and isinstance(value, models.Model):
+        value = value.pk
+    return field.get_db_prep_save(value, connection)
+
+
+def _swap_and_append(hazard, before: str, after: str, changes: dict, event) -> bool:
+    """PostgreSQL: move the hazard from (version, `before`) and insert its event in one round
+    trip; False (nothing written) when the row moved on since it was read."""
+    columns = tuple(sorted(changes))
+    params = [
+        _prep(Hazard, "status", after),
+        _prep(Hazard, "updated_at", timezone.now()),
+        *(_prep(Hazard, c, changes[c]) for c in columns),
+        hazard.pk,
+        hazard.version,
+        before,
+        *(_prep(HazardEvent, c, getattr(event, c)) for c in _EVENT_COLUMNS),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_swap_sql_for(columns), params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
 
 
 @dataclass

@@ -14,7 +14,14 @@ What counts as touched (source rows are append-only except hazards):
 - inspections and enforcement documents: new rows (id above the last mark); their counted
   fields are never edited (an amendment changes answers, not mode, unit, time or campaign).
 A writer that took an id before the last refresh and committed after it would be missed by a
-plain "id above the mark", so every refresh also looks again at the last `OVERLAP` ids.
+plain "id above the mark", so every refresh records the ids among the last `OVERLAP` below each
+mark that did not exist (`StatsRefresh.gaps`) and the next one looks again at those only: with
+nothing new, nothing is rewritten.
+
+The roll-ups (`ROLLS`, models.py "Roll-ups") sum the base tables per region prefix at each depth
+(the loaded regions' prefix lengths) × day and month × campaign (0: all), for the dashboards'
+questions; each refresh rebuilds the (prefix, day) rows of the touched buckets, finest depth
+first, and their months.
 
 `refresh_once(now)` is the sweep step (settings.SWEEP_STEPS); `manage.py refresh_stats` runs it
 by hand (`--full` to rebuild). `ensure_fresh` is called on read: when the aggregates were never
@@ -23,29 +30,48 @@ them first.
 """
 
 import datetime as dt
+import hashlib
 import time
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Max, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from hazardloop.campaigns.sources import inspection_fields, inspections
-from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade, SupervisionLevel
+from hazardloop.hazards.choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    ClockKind,
+    Grade,
+    SupervisionLevel,
+)
 from hazardloop.hazards.models import Hazard, HazardEvent
 from hazardloop.inspections.choices import Mode
+from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports.models import (
+    CategoryRoll,
+    ClockRoll,
     DocumentDay,
+    DocumentRoll,
     HazardDay,
+    HazardRoll,
     InspectionDay,
+    InspectionRoll,
+    OpenRoll,
     RectifiedDay,
+    RectifiedRoll,
+    SectorRoll,
     StatsRefresh,
     UnitCount,
     UnitLast,
     UnitLastDay,
+    UnitLastRoll,
+    UnitRoll,
 )
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
@@ -58,12 +84,74 @@ UNIT_ATTRIBUTES = [
     "is_crowded_place", "is_public_gathering", "is_fire_key_unit",
 ]  # fmt: skip
 UNIT_ATTRIBUTES_SOURCE = ["region_id", "sector_id", *UNIT_ATTRIBUTES[2:]]
-HAZARD_KEY = ["region_code", "day", "campaign_id", "sector_code", "category", "due_day"]
-HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open"]
+HAZARD_KEY = [
+    "region_code", "day", "campaign_id", "sector_code", "category", "due_day", "clock",
+    "clock_day",
+]  # fmt: skip
+HAZARD_COUNTS = ["found", "major", "rectified", "on_time", "listed", "open", "waiting"]
+REGULATOR = Q(status__in=OPEN_STATUSES, clock__in=[ClockKind.ORDER, ClockKind.VERIFY])
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
 
 TABLES = (HazardDay, RectifiedDay, InspectionDay, DocumentDay, UnitLast, UnitLastDay, UnitCount)
+# The deadline day `OpenRoll` keeps for an open hazard without a deadline (never overdue).
+NO_DEADLINE = dt.date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Roll:
+    """A roll-up (`reports/models.py` "Roll-ups") of a base table keyed by region code × day."""
+
+    model: type
+    base: type
+    counts: tuple[str, ...]  # summed; (roll column, base column) when named differently
+    dims: tuple[str, ...] = ()  # key columns kept, named as in the base (or `source`)
+    campaign: bool = True
+    months: bool = True
+    where: Q | None = None  # base rows counted
+    source: tuple = ()  # (roll column, base expression or aggregate) pairs
+    # Read only for a region's own figures (a breakdown, the trend), never for its children:
+    # not kept at the finest depth (a region there reads the base table: a few rows).
+    parents_only: bool = False
+
+    def levels(self, depths: list[int]) -> list[int]:
+        return depths[:-1] if self.parents_only and len(depths) > 1 else depths
+
+
+ROLLS = (
+    Roll(
+        HazardRoll,
+        HazardDay,
+        (*HAZARD_COUNTS[:-1], "order_waiting", "verify_waiting"),
+        source=(
+            ("order_waiting", Coalesce(Sum("waiting", filter=Q(clock=ClockKind.ORDER)), 0)),
+            ("verify_waiting", Coalesce(Sum("waiting", filter=Q(clock=ClockKind.VERIFY)), 0)),
+        ),
+    ),
+    Roll(
+        ClockRoll,
+        HazardDay,
+        ("n",),
+        dims=("clock", "due_day"),
+        where=Q(waiting__gt=0),
+        source=(("n", "waiting"), ("due_day", Coalesce("clock_day", Value(NO_DEADLINE)))),
+    ),
+    Roll(
+        OpenRoll,
+        HazardDay,
+        ("n",),
+        dims=("due_day",),
+        where=Q(open__gt=0),
+        source=(("n", "open"), ("due_day", Coalesce("due_day", Value(NO_DEADLINE)))),
+    ),
+    Roll(SectorRoll, HazardDay, ("found",), dims=("sector_code",), parents_only=True),
+    Roll(CategoryRoll, HazardDay, ("found",), dims=("category",), parents_only=True),
+    Roll(RectifiedRoll, RectifiedDay, ("n",), months=False, parents_only=True),
+    Roll(InspectionRoll, InspectionDay, tuple(MODES)),
+    Roll(DocumentRoll, DocumentDay, ("n",)),
+    Roll(UnitLastRoll, UnitLastDay, ("n",), dims=("is_self",), campaign=False),
+)
+ROLLUPS = (*(r.model for r in ROLLS), UnitRoll)
 
 
 def _tz():
@@ -128,9 +216,213 @@ def _insert(model, columns: list[str], qs, select: list[str] | None = None) -> N
         cursor.execute(insert, params)
 
 
-def _rebuild_hazards(buckets) -> None:
+def _insert_picked(model, picked: list[tuple[str, object]], qs) -> None:
+    """INSERT INTO model's table (columns) SELECT … FROM (qs): each picked pair is (column,
+    the subquery's column name) or (column, `Value(constant)`)."""
+    sql, params = qs.query.sql_with_params()
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c, _src in picked)
+    parts, constants = [], []
+    for _c, src in picked:
+        if isinstance(src, Value):
+            parts.append("%s")
+            constants.append(src.value)
+        else:
+            parts.append(f"sub.{quote(src)}")
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        # Identifiers are our own models' quoted names; values are params.
+        insert = f"INSERT INTO {table} ({cols}) SELECT {', '.join(parts)} FROM ({sql}) sub"  # noqa: S608
+        cursor.execute(insert, [*constants, *params])
+
+
+def depths() -> list[int]:
+    """The roll-ups' depths: the prefix lengths of the loaded regions."""
+    return sorted({len(p) for p in Region.objects.values_list("prefix", flat=True).distinct()})
+
+
+def _by_day(keys) -> dict[dt.date, list[str]]:
+    out: dict[dt.date, set[str]] = {}
+    for prefix, day in keys:
+        out.setdefault(day, set()).add(prefix)
+    return {d: sorted(p) for d, p in out.items()}
+
+
+def _keys_q(keys, prefix_field: str, day_field: str = "day") -> Q:
+    """Exactly the (prefix, day) keys: one term per day or one per prefix, whichever is fewer
+    (a day's changes touch many days of few prefixes at the top, few days of many below)."""
+    if not keys:
+        return Q(pk__in=[])
+    by_day = _by_day(keys)
+    by_prefix: dict[str, set[dt.date]] = {}
+    for prefix, day in keys:
+        by_prefix.setdefault(prefix, set()).add(day)
+    if len(by_prefix) < len(by_day):
+        return reduce(
+            or_,
+            [
+                Q(**{prefix_field: p, f"{day_field}__in": sorted(d)})
+                for p, d in sorted(by_prefix.items())
+            ],
+        )
+    return reduce(or_, [Q(**{day_field: d, f"{prefix_field}__in": p}) for d, p in by_day.items()])
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _roll_depth(roll: Roll, depth: int, finer: int | None, keys) -> None:
+    """The day rows of one depth: from the base table (the finest depth) or from the day rows
+    of the next finer depth; `keys` the (prefix, day) rows to rebuild (None: all)."""
+    sums = {name: Sum(name) for name in roll.counts}
+    if finer is None:
+        source = dict(roll.source)
+        qs = roll.base.objects.all()
+        if roll.where is not None:
+            qs = qs.filter(roll.where)
+        qs = qs.annotate(
+            roll_prefix=Substr("region_code", 1, depth),
+            **{f"roll_{k}": v for k, v in source.items() if k in roll.dims},
+        )
+        dims = [f"roll_{d}" if d in source else d for d in roll.dims]
+        sums = {
+            name: source[name]
+            if getattr(source.get(name), "contains_aggregate", False)
+            else Sum(source.get(name, name))
+            for name in roll.counts
+        }
+        variants = [(Value(0), {})]
+        if roll.campaign:
+            variants.append(("campaign_id", {"campaign_id__isnull": False}))
+    else:
+        qs = roll.model.objects.filter(depth=finer, month=False).annotate(
+            roll_prefix=Substr("prefix", 1, depth)
+        )
+        dims = list(roll.dims)
+        variants = [("campaign_id", {})]
+    if keys is not None:
+        qs = qs.filter(_keys_q(keys, "roll_prefix"))
+    for campaign, where in variants:
+        group = ["roll_prefix", "day", *dims]
+        if not isinstance(campaign, Value):
+            group.append(campaign)
+        picked = [
+            ("depth", Value(depth)),
+            ("prefix", "roll_prefix"),
+            ("month", Value(False)),
+            ("day", "day"),
+            ("campaign_id", campaign),
+            *zip(roll.dims, dims, strict=True),
+            *[(c, c) for c in roll.counts],
+        ]
+        _insert_picked(
+            roll.model, picked, qs.filter(**where).values(*group).annotate(**sums).order_by()
+        )
+
+
+def _roll_months(roll: Roll, depth: int, keys) -> None:
+    """The month rows of one depth from its day rows; `keys` (prefix, first of month)."""
+    qs = roll.model.objects.filter(depth=depth, month=False)
+    if keys is not None:
+        if not keys:
+            return
+        by_month: dict[dt.date, set[str]] = {}
+        for prefix, first in keys:
+            by_month.setdefault(first, set()).add(prefix)
+        qs = qs.filter(
+            reduce(
+                or_,
+                [
+                    Q(day__gte=m, day__lt=_next_month(m), prefix__in=sorted(p))
+                    for m, p in by_month.items()
+                ],
+            )
+        )
+    picked = [
+        ("depth", Value(depth)),
+        ("prefix", "prefix"),
+        ("month", Value(True)),
+        ("day", "roll_month"),
+        ("campaign_id", "campaign_id"),
+        *[(d, d) for d in roll.dims],
+        *[(c, c) for c in roll.counts],
+    ]
+    _insert_picked(
+        roll.model,
+        picked,
+        qs.annotate(roll_month=TruncMonth("day"))
+        .values("prefix", "roll_month", "campaign_id", *roll.dims)
+        .annotate(**{c: Sum(c) for c in roll.counts})
+        .order_by(),
+    )
+
+
+def _rebuild_roll(roll: Roll, levels: list[int], buckets) -> None:
+    """Bring one roll-up up to date with its base table's (region code, day) buckets
+    (None: all)."""
     if buckets is not None and not buckets:
         return
+    finer = None
+    for depth in sorted(roll.levels(levels), reverse=True):
+        rows = roll.model.objects.filter(depth=depth)
+        if buckets is None:
+            rows.delete()
+            _roll_depth(roll, depth, finer, None)
+            if roll.months:
+                _roll_months(roll, depth, None)
+        else:
+            keys = {(code[:depth], day) for code, day in buckets}
+            rows.filter(_keys_q(keys, "prefix"), month=False).delete()
+            _roll_depth(roll, depth, finer, keys)
+            if roll.months:
+                months = {(p, _month_start(d)) for p, d in keys}
+                by_month: dict[dt.date, set[str]] = {}
+                for p, m in months:
+                    by_month.setdefault(m, set()).add(p)
+                rows.filter(
+                    reduce(or_, [Q(day=m, prefix__in=sorted(p)) for m, p in by_month.items()]),
+                    month=True,
+                ).delete()
+                _roll_months(roll, depth, months)
+        finer = depth
+
+
+def _rebuild_unit_roll(levels: list[int]) -> None:
+    UnitRoll.objects.all().delete()
+    for depth in levels:
+        _insert_picked(
+            UnitRoll,
+            [("depth", Value(depth)), ("prefix", "roll_prefix"), ("n", "n")],
+            UnitCount.objects.annotate(roll_prefix=Substr("region", 1, depth))
+            .values("roll_prefix")
+            .annotate(n=Sum("n"))
+            .order_by(),
+        )
+
+
+def _rectified_keys(buckets) -> set[tuple[str, dt.date]]:
+    """The (region code, rectified day) buckets of the `RectifiedDay` rows of these found
+    buckets."""
+    if not buckets:
+        return set()
+    by_day: dict[dt.date, set[str]] = {}
+    for code, day in buckets:
+        by_day.setdefault(day, set()).add(code)
+    where = reduce(or_, [Q(found_day=d, region_code__in=sorted(c)) for d, c in by_day.items()])
+    return set(RectifiedDay.objects.filter(where).values_list("region_code", "day").distinct())
+
+
+def _rebuild_hazards(buckets) -> set | None:
+    """Rebuild the hazard buckets; returns the (region code, day) buckets of `RectifiedDay`
+    whose rows changed (None: all)."""
+    if buckets is not None and not buckets:
+        return set()
+    rectified = None if buckets is None else _rectified_keys(buckets)
     tz = _tz()
     qs = Hazard.objects.all()
     where = _buckets_q(buckets, "region_code", "found_at")
@@ -139,6 +431,7 @@ def _rebuild_hazards(buckets) -> None:
     done = Q(status__in=DONE_STATUSES)
     rectified_at = Coalesce("verified_at", "closed_at")
     _delete(HazardDay, buckets)
+    source_key = [k if k != "clock" else "stats_clock" for k in HAZARD_KEY]
     _insert(
         HazardDay,
         HAZARD_KEY + HAZARD_COUNTS,
@@ -147,10 +440,14 @@ def _rebuild_hazards(buckets) -> None:
             due_day=Case(
                 When(status__in=OPEN_STATUSES, then=TruncDate("due_at", tzinfo=tz)), default=None
             ),
+            clock_day=Case(
+                When(REGULATOR, then=TruncDate("clock_due_at", tzinfo=tz)), default=None
+            ),
+            stats_clock=Case(When(REGULATOR, then=F("clock")), default=Value("")),
             rectified_at=rectified_at,
             deadline=Coalesce("original_due_at", "due_at"),
         )
-        .values(*HAZARD_KEY)
+        .values(*source_key)
         .annotate(
             found=Count("pk"),
             major=Count("pk", filter=Q(grade=Grade.MAJOR)),
@@ -158,8 +455,10 @@ def _rebuild_hazards(buckets) -> None:
             on_time=Count("pk", filter=done & Q(rectified_at__lte=F("deadline"))),
             listed=Count("pk", filter=Q(grade=Grade.MAJOR, supervision_level__in=LISTED)),
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            waiting=Count("pk", filter=REGULATOR),
         )
         .order_by(),
+        select=source_key + HAZARD_COUNTS,
     )
     _delete(RectifiedDay, buckets, day_field="found_day")
     _insert(
@@ -174,6 +473,9 @@ def _rebuild_hazards(buckets) -> None:
         .annotate(n=Count("pk"))
         .order_by(),
     )
+    if rectified is not None:
+        rectified |= _rectified_keys(buckets)
+    return rectified
 
 
 def _rebuild_inspections(buckets) -> None:
@@ -197,13 +499,14 @@ def _rebuild_inspections(buckets) -> None:
     )
 
 
-def _rebuild_unit_last(units) -> None:
-    """`UnitLast` of these unit ids (None: all)."""
+def _rebuild_unit_last(units) -> set | None:
+    """`UnitLast` of these unit ids (None: all); returns the (region code, day) buckets of
+    `UnitLastDay` rebuilt (None: all)."""
     if units is not None and not units:
-        return
+        return set()
     fields, qs = inspection_fields(), inspections()
     if qs is None or not fields.get("mode"):
-        return
+        return set()
     at, tz = fields["at"], _tz()
     old = UnitLast.objects.all()
     if units is not None:
@@ -230,6 +533,7 @@ def _rebuild_unit_last(units) -> None:
     else:
         buckets = days | _last_days(rows)
     _rebuild_last_days(buckets)
+    return None if buckets is None else {(code, day) for code, day, _self in buckets}
 
 
 def _last_days(rows) -> set[tuple[str, dt.date, bool]]:
@@ -273,15 +577,28 @@ def _rebuild_last_days(buckets) -> None:
         )
 
 
+def _units_recent(units_mark) -> str:
+    """A fingerprint of the units edited in the `UNIT_LAG` before the latest edit counted."""
+    if units_mark is None:
+        return ""
+    rows = Unit.objects.filter(updated_at__gt=units_mark - UNIT_LAG).order_by("pk")
+    text = repr(list(rows.values_list("pk", "updated_at")))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _units_changed(row: StatsRefresh, marks: dict) -> bool:
-    """Units were added or edited since `UnitCount` was built (and for `UNIT_LAG` after the
-    latest edit it counted, it is built again, for writers that committed late). The app never
-    deletes units; after a deletion by hand, run `manage.py refresh_stats --full`."""
+    """Units were added or edited since `UnitCount` was built, or (for `UNIT_LAG` after the
+    latest edit it counted) an edit stamped before that one was committed late: the units
+    edited in that window are not those counted. The app never deletes units; after a deletion
+    by hand, run `manage.py refresh_stats --full`."""
     if row.units_mark is None:
         return True
+    if marks["units_max_id"] != row.units_max_id:
+        return True
+    if Unit.objects.filter(updated_at__gt=row.units_mark).exists():
+        return True
     recent = timezone.now() - row.units_mark < UNIT_LAG
-    recent = recent or Unit.objects.filter(updated_at__gt=row.units_mark).exists()
-    return recent or marks["units_max_id"] != row.units_max_id
+    return recent and _units_recent(row.units_mark) != (row.gaps or {}).get("units")
 
 
 def _rebuild_unit_counts() -> None:
@@ -327,74 +644,115 @@ def _max_id(qs) -> int:
     return qs.aggregate(m=Max("pk"))["m"] or 0
 
 
+def _new_ids(qs, mark: int, gaps: list[int], field: str = "pk") -> set[int]:
+    """`field` of the rows with an id above the mark or among the gaps (ids below the mark that
+    did not exist at the last refresh: a writer that took one may have committed since)."""
+    where = Q(pk__gt=mark)
+    if gaps:
+        where |= Q(pk__in=gaps)
+    return set(qs.filter(where).values_list(field, flat=True))
+
+
+def _gaps(qs, mark: int) -> list[int]:
+    """The ids of the last `OVERLAP` below and at the mark that do not exist (yet)."""
+    low = max(1, mark - OVERLAP + 1)
+    if mark < low:
+        return []
+    seen = set(qs.filter(pk__gte=low, pk__lte=mark).values_list("pk", flat=True))
+    return [i for i in range(low, mark + 1) if i not in seen]
+
+
 def refresh(*, full: bool = False) -> dict:
-    """Bring the aggregates up to date; returns what was done (and how long it took)."""
+    """Bring the aggregates up to date; returns what was done (and how long it took). Nothing
+    is rewritten when nothing changed."""
     started = time.monotonic()
     wall = timezone.now()
     with transaction.atomic():
         row, _ = StatsRefresh.objects.get_or_create(pk=1)
         row = StatsRefresh.objects.select_for_update().get(pk=1)
-        full = full or row.refreshed_at is None
+        levels = depths()
+        depth_text = ",".join(map(str, levels))
+        full = full or row.refreshed_at is None or row.depths != depth_text
         source = inspections()
         fields = inspection_fields()
+        sources = {
+            "hazard": Hazard.objects.all(),
+            "event": HazardEvent.objects.all(),
+            "inspection": source,
+            "document": EnforcementDocument.objects.all(),
+        }
         marks = {
-            "hazard_mark": _max_id(Hazard.objects),
-            "event_mark": _max_id(HazardEvent.objects),
-            "inspection_mark": _max_id(source) if source is not None else 0,
-            "document_mark": _max_id(EnforcementDocument.objects),
+            f"{name}_mark": _max_id(qs) if qs is not None else 0 for name, qs in sources.items()
         }
         marks["units_max_id"] = _max_id(Unit.objects)
         units_mark = Unit.objects.aggregate(m=Max("updated_at"))["m"]
+        old_gaps = row.gaps or {}
         if full:
             hazard_buckets = inspection_buckets = document_buckets = inspected_units = None
             count = -1
         else:
-            changed = set(
-                Hazard.objects.filter(pk__gt=row.hazard_mark - OVERLAP).values_list("pk", flat=True)
-            ) | set(
-                HazardEvent.objects.filter(pk__gt=row.event_mark - OVERLAP).values_list(
-                    "hazard_id", flat=True
+            gap = {name: old_gaps.get(name, []) for name in sources}
+            changed = _new_ids(sources["hazard"], row.hazard_mark, gap["hazard"]) | _new_ids(
+                sources["event"], row.event_mark, gap["event"], "hazard_id"
+            )
+            hazard_buckets = (
+                _touched(Hazard.objects.filter(pk__in=sorted(changed)), "region_code", "found_at")
+                if changed
+                else set()
+            )
+            inspection_buckets, inspected_units = set(), set()
+            if source is not None:
+                new = _new_ids(source, row.inspection_mark, gap["inspection"])
+                if new:
+                    new_inspections = source.filter(pk__in=sorted(new))
+                    inspection_buckets = _touched(new_inspections, fields["region"], fields["at"])
+                    inspected_units = set(new_inspections.values_list("unit_id", flat=True))
+            new = _new_ids(sources["document"], row.document_mark, gap["document"])
+            document_buckets = (
+                _touched(
+                    EnforcementDocument.objects.filter(pk__in=sorted(new)),
+                    "region_code",
+                    "issued_at",
                 )
-            )
-            hazard_buckets = _touched(
-                Hazard.objects.filter(pk__in=sorted(changed)), "region_code", "found_at"
-            )
-            new_inspections = (
-                source.filter(pk__gt=row.inspection_mark - OVERLAP) if source is not None else None
-            )
-            inspection_buckets = (
-                _touched(new_inspections, fields["region"], fields["at"])
-                if source is not None
+                if new
                 else set()
-            )
-            inspected_units = (
-                set(new_inspections.values_list("unit_id", flat=True))
-                if source is not None
-                else set()
-            )
-            document_buckets = _touched(
-                EnforcementDocument.objects.filter(pk__gt=row.document_mark - OVERLAP),
-                "region_code",
-                "issued_at",
             )
             count = len(hazard_buckets) + len(inspection_buckets) + len(document_buckets)
-        _rebuild_hazards(hazard_buckets)
+        rectified = _rebuild_hazards(hazard_buckets)
         _rebuild_inspections(inspection_buckets)
-        _rebuild_unit_last(inspected_units)
+        last_days = _rebuild_unit_last(inspected_units)
         _rebuild_documents(document_buckets)
+        keys = {
+            HazardDay: hazard_buckets,
+            RectifiedDay: rectified,
+            InspectionDay: inspection_buckets,
+            DocumentDay: document_buckets,
+            UnitLastDay: last_days,
+        }
+        for roll in ROLLS:
+            _rebuild_roll(roll, levels, keys[roll.base])
         if full or _units_changed(row, marks):
             _rebuild_unit_counts()
+            _rebuild_unit_roll(levels)
             marks["units_mark"] = units_mark
+        else:
+            marks["units_mark"] = row.units_mark
         if full and connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # planner statistics of the refilled tables
-                for model in TABLES:
+                for model in TABLES + ROLLUPS:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        gaps = {
+            name: _gaps(qs, marks[f"{name}_mark"]) for name, qs in sources.items() if qs is not None
+        }
+        gaps["units"] = _units_recent(marks["units_mark"])
         seconds = time.monotonic() - started
         StatsRefresh.objects.filter(pk=1).update(
             refreshed_at=wall,
             full_at=wall if full else row.full_at,
             seconds=seconds,
             buckets=max(count, 0),
+            depths=depth_text,
+            gaps=gaps,
             **marks,
         )
     return {"full": full, "buckets": count, "seconds": round(seconds, 3)}
@@ -413,3 +771,52 @@ def ensure_fresh() -> StatsRefresh:
         refresh()
         row = state()
     return row
+
+
+def period_q(start: dt.date, end: dt.date, months: bool = True) -> Q:
+    """Roll-up rows of the days start … end: the whole months inside from month rows, the days
+    before and after them from day rows."""
+    days = Q(month=False, day__gte=start, day__lte=end)
+    if not months:
+        return days
+    first = start if start.day == 1 else _next_month(start)
+    after = end + dt.timedelta(days=1)
+    stop = after if after.day == 1 else _month_start(end)  # the day after the last whole month
+    if first >= stop:
+        return days
+    q = Q(month=True, day__gte=first, day__lt=stop)
+    if start < first:
+        q |= Q(month=False, day__gte=start, day__lt=first)
+    if stop <= end:
+        q |= Q(month=False, day__gte=stop, day__lte=end)
+    return q
+
+
+def rolls_answer(scope, parent, depth: int, row: StatsRefresh | None = None, model=None) -> bool:
+    """Whether the roll-ups (or the roll-up `model`) can answer for the region `parent` at this
+    depth: they count every record, so the scope must cover the whole region, and they must
+    have been built with that depth."""
+    if scope.unit_ids or not scope.covers_region(parent.code):
+        return False
+    row = row or state()
+    if row is None or not row.depths:
+        return False
+    built = [int(d) for d in row.depths.split(",")]
+    for roll in ROLLS:
+        if roll.model is model:
+            built = roll.levels(built)
+    return depth in built
+
+
+def roll_rows(model, parent, depth: int, start, end, tree=None, *, prefix=None, months=True):
+    """Rows of a roll-up at `depth` under the region `parent` (or exactly at `prefix`) in the
+    period, of every record (`tree` None) or of the campaign ids in `tree`."""
+    qs = model.objects.filter(depth=depth)
+    if prefix is not None:
+        qs = qs.filter(prefix=prefix)
+    else:
+        qs = qs.filter(subtree_filter("prefix", parent.prefix))
+    qs = qs.filter(campaign_id=0) if tree is None else qs.filter(campaign_id__in=tree)
+    if start is not None:
+        qs = qs.filter(period_q(start, end, months))
+    return qs

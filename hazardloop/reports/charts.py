@@ -13,7 +13,14 @@ from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import aggregates
-from hazardloop.reports.models import HazardDay, RectifiedDay
+from hazardloop.reports.models import (
+    CategoryRoll,
+    HazardDay,
+    HazardRoll,
+    RectifiedDay,
+    RectifiedRoll,
+    SectorRoll,
+)
 from hazardloop.reports.stats import campaign_tree_ids, period_bounds, ratio, uses_aggregates
 
 
@@ -50,13 +57,37 @@ def _aggregate_rows(model, scope, parent: Region, campaign, start, end, day_fiel
     return qs
 
 
+def _rolled(scope, parent: Region, model, campaign, start, end, months=True, fresh=None):
+    """Rows of a roll-up for everything under `parent` (None: the roll-ups cannot answer)."""
+    fresh = fresh or aggregates.ensure_fresh()
+    depth = len(parent.prefix)
+    if not aggregates.rolls_answer(scope, parent, depth, fresh, model):
+        return None
+    tree = campaign_tree_ids(campaign) if campaign is not None else None
+    return aggregates.roll_rows(
+        model, parent, depth, start, end, tree, prefix=parent.prefix, months=months
+    )
+
+
 def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
     """Hazards found and rectified per day in the period (for the trend chart)."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     if live is None:
         live = not uses_aggregates(scope)
+    fresh = None if live else aggregates.ensure_fresh()
+    rolled = (
+        None if live else _rolled(scope, parent, RectifiedRoll, campaign, start, end, False, fresh)
+    )
     if live:
         found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
+    elif rolled is not None:
+        fixed = dict(rolled.values("day").annotate(n=Sum("n")).values_list("day", "n"))
+        found = dict(
+            _rolled(scope, parent, HazardRoll, campaign, start, end, False, fresh)
+            .values("day")
+            .annotate(n=Sum("found"))
+            .values_list("day", "n")
+        )
     else:
         found = dict(
             _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
@@ -109,6 +140,24 @@ def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -
     if live is None:
         live = not uses_aggregates(scope)
     if not live:
+        fresh = aggregates.ensure_fresh()
+        by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end, fresh=fresh)
+        if by_sector is not None:
+            by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end, fresh=fresh)
+            return {
+                name: {
+                    k: n
+                    for k, n in qs.values(field)
+                    .annotate(n=Sum("found"))
+                    .order_by(field)
+                    .values_list(field, "n")
+                    if n
+                }
+                for name, field, qs in (
+                    ("sector", "sector_code", by_sector),
+                    ("category", "category", by_category),
+                )
+            }
         qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
         return {
             name: {

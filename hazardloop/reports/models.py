@@ -98,6 +98,11 @@ class HazardDay(models.Model):
     on_time = models.PositiveIntegerField(default=0)
     listed = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
+    # Open hazards waiting for the regulator (order, verify: `clock`) by the local day of the
+    # time limit (`clock_day`); "" and null for the others.
+    clock = models.CharField(max_length=8, default="", db_default="")
+    clock_day = models.DateField(null=True)
+    waiting = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [
@@ -239,6 +244,163 @@ class DocumentDay(models.Model):
         return f"{self.region_code} {self.day}"
 
 
+# Roll-ups of the tables above for the dashboards' questions (aggregates.py `ROLLUPS`,
+# docs/campaigns.md "Roll-ups"). A row is keyed by `depth` (a region prefix length: 2, 4, 6, 9 …,
+# the lengths of the loaded regions' prefixes) and `prefix` (the record's region code cut to that
+# length: the region at that level it lies under, or its own shorter code); a day row
+# (`month` false) or a month row (`month` true, `day` the first of the month, the sum of that
+# month's day rows); `campaign_id` 0 for every record, else the record's campaign. So "the
+# province's children over a year" reads a few rows per child and month.
+
+
+class RollKey(models.Model):
+    depth = models.PositiveSmallIntegerField()
+    prefix = models.CharField(max_length=12)
+    month = models.BooleanField()
+    day = models.DateField()
+    campaign_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.day}"
+
+
+def _roll_index(name: str) -> list:
+    return [
+        models.Index(
+            fields=["depth", "campaign_id", "prefix", "month", "day"], name=f"stats_{name}_key"
+        )
+    ]
+
+
+class HazardRoll(RollKey):
+    """`HazardDay` without sector, category and deadline day."""
+
+    found = models.PositiveIntegerField(default=0)
+    major = models.PositiveIntegerField(default=0)
+    rectified = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    listed = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    order_waiting = models.PositiveIntegerField(default=0)
+    verify_waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("hazardroll")
+
+
+class ClockRoll(RollKey):
+    """The open hazards waiting for the regulator by found day, clock and the day of its time
+    limit: "lapsed at now" is the waiting count (`HazardRoll`) less the rows due today or
+    later, plus a live count for today."""
+
+    clock = models.CharField(max_length=8)
+    due_day = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "campaign_id", "prefix", "due_day"], name="stats_clockroll_due"
+            )
+        ]
+
+
+class OpenRoll(RollKey):
+    """The open hazards by found day and deadline day (`NO_DEADLINE` for none yet): "overdue at
+    now" is the open count less the rows due today or later, plus a live count for today."""
+
+    due_day = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["depth", "campaign_id", "prefix", "due_day"], name="stats_openroll_due"
+            )
+        ]
+
+
+class SectorRoll(RollKey):
+    """Hazards found by sector (the dashboard's breakdown)."""
+
+    sector_code = models.CharField(max_length=32)
+    found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("sectorroll")
+
+
+class CategoryRoll(RollKey):
+    """Hazards found by category (the dashboard's breakdown)."""
+
+    category = models.CharField(max_length=32)
+    found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("categoryroll")
+
+
+class RectifiedRoll(RollKey):
+    """`RectifiedDay` by the day of rectification (the trend)."""
+
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("rectifiedroll")
+
+
+class InspectionRoll(RollKey):
+    """`InspectionDay`, one column per mode."""
+
+    routine = models.PositiveIntegerField(default=0)
+    patrol = models.PositiveIntegerField(default=0)
+    campaign = models.PositiveIntegerField(default=0)
+    self_inspection = models.PositiveIntegerField(default=0)
+    unannounced = models.PositiveIntegerField(default=0)
+    leader_led = models.PositiveIntegerField(default=0)
+    joint = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("inspectionroll")
+
+
+class DocumentRoll(RollKey):
+    """`DocumentDay`."""
+
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("documentroll")
+
+
+class UnitLastRoll(RollKey):
+    """`UnitLastDay` (campaign_id always 0)."""
+
+    is_self = models.BooleanField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = _roll_index("unitlastroll")
+
+
+class UnitRoll(models.Model):
+    """`UnitCount` without the attributes: units per region prefix (the periods without a
+    campaign; a campaign's scope filters on the attributes, from `UnitCount`)."""
+
+    depth = models.PositiveSmallIntegerField()
+    prefix = models.CharField(max_length=12)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["depth", "prefix"], name="stats_unitroll_key")]
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
 class StatsRefresh(models.Model):
     """The one row that records how far the aggregates have been refreshed (pk=1)."""
 
@@ -252,6 +414,10 @@ class StatsRefresh(models.Model):
     units_max_id = models.BigIntegerField(default=0)
     seconds = models.FloatField(default=0)  # how long the last refresh took
     buckets = models.PositiveIntegerField(default=0)  # (region, day) buckets it rebuilt
+    # The roll-ups' depths ("2,4,6,9"), and the ids just below each mark that did not exist at
+    # the last refresh (a writer that took one may still commit): {"hazard": [ids], …}.
+    depths = models.CharField(max_length=40, blank=True, default="")
+    gaps = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"refreshed {self.refreshed_at}"

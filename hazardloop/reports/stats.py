@@ -48,12 +48,19 @@ from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import aggregates
 from hazardloop.reports.models import (
+    ClockRoll,
     DocumentDay,
+    DocumentRoll,
     HazardDay,
+    HazardRoll,
     InspectionDay,
+    InspectionRoll,
+    OpenRoll,
     UnitCount,
     UnitLast,
     UnitLastDay,
+    UnitLastRoll,
+    UnitRoll,
 )
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
@@ -213,8 +220,10 @@ def region_stats(
         start, end = start or d_start, end or d_end
     if live is None:
         live = not uses_aggregates(scope)
-    as_of = None if live else aggregates.ensure_fresh().refreshed_at
+    fresh = None if live else aggregates.ensure_fresh()
+    as_of = fresh.refreshed_at if fresh else None
     q = _Query(scope, parent, campaign, start, end, now)
+    q.rolled = not live and aggregates.rolls_answer(scope, parent, q.length, fresh)
     if live:
         _count_units_live(q)
     else:
@@ -229,7 +238,8 @@ def region_stats(
     else:
         _count_hazards(q)
         _count_documents(q)
-    _count_clock_lapses(q)
+    if not q.rolled:  # the roll-ups count them with the hazards
+        _count_clock_lapses(q)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
         ordered.append(q.own)
@@ -261,6 +271,7 @@ class _Query:
         self.inside = subtree_filter("region_code", parent.prefix)
         self.unit_scope = effective_scope(campaign) if campaign is not None else None
         self.tree = campaign_tree_ids(campaign) if campaign is not None else None
+        self.rolled = False  # read the roll-ups (the scope covers the whole parent)
 
     def row_for(self, key: str) -> Row:
         """The child row whose region contains the code (prefix) `key`, else the own row."""
@@ -276,6 +287,14 @@ class _Query:
     def keyed(self, qs, field="region_code"):
         return qs.annotate(key=Substr(field, 1, self.length)).values("key")
 
+    def rolled_rows(self, model, months=True):
+        """Rows of a roll-up at the children's depth under the parent, in the period, keyed
+        by `key` (the prefix) as `keyed` keys the records."""
+        qs = aggregates.roll_rows(
+            model, self.parent, self.length, self.start, self.end, self.tree, months=months
+        )
+        return qs.annotate(key=F("prefix")).values("key")
+
     def aggregate_rows(self, model):
         """Rows of an aggregate table under the parent, inside the scope and the period."""
         qs = self.scope.filter(model.objects.filter(self.inside), "region_code", None)
@@ -286,7 +305,15 @@ class _Query:
 
 
 def _count_units(q: _Query) -> None:
-    """From `UnitCount` (per region and the attributes a campaign scope filters on)."""
+    """From `UnitRoll`, or for a campaign from `UnitCount` (per region and the attributes a
+    campaign scope filters on)."""
+    if q.rolled and q.unit_scope is None:
+        rows = UnitRoll.objects.filter(
+            subtree_filter("prefix", q.parent.prefix), depth=q.length
+        ).values_list("prefix", "n")
+        for key, n in rows:
+            q.add(key, "units_in_scope", n)
+        return
     counts = q.scope.filter(
         UnitCount.objects.filter(subtree_filter("region", q.parent.prefix)), "region", None
     )
@@ -371,14 +398,22 @@ def _count_inspections(q: _Query) -> None:
     `UnitLastDay` when no inspection under the parent is later than the period (the usual period,
     ending today), else from the inspections themselves."""
     modes = aggregates.MODES
-    for row in (
-        q.keyed(q.aggregate_rows(InspectionDay))
-        .annotate(**{f"m_{m}": Sum(m) for m in modes})
-        .values_list("key", *[f"m_{m}" for m in modes])
+    rows = q.rolled_rows(InspectionRoll) if q.rolled else q.keyed(q.aggregate_rows(InspectionDay))
+    for row in rows.annotate(**{f"m_{m}": Sum(m) for m in modes}).values_list(
+        "key", *[f"m_{m}" for m in modes]
     ):
         _add_modes(q, row[0], dict(zip(modes, row[1:], strict=True)))
     later = InspectionDay.objects.filter(day__gt=q.end).exists()  # anywhere: one index probe
     split = UnitLast.objects.filter(q.inside, split=True).exists()
+    if not (later or split) and q.rolled:
+        last = aggregates.roll_rows(UnitLastRoll, q.parent, q.length, q.start, q.end)
+        for key, is_self, n in (
+            last.values("prefix", "is_self")
+            .annotate(n=Sum("n"))
+            .values_list("prefix", "is_self", "n")
+        ):
+            q.add(key, "self_inspected" if is_self else "units_inspected", n)
+        return
     if not (later or split):
         last = q.scope.filter(
             UnitLastDay.objects.filter(q.inside, day__gte=q.start), "region_code", None
@@ -448,9 +483,26 @@ def _count_hazards_live(q: _Query) -> None:
 
 
 def _count_hazards(q: _Query) -> None:
-    """From `HazardDay`; "overdue at now" is the open count of the buckets due before today
-    plus the open hazards due today before `now`, counted live (a handful, indexed)."""
+    """From `HazardRoll` and `OpenRoll` (or `HazardDay`); "overdue at now" is the open count of
+    the buckets due before today plus the open hazards due today before `now`, counted live (a
+    handful, indexed)."""
     today = timezone.localdate(q.now)
+    midnight, _ = aggregates.day_bounds(today)
+    if q.rolled:
+        _count_hazards_rolled(q, today, midnight)
+        return
+    _count_hazards_days(q, today)
+    for key, n in (
+        q.keyed(
+            _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
+        )
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    ):
+        q.add(key, "overdue", n)
+
+
+def _count_hazards_days(q: _Query, today) -> None:
     for row in (
         q.keyed(q.aggregate_rows(HazardDay))
         .annotate(
@@ -464,7 +516,48 @@ def _count_hazards(q: _Query) -> None:
         .values_list("key", "found", "major", "rectified", "on_time", "overdue", "listed")
     ):
         _add_hazards(q, *row)
-    midnight, _ = aggregates.day_bounds(today)
+
+
+def _count_hazards_rolled(q: _Query, today, midnight) -> None:
+    """From `HazardRoll`; "overdue at now" is the open count less the open ones due today or
+    later (or without a deadline, `OpenRoll`) plus the open ones due today before `now`
+    (counted live); the regulator's lapsed clocks likewise (waiting counts, `ClockRoll`)."""
+    for row in (
+        q.rolled_rows(HazardRoll)
+        .annotate(
+            found=Sum("found"),
+            major=Sum("major"),
+            rectified=Sum("rectified"),
+            on_time=Sum("on_time"),
+            open=Sum("open"),
+            listed=Sum("listed"),
+            order=Sum("order_waiting"),
+            verify=Sum("verify_waiting"),
+        )
+        .values_list(
+            "key", "found", "major", "rectified", "on_time", "open", "listed", "order", "verify"
+        )
+    ):
+        _add_hazards(q, *row[:7])
+        q.add(row[0], "order_lapsed", row[7])
+        q.add(row[0], "verify_lapsed", row[8])
+    for key, n in (
+        q.rolled_rows(OpenRoll)
+        .filter(due_day__gte=today)
+        .annotate(n=Sum("n"))
+        .values_list("key", "n")
+    ):
+        q.add(key, "overdue", -(n or 0))
+    for key, clock, n in (
+        q.rolled_rows(ClockRoll)
+        .filter(due_day__gte=today)
+        .values("key", "clock")
+        .annotate(n=Sum("n"))
+        .values_list("key", "clock", "n")
+    ):
+        q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
+    # Today's deadlines and time limits passed before `now`: two index range reads (the
+    # partial indexes `hazard_open_due`, `hazard_regulator_clock`), a few rows each.
     for key, n in (
         q.keyed(
             _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
@@ -473,6 +566,23 @@ def _count_hazards(q: _Query) -> None:
         .values_list("key", "n")
     ):
         q.add(key, "overdue", n)
+    for key, order, verify in (
+        q.keyed(
+            _hazards(q).filter(
+                status__in=OPEN_STATUSES,
+                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__gte=midnight,
+                clock_due_at__lt=q.now,
+            )
+        )
+        .annotate(
+            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "order", "verify")
+    ):
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
 
 
 def _count_clock_lapses(q: _Query) -> None:
@@ -506,9 +616,8 @@ def _count_documents_live(q: _Query) -> None:
 
 
 def _count_documents(q: _Query) -> None:
-    for key, n in (
-        q.keyed(q.aggregate_rows(DocumentDay)).annotate(n=Sum("n")).values_list("key", "n")
-    ):
+    rows = q.rolled_rows(DocumentRoll) if q.rolled else q.keyed(q.aggregate_rows(DocumentDay))
+    for key, n in rows.annotate(n=Sum("n")).values_list("key", "n"):
         q.add(key, "enforcement_actions", n)
 
 

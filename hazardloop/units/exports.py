@@ -1,14 +1,14 @@
-"""Writing units to .xlsx with the streaming writer (xlsx.py): rows go to the file as they are
-read, in primary-key batches, so memory stays flat whatever the row count. The columns are the
-import columns, so an export re-imports."""
+"""Writing units to .xlsx or .csv with the shared table writer (lib/sheets.py): rows go to the
+file as they are read, in primary-key batches, so memory stays flat whatever the row count. The
+columns are the import columns, so an export re-imports."""
 
-import io
 from collections.abc import Callable, Iterator
 from os import PathLike
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from hazardloop.lib.sheets import XLSX, write_table
 from hazardloop.units.choices import GasUse
 from hazardloop.units.importing.columns import COLUMNS
 
@@ -55,30 +55,10 @@ GAS_LABELS = {
 RISK_LABELS = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
 
 
-class _Pipe(io.RawIOBase):
-    """A non-seekable sink whose bytes are taken out as they are written (streamed)."""
-
-    def __init__(self):
-        super().__init__()
-        self.chunks: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def drain(self) -> bytes:
-        out = b"".join(self.chunks)
-        self.chunks = []
-        return out
-
-
-def _write(qs: QuerySet, fh):
-    """Write qs to fh as .xlsx, yielding the row count after each batch."""
+def unit_rows(qs: QuerySet) -> Iterator[list]:
+    """The units of qs as rows of cell values, read in primary-key batches (keyset), never all
+    at once."""
     from hazardloop.regions.models import Region, Sector
-    from hazardloop.units.xlsx import SheetWriter
 
     sectors = dict(Sector.objects.values_list("code", "name_zh"))
     regions = dict(Region.objects.values_list("code", "name_zh"))
@@ -90,45 +70,45 @@ def _write(qs: QuerySet, fh):
         "public_id",
         *(c.field for c in COLUMNS if c.field not in ("region", "sector")),
     ]
-    done = 0
     last_id = 0
     base = qs.order_by("id").values(*fields)
-    with SheetWriter(fh, _("Units")) as sheet:
-        sheet.append([c.template_header for c in COLUMNS] + list(EXTRA_HEADERS))
-        while True:
-            batch = list(base.filter(id__gt=last_id)[:BATCH])
-            if not batch:
-                break
-            sheet.append_many(_values(row, sectors, regions) for row in batch)
-            done += len(batch)
-            last_id = batch[-1]["id"]
-            yield done
+    while True:
+        batch = list(base.filter(id__gt=last_id)[:BATCH])
+        if not batch:
+            break
+        for row in batch:
+            yield _values(row, sectors, regions)
+        last_id = batch[-1]["id"]
 
 
-def write_units(qs: QuerySet, target, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Write every unit of qs as .xlsx to target (a path or a binary file object, which may
-    be a non-seekable stream); returns the row count.
+def header() -> list[str]:
+    return [c.template_header for c in COLUMNS] + list(EXTRA_HEADERS)
+
+
+def write_units(
+    qs: QuerySet,
+    target,
+    *,
+    fmt: str = XLSX,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write every unit of qs as `fmt` (.xlsx or .csv, lib/sheets.py) to target (a path or a
+    binary file object); returns the row count.
 
     Headers are the Chinese template headers (the spreadsheet is for Chinese regulators and
-    re-imports as is). Rows are read in primary-key batches (keyset), never all at once.
-    """
+    re-imports as is)."""
     total = qs.count() if progress else 0
-    done = 0
     fh = open(target, "wb") if isinstance(target, (str, PathLike)) else target  # noqa: SIM115
     try:
-        for done in _write(qs, fh):
-            if progress:
-                progress(done, total)
+        return write_table(
+            fh,
+            fmt,
+            title=_("Units"),
+            header=header(),
+            rows=unit_rows(qs),
+            total=total,
+            progress=progress,
+        )
     finally:
         if fh is not target:
             fh.close()
-    return done
-
-
-def stream_units(qs: QuerySet) -> Iterator[bytes]:
-    """The same .xlsx as write_units, as chunks of bytes produced batch by batch (for a
-    streaming response: the first bytes leave before the last rows are read)."""
-    pipe = _Pipe()
-    for _done in _write(qs, pipe):
-        yield pipe.drain()
-    yield pipe.drain()

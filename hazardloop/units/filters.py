@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
+from hazardloop.core.picking import Option
 from hazardloop.regions.models import Region, Sector, subtree_filter
 from hazardloop.units import search
 from hazardloop.units.choices import GasUse, RiskLevel
@@ -171,8 +172,14 @@ def pick_units(user, query: str, limit: int = 20) -> list[Unit]:
     return list(qs.order_by("name", "pk")[:limit])
 
 
-def picked_unit(user, unit_id) -> Unit | None:
-    """The unit a picker shows as chosen, when the user may see it."""
+def unit_option(unit: Unit) -> Option:
+    """A unit as the search picker shows it: name, region and credit code."""
+    return Option(str(unit.pk), unit.name, f"{unit.region.name} · {unit.uscc}")
+
+
+def picked_unit(user, unit_id) -> list[Option]:
+    """The unit a picker shows as chosen (none or one), when the user may see it."""
     if not unit_id:
-        return None
-    return visible_units(user).select_related("region").filter(pk=unit_id).first()
+        return []
+    unit = visible_units(user).select_related("region").filter(pk=unit_id).first()
+    return [unit_option(unit)] if unit else []

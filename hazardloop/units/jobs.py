@@ -9,19 +9,18 @@ step showed, and keeps the job rows.
 
 import datetime as dt
 import logging
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hazardloop.audit.services import record_event
 from hazardloop.core.storage import forget_files
+from hazardloop.lib.sheets import FORMATS, XLSX, progress_of, save_export
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
+from hazardloop.units.importing import checked
 from hazardloop.units.importing.run import import_units
 from hazardloop.units.models import UnitJob
 from hazardloop.units.workflow import transition
@@ -30,10 +29,7 @@ log = logging.getLogger("hazardloop.units.jobs")
 
 
 def _progress(job_id: int):
-    def report(done: int, total: int) -> None:
-        UnitJob.objects.filter(pk=job_id).update(done=done, total=max(done, total))
-
-    return report
+    return progress_of(UnitJob.objects.filter(pk=job_id))
 
 
 def _choices(params: dict) -> dict[int, str] | None:
@@ -50,19 +46,26 @@ def _run_import(job: UnitJob) -> None:
     if commit and choices is None and params.get("table"):
         # import exactly as the dry run mapped it, even if the remembered mapping changed since
         choices = {c["index"]: c["field"] for c in params["table"]["columns"] if c["header"]}
-    with job.file.open("rb") as fh:
-        result = import_units(
-            fh,
-            job.filename,
-            user=job.created_by,
-            commit=commit,
-            progress=_progress(job.pk),
-            job_id=job.pk,
-            sha256=job.sha256,
-            header_row=params.get("header_row"),
-            choices=choices,
-            named=params.get("mapping"),
-        )
+    kept = params.pop("checked", None)
+    options = {
+        "user": job.created_by,
+        "commit": commit,
+        "progress": _progress(job.pk),
+        "job_id": job.pk,
+        "sha256": job.sha256,
+        "header_row": params.get("header_row"),
+        "choices": choices,
+        "named": params.get("mapping"),
+    }
+    if commit and checked.usable(kept, sha256=job.sha256, table=params.get("table")):
+        # the rows the dry run checked: the sheet is not read (nor checked) a second time
+        result = import_units(None, job.filename, kept=kept, description=params["table"], **options)
+    else:
+        with job.file.open("rb") as fh:
+            result = import_units(fh, job.filename, keep_checked=not commit, **options)
+    checked.forget(kept)  # a new dry run keeps its own rows; a commit needs them no more
+    if result.spool is not None:
+        params["checked"] = result.spool.save(job_id=job.pk, sha256=job.sha256, table=result.table)
     if result.table:
         params["table"] = result.table
         params["header_row"] = result.table["header_row"]
@@ -94,15 +97,21 @@ def _run_export(job: UnitJob) -> None:
 
     transition(job, JobStatus.EXPORTING)
     params = QueryDict(mutable=True)
-    for key, value in (job.params or {}).items():
+    options = dict(job.params or {})
+    fmt = options.pop("format", XLSX)
+    fmt = fmt if fmt in FORMATS else XLSX
+    for key, value in options.items():
         params[key] = value
     unit_filter = UnitFilter(params, job.created_by, perm="unit.export")
     qs = unit_filter.queryset()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "units.xlsx"
-        rows = write_units(qs, path, progress=_progress(job.pk))
-        with open(path, "rb") as fh:
-            job.file.save(f"units-{job.pk}.xlsx", File(fh), save=False)
+    rows = save_export(
+        job.file,
+        f"units-{job.pk}",
+        fmt,
+        lambda fh: write_units(
+            qs, fh, fmt=fmt, progress=progress_of(UnitJob.objects.filter(pk=job.pk))
+        ),
+    )
     transition(job, JobStatus.DONE, file=job.file.name, done=rows, total=rows)
 
 
@@ -149,10 +158,14 @@ def delete_old_job_files_once(now) -> int:
 
 
 def _forget_samples(pks) -> None:
-    """The sample values the mapping step showed are cells of the file: they go with it."""
+    """The sample values the mapping step showed are cells of the file, and the rows a dry run
+    checked are its rows: they go with it."""
     for job in UnitJob.objects.filter(pk__in=pks, kind=JobKind.IMPORT).only("params"):
-        table = (job.params or {}).get("table") or {}
-        if any(c.get("samples") for c in table.get("columns", [])):
-            for column in table["columns"]:
+        params = job.params or {}
+        table = params.get("table") or {}
+        kept = params.pop("checked", None)
+        checked.forget(kept)
+        if kept or any(c.get("samples") for c in table.get("columns", [])):
+            for column in table.get("columns", []):
                 column["samples"] = []
             job.save(update_fields=["params"])

@@ -25,10 +25,11 @@ from hazardloop.accounts.access import (
 )
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
+from hazardloop.core import picking
 from hazardloop.regions.models import Department, Sector
 from hazardloop.units import qr, services
 from hazardloop.units.choices import RISK_BADGE, GasUse, RiskLevel
-from hazardloop.units.filters import UnitFilter, pick_units
+from hazardloop.units.filters import UnitFilter, pick_units, picked_unit, unit_option
 from hazardloop.units.forms import ContactFormSet, RiskOverrideForm, UnitForm, contacts_from
 from hazardloop.units.models import Unit
 
@@ -120,19 +121,22 @@ PICK_SHOWN = 20
 @login_required
 @require_GET
 def unit_pick(request):
-    """The unit picker's options (htmx): units in the caller's scope matching the search."""
+    """The unit picker's options (htmx, the shared search picker): units in the caller's scope
+    matching the search; the chosen one first."""
     _require_view(request)
     field = request.GET.get("field")
     field = field if field in PICK_FIELDS else PICK_FIELDS[0]
     # The search box is named after its field (`unit-q`), beside the form's own `q`.
-    query = (request.GET.get(f"{field}-q") or request.GET.get("q") or "").strip()[:100]
-    context = {
-        "units": pick_units(request.user, query, PICK_SHOWN),
-        "q": query,
-        "field": field,
-        "limit": PICK_SHOWN,
-    }
-    return render(request, "units/partials/_pick_options.html", context)
+    query = picking.search_text(request, field)
+    ids = [int(v) for v in picking.picked_values(request, field) if v.isdigit() and len(v) < 19]
+    return picking.options_response(
+        request,
+        name=field,
+        multiple=False,
+        picked=picked_unit(request.user, ids[0]) if ids else [],
+        matches=[unit_option(u) for u in pick_units(request.user, query, PICK_SHOWN + 1)],
+        query=query,
+    )
 
 
 @login_required

@@ -2,19 +2,23 @@
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazardloop.accounts.access import get_own_or_404, has_perm_anywhere
+from hazardloop.lib.sheets import CONTENT_TYPES, FORMATS
+from hazardloop.lib.sheets import XLSX as XLSX_FORMAT
 from hazardloop.units import services
 from hazardloop.units.choices import JOB_BADGE, JobKind
-from hazardloop.units.exports import stream_units
+from hazardloop.units.exports import write_units
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.forms import ImportForm
 from hazardloop.units.importing.columns import COLUMNS
@@ -137,23 +141,43 @@ def job_remap(request, pk: int):
 def export_start(request):
     _need(request, "unit.export")
     params = {k: request.POST[k] for k in EXPORT_PARAMS if request.POST.get(k)}
+    fmt = request.POST.get("format") or XLSX_FORMAT
+    if fmt not in FORMATS:
+        messages.error(request, _("Choose .xlsx or .csv."))
+        return redirect("units:list")
     unit_filter = UnitFilter(params, request.user, perm="unit.export")
     unit_filter.queryset()  # validates the parameters
     for error in unit_filter.errors:
         messages.warning(request, error)
-    job = services.start_export(actor=request.user, params=unit_filter.values | _sort(params))
+    options = unit_filter.values | _sort(params) | ({"format": fmt} if fmt != XLSX_FORMAT else {})
+    job = services.start_export(actor=request.user, params=options)
     return redirect("units:job", pk=job.pk)
 
 
 @login_required
 def export_stream(request):
-    """The export as a download that streams while it is written (no background job): the
-    same columns, scope (`unit.export`) and filters as the export job."""
+    """The export as a direct download, for a short list only (at most
+    UNIT_EXPORT_INLINE_MAX_ROWS units): the same columns, scope (`unit.export`) and filters as
+    the export job. A longer list is never written in the request: the page says to use the
+    Export button (a background job)."""
     _need(request, "unit.export")
     unit_filter = UnitFilter(request.GET, request.user, perm="unit.export")
     qs = unit_filter.queryset()
+    limit = settings.UNIT_EXPORT_INLINE_MAX_ROWS
+    if qs[: limit + 1].count() > limit:
+        messages.warning(
+            request,
+            _(
+                "More than %(n)s units match: use the Export button; the file is written in "
+                "the background and offered for download when it is ready."
+            )
+            % {"n": f"{limit:,}"},
+        )
+        return redirect(f"{reverse('units:list')}?{request.GET.urlencode()}")
     services.record_streamed_export(actor=request.user, params=unit_filter.values)
-    response = StreamingHttpResponse(stream_units(qs), content_type=XLSX)
+    buffer = io.BytesIO()
+    write_units(qs, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="units-{stamp}.xlsx"'
     return response
@@ -168,8 +192,10 @@ def job_download(request, pk: int):
     job = _own_job(request, pk)
     if job.kind != JobKind.EXPORT or not job.file:
         raise Http404(_("Not found."))
+    fmt = "csv" if job.file.name.endswith(".csv") else XLSX_FORMAT
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=f"units-{job.created_at:%Y%m%d-%H%M}.xlsx",
+        filename=f"units-{job.created_at:%Y%m%d-%H%M}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
     )

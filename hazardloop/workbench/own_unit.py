@@ -1,7 +1,7 @@
 """A unit's own people's lists: their open hazards with what the regulator asked, their latest
 inspections, and the self-inspections a campaign asked of them."""
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -11,7 +11,6 @@ from hazardloop.accounts.choices import UNIT_ROLES
 from hazardloop.campaigns.choices import CampaignStatus
 from hazardloop.campaigns.models import SelfInspectionInvite
 from hazardloop.hazards.choices import Status
-from hazardloop.inspections.access import visible_inspections
 from hazardloop.inspections.choices import Mode
 from hazardloop.inspections.models import Inspection
 from hazardloop.workbench.items import Action, Item, Section, ledger_url
@@ -21,7 +20,7 @@ from hazardloop.workbench.sections import (
     hazard_item,
     hazard_url,
     hazards_of,
-    inspection_item,
+    inspections_section,
 )
 
 
@@ -81,13 +80,7 @@ def latest_inspection(ctx: Ctx) -> Section:
         see_all=reverse("inspections:list"),
         empty=_("Your unit has not been inspected yet."),
     )
-    qs = (
-        visible_inspections(ctx.user)
-        .filter(unit_id__in=units)
-        .select_related("unit")
-        .order_by("-received_at", "-id")
-    )
-    return fill(section, ctx, qs, inspection_item)
+    return inspections_section(section, ctx, Q(unit_id__in=units))
 
 
 def self_inspection_due(ctx: Ctx) -> Section:

@@ -345,10 +345,18 @@ def _task_item(task, ctx: Ctx, checklists: dict, mode: str = "") -> Item:
     )
 
 
-def _open_tasks(user):
-    return plan_scope(user).filter(
-        InspectionTask.objects.filter(status=TaskStatus.OPEN), "region_code", None
+def tasks_section(section: Section, ctx: Ctx, which: Q, mode: str = "") -> Section:
+    """A list of open inspection tasks in the user's plan scope (`which` of them), the
+    earliest due first, each opening the inspection form (in `mode`, when given)."""
+    qs = (
+        plan_scope(ctx.user)
+        .filter(InspectionTask.objects.filter(status=TaskStatus.OPEN), "region_code", None)
+        .filter(which)
+        .select_related("unit", "campaign")
+        .order_by("due_on", "id")
     )
+    checklists: dict = {}
+    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists, mode))
 
 
 def campaign_tasks(ctx: Ctx) -> Section:
@@ -359,14 +367,7 @@ def campaign_tasks(ctx: Ctx) -> Section:
         see_all=reverse("campaigns:list"),
         empty=_("No campaign task is due this week."),
     )
-    qs = (
-        _open_tasks(ctx.user)
-        .filter(due_on__lte=ctx.week_end)
-        .select_related("unit", "campaign")
-        .order_by("due_on", "id")
-    )
-    checklists: dict = {}
-    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+    return tasks_section(section, ctx, Q(due_on__lte=ctx.week_end))
 
 
 # --- the inspector ---------------------------------------------------------------------------
@@ -382,14 +383,7 @@ def my_tasks(ctx: Ctx) -> Section:
         empty=_("No task is due this week."),
         actionable=True,
     )
-    qs = (
-        _open_tasks(ctx.user)
-        .filter(inspectors=ctx.user, due_on__lte=ctx.week_end)
-        .select_related("unit", "campaign")
-        .order_by("due_on", "id")
-    )
-    checklists: dict = {}
-    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists))
+    return tasks_section(section, ctx, Q(inspectors=ctx.user, due_on__lte=ctx.week_end))
 
 
 def rechecks(ctx: Ctx) -> Section:
@@ -412,13 +406,18 @@ def recent_inspections(ctx: Ctx) -> Section:
         see_all=reverse("inspections:list"),
         empty=_("You have not submitted an inspection yet."),
     )
+    return inspections_section(section, ctx, Q(inspector=ctx.user))
+
+
+def inspections_section(section: Section, ctx: Ctx, which: Q) -> Section:
+    """A list of the inspections the user may see (`which` of them), the latest first."""
     qs = (
         visible_inspections(ctx.user)
-        .filter(inspector=ctx.user)
+        .filter(which)
         .select_related("unit")
         .order_by("-received_at", "-id")
     )
-    return fill(section, ctx, qs, lambda i: inspection_item(i))
+    return fill(section, ctx, qs, inspection_item)
 
 
 def inspection_item(inspection) -> Item:
@@ -493,14 +492,7 @@ def lead_tasks(ctx: Ctx) -> Section:
     forces = TaskForceMember.objects.filter(user=ctx.user, role=MemberRole.LEADER).values(
         "task_force"
     )
-    qs = (
-        _open_tasks(ctx.user)
-        .filter(task_force__in=forces)
-        .select_related("unit", "campaign")
-        .order_by("due_on", "id")
-    )
-    checklists: dict = {}
-    return fill(section, ctx, qs, lambda t: _task_item(t, ctx, checklists, Mode.LEADER_LED))
+    return tasks_section(section, ctx, Q(task_force__in=forces), mode=Mode.LEADER_LED)
 
 
 def led_inspections(ctx: Ctx) -> Section:
@@ -511,13 +503,7 @@ def led_inspections(ctx: Ctx) -> Section:
         see_all=reverse("inspections:list"),
         empty=_("You have not led an inspection this month."),
     )
-    qs = (
-        visible_inspections(ctx.user)
-        .filter(leader=ctx.user, received_at__gte=_month_start(ctx))
-        .select_related("unit")
-        .order_by("-received_at", "-id")
-    )
-    return fill(section, ctx, qs, inspection_item)
+    return inspections_section(section, ctx, Q(leader=ctx.user, received_at__gte=_month_start(ctx)))
 
 
 def headline(ctx: Ctx, role: str) -> Section:

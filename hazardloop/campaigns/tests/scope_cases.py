@@ -1,9 +1,19 @@
 import json
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from hazardloop.campaigns import drawing, services
 from hazardloop.campaigns.tests.factories import make_campaign
-from hazardloop.testing import ALLOW, DENY, HIDE, LOGIN, ScopeCase, expect, scope_expectations
+from hazardloop.testing import (
+    ALLOW,
+    DENY,
+    HIDE,
+    INVALID,
+    LOGIN,
+    ScopeCase,
+    expect,
+    scope_expectations,
+)
 
 
 def _campaign(cast):
@@ -31,6 +41,19 @@ def _task(cast):
 def _drawn_task(cast):
     draw = _draw(cast)
     return draw.tasks.select_related("unit").get()
+
+
+def _nanguan_checklist(cast):
+    """A checklist Nanguan adapted: usable in Nanguan and above it, not by the neighbours."""
+    from hazardloop.checklists.models import ChecklistTemplate
+
+    return ChecklistTemplate.objects.create(
+        code="nanguan-gas", region_code="220102", title_zh="南关区燃气专项检查表"
+    )
+
+
+def _campaign_and_inspector(cast):
+    return SimpleNamespace(campaign=_campaign(cast), person=cast.inspector)
 
 
 def _sheet(response) -> list[list]:
@@ -102,6 +125,10 @@ CREATE = expect(
     other_unit_manager=DENY,
 )
 
+# The campaign pickers offer what lies in the user's campaign scope: any regulator may search,
+# a neighbour finds nothing of Nanguan.
+PICK = {**CREATE, "neighbour_regulator": HIDE}
+
 CASES = [
     ScopeCase(
         "campaign list",
@@ -121,6 +148,44 @@ CASES = [
         make=_campaign,
         is_list=True,
         marker=lambda o: f'value="{o.pk}"',
+    ),
+    ScopeCase(
+        "campaign form: region picker",
+        "campaigns:pick_regions",
+        lambda c, o: "/campaigns/pick/regions/?" + urlencode({"scope_regions-q": "南关"}),
+        PICK,
+        is_list=True,
+        marker=lambda o: 'value="220102"',
+    ),
+    ScopeCase(
+        "campaign form: checklist picker",
+        "campaigns:pick_checklists",
+        lambda c, o: "/campaigns/pick/checklists/?" + urlencode({"checklists-q": "南关区燃气"}),
+        PICK,
+        make=_nanguan_checklist,
+        is_list=True,
+        marker=lambda o: f'value="{o.pk}"',
+    ),
+    ScopeCase(
+        "task list: inspector picker",
+        "campaigns:pick_inspectors",
+        lambda c, o: "/campaigns/pick/inspectors/?" + urlencode({"inspectors-q": o.username}),
+        PICK,
+        make=lambda c: c.inspector,
+        is_list=True,
+        marker=lambda o: f'value="{o.pk}"',
+    ),
+    ScopeCase(
+        "task force: member picker",
+        "campaigns:pick_members",
+        lambda c, o: (
+            f"/campaigns/{o.campaign.pk}/pick/members/?"
+            + urlencode({"members-q": o.person.username})
+        ),
+        WRITE,
+        make=_campaign_and_inspector,
+        is_list=True,
+        marker=lambda o: f'value="{o.person.pk}"',
     ),
     ScopeCase(
         "campaign form",
@@ -248,6 +313,24 @@ CASES = [
             "ends_on": "2022-10-31",
         },
         check=lambda r, c, o: r.status_code == 201 and r.json()["region"] == "220102",
+    ),
+    ScopeCase(
+        "task assignment API",
+        "POST /api/v1/campaigns/tasks/assign",
+        lambda c, o: "/api/v1/campaigns/tasks/assign",
+        # Whoever runs the campaign. The inspectors are checked first: a neighbour may not
+        # choose Nanguan's inspector (422, which tells nothing of the task).
+        {**WRITE, "neighbour_regulator": INVALID, "neighbour_inspector": DENY},
+        make=_task,
+        method="post",
+        api=True,
+        content_type="application/json",
+        data=lambda c, o: {"task_ids": [o.pk], "inspector_ids": [c.inspector.pk]},
+        check=lambda r, c, o: (
+            r.status_code == 200
+            and [t["id"] for t in r.json()["assigned"]] == [o.pk]
+            and o.inspectors.filter(pk=c.inspector.pk).exists()
+        ),
     ),
     ScopeCase(
         "campaign progress API",

@@ -19,7 +19,9 @@ def test_assign_two_tasks_on_a_phone(phone_page):
     page.goto(f"{page.base_url}/campaigns/{campaign.pk}/task-list/")
     for task in tasks:
         page.check(f"[data-testid=tick-task-{task.pk}]")
-    page.select_option("[data-testid=assign-inspectors]", value=str(cast.inspector.pk))
+    # The inspector is found by searching a part of the name (the picker), not chosen by id.
+    page.fill("[data-testid=inspectors-search]", cast.inspector.username[:4])
+    page.check(f"#pick-inspectors-{cast.inspector.pk}")
     page.screenshot(path="/tmp/campaign_assign_phone.png", full_page=True)
     page.click("[data-testid=assign-submit]")
     page.wait_for_load_state("networkidle")

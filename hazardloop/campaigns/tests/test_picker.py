@@ -17,12 +17,12 @@ def test_picker_offers_visible_campaigns_only(cast):
     assert f'value="{mine.pk}"' in text and theirs.title not in text
     # By document number too; a picked campaign out of scope is not named.
     assert mine.title in client.get("/campaigns/pick/", {"q": "2022"}).content.decode()
-    text = client.get("/campaigns/pick/", {"picked": theirs.pk}).content.decode()
+    text = client.get("/campaigns/pick/", {"campaign": theirs.pk}).content.decode()
     assert theirs.title not in text
-    text = client.get("/campaigns/pick/", {"picked": mine.pk}).content.decode()
+    text = client.get("/campaigns/pick/", {"campaign": mine.pk}).content.decode()
     assert 'data-testid="campaign-picked"' in text and mine.title in text
     # Nonsense is no error.
-    assert client.get("/campaigns/pick/", {"picked": "9" * 40}).status_code == 200
+    assert client.get("/campaigns/pick/", {"campaign": "9" * 40}).status_code == 200
     other = web_client(cast.neighbour_regulator)
     text = other.get("/campaigns/pick/", {"campaign-q": "拣选"}).content.decode()
     assert theirs.title in text and mine.title not in text
@@ -33,4 +33,4 @@ def test_ledger_campaign_filter_uses_the_picker(cast):
     hazard(cast)
     page = web_client(cast.regulator).get("/hazards/", {"campaign": campaign.pk}).content.decode()
     assert 'data-testid="campaign-search"' in page
-    assert f"/campaigns/pick/?picked={campaign.pk}" in page
+    assert f"/campaigns/pick/?campaign={campaign.pk}" in page

@@ -57,7 +57,7 @@ def test_assigning_tells_the_expert_once_and_refuses_one_out_of_scope(
 def test_the_page_offers_the_picker_to_those_who_may_assign(cast):
     h = hazard(cast)
     page = web_client(cast.inspector).get(f"/hazards/{h.pk}/").content.decode()
-    assert 'data-testid="expert-search"' in page and f'value="{cast.expert.pk}"' in page
+    assert 'data-testid="expert_id-search"' in page and f'value="{cast.expert.pk}"' in page
     web_client(cast.inspector).post(
         f"/hazards/{h.pk}/assign_expert/", {"version": h.version, "expert_id": cast.expert.pk}
     )

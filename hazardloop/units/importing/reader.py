@@ -1,4 +1,5 @@
-"""Reading an uploaded spreadsheet: xlsx or csv (UTF-8 with or without BOM, or GB18030).
+"""Reading an uploaded spreadsheet: xlsx (python-calamine, lib/sheets.py) or csv (UTF-8 with or
+without BOM, or GB18030).
 
 Real spreadsheets have title rows (often merged cells) above the header, notes below it, blank
 rows and columns at the end, line breaks inside header cells. `open_table` finds the header row
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hazardloop.lib.packages import UnreadablePackage, unpacked_too_far
+from hazardloop.lib.sheets import UnreadableSheet, read_rows
 from hazardloop.units.importing.columns import (
     BY_FIELD,
     EXACT,
@@ -146,25 +148,23 @@ def _csv_rows(data: bytes, sizes: dict) -> Iterator[list]:
 
 
 def _xlsx_rows(fh, sizes: dict) -> Iterator[list]:
-    from openpyxl import load_workbook
-
+    """The first sheet's rows, read by python-calamine (lib/sheets.read_rows) after the
+    zip-bomb check: the package's unpacked size bounds what calamine holds."""
     _check_xlsx_package(fh)
     try:
-        workbook = load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        height, rows = read_rows(fh)
+    except UnreadableSheet as exc:
         raise FileProblem(_("The file is not a readable .xlsx workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        sizes["rows"] = sheet.max_row or 0
-        limit = settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS
-        if sizes["rows"] > limit:
+    sizes["rows"] = height
+    limit = settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS
+    if height > limit:
+        rows.close()
+        raise _too_many_rows()
+    for number, row in enumerate(rows, start=1):
+        if number > limit:  # the sheet's stated size may be missing or wrong
+            rows.close()
             raise _too_many_rows()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > limit:  # the sheet's stated size may be missing or wrong
-                raise _too_many_rows()
-            yield list(row)
-    finally:
-        workbook.close()
+        yield row
 
 
 def raw_rows(fh, filename: str, sizes: dict) -> Iterator[list]:

@@ -20,6 +20,8 @@ from hazardloop.accounts.access import scope_for
 from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
 from hazardloop.units.bulk import copy_rows, insert_models, is_pg, update_models
+from hazardloop.units.importing.checked import Spool, table_of
+from hazardloop.units.importing.checked import read as read_kept
 from hazardloop.units.importing.columns import BY_FIELD
 from hazardloop.units.importing.mapping import (
     SAMPLES,
@@ -61,6 +63,7 @@ class ImportResult:
     errors: list[dict] = field(default_factory=list)
     committed: bool = False
     table: dict = field(default_factory=dict)  # mapping.describe(): the columns and their fields
+    spool: Spool | None = None  # a dry run's checked rows, kept for its commit (checked.py)
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -81,7 +84,7 @@ class ImportResult:
 
 
 class _Importer:
-    def __init__(self, table, user, commit: bool, progress):
+    def __init__(self, table, user, commit: bool, progress, keep: bool = False):
         self.table = table
         self.user = user
         self.commit = commit
@@ -96,6 +99,7 @@ class _Importer:
         self.now = timezone.now()
         self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
         self.samples: dict[int, list[str]] = {}  # column index → first values (mapping step)
+        self.spool = Spool() if keep else None
 
     def column(self, name: str) -> str:
         return self.table.header_of.get(name) or str(BY_FIELD[name].label)
@@ -115,14 +119,18 @@ class _Importer:
         first = next((sample_text(c) for c in cells if sample_text(c)), "")
         return bool(FOOTER.match(first))
 
-    def run(self) -> ImportResult:
+    def run(self, kept=None, description: dict | None = None) -> ImportResult:
         """Check every row (and, committing, write them); the mapping and samples go into
-        result.table. When a required field has no column, rows are only counted."""
+        result.table. When a required field has no column, rows are only counted. `kept`: the
+        rows a dry run checked (checked.read), taken instead of the sheet's."""
         missing = self.table.missing
         try:
-            self._rows(missing)
+            if kept is not None:
+                self._kept(kept)
+            else:
+                self._rows(missing)
         finally:
-            self.result.table = describe(self.table, self.samples)
+            self.result.table = description or describe(self.table, self.samples)
         if missing:
             self.result.add_error(self.table.header_row, "", missing_message(missing))
         for text in self.table.unmatched:
@@ -164,6 +172,8 @@ class _Importer:
                     self.seen[code] = number
             if not errors:
                 chunk.append((number, data))
+                if self.spool is not None:
+                    self.spool.add(number, data)
             if len(chunk) >= CHUNK:
                 self._chunk(chunk)
                 chunk = []
@@ -176,6 +186,20 @@ class _Importer:
                 self.table.header_row, "", _("There are no data rows below the header.")
             )
 
+    def _kept(self, kept) -> None:
+        """The rows a dry run checked, compared and written chunk by chunk as from the sheet."""
+        chunk: list[tuple[int, dict]] = []
+        for number, data in kept:
+            self.result.rows += 1
+            chunk.append((number, data))
+            if len(chunk) >= CHUNK:
+                self._chunk(chunk)
+                chunk = []
+                self.progress(self.result.rows, self.table.total_hint)
+        if chunk:
+            self._chunk(chunk)
+        self.progress(self.result.rows, self.result.rows)
+
     def _chunk(self, chunk: list[tuple[int, dict]]) -> None:
         existing = {
             u.uscc: u
@@ -186,6 +210,7 @@ class _Importer:
                 "risk_level",  # read for the audit of an update: not one query per unit
                 "open_hazards",
                 "open_major_hazards",
+                "overdue_hazards",  # the risk formula reads it: never a query per unit
             )
         }
         to_create: list[Unit] = []
@@ -344,6 +369,9 @@ def import_units(
     header_row: int | None = None,
     choices: dict[int, str] | None = None,
     named: dict[str, str] | None = None,
+    keep_checked: bool = False,
+    kept: dict | None = None,
+    description: dict | None = None,
 ) -> ImportResult:
     """Check (commit=False) or import (commit=True) a spreadsheet of units for `user`.
 
@@ -355,33 +383,53 @@ def import_units(
     errors. Blank optional cells keep an existing unit's value. With commit=True nothing is
     written unless every row is right; then one `unit.imported` audit event records it, with
     the mapping and the columns not imported, and the mapping is remembered for the user.
+
+    A dry run with keep_checked=True returns, when it found no problem, its checked rows in
+    result.spool (checked.Spool, to be saved for the commit). A commit given `kept` (what the
+    job keeps of that spool, usable for this file: checked.usable) and the dry run's
+    `description` (its result.table) takes those rows instead of reading the sheet (`fh` is
+    then not read).
     """
-    try:
-        table = open_table(
-            fh,
-            filename,
-            header_row=header_row,
-            choices=choices,
-            named=named,
-            recall=recall_for(user),
-        )
-    except FileProblem as problem:
-        result = ImportResult()
-        result.add_error(0, "", str(problem))
-        return result
-    importer = _Importer(table, user, commit, progress)
-    if not commit:
+    if commit and kept is not None and description:
+        table = table_of(description)
+        table.total_hint = kept.get("rows", 0)
+        rows = read_kept(kept)
+    else:
+        rows = None
         try:
-            return importer.run()
-        except FileProblem as problem:  # found while reading on (too many rows)
+            table = open_table(
+                fh,
+                filename,
+                header_row=header_row,
+                choices=choices,
+                named=named,
+                recall=recall_for(user),
+            )
+        except FileProblem as problem:
             result = ImportResult()
             result.add_error(0, "", str(problem))
             return result
+    importer = _Importer(table, user, commit, progress, keep=keep_checked and not commit)
+    if not commit:
+        try:
+            result = importer.run()
+        except FileProblem as problem:  # found while reading on (too many rows)
+            if importer.spool is not None:
+                importer.spool.close()
+            result = ImportResult()
+            result.add_error(0, "", str(problem))
+            return result
+        if importer.spool is not None:
+            if result.error_count or not result.rows:
+                importer.spool.close()
+            else:
+                result.spool = importer.spool
+        return result
     try:
         with transaction.atomic():
             if is_pg():
                 _bulk_session_settings()
-            result = importer.run()
+            result = importer.run(rows, description if rows is not None else None)
             if result.error_count:
                 raise _Rollback
             if is_pg() and result.created + result.updated:

@@ -1,0 +1,176 @@
+"""Several audit chains (docs/adr/0003-audit-chain.md): concurrent writers take different
+chains, and verify_audit still finds every deletion, insertion and alteration."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from hazardloop.audit.models import AuditChainHead, AuditEvent
+from hazardloop.audit.services import (
+    chain_head,
+    ensure_chains,
+    genesis,
+    publish_head_once,
+    record_event,
+    verify_chain,
+)
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="several chains need PostgreSQL's row locks"
+)
+
+
+def _sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _write_concurrently(writers: int, each: int, *, hold: bool = False) -> set[int]:
+    """`writers` threads, each with its own connection, write `each` events; with `hold`, all
+    of them are inside their transaction (holding their chain) at the same moment. Returns the
+    chains they used."""
+    barrier = threading.Barrier(writers, timeout=20)
+    used, errors = set(), []
+
+    def write(n):
+        try:
+            for i in range(each):
+                with transaction.atomic():
+                    event = record_event("thread.write", object_id=f"{n}-{i}", region_code="22")
+                    if hold and i == 0:
+                        barrier.wait()  # would time out if one chain serialised the writers
+                used.add(event.chain)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return used
+
+
+@pytest.fixture
+def spread(transactional_db, reference_data, settings):
+    """A log written by 8 concurrent writers over several chains (PostgreSQL)."""
+    settings.AUDIT_CHAINS = 16
+    connection.__dict__.pop("_hl_audit_chain", None)
+    ensure_chains()  # as the migration does (the transactional test flushed the heads)
+    used = _write_concurrently(8, 6, hold=True)
+    return used
+
+
+@needs_postgres
+def test_concurrent_writers_hold_different_chains_at_once(spread):
+    """Eight transactions each hold a chain at the same moment (the barrier inside the
+    transaction would time out if they queued for one head row), and the log verifies."""
+    assert len(spread) >= 8
+    assert verify_chain() == (48, None, "")
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert len(set(seqs)) == 48
+    for chain in spread:
+        positions = list(
+            AuditEvent.objects.filter(chain=chain)
+            .order_by("seq")
+            .values_list("chain_seq", flat=True)
+        )
+        assert positions == list(range(1, len(positions) + 1))
+        head = AuditChainHead.objects.get(pk=chain)
+        assert head.seq == len(positions)
+
+
+def _chain_with(n: int) -> list[AuditEvent]:
+    """A chain holding at least n events, its events in order."""
+    for chain in AuditChainHead.objects.filter(seq__gte=n).values_list("pk", flat=True):
+        return list(AuditEvent.objects.filter(chain=chain).order_by("chain_seq"))
+    pytest.skip("no chain long enough")
+
+
+@needs_postgres
+def test_a_deleted_event_in_one_chain_is_named(spread):
+    events = _chain_with(3)
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    _checked, broken, reason = verify_chain()
+    assert broken.pk == events[2].pk
+    assert f"#2 of chain {events[0].chain}" in reason
+
+
+@needs_postgres
+def test_a_deleted_newest_event_is_found_by_the_head(spread):
+    events = _chain_with(2)
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])
+    _checked, broken, reason = verify_chain()
+    assert broken is None and "deleted" in reason and f"chain {events[0].chain}" in reason
+
+
+@needs_postgres
+def test_an_altered_event_is_named(spread):
+    events = _chain_with(2)
+    _sql("UPDATE audit_auditevent SET message = 'nothing' WHERE id = %s", [events[0].pk])
+    _checked, broken, reason = verify_chain()
+    assert broken.pk == events[0].pk and "changed" in reason
+
+
+@needs_postgres
+def test_an_inserted_event_is_caught(spread):
+    """A row slipped in after a chain's newest event, linked to it, with a made-up hash."""
+    events = _chain_with(1)
+    last = events[-1]
+    _sql(
+        "INSERT INTO audit_auditevent (seq, at, actor_label, action, object_type, object_id, "
+        "object_repr, region_code, ip, user_agent, message, prev_hash, hash, chain, chain_seq) "
+        "VALUES (%s, now(), '', 'thread.write', '', 'x', '', '22', '', '', '', %s, %s, %s, %s)",
+        [10**9, last.hash, "e" * 64, last.chain, last.chain_seq + 1],
+    )
+    _checked, broken, reason = verify_chain()
+    assert broken.seq == 10**9 and "changed" in reason
+
+
+@needs_postgres
+def test_an_event_moved_to_another_chain_is_caught(spread):
+    """Chains are bound by their genesis: the first event of one chain cannot pass as the first
+    of another (nor any event as another chain's)."""
+    events = _chain_with(1)
+    free = next(c for c in range(1, 17) if not AuditEvent.objects.filter(chain=c).exists())
+    assert genesis(free) != genesis(events[0].chain)
+    _sql(
+        "UPDATE audit_auditevent SET chain = %s, chain_seq = 1 WHERE id = %s",
+        [free, events[0].pk],
+    )
+    _checked, broken, _reason = verify_chain()
+    assert broken is not None
+
+
+@needs_postgres
+def test_a_truncated_chain_with_its_head_rewound_is_caught_by_the_published_heads(spread):
+    publish_head_once(dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC))
+    events = _chain_with(2)
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])
+    _sql(
+        "UPDATE audit_auditchainhead SET seq = seq - 1, last_hash = %s WHERE id = %s",
+        [events[-2].hash, events[0].chain],
+    )
+    _checked, _broken, reason = verify_chain()
+    assert "published" in reason
+
+
+@needs_postgres
+def test_the_whole_log_has_one_head_line(spread):
+    head = chain_head()
+    assert head["seq"] == AuditEvent.objects.order_by("-seq").first().seq
+    assert len(head["hash"]) == 64
+
+
+def test_one_chain_on_sqlite_numbers_events_by_their_place(reference_data):
+    """SQLite (and a single-chain setting) keeps one chain: number = place in chain 1."""
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite's single chain")
+    events = [record_event("unit.viewed", object_id=str(i)) for i in range(3)]
+    assert [(e.chain, e.chain_seq) for e in events] == [(1, e.seq) for e in events]
+    assert verify_chain() == (3, None, "")

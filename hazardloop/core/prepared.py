@@ -1,0 +1,104 @@
+"""Querysets on hot paths, compiled to SQL once per process instead of once per request.
+
+Building and compiling a queryset costs more Python than running its SQL: about 0.8 ms for a
+hazard with its unit, 0.6 ms for a user's memberships, against 0.3–0.5 ms on the database. A
+`Prepared` query builds its queryset and compiles it the first time it runs on a database,
+then runs the same SQL with the new parameter values and turns the rows into model instances
+exactly as the ORM does (its converters, `from_db`, `select_related` populators).
+
+    MEMBERSHIPS = Prepared(
+        lambda user_id: Membership.objects.filter(user_id=user_id, is_active=True),
+        params=lambda user_id: [user_id, True],
+    )
+    rows = MEMBERSHIPS(user.pk)
+
+`params(*args)` must give the compiled SQL's parameters in order; the first compilation checks
+it against the ORM's own list and refuses a query whose shape does not match (so a changed
+queryset cannot silently run with misplaced values). Only model querysets (no values(), no
+annotations, no prefetch) with a fixed shape: anything whose SQL depends on the arguments
+(an IN list of varying length, an optional filter) is not a Prepared query.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models.query import get_related_populators
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    converters: list
+    model: type
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list
+    compiler: object
+
+
+class Prepared:
+    def __init__(self, build: Callable, *, params: Callable | None = None):
+        self.build = build
+        self.params = params or (lambda *args: list(args))
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, args, using: str) -> _Compiled:
+        with self._lock:
+            compiled = self._compiled.get(using)
+            if compiled is not None:
+                return compiled
+            qs = self.build(*args)
+            if qs._prefetch_related_lookups or qs.query.annotations or qs._fields is not None:
+                raise ValueError("Prepared takes plain model querysets only")
+            compiler = qs.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            expected = list(self.params(*args))
+            if list(params) != expected:
+                raise ValueError(f"params {expected!r} do not match the SQL's {list(params)!r}")
+            select, klass_info = compiler.select, compiler.klass_info
+            fields = klass_info["select_fields"]
+            start, end = fields[0], fields[-1] + 1
+            converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+            compiled = _Compiled(
+                sql=sql,
+                converters=list(converters.items()),
+                model=klass_info["model"],
+                start=start,
+                end=end,
+                init_list=[f[0].target.attname for f in select[start:end]],
+                populators=get_related_populators(klass_info, select, using),
+                compiler=compiler,
+            )
+            self._compiled[using] = compiled
+            return compiled
+
+    def __call__(self, *args, using: str = "default") -> list:
+        compiled = self._compiled.get(using) or self._compile(args, using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self.params(*args))
+            rows = cursor.fetchall()
+        out = []
+        model, start, end, init_list = (
+            compiled.model,
+            compiled.start,
+            compiled.end,
+            compiled.init_list,
+        )
+        for row in rows:
+            if compiled.converters:
+                row = list(row)
+                for pos, (convs, expression) in compiled.converters:
+                    value = row[pos]
+                    for converter in convs:
+                        value = converter(value, expression, connection)
+                    row[pos] = value
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out
