@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hazardloop.supervision",
     "hazardloop.inspections",
     "hazardloop.campaigns",
+    "hazardloop.accidents",
     "hazardloop.tips",
     "hazardloop.accountability",
     "hazardloop.duty",
@@ -268,6 +269,8 @@ SWEEP_STEPS = [
     "hazardloop.hazards.jobs.notify_digest_once",
     "hazardloop.supervision.jobs.sweep_deadlines_once",
     "hazardloop.campaigns.jobs.frequency_tasks_once",
+    "hazardloop.accidents.jobs.chain_overdue_once",
+    "hazardloop.accidents.jobs.follow_ups_once",
     "hazardloop.tips.throttle.forget_counters_once",
     "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.duty.jobs.remind_shifts_once",
@@ -276,6 +279,10 @@ SWEEP_STEPS = [
     "hazardloop.reports.scheduling.send_daily_reports_once",
     "hazardloop.notifications.services.retry_emails_once",
 ]
+# Accident reporting (accidents/rules.py): the national limits of 493号令 unless a province's
+# own rules are stricter, e.g. {"unit_minutes": 30, "level_minutes": 60}; a longer setting is
+# ignored. Keys: unit_minutes, level_minutes, routes {grade: [levels]}, follow_up_hours.
+ACCIDENT_REPORTING: dict = {}
 # Notification e-mails still unsent (worker down, mail server refusing) are retried by the
 # sweep for this many hours after the notification, at most this many tries each.
 NOTIFICATION_EMAIL_RETRY_HOURS = env_int("NOTIFICATION_EMAIL_RETRY_HOURS", 24)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("hazardloop.supervision.urls")),
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.campaigns.urls")),
+    path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),
     path("", include("hazardloop.duty.urls")),

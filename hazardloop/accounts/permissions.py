@@ -37,6 +37,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "checklist.manage",
             "campaign.manage",
             "account.manage",
+            "accident.view",
+            "accident.report",
+            "accident.receive",
             "tip.view",
             "tip.triage",
             # Accountability (问责): regulators and leaders read and decide the cases of their
@@ -60,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.enforce",
             "inspection.create",
             "evidence.upload",
+            "accident.view",
             "tip.view",
             "duty.view",
             "duty.check_in",
@@ -76,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hazard.export",
             "unit.export",
             "tip.view",
+            "accident.view",
             "duty.view",
             "duty.check_in",
             "accountability.view",
@@ -87,7 +92,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
     # inspectors and leaders read them and check in to their own shifts; experts and a unit's
     # own people have no part in government duty.
-    Role.DUTY_OFFICER: frozenset(VIEW | {"tip.view", "duty.view", "duty.check_in"}),
+    # The duty officer receives accident reports and passes them up (493号令 Art. 9-11).
+    Role.DUTY_OFFICER: frozenset(
+        VIEW
+        | {
+            "tip.view",
+            "duty.view",
+            "duty.check_in",
+            "accident.view",
+            "accident.report",
+            "accident.receive",
+        }
+    ),
     Role.UNIT_MANAGER: frozenset(
         {
             "account.manage",
@@ -101,6 +117,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "accident.view",
+            "accident.report",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -114,6 +132,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "accident.view",
+            "accident.report",
         }
     ),
 }

@@ -1,5 +1,6 @@
 """The REST API under /api/v1. Each app contributes a router from its own api.py."""
 
+from hazardloop.accidents.api import router as accidents_router
 from hazardloop.accountability.api import router as accountability_router
 from hazardloop.accounts.api import router as auth_router
 from hazardloop.accounts.people_api import router as users_router
@@ -41,6 +42,7 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/grading", grading_router)
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/accidents", accidents_router)
 api.add_router("/accountability", accountability_router)
 api.add_router("/duty", duty_router)
 api.add_router("/stats", stats_router)

@@ -23,6 +23,7 @@ NAV = [
     NavItem("workbench:home", _("Workbench"), "house", None, counter="todo"),
     NavItem("campaigns:my_tasks", _("My tasks"), "list-task", "inspection.create", True),
     NavItem("campaigns:list", _("Campaigns"), "flag", "campaign.view"),
+    NavItem("accidents:list", _("Accidents"), "exclamation-octagon", "accident.view"),
     NavItem("duty:index", _("Duty"), "telephone", "duty.view"),
     NavItem(
         "accountability:list", _("Accountability"), "person-exclamation", "accountability.view"

@@ -20,6 +20,7 @@ from hazardloop.supervision.choices import DocumentKind
 OBJECTS = {
     "accountability": gettext_lazy("Accountability case"),
     "access": gettext_lazy("Access"),
+    "accident": gettext_lazy("Accident report"),
     "account": gettext_lazy("Account"),
     "api_token": gettext_lazy("API token"),
     "campaign": gettext_lazy("Campaign"),
@@ -44,6 +45,14 @@ OBJECTS = {
 }
 
 VERBS = {
+    # Accident reports (accidents/services.py, accidents/jobs.py).
+    "report": pgettext_lazy("audit action", "quick report filed"),
+    "update": pgettext_lazy("audit action", "follow-up report filed"),
+    "rerouted": pgettext_lazy("audit action", "regraded: sent to higher levels"),
+    "receive": pgettext_lazy("audit action", "received by the level on duty"),
+    "forward": pgettext_lazy("audit action", "reported up to the next level"),
+    "follow_up_missed": pgettext_lazy("audit action", "follow-up report missed"),
+    "step_late": pgettext_lazy("audit action", "reporting step late"),
     # Accountability cases (accountability/services.py).
     "propose": pgettext_lazy("audit action", "proposed by the daily sweep"),
     "open": pgettext_lazy("audit action", "raised by hand"),

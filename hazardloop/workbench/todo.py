@@ -19,6 +19,7 @@ from hazardloop.workbench import accountability_section, tips_section
 from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
+from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
 from hazardloop.workbench.items import Section
 
 COUNT_SECONDS = 60
@@ -29,7 +30,7 @@ GROUPS = [
         "office",
         (Role.ADMIN, Role.REGULATOR),
         (s.to_order, s.to_verify, s.due_soon, s.overdue, s.documents, s.extensions,
-         s.campaign_tasks, tips_section.tips_to_triage),
+         s.campaign_tasks, tips_section.tips_to_triage, accidents_waiting),
     ),
     ("inspector", (Role.INSPECTOR,), (s.my_tasks, s.rechecks, s.recent_inspections)),
     ("expert", (Role.EXPERT,), (s.assigned, s.advice_due)),
@@ -42,7 +43,7 @@ GROUPS = [
     (
         "duty",
         (Role.DUTY_OFFICER,),
-        (d.my_shift, d.on_duty_now, lambda ctx: s.headline(ctx, "duty"),
+        (accidents_waiting, d.my_shift, d.on_duty_now, lambda ctx: s.headline(ctx, "duty"),
          lambda ctx: s.overdue(ctx, "duty", _("Worst overdue"))),
     ),
     (
@@ -98,6 +99,7 @@ ACTIONABLE = {
     s.lead_tasks,
     u.unit_hazards,
     u.self_inspection_due,
+    accidents_waiting,
 }
 
 

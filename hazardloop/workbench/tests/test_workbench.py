@@ -78,6 +78,7 @@ def test_the_inspector_the_expert_the_leader_and_the_unit(cast):
 
     duty = _lists(cast.duty_officer)
     assert duty == {
+        "duty.accidents_waiting": [],
         "duty.my_shift": [],  # on no shift (workbench/tests/test_duty_section.py)
         "duty.on_duty_now": [],
         "duty.headline": [],

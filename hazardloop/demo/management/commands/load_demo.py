@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import translation
 
 from hazardloop.accounts.models import Membership
+from hazardloop.demo.accidents import load_accidents
 from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             campaigns = load_campaigns()
             progressed = progress_hazards()
             documents = load_supervision_demo()
+            accidents = load_accidents()
             tips = load_tips()
             cases = load_accountability()
             shifts = load_duty()
@@ -111,6 +113,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Moved {progressed} hazards along the rectification loop.")
         if documents:
             self.stdout.write(f"Created {documents} enforcement documents.")
+        if accidents:
+            self.stdout.write(f"Created {accidents} accident reports.")
         if tips:
             self.stdout.write(f"Created {tips} public tips.")
         if cases:
