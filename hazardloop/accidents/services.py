@@ -171,7 +171,7 @@ def report_accident(
         raise AccidentInputError(_("No reporting level was found above this region."))
     first = steps[0]
     _send(first, actor=actor, now=now)
-    if may_receive(actor, first.region_code):
+    if may_receive(actor, first.region_code, now):
         first.received_at, first.received_by = now, actor
     ChainStep.objects.bulk_create(steps)
     if first.received_at:
@@ -326,7 +326,7 @@ def receive_step(accident, seq: int, *, actor, now: dt.datetime | None = None) -
     """The person on duty at the step's level acknowledges the report (timestamped)."""
     now = now or timezone.now()
     step = _step_for_update(accident, seq)
-    if not may_receive(actor, step.region_code):
+    if not may_receive(actor, step.region_code, now):
         deny(actor, "accident.receive", obj=accident, region_code=accident.region_code)
     if step.received_at is not None:
         raise Conflict(_("This level has already received the report."))
@@ -350,7 +350,7 @@ def forward_step(accident, seq: int, *, actor, now: dt.datetime | None = None) -
     """The level reports up: the next step is sent now (flagged late past its deadline)."""
     now = now or timezone.now()
     step = _step_for_update(accident, seq)
-    if not may_receive(actor, step.region_code):
+    if not may_receive(actor, step.region_code, now):
         deny(actor, "accident.receive", obj=accident, region_code=accident.region_code)
     if step.received_at is None:
         raise Conflict(_("Receive the report before forwarding it."))

@@ -116,7 +116,7 @@ def _chain_rows(user, accident, now):
     rows = []
     for i, step in enumerate(steps):
         following = steps[i + 1] if i + 1 < len(steps) else None
-        mine = may_receive(user, step.region_code)
+        mine = may_receive(user, step.region_code, now)
         rows.append(
             {
                 "step": step,
