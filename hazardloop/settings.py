@@ -298,6 +298,14 @@ NOTIFICATION_EMAIL_ATTACHMENTS = {
 # Accountability: a campaign that missed its coverage target is proposed for accountability
 # when the sweep finds it within this many days after it ended (no rule fixes it: configuration).
 ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS = env_int("ACCOUNTABILITY_CAMPAIGN_LOOKBACK_DAYS", 30)
+# "An accident at a unit that had an open hazard of the same category": which hazard categories
+# count as the same kind as each accident type. A judgement, not law: configuration. Types not
+# listed (road traffic, mining, construction, drowning, other) have no hazard category here.
+ACCOUNTABILITY_ACCIDENT_CATEGORIES = {
+    "fire": ["evacuation", "fire_facilities", "electrical", "hot_work", "materials", "gas"],
+    "gas_explosion": ["gas"],
+    "hazardous_chemicals": ["hazchem"],
+}
 
 # Evidence photos: upload size limit, decoded-pixel limit (decompression bombs), thumbnail edge,
 # and how long a stored photo may stay unreferenced before the sweep deletes it.

@@ -7,10 +7,15 @@ from django.utils.translation import pgettext_lazy
 
 class SourceKind(models.TextChoices):
     """Where a case came from. An automatic source raises a proposal once per source row
-    (`source_id`); a manual case has none. The accident sources come with the accidents app."""
+    (`source_id`); a manual case has none."""
 
     HAZARD_TOP_RUNG = "hazard_top_rung", _("Hazard at the top of the supervision ladder")
     CAMPAIGN_TARGET = "campaign_target", _("Campaign target missed at the deadline")
+    ACCIDENT_LATE = "accident_late", _("Accident reported late")
+    ACCIDENT_OPEN_HAZARD = (
+        "accident_open_hazard",
+        _("Accident at a unit with an open hazard of the same kind"),
+    )
     MANUAL = "manual", pgettext_lazy("accountability source", "Raised by hand")
 
 

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hazardloop.accidents.choices import Level
 from hazardloop.accounts.choices import Role
 from hazardloop.hazards.choices import Grade
 from hazardloop.regions.choices import DepartmentKind
@@ -52,9 +53,53 @@ def _campaign_target(f: dict) -> list[str]:
     return lines
 
 
+def _level(code: str) -> str:
+    return str(Level(code).label) if code in Level.values else ""
+
+
+def _accident_late(f: dict) -> list[str]:
+    if f.get("sent"):
+        text = _(
+            "The accident “%(summary)s” (%(occurred)s) reached the %(level)s level at "
+            "%(sent)s, after the deadline of %(due)s."
+        )
+    else:
+        text = _(
+            "The accident “%(summary)s” (%(occurred)s) had not reached the %(level)s level "
+            "by the deadline of %(due)s."
+        )
+    return [
+        text
+        % {
+            "summary": f.get("summary", ""),
+            "occurred": f.get("occurred", ""),
+            "level": _level(f.get("level", "")),
+            "sent": f.get("sent", ""),
+            "due": f.get("due", ""),
+        }
+    ]
+
+
+def _accident_open_hazard(f: dict) -> list[str]:
+    return [
+        _(
+            "The accident “%(summary)s” (%(occurred)s) happened at %(unit)s while hazards of "
+            "the same kind were still open there: %(hazards)s."
+        )
+        % {
+            "summary": f.get("summary", ""),
+            "occurred": f.get("occurred", ""),
+            "unit": f.get("unit", ""),
+            "hazards": "、".join(f.get("hazards") or []),
+        }
+    ]
+
+
 FACTS = {
     "hazard_top_rung": _hazard_top_rung,
     "campaign_target": _campaign_target,
+    "accident_late": _accident_late,
+    "accident_open_hazard": _accident_open_hazard,
 }
 
 
@@ -73,6 +118,7 @@ LINKS = {
     "hazard": ("hazards:detail", gettext_lazy("Hazard")),
     "unit": ("units:detail", gettext_lazy("Unit")),
     "campaign": ("campaigns:detail", gettext_lazy("Campaign")),
+    "accident": ("accidents:detail", gettext_lazy("Accident")),
 }
 
 

@@ -1,8 +1,7 @@
 """The automatic sources of accountability proposals: one function per source, each finding
 the rows that call for a case and passing them to `services.propose_case` (idempotent on the
 source row). `jobs.propose_cases_once` runs them all; a new source is one more function in
-SOURCES (the accidents app will add "a late step in an accident chain" and "an accident at a
-unit that had an open hazard of the same category").
+SOURCES.
 """
 
 import datetime as dt
@@ -12,6 +11,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from hazardloop.accidents.history import open_at
+from hazardloop.accidents.models import Accident, ChainStep
 from hazardloop.accountability.choices import SourceKind, SubjectKind
 from hazardloop.accountability.models import Case
 from hazardloop.accountability.services import propose_case
@@ -207,5 +208,119 @@ def campaigns_missing_target(now) -> int:
     return raised
 
 
+# --- accidents ---------------------------------------------------------------------------------
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment, LOCAL).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def accident_steps_late(now) -> int:
+    """A step of an accident's reporting chain sent after its deadline, or flagged late unsent:
+    a proposal about whoever had to send it — the unit (the first step) or the level below."""
+    kind = SourceKind.ACCIDENT_LATE
+    raised = 0
+    steps = _not_raised(ChainStep.objects.filter(late=True), kind).select_related(
+        "accident", "accident__unit"
+    )
+    for step in steps.order_by("pk")[:BATCH]:
+        accident = step.accident
+        below = (
+            ChainStep.objects.filter(accident=accident, seq=step.seq - 1).first()
+            if step.seq > 1
+            else None
+        )
+        fact = {
+            "key": "accident_late",
+            "summary": accident.summary,
+            "occurred": _local(accident.occurred_at),
+            "level": step.level,
+            "due": _local(step.due_at),
+            "sent": _local(step.sent_at),
+        }
+        links = [{"kind": "accident", "id": accident.pk, "label": accident.summary}]
+        if below is None and accident.unit is not None:
+            unit = accident.unit
+            subject = {
+                "subject_kind": SubjectKind.UNIT,
+                "subject_name": unit.name,
+                "unit": unit,
+                "region_code": unit.region_id,
+            }
+            links.append({"kind": "unit", "id": unit.pk, "label": unit.name})
+        else:
+            region_code = below.region_code if below is not None else accident.region_code
+            region = Region.objects.filter(code=region_code).first()
+            name = region.name_zh if region else region_code
+            subject = {
+                "subject_kind": SubjectKind.REGION,
+                "subject_name": name,
+                "subject_region_code": region_code,
+                "region_code": region_code,
+            }
+        case = propose_case(
+            source_kind=kind,
+            source_id=step.pk,
+            title=f"{subject['subject_name']}：{accident.summary}"[:200],
+            facts=[fact],
+            links=links,
+            now=now,
+            **subject,
+        )
+        raised += case is not None
+    return raised
+
+
+def accidents_with_open_hazards(now) -> int:
+    """An accident at a unit that had a hazard of the same kind (settings
+    ACCOUNTABILITY_ACCIDENT_CATEGORIES) still open when it happened: a proposal about the unit."""
+    kind = SourceKind.ACCIDENT_OPEN_HAZARD
+    same = getattr(settings, "ACCOUNTABILITY_ACCIDENT_CATEGORIES", {}) or {}
+    raised = 0
+    accidents = _not_raised(
+        Accident.objects.filter(unit__isnull=False, accident_type__in=list(same)), kind
+    ).select_related("unit")
+    for accident in accidents.order_by("pk")[:BATCH]:
+        open_then = list(
+            Hazard.objects.filter(
+                open_at(accident.occurred_at),
+                unit_id=accident.unit_id,
+                category__in=same[accident.accident_type],
+            ).order_by("found_at")[:20]
+        )
+        if not open_then:
+            continue
+        unit = accident.unit
+        fact = {
+            "key": "accident_open_hazard",
+            "summary": accident.summary,
+            "occurred": _local(accident.occurred_at),
+            "unit": unit.name,
+            "hazards": [h.title for h in open_then],
+        }
+        links = [{"kind": "accident", "id": accident.pk, "label": accident.summary}]
+        links += [{"kind": "hazard", "id": h.pk, "label": h.title} for h in open_then]
+        links.append({"kind": "unit", "id": unit.pk, "label": unit.name})
+        case = propose_case(
+            source_kind=kind,
+            source_id=accident.pk,
+            region_code=unit.region_id,
+            title=f"{unit.name}：{accident.summary}"[:200],
+            subject_kind=SubjectKind.UNIT,
+            subject_name=unit.name,
+            unit=unit,
+            facts=[fact],
+            links=links,
+            now=now,
+        )
+        raised += case is not None
+    return raised
+
+
 # Every automatic source, run in this order by the sweep.
-SOURCES = [hazards_at_top_rung, campaigns_missing_target]
+SOURCES = [
+    hazards_at_top_rung,
+    campaigns_missing_target,
+    accident_steps_late,
+    accidents_with_open_hazards,
+]
