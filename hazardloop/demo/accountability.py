@@ -14,7 +14,11 @@ from django.utils import timezone
 from hazardloop.accountability import services
 from hazardloop.accountability.choices import CaseStatus, Measure, SourceKind
 from hazardloop.accountability.models import Case
-from hazardloop.accountability.sources import hazards_at_top_rung
+from hazardloop.accountability.sources import (
+    accident_steps_late,
+    accidents_with_open_hazards,
+    hazards_at_top_rung,
+)
 from hazardloop.accounts.models import User
 from hazardloop.hazards import services as hazard_services
 from hazardloop.hazards.choices import Category, Source
@@ -71,6 +75,8 @@ def load_accountability(now=None) -> int:
     now = now or timezone.now()
     _top_rung_hazards(now)
     created = hazards_at_top_rung(now)
+    # The demo accidents (loaded before): the one the city reported up late is proposed too.
+    created += accident_steps_late(now) + accidents_with_open_hazards(now)
     regulator = User.objects.filter(username=f"regulator@{REGION}").first()
     leader = User.objects.filter(username="leader@220100").first()
     proposals = list(
