@@ -23,7 +23,7 @@ from hazardloop.accountability.manual import resolve_subject
 from hazardloop.accounts.access import has_perm_anywhere, scoped_regions
 from hazardloop.core.errors import DomainError
 from hazardloop.regions.models import Department, Region
-from hazardloop.units.models import Unit
+from hazardloop.units.filters import picked_unit
 
 PAGE = 50
 
@@ -72,7 +72,7 @@ def case_create(request):
         .order_by("region_id", "kind")[:300]
     )
     form = CaseForm(request.POST or None, regions=regions, departments=departments)
-    picked = None
+    picked = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = Region.objects.get(code=data["region"])
@@ -99,9 +99,7 @@ def case_create(request):
             messages.success(request, _("The case is raised."))
             return redirect("accountability:detail", pk=case.pk)
     if form.is_bound and form.data.get("unit", "").isdigit():
-        picked = (
-            Unit.objects.filter(pk=int(form.data["unit"][:18])).select_related("region").first()
-        )
+        picked = picked_unit(request.user, int(form.data["unit"][:18]))
     return render(request, "accountability/case_form.html", {"form": form, "picked_unit": picked})
 
 

@@ -25,6 +25,11 @@ Every figure is counted inside the user's `stats.view` scope (the access module)
 - self_inspected / self_inspection_rate: units in scope with a self-inspection / units_in_scope.
 - per-100-unit figures normalise counts by units in scope, so rankings are fair between large
   and small regions.
+- accidents / accident_deaths / accident_serious_injuries: accidents that happened in the period
+  (by `occurred_at`, whatever the campaign) and their casualties as last reported, with the same
+  three for the same period a year before (`*_last_year`, 同比); `accidents_change` and
+  `accident_deaths_change` in per cent (None without a year-before figure) and
+  `accidents_both_down` (双下降: both fell) — the rule of `accidents/stats.py`.
 """
 
 import datetime as dt
@@ -34,6 +39,9 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
+from hazardloop.accidents.models import Accident
+from hazardloop.accidents.stats import Row as AccidentRow
+from hazardloop.accidents.stats import year_before
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.campaigns.sources import inspection_fields, inspections
@@ -82,6 +90,12 @@ COUNTS = (
     "majors_listed",
     "enforcement_actions",
     "self_inspected",
+    "accidents",
+    "accident_deaths",
+    "accident_serious_injuries",
+    "accidents_last_year",
+    "accident_deaths_last_year",
+    "accident_serious_injuries_last_year",
 )
 # Indicators a ranking may use: name → (higher is better).
 RANKABLE = {
@@ -127,6 +141,24 @@ class Row:
             "hazards_per_100_units": ratio(c["hazards_found"], c["units_in_scope"]),
             "hazards_per_inspection": ratio(c["hazards_found"], c["inspections"], 1),
             "training_coverage": None,  # no training records are kept yet
+            **self.accident_rates,
+        }
+
+    @property
+    def accident_rates(self) -> dict:
+        c = self.counts
+        figures = AccidentRow(
+            "",
+            "",
+            accidents=c["accidents"],
+            deaths=c["accident_deaths"],
+            last_accidents=c["accidents_last_year"],
+            last_deaths=c["accident_deaths_last_year"],
+        )
+        return {
+            "accidents_change": figures.accidents_change,
+            "accident_deaths_change": figures.deaths_change,
+            "accidents_both_down": figures.both_down,
         }
 
     def as_dict(self) -> dict:
@@ -240,6 +272,7 @@ def region_stats(
         _count_documents(q)
     if not q.rolled:  # the roll-ups count them with the hazards
         _count_clock_lapses(q)
+    _count_accidents(q)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
         ordered.append(q.own)
@@ -613,6 +646,24 @@ def _count_documents_live(q: _Query) -> None:
         docs = docs.filter(hazard__campaign_id__in=q.tree)
     for key, n in q.keyed(docs).annotate(n=Count("pk")).values_list("key", "n"):
         q.add(key, "enforcement_actions", n)
+
+
+def _count_accidents(q: _Query) -> None:
+    """Accidents are few (a province has hundreds a year): counted from their own table on
+    its (region_code, occurred_at) index, on both paths, both periods in one query."""
+    lo, hi = period_bounds(year_before(q.start), year_before(q.end))
+    periods = {"": Q(occurred_at__gte=q.lo, occurred_at__lt=q.hi)}
+    periods["_last_year"] = Q(occurred_at__gte=lo, occurred_at__lt=hi)
+    accidents = q.scope.filter(Accident.objects.filter(q.inside), "region_code", "unit")
+    accidents = accidents.filter(periods[""] | periods["_last_year"])
+    sums = {}
+    for suffix, when in periods.items():
+        sums[f"accidents{suffix}"] = Count("pk", filter=when)
+        sums[f"accident_deaths{suffix}"] = Sum("deaths", filter=when)
+        sums[f"accident_serious_injuries{suffix}"] = Sum("serious_injuries", filter=when)
+    for row in q.keyed(accidents).annotate(**sums).values("key", *sums):
+        for name in sums:
+            q.add(row["key"], name, row[name])
 
 
 def _count_documents(q: _Query) -> None:

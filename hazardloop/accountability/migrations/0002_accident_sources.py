@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accountability', '0001_initial'),
+        ("accountability", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='source_kind',
-            field=models.CharField(choices=[('hazard_top_rung', 'Hazard at the top of the supervision ladder'), ('campaign_target', 'Campaign target missed at the deadline'), ('accident_late', 'Accident reported late'), ('accident_open_hazard', 'Accident at a unit with an open hazard of the same kind'), ('manual', 'Raised by hand')], max_length=32, verbose_name='source'),
+            model_name="case",
+            name="source_kind",
+            field=models.CharField(
+                choices=[
+                    ("hazard_top_rung", "Hazard at the top of the supervision ladder"),
+                    ("campaign_target", "Campaign target missed at the deadline"),
+                    ("accident_late", "Accident reported late"),
+                    (
+                        "accident_open_hazard",
+                        "Accident at a unit with an open hazard of the same kind",
+                    ),
+                    ("manual", "Raised by hand"),
+                ],
+                max_length=32,
+                verbose_name="source",
+            ),
         ),
     ]
