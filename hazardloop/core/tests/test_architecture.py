@@ -19,6 +19,7 @@ ORDER = [
     ["hazards"],
     ["supervision"],
     ["inspections"],
+    ["obligations"],
     ["campaigns", "duty", "accidents", "training", "permits"],
     ["tips"],
     ["reports"],
