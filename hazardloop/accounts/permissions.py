@@ -13,6 +13,7 @@ VIEW = {
     "inspection.view",
     "campaign.view",
     "stats.view",
+    "duty.view",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "account.manage",
             "tip.view",
             "tip.triage",
+            "duty.rules",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -78,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "duty.view",
+            "duty.patrol",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -91,6 +95,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
+            "duty.view",
+            "duty.patrol",
         }
     ),
 }

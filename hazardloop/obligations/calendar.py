@@ -42,7 +42,9 @@ def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
     return i // 12, i % 12 + 1
 
 
-def windows_of(rule: Rule, hours, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def windows_of(
+    rule: Rule, hours, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
     """The due windows of one rule that overlap [start, end)."""
     tz = timezone.get_current_timezone()
     out = []
@@ -52,7 +54,9 @@ def windows_of(rule: Rule, hours, start: datetime, end: datetime) -> list[tuple[
             spans = hours_mod.open_intervals(hours, start, end)
         else:
             d0 = timezone.localtime(start, tz).date()
-            spans = [(_local(d0, tz), _local(timezone.localtime(end, tz).date(), tz) + timedelta(days=1))]
+            spans = [
+                (_local(d0, tz), _local(timezone.localtime(end, tz).date(), tz) + timedelta(days=1))
+            ]
         for a, b in spans:
             t = a
             while t < b:
@@ -100,7 +104,9 @@ def _state(a, b, grace_end, done: list, now) -> tuple[str, datetime | None]:
     return DutyState.LAPSED, None
 
 
-def calendar(units, start: datetime, end: datetime, *, now=None, book=None) -> dict[int, list[Window]]:
+def calendar(
+    units, start: datetime, end: datetime, *, now=None, book=None
+) -> dict[int, list[Window]]:
     """{unit id: [Window, …]} for the units' duties overlapping [start, end), kind then time."""
     now = now or timezone.now()
     book = book or RuleBook()

@@ -65,6 +65,9 @@ class OpeningHours(models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
 
+    def __str__(self):
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+
 
 class UnitDutyCount(models.Model):
     """Lapsed duties of a unit over the last settings.DUTY_LAPSED_DAYS days, refreshed by the
@@ -88,3 +91,6 @@ class UnitDutyCount(models.Model):
             models.Index(fields=["region_code", "lapsed"], name="dutycount_region_lapsed"),
             models.Index(fields=["sector_id", "region_code"], name="dutycount_sector_region"),
         ]
+
+    def __str__(self):
+        return str(self.lapsed)

@@ -24,6 +24,7 @@ OBJECTS = {
     "campaign": gettext_lazy("Campaign"),
     "checklist": gettext_lazy("Checklist"),
     "document": gettext_lazy("Enforcement document"),
+    "duty_rule": gettext_lazy("Duty rule"),
     "evidence": gettext_lazy("Photos"),
     "hazard": gettext_lazy("Hazard"),
     "hazard_export": gettext_lazy("Hazard ledger export"),
@@ -122,6 +123,7 @@ ACTIONS = {
     "login.locked": gettext_lazy("Sign-in locked after repeated failures"),
     "tip.received": gettext_lazy("Public tip received"),
     "tip.triage": gettext_lazy("Public tip answered"),
+    "duty_rule.changed": gettext_lazy("Duty rule set for a region"),
 }
 
 

@@ -6,66 +6,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('units', '0011_building_facts_and_important_places'),
+        ("units", "0011_building_facts_and_important_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='opening_hours', serialize=False, to='units.unit')),
-                ('opens', models.TimeField(verbose_name='opens at')),
-                ('closes', models.TimeField(verbose_name='closes at')),
-                ('closed_days', models.CharField(blank=True, max_length=7, verbose_name='closed on')),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="opening_hours",
+                        serialize=False,
+                        to="units.unit",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens at")),
+                ("closes", models.TimeField(verbose_name="closes at")),
+                (
+                    "closed_days",
+                    models.CharField(blank=True, max_length=7, verbose_name="closed on"),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
             },
         ),
         migrations.CreateModel(
-            name='UnitDutyCount',
+            name="UnitDutyCount",
             fields=[
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='duty_count', serialize=False, to='units.unit')),
-                ('region_code', models.CharField(max_length=12, verbose_name='region')),
-                ('sector_id', models.CharField(max_length=32, verbose_name='sector')),
-                ('lapsed', models.PositiveIntegerField(default=0, verbose_name='lapsed duties')),
-                ('lapsed_patrols', models.PositiveIntegerField(default=0, verbose_name='lapsed patrols')),
-                ('lapsed_other', models.PositiveIntegerField(default=0, verbose_name='other lapsed duties')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="duty_count",
+                        serialize=False,
+                        to="units.unit",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=12, verbose_name="region")),
+                ("sector_id", models.CharField(max_length=32, verbose_name="sector")),
+                ("lapsed", models.PositiveIntegerField(default=0, verbose_name="lapsed duties")),
+                (
+                    "lapsed_patrols",
+                    models.PositiveIntegerField(default=0, verbose_name="lapsed patrols"),
+                ),
+                (
+                    "lapsed_other",
+                    models.PositiveIntegerField(default=0, verbose_name="other lapsed duties"),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
             ],
             options={
-                'verbose_name': 'lapsed duties of a unit',
-                'verbose_name_plural': 'lapsed duties of units',
-                'indexes': [models.Index(fields=['region_code', 'lapsed'], name='dutycount_region_lapsed'), models.Index(fields=['sector_id', 'region_code'], name='dutycount_sector_region')],
+                "verbose_name": "lapsed duties of a unit",
+                "verbose_name_plural": "lapsed duties of units",
+                "indexes": [
+                    models.Index(fields=["region_code", "lapsed"], name="dutycount_region_lapsed"),
+                    models.Index(
+                        fields=["sector_id", "region_code"], name="dutycount_sector_region"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DutyRule',
+            name="DutyRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('patrol', 'Fire patrol'), ('inspection', 'Fire inspection'), ('training', 'Staff fire-safety training'), ('drill', 'Fire and evacuation drill')], max_length=16, verbose_name='duty')),
-                ('applies_to', models.CharField(choices=[('all', 'All units'), ('public_gathering', 'Public gathering places'), ('key_unit', 'Fire-safety key units'), ('public_body', 'State organs, organisations and public institutions'), ('other_body', 'Other units (enterprises and the like)')], max_length=20, verbose_name='applies to')),
-                ('region_prefix', models.CharField(blank=True, default='', max_length=12, verbose_name='region')),
-                ('every', models.PositiveSmallIntegerField(verbose_name='at least every')),
-                ('every_unit', models.CharField(choices=[('hour', 'hours'), ('day', 'days'), ('month', 'months')], max_length=8, verbose_name='unit of time')),
-                ('while_open', models.BooleanField(default=False, verbose_name='only while open')),
-                ('active', models.BooleanField(default=True, verbose_name='in force')),
-                ('article', models.CharField(blank=True, max_length=100, verbose_name='legal basis')),
-                ('verified', models.BooleanField(default=True, verbose_name='verified law')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('changed_at', models.DateTimeField(blank=True, null=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("patrol", "Fire patrol"),
+                            ("inspection", "Fire inspection"),
+                            ("training", "Staff fire-safety training"),
+                            ("drill", "Fire and evacuation drill"),
+                        ],
+                        max_length=16,
+                        verbose_name="duty",
+                    ),
+                ),
+                (
+                    "applies_to",
+                    models.CharField(
+                        choices=[
+                            ("all", "All units"),
+                            ("public_gathering", "Public gathering places"),
+                            ("key_unit", "Fire-safety key units"),
+                            ("public_body", "State organs, organisations and public institutions"),
+                            ("other_body", "Other units (enterprises and the like)"),
+                        ],
+                        max_length=20,
+                        verbose_name="applies to",
+                    ),
+                ),
+                (
+                    "region_prefix",
+                    models.CharField(blank=True, default="", max_length=12, verbose_name="region"),
+                ),
+                ("every", models.PositiveSmallIntegerField(verbose_name="at least every")),
+                (
+                    "every_unit",
+                    models.CharField(
+                        choices=[("hour", "hours"), ("day", "days"), ("month", "months")],
+                        max_length=8,
+                        verbose_name="unit of time",
+                    ),
+                ),
+                ("while_open", models.BooleanField(default=False, verbose_name="only while open")),
+                ("active", models.BooleanField(default=True, verbose_name="in force")),
+                (
+                    "article",
+                    models.CharField(blank=True, max_length=100, verbose_name="legal basis"),
+                ),
+                ("verified", models.BooleanField(default=True, verbose_name="verified law")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="changed at"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty rule',
-                'verbose_name_plural': 'duty rules',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'applies_to', 'region_prefix'), name='dutyrule_one_per_region'), models.CheckConstraint(condition=models.Q(('every__gte', 1)), name='dutyrule_every_pos')],
+                "verbose_name": "duty rule",
+                "verbose_name_plural": "duty rules",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "applies_to", "region_prefix"),
+                        name="dutyrule_one_per_region",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("every__gte", 1)), name="dutyrule_every_pos"
+                    ),
+                ],
             },
         ),
     ]

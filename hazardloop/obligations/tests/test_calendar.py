@@ -4,6 +4,7 @@ from datetime import time
 
 import pytest
 
+from hazardloop.accounts.choices import Role
 from hazardloop.lib import uscc
 from hazardloop.obligations import hours
 from hazardloop.obligations.calendar import unit_calendar
@@ -12,7 +13,7 @@ from hazardloop.obligations.defaults import DEFAULT_RULES
 from hazardloop.obligations.jobs import refresh_lapsed_once
 from hazardloop.obligations.models import DutyRule, OpeningHours, UnitDutyCount
 from hazardloop.obligations.tests.helpers import at, record
-from hazardloop.testing import ensure_reference_data, make_unit
+from hazardloop.testing import ensure_reference_data, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,12 @@ def test_shipped_rules_are_the_61_order_defaults_with_articles():
     assert len(rows) == len(DEFAULT_RULES)
     for kind, applies, every, unit, while_open, article in DEFAULT_RULES:
         r = rows[(kind, applies)]
-        assert (r.every, r.every_unit, r.while_open, r.article) == (every, unit, while_open, article)
+        assert (r.every, r.every_unit, r.while_open, r.article) == (
+            every,
+            unit,
+            while_open,
+            article,
+        )
         assert r.verified
 
 
@@ -81,9 +87,10 @@ def test_patrol_done_in_window_late_in_next_and_lapsed():
     assert wins[1].done_at == at(2026, 3, 2, 14, 30)
 
 
-def test_a_regulators_inspection_is_not_the_units_own_patrol():
+def test_a_regulators_inspection_or_patrol_is_not_the_units_own_patrol():
     u = restaurant()
     record(u, "routine", at(2026, 3, 2, 10, 30))
+    record(u, "patrol", at(2026, 3, 2, 10, 40), user=make_user(role=Role.INSPECTOR))
     wins = _kind(unit_calendar(u, at(2026, 3, 2), at(2026, 3, 3), now=at(2026, 3, 3)), "patrol")
     assert wins[0].state == DutyState.LAPSED
 
@@ -124,7 +131,10 @@ def test_training_and_drill_by_kind_of_unit():
     now = at(2026, 1, 2)
 
     def spans(u, kind):
-        return [(w.start.month, w.end.year, w.end.month) for w in _kind(unit_calendar(u, *span, now=now), kind)]
+        return [
+            (w.start.month, w.end.year, w.end.month)
+            for w in _kind(unit_calendar(u, *span, now=now), kind)
+        ]
 
     assert spans(pg, DutyKind.TRAINING) == [(1, 2026, 7), (7, 2027, 1)]  # every 6 months
     assert spans(key, DutyKind.TRAINING) == [(1, 2027, 1)]  # yearly
@@ -133,7 +143,8 @@ def test_training_and_drill_by_kind_of_unit():
     assert spans(plain, DutyKind.DRILL) == [(1, 2027, 1)]
     # No training/drill provider is configured yet: due with no record.
     assert {w.state for w in _kind(unit_calendar(key, *span, now=now), DutyKind.DRILL)} == {
-        DutyState.DUE, DutyState.UPCOMING
+        DutyState.DUE,
+        DutyState.UPCOMING,
     }
 
 
@@ -152,7 +163,14 @@ def test_region_override_beats_default_and_can_switch_off():
     )  # fmt: skip
     assert not _kind(unit_calendar(u, at(2026, 3, 2), at(2026, 3, 3), now=at(2026, 3, 2)), "patrol")
     other = make_unit(region_id="220103", is_public_gathering=True, business_hours="10:00-22:00")
-    assert len(_kind(unit_calendar(other, at(2026, 3, 2), at(2026, 3, 3), now=at(2026, 3, 2)), "patrol")) == 4
+    assert (
+        len(
+            _kind(
+                unit_calendar(other, at(2026, 3, 2), at(2026, 3, 3), now=at(2026, 3, 2)), "patrol"
+            )
+        )
+        == 4
+    )
 
 
 @pytest.mark.parametrize(
