@@ -82,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "campaign.view",
             "duty.view",
             "duty.patrol",
+            "hazard.self_close",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -97,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "campaign.view",
             "duty.view",
             "duty.patrol",
+            "hazard.self_close",
         }
     ),
 }
