@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
+from hazardloop.workbench import duties_section, tips_section
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
-from hazardloop.workbench import tips_section
 from hazardloop.workbench.items import Section
 
 COUNT_SECONDS = 60
@@ -47,7 +47,7 @@ GROUPS = [
     (
         "unit",
         (Role.UNIT_MANAGER, Role.UNIT_SAFETY_OFFICER),
-        (u.self_inspection_due, u.unit_hazards, u.latest_inspection),
+        (duties_section.duties_today, u.self_inspection_due, u.unit_hazards, u.latest_inspection),
     ),
 ]  # fmt: skip
 

@@ -84,7 +84,7 @@ CASES = [
             "every_unit": "month",
         },
         marker=lambda o: '"duties"',
-    ),  # fmt: skip
+    ),
     ScopeCase(
         "patrol API",
         "POST /api/v1/patrols",
