@@ -209,3 +209,20 @@ def test_lapsed_counts_are_stored_and_idempotent(settings):
     refresh_lapsed_once(now)
     assert UnitDutyCount.objects.filter(unit=u).count() == 1
     assert UnitDutyCount.objects.get(unit=u).lapsed == 11
+
+
+def test_unit_register_filters_units_with_lapsed_duties(settings):
+    from hazardloop.accounts.choices import Role as R
+    from hazardloop.units.filters import UnitFilter
+
+    settings.DUTY_LAPSED_DAYS = 2
+    lapsing = restaurant()
+    quiet = make_unit(sector="industry_trade")  # no patrol duty; its month has not ended
+    refresh_lapsed_once(at(2026, 3, 3, 12))
+    user = make_user(role=R.REGULATOR, region="220102")
+    f = UnitFilter({"lapsed": "1"}, user)
+    ids = set(f.queryset().values_list("pk", flat=True))
+    assert lapsing.pk in ids and quiet.pk not in ids
+    assert quiet.pk in set(
+        UnitFilter({"lapsed": "0"}, user).queryset().values_list("pk", flat=True)
+    )

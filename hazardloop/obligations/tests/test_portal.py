@@ -58,4 +58,4 @@ def test_patrol_page_fail_exit_with_photo_raises_hazard(cast):
     h = Hazard.objects.get()
     assert h.source == "self_inspection" and "后门被纸箱堵住" in h.description
     duties = client.get(f"/duties/unit/{cast.unit.pk}/").content.decode()
-    assert "data-testid=\"duty-rows\"" in duties
+    assert 'data-testid="duty-rows"' in duties
