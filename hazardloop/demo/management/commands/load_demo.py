@@ -12,6 +12,7 @@ from hazardloop.demo.departments import load_departments
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
+from hazardloop.demo.obligations import load_obligations
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             progressed = progress_hazards()
             documents = load_supervision_demo()
             tips = load_tips()
+            duties = load_obligations(rng)
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -104,6 +106,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {documents} enforcement documents.")
         if tips:
             self.stdout.write(f"Created {tips} public tips.")
+        if duties:
+            self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
