@@ -1,6 +1,8 @@
 """The unit's duties today (61号令 patrols, inspections, training, drills): what is due now and
 what lapsed today, one tap to do a patrol (the duties page links the door QR poster)."""
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -49,7 +51,7 @@ def duties_today(ctx: Ctx) -> Section:
                 title=str(DutyKind(w.kind).label),
                 url=url,
                 unit=unit.name,
-                due=w.end,
+                due=w.end - dt.timedelta(microseconds=1),  # the last moment of the window
                 note=w.rule.article,
                 badge=str(DutyState(w.state).label),
                 badge_colour="danger" if lapsed else "primary",

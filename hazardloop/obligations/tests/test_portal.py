@@ -59,3 +59,14 @@ def test_patrol_page_fail_exit_with_photo_raises_hazard(cast):
     assert h.source == "self_inspection" and "后门被纸箱堵住" in h.description
     duties = client.get(f"/duties/unit/{cast.unit.pk}/").content.decode()
     assert 'data-testid="duty-rows"' in duties
+
+
+def test_the_unit_sets_its_own_deadline_for_a_general_self_found_hazard(cast):
+    client = web_client(cast.unit_manager)
+    url = f"/duties/unit/{cast.unit.pk}/patrol/"
+    client.post(url, {"r_P02": "fail", "p_P02": _jpeg()})
+    h = Hazard.objects.get()
+    assert h.grade == "general" and h.status == "found"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/hazards/{h.pk}/" in page
+    assert "Set your own deadline" in page or "自行确定整改期限" in page
