@@ -13,7 +13,7 @@ VIEW = {
     "inspection.view",
     "campaign.view",
     "stats.view",
-    "duty.view",
+    "obligation.view",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -40,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "account.manage",
             "tip.view",
             "tip.triage",
-            "duty.rules",
+            "obligation.rules",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -80,8 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
-            "duty.view",
-            "duty.patrol",
+            "obligation.view",
+            "obligation.patrol",
             "hazard.self_close",
         }
     ),
@@ -96,8 +96,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "inspection.create",
             "evidence.upload",
             "campaign.view",
-            "duty.view",
-            "duty.patrol",
+            "obligation.view",
+            "obligation.patrol",
             "hazard.self_close",
         }
     ),

@@ -26,9 +26,9 @@ def patrol_unit(user, unit_id: int) -> Unit:
     unit = get_in_scope_or_404(
         user, Unit.objects.select_related("region"), perm="unit.view", unit_field="pk", pk=unit_id
     )
-    require(user, "duty.patrol", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
+    require(user, "obligation.patrol", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
     if not belongs_to_unit(user, unit.pk):
-        deny(user, "duty.patrol", obj=unit, region_code=unit.region_id)  # only its own staff
+        deny(user, "obligation.patrol", obj=unit, region_code=unit.region_id)  # only its own staff
     return unit
 
 

@@ -23,7 +23,7 @@ def set_region_rule(
 ) -> DutyRule:  # fmt: skip
     """Create or change the override of (kind, applies_to) for a region's subtree. An override
     is configuration (verified=False) unless it repeats the shipped value. The caller has
-    checked that `actor` holds duty.rules over the province of `region_code`."""
+    checked that `actor` holds obligation.rules over the province of `region_code`."""
     if kind not in DutyKind.values or applies_to not in AppliesTo.values:
         raise RuleError(_("Choose a duty and the units it applies to."))
     if every_unit not in Every.values or not 1 <= every <= MAX_EVERY[every_unit]:

@@ -58,7 +58,7 @@ def unit_duties(request, unit_id: int):
             "hours": hours_mod.describe(h),
             "hours_source": h.source,
             "may_patrol": belongs_to_unit(request.user, unit.pk)
-            and can(request.user, "duty.patrol", region_code=unit.region_id, unit_id=unit.pk),
+            and can(request.user, "obligation.patrol", region_code=unit.region_id, unit_id=unit.pk),
             "now": now,
         },
     )
@@ -154,11 +154,11 @@ def lapsed(request):
 
 
 def lapsed_units(user):
-    """UnitDutyCount rows with lapsed duties that the user may see (duty.view), most first.
+    """UnitDutyCount rows with lapsed duties that the user may see (obligation.view), most first.
     The dashboards' "units with lapsed duties" is `lapsed_units(user).count()` or a group-by on
     region_code / sector_id."""
     return (
-        scope_for(user, "duty.view")
+        scope_for(user, "obligation.view")
         .filter(UnitDutyCount.objects.filter(lapsed__gt=0), "region_code", "unit")
         .order_by("-lapsed", "unit_id")
     )
