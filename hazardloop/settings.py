@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hazardloop.hazards",
     "hazardloop.supervision",
     "hazardloop.inspections",
+    "hazardloop.obligations",
     "hazardloop.campaigns",
     "hazardloop.accidents",
     "hazardloop.tips",
@@ -271,6 +272,7 @@ SWEEP_STEPS = [
     "hazardloop.campaigns.jobs.frequency_tasks_once",
     "hazardloop.accidents.jobs.chain_overdue_once",
     "hazardloop.accidents.jobs.follow_ups_once",
+    "hazardloop.obligations.jobs.refresh_lapsed_once",
     "hazardloop.tips.throttle.forget_counters_once",
     "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.duty.jobs.remind_shifts_once",
@@ -395,3 +397,17 @@ TIP_RESPONSE_WORKDAYS = env_int("TIP_RESPONSE_WORKDAYS", 3)
 TIP_PUBLIC_STATUS = env_list("TIP_PUBLIC_STATUS", ["open_major", "listed", "last_inspection"])
 # Extra panels of the public unit page behind the door QR code: functions (request, unit) → HTML.
 UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]
+
+# The unit's duty calendar (docs/obligations.md). Evidence that a duty was done, by duty kind:
+# each a function (unit_ids, start, end) -> {unit_id: [datetimes done]}.
+UNIT_DUTY_EVIDENCE = {
+    "patrol": "hazardloop.obligations.evidence.patrols",
+    "inspection": "hazardloop.obligations.evidence.self_inspections",
+}
+# Configuration, not law: the hours assumed for a unit that has none readable.
+DUTY_DEFAULT_HOURS = "09:00-21:00"
+# 机关、团体、事业单位 (61号令 Art. 26 quarterly inspection) read from the USCC (GB 32100):
+# 11 机关, 12 事业单位, 13 群众团体 (registration authority 1, regulations.md §12.5), 51 社会团体.
+DUTY_PUBLIC_BODY_USCC_PREFIXES = ("11", "12", "13", "51")
+# Lapsed duties are counted over this many days up to the sweep (configuration).
+DUTY_LAPSED_DAYS = 30

@@ -13,6 +13,7 @@ VIEW = {
     "inspection.view",
     "campaign.view",
     "stats.view",
+    "obligation.view",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.view",
             "duty.manage",
             "duty.check_in",
+            "obligation.rules",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -119,6 +121,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "campaign.view",
             "accident.view",
             "accident.report",
+            "obligation.view",
+            "obligation.patrol",
+            "hazard.self_close",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -134,6 +139,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "campaign.view",
             "accident.view",
             "accident.report",
+            "obligation.view",
+            "obligation.patrol",
+            "hazard.self_close",
         }
     ),
 }

@@ -15,6 +15,7 @@ from hazardloop.hazards.api import router as hazards_router
 from hazardloop.hazards.calendar_api import router as calendars_router
 from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
+from hazardloop.obligations.api import router as obligations_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
@@ -51,3 +52,4 @@ api.add_router("/me", workbench_router)
 api.add_router("", calendars_router)
 api.add_router("/public", public_tips_router)
 api.add_router("/tips", tips_router)
+api.add_router("", obligations_router)

@@ -28,7 +28,7 @@ from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.core.errors import Conflict, DomainError
 from hazardloop.hazards import schemas, unit_risk
-from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Status
+from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import clock_changes
 from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent
 
@@ -250,6 +250,26 @@ AUTHORITY = frozenset(
 )
 
 
+# The unit closes its own general hazards (the one exception to AUTHORITY): a general hazard
+# the unit found itself (source self_inspection: its self-inspection or patrol) is ordered,
+# verified and closed by the unit's own people holding hazard.self_close — verified and closed
+# by someone other than the person who submitted the rectification (DESIGN.md). A major
+# hazard, or one the authorities found, goes to the regulator as every other.
+UNIT_SELF_CLOSE = frozenset({"order", "verify", "reject", "close"})
+UNIT_SELF_CLOSE_PERM = "hazard.self_close"
+
+
+def unit_self_closes(user, action: str, hazard: Hazard) -> bool:
+    """The unit-closes-its-own-general-hazard rule applies to this user, action and hazard."""
+    return (
+        action in UNIT_SELF_CLOSE
+        and hazard.source == Source.SELF_INSPECTION
+        and hazard.grade == Grade.GENERAL
+        and belongs_to_unit(user, hazard.unit_id)
+        and can(user, UNIT_SELF_CLOSE_PERM, region_code=hazard.region_code, unit_id=hazard.unit_id)
+    )
+
+
 def _covers(membership, hazard) -> bool:
     if membership.role == Role.ADMIN:
         return True
@@ -263,6 +283,8 @@ def role_allows(user, action: str, hazard: Hazard) -> bool:
     spec = ACTIONS[action]
     if spec.perm is None:
         return False
+    if unit_self_closes(user, action, hazard):
+        return True
     if not can(user, spec.perm, region_code=hazard.region_code, unit_id=hazard.unit_id):
         return False
     if spec.perm not in ASSIGNMENT_PERMS or getattr(user, "is_superuser", False):
@@ -285,7 +307,8 @@ def refusal(user, action: str, hazard: Hazard) -> str | None:
         return _("Unknown action.")
     if not role_allows(user, action, hazard):
         raise PermissionDenied(_("Your role does not allow this action here."))
-    if action in AUTHORITY and belongs_to_unit(user, hazard.unit_id):
+    own = unit_self_closes(user, action, hazard)
+    if action in AUTHORITY and not own and belongs_to_unit(user, hazard.unit_id):
         raise PermissionDenied(
             _("You hold a role in this unit, so you cannot act as its authority on this hazard.")
         )
@@ -293,7 +316,7 @@ def refusal(user, action: str, hazard: Hazard) -> str | None:
         return _("This is not possible while the hazard is “%(status)s”.") % {
             "status": hazard.get_status_display()
         }
-    if action in SEPARATED and hazard.submitted_by_id == user.pk:
+    if (action in SEPARATED or (own and action == "close")) and hazard.submitted_by_id == user.pk:
         return _("The person who submitted the rectification may not verify it.")
     return None
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import get_in_scope_or_404, require, scope_for
 from hazardloop.checklists.access import usable_templates
 from hazardloop.checklists.models import ChecklistVersion
-from hazardloop.inspections.choices import Mode
+from hazardloop.inspections.choices import UNIT_OWN_MODES
 from hazardloop.inspections.models import Inspection
 from hazardloop.inspections.services import SubmissionError
 from hazardloop.units.models import Unit
@@ -40,7 +40,7 @@ def unit_for_inspection(user, unit_id: int) -> Unit:
 
 def check_submission(user, unit: Unit, version_id: int, mode: str) -> ChecklistVersion:
     """The checklist version to answer; SubmissionError when unusable or the mode is not the
-    user's to choose (a unit's own people only self-inspect)."""
+    user's to choose (a unit's own people only self-inspect and patrol)."""
     version = (
         ChecklistVersion.objects.select_related("template")
         .filter(pk=version_id, template__in=usable_templates(user))
@@ -48,8 +48,8 @@ def check_submission(user, unit: Unit, version_id: int, mode: str) -> ChecklistV
     )
     if version is None:
         raise SubmissionError([_("The checklist is unknown or not available to you.")])
-    if mode != Mode.SELF_INSPECTION and not scope_for(user, "inspection.create").covers_region(
+    if mode not in UNIT_OWN_MODES and not scope_for(user, "inspection.create").covers_region(
         unit.region_id
     ):
-        raise SubmissionError([_("A unit's own staff record self-inspections only.")])
+        raise SubmissionError([_("A unit's own staff record self-inspections and patrols only.")])
     return version

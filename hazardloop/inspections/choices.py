@@ -12,6 +12,10 @@ class Mode(models.TextChoices):
     JOINT = "joint", _("Joint cadre and expert inspection")
 
 
+# The modes a unit's own staff record at their own unit (61号令 Art. 25 patrols, Art. 26
+# self-inspections): no unit signature, the team is the unit's staff, findings are self-found.
+UNIT_OWN_MODES = (Mode.SELF_INSPECTION, Mode.PATROL)
+
 MODE_BADGE = {
     Mode.ROUTINE: "secondary",
     Mode.PATROL: "info",

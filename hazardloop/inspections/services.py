@@ -30,7 +30,7 @@ from hazardloop.inspections.answers import (
     clean_answers,
     clean_answers_partial,
 )
-from hazardloop.inspections.choices import Mode, Result, SignerRole, TeamRole
+from hazardloop.inspections.choices import UNIT_OWN_MODES, Mode, Result, SignerRole, TeamRole
 from hazardloop.inspections.models import Amendment, Answer, Inspection, Signature, TeamMember
 from hazardloop.inspections.team import clean_team
 
@@ -50,7 +50,16 @@ def _aware(value, name: str, errors: list[str]):
     return value
 
 
-def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now) -> list[dict]:
+def _own(mode: str, actor, unit_id) -> bool:
+    """A self-inspection, or a patrol by the unit's own staff (UNIT_OWN_MODES)."""
+    return mode == Mode.SELF_INSPECTION or (
+        mode in UNIT_OWN_MODES and belongs_to_unit(actor, unit_id)
+    )
+
+
+def _clean_signatures(
+    mode: str, signatures: list[dict], errors: list[str], now, *, own_patrol: bool = False
+) -> list[dict]:
     out = []
     for raw in signatures or []:
         role = str(raw.get("role") or "")
@@ -81,6 +90,9 @@ def _clean_signatures(mode: str, signatures: list[dict], errors: list[str], now)
             }
         )
     roles = {s["role"] for s in out}
+    if own_patrol:
+        # A unit's own patrol (61号令 Art. 25) is signed by the account that records it.
+        return out
     if SignerRole.INSPECTOR not in roles:
         errors.append(_("At least one inspector must sign."))
     if mode != Mode.SELF_INSPECTION and SignerRole.UNIT not in roles:
@@ -136,7 +148,10 @@ def _prepare(payload: dict, *, actor, unit, version, client_id) -> _Prepared:
     if not campaign_covers(actor, payload.get("campaign_id"), unit):
         errors.append(_("The campaign is unknown to you or does not cover this unit."))
     team = clean_team(mode, payload.get("team") or [], errors, unit, actor)
-    signatures = _clean_signatures(mode, payload.get("signatures") or [], errors, now)
+    signatures = _clean_signatures(
+        mode, payload.get("signatures") or [], errors, now,
+        own_patrol=mode == Mode.PATROL and belongs_to_unit(actor, unit.pk),
+    )  # fmt: skip
     try:
         answers = clean_answers(version, payload.get("answers") or [])
     except SubmissionError as exc:
@@ -388,7 +403,8 @@ def _raise_hazard(inspection: Inspection, answer: CleanAnswer, *, actor, ref: st
         lines.append(f"另涉及其他责任主体：{item.other_duty_zh}")
     # A rate feeds its element only above the limit for this unit's building (§12.1).
     refs = item.refs_for(answer.number_value, building_classes(inspection.unit, item.rule_refs))
-    source = "self_inspection" if inspection.mode == Mode.SELF_INSPECTION else "inspection"
+    own = _own(inspection.mode, actor, inspection.unit_id)
+    source = "self_inspection" if own else "inspection"
     return create_hazard(
         inspection.unit,
         actor=actor,
@@ -418,6 +434,9 @@ def may_amend(user, inspection: Inspection) -> bool:
         return False
     if inspection.mode == Mode.SELF_INSPECTION:
         return True
+    if _own(inspection.mode, inspection.inspector, inspection.unit_id):
+        # A unit's own patrol: its people amend it, the authorities never do.
+        return belongs_to_unit(user, inspection.unit_id)
     if belongs_to_unit(user, inspection.unit_id):
         return False
     team = {inspection.inspector_id, inspection.leader_id}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
-from hazardloop.inspections.choices import Mode, TeamRole
+from hazardloop.inspections.choices import UNIT_OWN_MODES, Mode, TeamRole
 from hazardloop.regions import codes as region_codes
 
 
@@ -24,10 +24,10 @@ def _member_id(value):
 def _may_join(memberships, role: str, unit, mode: str) -> bool:
     """A named account takes part only where one of its active roles covers the unit: a
     department role over the unit's region (the leading cadre must be a leader there), or, in a
-    self-inspection, a role in the unit itself."""
+    self-inspection or patrol, a role in the unit itself."""
     for m in memberships:
         if m.unit_id is not None:
-            if mode == Mode.SELF_INSPECTION and m.unit_id == unit.pk and role != TeamRole.LEADER:
+            if mode in UNIT_OWN_MODES and m.unit_id == unit.pk and role != TeamRole.LEADER:
                 return True
             continue
         if role == TeamRole.LEADER and m.role != Role.LEADER:

@@ -28,6 +28,7 @@ OBJECTS = {
     "document": gettext_lazy("Enforcement document"),
     "duty": gettext_lazy("Duty"),
     "duty_export": gettext_lazy("Duty roster export"),
+    "duty_rule": gettext_lazy("Duty rule"),
     "evidence": gettext_lazy("Photos"),
     "hazard": gettext_lazy("Hazard"),
     "hazard_export": gettext_lazy("Hazard ledger export"),
@@ -155,6 +156,7 @@ ACTIONS = {
     "login.locked": gettext_lazy("Sign-in locked after repeated failures"),
     "tip.received": gettext_lazy("Public tip received"),
     "tip.triage": gettext_lazy("Public tip answered"),
+    "duty_rule.changed": gettext_lazy("Duty rule set for a region"),
 }
 
 

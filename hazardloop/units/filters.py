@@ -1,7 +1,8 @@
 """One filter for the unit list page, the API and the export: parameters in, queryset out.
 
 Parameters: region (code; the region and everything below), sector, gas, risk, key / crowded
-/ gathering (1 or 0), q (free text on name, USCC and address;
+/ gathering (1 or 0), lapsed (1: units with lapsed duties, the stored count of
+obligations.UnitDutyCount; 0: none), q (free text on name, USCC and address;
 one or two characters: name and address, search.py), sort (name, -updated, -risk).
 Bad values are reported in `errors` (translated) and left out of the filter.
 """
@@ -118,6 +119,13 @@ class UnitFilter:
                 qs = qs.filter(**{field: value in ("1", "true")})
             elif value:
                 self.errors.append(_("Flags are filtered with 1 or 0."))
+        lapsed = self._get("lapsed")
+        if lapsed in ("1", "true"):
+            qs = qs.filter(duty_count__lapsed__gt=0)
+        elif lapsed in ("0", "false"):
+            qs = qs.exclude(duty_count__lapsed__gt=0)
+        elif lapsed:
+            self.errors.append(_("Flags are filtered with 1 or 0."))
         term = search.normalise(self._get("q"))
         if term:
             # A short search inside a city or county (the filter, or a user's single scope

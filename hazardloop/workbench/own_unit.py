@@ -11,6 +11,7 @@ from hazardloop.accounts.choices import UNIT_ROLES
 from hazardloop.campaigns.choices import CampaignStatus
 from hazardloop.campaigns.models import SelfInspectionInvite
 from hazardloop.hazards.choices import Status
+from hazardloop.hazards.workflow import unit_self_closes
 from hazardloop.inspections.choices import Mode
 from hazardloop.inspections.models import Inspection
 from hazardloop.workbench.items import Action, Item, Section, ledger_url
@@ -58,6 +59,9 @@ def unit_hazards(ctx: Ctx) -> Section:
     def make(h):
         step = labels[Status(h.status)]
         acts = h.status in (Status.ORDERED, Status.RECTIFYING)
+        if h.status == Status.FOUND and unit_self_closes(ctx.user, "order", h):
+            # A general hazard the unit found itself: it sets its own deadline (workflow).
+            step, acts = _("Set your own deadline"), True
         return hazard_item(
             h,
             ctx,

@@ -19,7 +19,7 @@ ORDER = [
     ["hazards"],
     ["supervision"],
     ["inspections"],
-    ["duty"],
+    ["duty", "obligations"],
     ["campaigns", "training", "permits"],
     ["accidents"],
     ["tips"],

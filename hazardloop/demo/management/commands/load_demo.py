@@ -16,6 +16,7 @@ from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
+from hazardloop.demo.obligations import load_obligations
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             tips = load_tips()
             cases = load_accountability()
             shifts = load_duty()
+            duties = load_obligations(rng)
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -121,6 +123,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Raised {cases} accountability proposals.")
         if shifts:
             self.stdout.write(f"Created {shifts} duty shifts.")
+        if duties:
+            self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()

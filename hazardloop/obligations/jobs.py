@@ -1,0 +1,62 @@
+"""Sweep step: the stored count of each unit's lapsed duties (UnitDutyCount)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from hazardloop.obligations.calendar import calendar
+from hazardloop.obligations.choices import DutyKind, DutyState
+from hazardloop.obligations.models import UnitDutyCount
+from hazardloop.obligations.rules import RuleBook
+from hazardloop.units.models import Unit
+
+BATCH = 2000
+
+
+def count_lapsed(windows) -> tuple[int, int]:
+    patrols = sum(1 for w in windows if w.state == DutyState.LAPSED and w.kind == DutyKind.PATROL)
+    other = sum(1 for w in windows if w.state == DutyState.LAPSED and w.kind != DutyKind.PATROL)
+    return patrols, other
+
+
+def refresh_lapsed_once(now) -> int:
+    """Recount every unit's lapsed duties over the last DUTY_LAPSED_DAYS days up to `now`
+    (windows still open are not lapsed). Idempotent: the same `now` gives the same rows.
+    Returns the number of units counted."""
+    start = now - timedelta(days=settings.DUTY_LAPSED_DAYS)
+    book = RuleBook()
+    done = 0
+    last = 0
+    while True:
+        units = list(
+            Unit.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .only("pk", "region_id", "sector_id", "uscc", "business_hours",
+                  "is_public_gathering", "is_fire_key_unit")[:BATCH]
+        )  # fmt: skip
+        if not units:
+            return done
+        last = units[-1].pk
+        cal = calendar(units, start, now, now=now, book=book)
+        rows = []
+        for u in units:
+            # The windows that ended within the counted period (a month that began before it
+            # counts when it ends inside it).
+            wins = [w for w in cal[u.pk] if start < w.end <= now]
+            p, o = count_lapsed(wins)
+            rows.append(
+                UnitDutyCount(
+                    unit_id=u.pk, region_code=u.region_id, sector_id=u.sector_id,
+                    lapsed=p + o, lapsed_patrols=p, lapsed_other=o, computed_at=now,
+                )
+            )  # fmt: skip
+        with transaction.atomic():
+            UnitDutyCount.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["unit"],
+                update_fields=["region_code", "sector_id", "lapsed", "lapsed_patrols",
+                               "lapsed_other", "computed_at"],
+            )  # fmt: skip
+        done += len(units)
