@@ -71,13 +71,18 @@ def test_the_rectifier_may_not_verify_or_close_another_unit_person_may(cast, col
     services.order_hazard(h, actor=colleague, due_at=timezone.now() + dt.timedelta(days=3))
     services.start_rectification(h, actor=cast.unit_manager)
     services.submit_rectification(
-        h, actor=cast.unit_manager, note="纸箱已清走", photo_ids=[photo(cast.unit_manager, cast.unit).pk]
+        h,
+        actor=cast.unit_manager,
+        note="纸箱已清走",
+        photo_ids=[photo(cast.unit_manager, cast.unit).pk],
     )
     h.refresh_from_db()
     assert workflow.refusal(cast.unit_manager, "verify", h)  # the rectifier: refused
     with pytest.raises(workflow.NotAllowedNow):
         services.verify_hazard(h, actor=cast.unit_manager, passed=True)
-    services.verify_hazard(h, actor=colleague, passed=True, photo_ids=[photo(colleague, cast.unit).pk])
+    services.verify_hazard(
+        h, actor=colleague, passed=True, photo_ids=[photo(colleague, cast.unit).pk]
+    )
     h.refresh_from_db()
     assert h.status == Status.VERIFIED
     assert workflow.refusal(cast.unit_manager, "close", h)  # nor close it

@@ -1,8 +1,8 @@
 """Every duty page and API endpoint against the standard cast (hazardloop/testing.py).
 
-A unit's duty calendar is seen by whoever sees the unit (obligation.view); only its own staff patrol;
-only province-level holders of obligation.rules set a region's rule; the lapsed list is for
-department roles."""
+A unit's duty calendar is seen by whoever sees the unit (obligation.view); only its own staff
+patrol; only province-level holders of obligation.rules set a region's rule; the lapsed list is
+for department roles."""
 
 from django.utils import timezone
 
