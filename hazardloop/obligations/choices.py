@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DutyKind(models.TextChoices):
@@ -21,7 +22,7 @@ class AppliesTo(models.TextChoices):
 
 class Every(models.TextChoices):
     HOUR = "hour", _("hours")
-    DAY = "day", _("days")
+    DAY = "day", pgettext_lazy("period unit", "days")
     MONTH = "month", _("months")
 
 

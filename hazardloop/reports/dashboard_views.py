@@ -36,6 +36,8 @@ INDICATOR_LABELS = {
     "self_inspection_rate": gettext_noop("Self-inspection participation %"),
     "overdue_per_100_units": gettext_noop("Overdue per 100 units"),
     "hazards_per_100_units": gettext_noop("Hazards per 100 units"),
+    "accidents": gettext_noop("Number of accidents"),
+    "accident_deaths": gettext_noop("Accident deaths"),
 }
 
 
@@ -112,6 +114,7 @@ def _context(request, p):
         "sweep_seconds": settings.SWEEP_INTERVAL_SECONDS,
         "max_age_seconds": settings.STATS_MAX_AGE_SECONDS,
         "pending_determinations": pending_count(p.scope, p.region.prefix),
+        "perms_accidents": not scope_for(request.user, "accident.view").is_empty,
     }
 
 

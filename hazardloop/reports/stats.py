@@ -105,6 +105,8 @@ RANKABLE = {
     "self_inspection_rate": True,
     "overdue_per_100_units": False,
     "hazards_per_100_units": True,
+    "accidents": False,
+    "accident_deaths": False,
 }
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
@@ -156,6 +158,9 @@ class Row:
             last_deaths=c["accident_deaths_last_year"],
         )
         return {
+            # counts, not rates: a map and a ranking may show them (fewer is better)
+            "accidents": c["accidents"],
+            "accident_deaths": c["accident_deaths"],
             "accidents_change": figures.accidents_change,
             "accident_deaths_change": figures.deaths_change,
             "accidents_both_down": figures.both_down,
