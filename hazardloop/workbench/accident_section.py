@@ -55,6 +55,7 @@ def awaiting_me(ctx) -> Section:
                 badge_colour=GRADE_BADGE[AccidentGrade(accident.grade)],
                 late=late,
                 action=Action(_("Receive") if w.action == "receive" else _("Report up"), url),
+                countdown=w.deadline is not None,
             )
         )
     return section

@@ -38,6 +38,8 @@ class Item:
     badge_colour: str = "secondary"
     late: bool = False
     action: Action | None = None
+    # `due` is a legal clock running in hours (an accident report): shown as a live countdown.
+    countdown: bool = False
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,8 +34,12 @@ def home(request):
     """Each role's lists of what to do now; a person with several roles sees each group."""
     user = request.user
     inspect = scope_for(user, "inspection.create")
+    groups = workbench(user)
     context = {
-        "groups": workbench(user),
+        "groups": groups,
+        # live countdowns (accident reports' clocks run in hours), with the server's time
+        "countdowns": any(i.countdown for g in groups for sec in g.sections for i in sec.items),
+        "now": timezone.now(),
         "scope_regions": _scope_regions(user),
         "scope_units": [m.unit for m in memberships_of(user) if m.unit_id],
         "can_inspect": not inspect.is_empty,

@@ -78,3 +78,15 @@ def test_a_roster_above_never_receives_for_the_county(cast):
     county = receivers(HOME, T0)
     assert city_duty not in county and cast.duty_officer in county
     assert not may_receive(city_duty, HOME, T0)
+
+
+def test_the_duty_officers_workbench_counts_down_to_the_deadline(cast):
+    from django.utils import timezone
+
+    from hazardloop.testing import web_client
+
+    now = timezone.now()
+    make_accident(cast.unit_manager, unit=cast.unit, occurred_at=now - 10 * M, now=now - 5 * M)
+    page = web_client(cast.duty_officer).get("/").content.decode()
+    assert 'data-testid="countdown"' in page and "accidents/countdown" in page
+    assert "data-server-now" in page
