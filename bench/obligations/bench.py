@@ -5,7 +5,7 @@
 
 Migrates the database, brings it up to `--units` units in bulk (a third public gathering
 places with "10:00-22:00", a tenth key units, the rest plain; 10 % of units have one patrol by
-their own staff today), then times `obligations.calendar.calendar` for one day over the first
+their own staff today), then times `obligations.schedule.calendar` for one day over the first
 N units for each N in `--sizes`, in batches of 2,000 units as the sweep does
 (`jobs.refresh_lapsed_once`), and the unit manager's workbench (`/`, with "Duties today") and
 duties page over `--requests` requests (server time through Django's test client).
@@ -41,8 +41,8 @@ from hazardloop.accounts.models import Membership, User  # noqa: E402
 from hazardloop.checklists.models import ChecklistTemplate  # noqa: E402
 from hazardloop.checklists.services import load_builtin_templates  # noqa: E402
 from hazardloop.inspections.models import Inspection  # noqa: E402
-from hazardloop.obligations.calendar import calendar, day_bounds  # noqa: E402
 from hazardloop.obligations.rules import RuleBook  # noqa: E402
+from hazardloop.obligations.schedule import calendar, day_bounds  # noqa: E402
 from hazardloop.testing import ensure_reference_data  # noqa: E402
 from hazardloop.units.models import Unit  # noqa: E402
 

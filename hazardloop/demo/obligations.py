@@ -20,9 +20,9 @@ from hazardloop.accounts.models import Membership, User
 from hazardloop.checklists.models import ChecklistTemplate
 from hazardloop.checklists.services import load_builtin_templates
 from hazardloop.inspections.models import Answer, Inspection
-from hazardloop.obligations.calendar import calendar
 from hazardloop.obligations.choices import DutyKind
 from hazardloop.obligations.rules import RuleBook
+from hazardloop.obligations.schedule import calendar
 from hazardloop.units.models import Unit
 
 NAMESPACE = uuid.UUID("0b1e6a7c-4d55-4c1b-9e0f-2f3a5b6c7d80")

@@ -216,7 +216,7 @@ def _swap(s) -> dict:
     }
 
 
-class PeriodIn(Schema):
+class HeightenedPeriodIn(Schema):
     region_code: RegionCode
     name: Text(100)
     starts_on: Day
@@ -473,7 +473,7 @@ def list_periods(request):
 
 
 @router.post("/periods", response={201: PeriodOut})
-def create_period(request, payload: PeriodIn):
+def create_period(request, payload: HeightenedPeriodIn):
     """Require at least `min_officers` per shift on every roster of the region and below."""
     from hazardloop.regions import codes
     from hazardloop.regions.models import Region

@@ -38,6 +38,7 @@ from hazardloop.units.models import Unit
 # What a ledger row shows: the wide text and JSON columns stay in the table.
 LEDGER_FIELDS = (
     "id",
+    "source",  # the unit-closes-its-own rule (workflow.unit_self_closes) reads it
     "unit_id",
     "region_code",
     "title",

@@ -263,9 +263,9 @@ def unit_self_closes(user, action: str, hazard: Hazard) -> bool:
     """The unit-closes-its-own-general-hazard rule applies to this user, action and hazard."""
     return (
         action in UNIT_SELF_CLOSE
+        and belongs_to_unit(user, hazard.unit_id)  # first: memberships are read once a request
         and hazard.source == Source.SELF_INSPECTION
         and hazard.grade == Grade.GENERAL
-        and belongs_to_unit(user, hazard.unit_id)
         and can(user, UNIT_SELF_CLOSE_PERM, region_code=hazard.region_code, unit_id=hazard.unit_id)
     )
 

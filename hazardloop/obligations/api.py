@@ -13,10 +13,10 @@ from pydantic import Field
 from hazardloop.core.api import ApiError, Code, Day, Error, Id, RegionCode, Text, When
 from hazardloop.obligations import hours as hours_mod
 from hazardloop.obligations.access import require_province_rules, unit_for_duties
-from hazardloop.obligations.calendar import calendar, day_bounds
 from hazardloop.obligations.choices import DutyKind, DutyState
 from hazardloop.obligations.patrols import patrol_unit, record_patrol
 from hazardloop.obligations.rules import RuleBook
+from hazardloop.obligations.schedule import calendar, day_bounds
 from hazardloop.obligations.services import set_region_rule
 from hazardloop.regions import codes
 
@@ -57,7 +57,7 @@ class CalendarOut(Schema):
     duties: list[DutyOut]
 
 
-class PeriodIn(Schema):
+class CalendarQuery(Schema):
     start: Day | None = Field(None, description="First day (default today).")
     end: Day | None = Field(None, description="Last day, inclusive (default = start).")
 
@@ -83,7 +83,7 @@ def _calendar(unit, start_day, end_day):
 
 
 @router.get("/units/{unit_id}/duties", response=CalendarOut, summary="A unit's duty calendar")
-def unit_duties(request, unit_id: Id, period: Query[PeriodIn]):
+def unit_duties(request, unit_id: Id, period: Query[CalendarQuery]):
     """The unit's duties (61号令: patrol, inspection, training, drill) due in the period, each
     with its window and state: done, late (done after the window), lapsed, due or upcoming.
     At most 92 days."""

@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 
-from hazardloop.obligations.calendar import calendar
 from hazardloop.obligations.choices import DutyKind, DutyState
 from hazardloop.obligations.models import UnitDutyCount
 from hazardloop.obligations.rules import RuleBook
+from hazardloop.obligations.schedule import calendar
 from hazardloop.units.models import Unit
 
 BATCH = 2000

@@ -15,7 +15,6 @@ from hazardloop.evidence.services import PhotoError, store_photo
 from hazardloop.inspections.answers import SubmissionError
 from hazardloop.obligations import hours as hours_mod
 from hazardloop.obligations.access import unit_for_duties
-from hazardloop.obligations.calendar import calendar, day_bounds
 from hazardloop.obligations.choices import STATE_BADGE, DutyKind, DutyState
 from hazardloop.obligations.models import UnitDutyCount
 from hazardloop.obligations.patrols import (
@@ -24,6 +23,7 @@ from hazardloop.obligations.patrols import (
     patrol_version,
     record_patrol,
 )
+from hazardloop.obligations.schedule import calendar, day_bounds
 from hazardloop.regions.models import Sector
 
 

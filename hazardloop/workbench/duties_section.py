@@ -6,8 +6,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hazardloop.obligations.calendar import calendar, day_bounds
 from hazardloop.obligations.choices import DutyKind, DutyState
+from hazardloop.obligations.schedule import calendar, day_bounds
 from hazardloop.units.models import Unit
 from hazardloop.workbench.items import LIMIT, Action, Item, Section
 from hazardloop.workbench.own_unit import own_unit_ids

@@ -200,7 +200,9 @@ def test_api_serves_items_for_the_phone_form(cast, django_assert_max_num_queries
 def test_list_page_query_budget(cast, django_assert_max_num_queries):
     load_builtin_templates()
     client = web_client(cast.regulator)
-    with django_assert_max_num_queries(15):
+    # 16: with the menu's counts (to-do once a minute per person: hazards, extensions,
+    # accident reports, accountability proposals; unread messages)
+    with django_assert_max_num_queries(16):
         response = client.get("/checklists/")
     assert "restaurant-gas" in response.content.decode()
 

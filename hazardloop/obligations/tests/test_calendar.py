@@ -7,11 +7,11 @@ import pytest
 from hazardloop.accounts.choices import Role
 from hazardloop.lib import uscc
 from hazardloop.obligations import hours
-from hazardloop.obligations.calendar import unit_calendar
 from hazardloop.obligations.choices import DutyKind, DutyState
 from hazardloop.obligations.defaults import DEFAULT_RULES
 from hazardloop.obligations.jobs import refresh_lapsed_once
 from hazardloop.obligations.models import DutyRule, OpeningHours, UnitDutyCount
+from hazardloop.obligations.schedule import unit_calendar
 from hazardloop.obligations.tests.helpers import at, record
 from hazardloop.testing import ensure_reference_data, make_unit, make_user
 

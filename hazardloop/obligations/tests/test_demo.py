@@ -8,8 +8,8 @@ from hazardloop.demo.departments import load_departments
 from hazardloop.demo.obligations import load_obligations
 from hazardloop.demo.people import load_people
 from hazardloop.demo.units import load_units
-from hazardloop.obligations.calendar import calendar
 from hazardloop.obligations.choices import DutyState
+from hazardloop.obligations.schedule import calendar
 from hazardloop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
