@@ -43,8 +43,10 @@ def ensure_reference_data() -> None:
         for sort, (code, zh, en) in enumerate(SECTORS):
             Sector.objects.create(code=code, name_zh=zh, name_en=en, sort=sort)
     from hazardloop.audit.models import AuditChainHead
+    from hazardloop.obligations.defaults import seed_default_rules
 
     AuditChainHead.objects.get_or_create(pk=1)
+    seed_default_rules()  # the 61号令 duty rules, also from a data migration
 
 
 def _label(kind: str, language: str) -> str:

@@ -16,3 +16,26 @@ DEFAULT_RULES = [
     (DutyKind.DRILL, AppliesTo.KEY_UNIT, 6, Every.MONTH, False, "61号令第四十条"),
     (DutyKind.DRILL, AppliesTo.ALL, 12, Every.MONTH, False, "61号令第四十条"),
 ]
+
+
+def seed_default_rules() -> int:
+    """Write the shipped rules that are missing (as migration 0002 does); returns how many.
+    For a database whose rows were flushed (transactional tests) or restored without them."""
+    from hazardloop.obligations.models import DutyRule
+
+    created = 0
+    for kind, applies, every, unit, while_open, article in DEFAULT_RULES:
+        _rule, made = DutyRule.objects.get_or_create(
+            kind=kind,
+            applies_to=applies,
+            region_prefix="",
+            defaults={
+                "every": every,
+                "every_unit": unit,
+                "while_open": while_open,
+                "article": article,
+                "verified": True,
+            },
+        )
+        created += made
+    return created
