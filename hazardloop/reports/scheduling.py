@@ -29,7 +29,6 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from hazardloop.accidents.stats import Row as AccidentRow
 from hazardloop.accounts.access import Scope
 from hazardloop.audit.models import AuditChainHead
 from hazardloop.audit.services import record_event
@@ -41,6 +40,7 @@ from hazardloop.lib.pdf import PdfDocument
 from hazardloop.notifications.services import notify
 from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Region, subtree_filter
+from hazardloop.reports import accident_counts
 from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledReport
 from hazardloop.reports.stats import (
     Row,
@@ -262,33 +262,15 @@ def summary_lines(order) -> list[str]:
     empty = [r.name for r in order if not r.own and not r.counts["units_in_scope"]]
     if empty:
         lines.append(_("No units in scope: %(names)s.") % {"names": "、".join(empty)})
-    figures = {
-        name: sum(r.counts[name] for r in order)
-        for name in (
-            "accidents",
-            "accident_deaths",
-            "accidents_last_year",
-            "accident_deaths_last_year",
-        )
-    }
+    figures = {name: sum(r.counts[name] for r in order) for name in accident_counts.COUNTS}
     if figures["accidents"] or figures["accidents_last_year"]:
-        down = AccidentRow(
-            "",
-            "",
-            accidents=figures["accidents"],
-            deaths=figures["accident_deaths"],
-            last_accidents=figures["accidents_last_year"],
-            last_deaths=figures["accident_deaths_last_year"],
-        ).both_down
+        down = accident_counts.rates(figures)["accidents_both_down"]
         lines.append(
             _(
                 "Accidents: %(accidents)s (same period last year %(accidents_last_year)s), "
                 "deaths %(accident_deaths)s (%(accident_deaths_last_year)s); %(verdict)s"
             )
-            % {
-                **figures,
-                "verdict": _("both down.") if down else _("not both down."),
-            }
+            % {**figures, "verdict": _("both down.") if down else _("not both down.")}
         )
     return lines
 

@@ -39,9 +39,6 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from hazardloop.accidents.models import Accident
-from hazardloop.accidents.stats import Row as AccidentRow
-from hazardloop.accidents.stats import year_before
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.campaigns.sources import inspection_fields, inspections
@@ -54,7 +51,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import aggregates
+from hazardloop.reports import accident_counts, aggregates
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -90,12 +87,7 @@ COUNTS = (
     "majors_listed",
     "enforcement_actions",
     "self_inspected",
-    "accidents",
-    "accident_deaths",
-    "accident_serious_injuries",
-    "accidents_last_year",
-    "accident_deaths_last_year",
-    "accident_serious_injuries_last_year",
+    *accident_counts.COUNTS,
 )
 # Indicators a ranking may use: name → (higher is better).
 RANKABLE = {
@@ -143,27 +135,7 @@ class Row:
             "hazards_per_100_units": ratio(c["hazards_found"], c["units_in_scope"]),
             "hazards_per_inspection": ratio(c["hazards_found"], c["inspections"], 1),
             "training_coverage": None,  # no training records are kept yet
-            **self.accident_rates,
-        }
-
-    @property
-    def accident_rates(self) -> dict:
-        c = self.counts
-        figures = AccidentRow(
-            "",
-            "",
-            accidents=c["accidents"],
-            deaths=c["accident_deaths"],
-            last_accidents=c["accidents_last_year"],
-            last_deaths=c["accident_deaths_last_year"],
-        )
-        return {
-            # counts, not rates: a map and a ranking may show them (fewer is better)
-            "accidents": c["accidents"],
-            "accident_deaths": c["accident_deaths"],
-            "accidents_change": figures.accidents_change,
-            "accident_deaths_change": figures.deaths_change,
-            "accidents_both_down": figures.both_down,
+            **accident_counts.rates(c),
         }
 
     def as_dict(self) -> dict:
@@ -277,7 +249,7 @@ def region_stats(
         _count_documents(q)
     if not q.rolled:  # the roll-ups count them with the hazards
         _count_clock_lapses(q)
-    _count_accidents(q)
+    accident_counts.count(q, period_bounds)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
         ordered.append(q.own)
@@ -651,24 +623,6 @@ def _count_documents_live(q: _Query) -> None:
         docs = docs.filter(hazard__campaign_id__in=q.tree)
     for key, n in q.keyed(docs).annotate(n=Count("pk")).values_list("key", "n"):
         q.add(key, "enforcement_actions", n)
-
-
-def _count_accidents(q: _Query) -> None:
-    """Accidents are few (a province has hundreds a year): counted from their own table on
-    its (region_code, occurred_at) index, on both paths, both periods in one query."""
-    lo, hi = period_bounds(year_before(q.start), year_before(q.end))
-    periods = {"": Q(occurred_at__gte=q.lo, occurred_at__lt=q.hi)}
-    periods["_last_year"] = Q(occurred_at__gte=lo, occurred_at__lt=hi)
-    accidents = q.scope.filter(Accident.objects.filter(q.inside), "region_code", "unit")
-    accidents = accidents.filter(periods[""] | periods["_last_year"])
-    sums = {}
-    for suffix, when in periods.items():
-        sums[f"accidents{suffix}"] = Count("pk", filter=when)
-        sums[f"accident_deaths{suffix}"] = Sum("deaths", filter=when)
-        sums[f"accident_serious_injuries{suffix}"] = Sum("serious_injuries", filter=when)
-    for row in q.keyed(accidents).annotate(**sums).values("key", *sums):
-        for name in sums:
-            q.add(row["key"], name, row[name])
 
 
 def _count_documents(q: _Query) -> None:
