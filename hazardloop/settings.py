@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hazardloop.supervision",
     "hazardloop.inspections",
     "hazardloop.obligations",
+    "hazardloop.training",
     "hazardloop.campaigns",
     "hazardloop.accidents",
     "hazardloop.tips",
@@ -411,3 +412,6 @@ DUTY_DEFAULT_HOURS = "09:00-21:00"
 DUTY_PUBLIC_BODY_USCC_PREFIXES = ("11", "12", "13", "51")
 # Lapsed duties are counted over this many days up to the sweep (configuration).
 DUTY_LAPSED_DAYS = 30
+# A staff member counts as trained for this many months after a training they attended
+# (configuration: 61号令 Art. 36 asks yearly training, half-yearly at public gathering places).
+TRAINING_VALID_MONTHS = env_int("TRAINING_VALID_MONTHS", 12)
