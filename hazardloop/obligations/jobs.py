@@ -10,6 +10,7 @@ from hazardloop.obligations.models import UnitDutyCount
 from hazardloop.obligations.rules import RuleBook
 from hazardloop.obligations.schedule import calendar
 from hazardloop.units.models import Unit
+from hazardloop.units.services import record_lapsed_duties
 
 BATCH = 2000
 
@@ -22,7 +23,8 @@ def count_lapsed(windows) -> tuple[int, int]:
 
 def refresh_lapsed_once(now) -> int:
     """Recount every unit's lapsed duties over the last DUTY_LAPSED_DAYS days up to `now`
-    (windows still open are not lapsed). Idempotent: the same `now` gives the same rows.
+    (windows still open are not lapsed), and feed each count into the unit's risk level.
+    Idempotent: the same `now` gives the same rows.
     Returns the number of units counted."""
     start = now - timedelta(days=settings.DUTY_LAPSED_DAYS)
     book = RuleBook()
@@ -59,4 +61,6 @@ def refresh_lapsed_once(now) -> int:
                 update_fields=["region_code", "sector_id", "lapsed", "lapsed_patrols",
                                "lapsed_other", "computed_at"],
             )  # fmt: skip
+            # The count feeds the unit's risk level (docs/units.md).
+            record_lapsed_duties({r.unit_id: r.lapsed for r in rows})
         done += len(units)

@@ -144,6 +144,8 @@ class Unit(models.Model):
         _("open major hazards"), default=0, editable=False
     )
     overdue_hazards = models.PositiveIntegerField(_("overdue hazards"), default=0, editable=False)
+    # Filled by the duty calendar's sweep (obligations.jobs) through services.record_lapsed_duties.
+    lapsed_duties = models.PositiveIntegerField(_("lapsed duties"), default=0, editable=False)
 
     search_text = models.TextField(editable=False, blank=True, default="")
     search_pairs = models.TextField(editable=False, blank=True, default="")
@@ -207,6 +209,10 @@ class Unit(models.Model):
         return risk.hazard_history_score(
             self.open_major_hazards, self.open_hazards, self.overdue_hazards
         )
+
+    @property
+    def lapsed_duty_score(self) -> int:
+        return risk.lapsed_duty_score(self.lapsed_duties)
 
     @property
     def has_risk_override(self) -> bool:

@@ -36,6 +36,10 @@ DEFAULT_RULES = {
     "open_major_hazard_points": 25,
     "overdue_hazard_points": 5,
     "hazard_history_cap": 50,
+    # The unit's own duties (61号令 patrols, inspections, training, drills) lapsed over the
+    # counted period (settings.DUTY_LAPSED_DAYS): points per lapsed duty, capped.
+    "lapsed_duty_points": 2,
+    "lapsed_duty_cap": 20,
     # Lowest score of each level, most severe first.
     "thresholds": [(RiskLevel.RED, 70), (RiskLevel.ORANGE, 45), (RiskLevel.YELLOW, 25)],
     # An open major hazard makes the unit at least this level.
@@ -67,6 +71,12 @@ def hazard_history_score(
     return min(points, r["hazard_history_cap"])
 
 
+def lapsed_duty_score(lapsed_duties: int) -> int:
+    """Points for the unit's lapsed duties, capped."""
+    r = rules()
+    return min(max(0, lapsed_duties or 0) * r["lapsed_duty_points"], r["lapsed_duty_cap"])
+
+
 def compute(
     *,
     sector_code: str,
@@ -77,6 +87,7 @@ def compute(
     lpg_stored_kg: int,
     hazard_history: int = 0,
     has_open_major_hazard: bool = False,
+    lapsed_duties: int = 0,
 ) -> RiskResult:
     """Score and level for one unit's facts. Pure: the same facts always give the same level."""
     r = rules()
@@ -88,6 +99,7 @@ def compute(
     if gas_use == GasUse.BOTTLED_LPG and (lpg_stored_kg or 0) > r["lpg_high_kg"]:
         score += r["lpg_high_points"]
     score += hazard_history
+    score += lapsed_duty_score(lapsed_duties)
     level = RiskLevel.BLUE
     for candidate, minimum in r["thresholds"]:
         if score >= minimum:
@@ -111,4 +123,5 @@ def compute_for(unit) -> RiskResult:
             unit.open_major_hazards, unit.open_hazards, unit.overdue_hazards
         ),
         has_open_major_hazard=unit.open_major_hazards > 0,
+        lapsed_duties=unit.lapsed_duties,
     )

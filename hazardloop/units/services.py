@@ -313,6 +313,53 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     return changed
 
 
+def record_lapsed_duties(counts: dict[int, int], *, actor=None) -> int:
+    """Store each unit's count of lapsed duties (from the duty calendar's sweep) and feed it into
+    its risk level. Units whose stored count is already `counts[id]` are not touched. The count
+    changes with every patrol window, so it is written without an audit event of its own; a unit
+    whose risk level changes because of it gets one `unit.risk_recomputed` event. Returns the
+    number of units written."""
+    # Most counts are unchanged from one sweep to the next: lock only the units that differ.
+    stored = Unit.objects.filter(pk__in=list(counts)).values_list("pk", "lapsed_duties")
+    ids = sorted(pk for pk, n in stored if n != max(0, int(counts[pk] or 0)))
+    if not ids:
+        return 0
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        units = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        changed, audit = [], []
+        for unit in units:
+            new = max(0, int(counts[unit.pk] or 0))
+            if new == unit.lapsed_duties:
+                continue
+            before = {
+                "lapsed_duties": unit.lapsed_duties,
+                "risk_level": unit.risk_level,
+                "risk_score": unit.risk_score,
+            }
+            unit.lapsed_duties = new
+            unit.refresh_derived()
+            changed.append(unit)
+            if unit.risk_level != before["risk_level"]:
+                unit.updated_at = now
+                after = {"lapsed_duties": new, "risk_level": unit.risk_level,
+                         "risk_score": unit.risk_score}  # fmt: skip
+                audit.append(
+                    ("unit.risk_recomputed",
+                     {"actor": actor, "obj": unit, "before": before, "after": after})
+                )  # fmt: skip
+        if changed:
+            Unit.objects.bulk_update(
+                changed,
+                ["lapsed_duties", "risk_score", "risk_computed", "risk_level", "risk_rank",
+                 "updated_at"],
+                batch_size=500,
+            )  # fmt: skip
+            if audit:
+                record_events(audit)
+    return len(changed)
+
+
 # --- imports and exports: starting the background jobs ----------------------------------------
 
 

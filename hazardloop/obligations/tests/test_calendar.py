@@ -226,3 +226,26 @@ def test_unit_register_filters_units_with_lapsed_duties(settings):
     assert quiet.pk in set(
         UnitFilter({"lapsed": "0"}, user).queryset().values_list("pk", flat=True)
     )
+
+
+def test_lapsed_duties_feed_the_units_risk_level(settings):
+    from hazardloop.audit.models import AuditEvent
+    from hazardloop.units import risk
+
+    settings.DUTY_LAPSED_DAYS = 2
+    u = restaurant()
+    before = u.risk_score
+    refresh_lapsed_once(at(2026, 3, 3, 12))
+    u.refresh_from_db()
+    assert u.lapsed_duties == 12  # 11 patrols and 2 March's 10–12 window too: none done
+    assert u.risk_score == before + risk.rules()["lapsed_duty_cap"]  # 12 × 2 points, capped
+    events = AuditEvent.objects.filter(action="unit.risk_recomputed", object_id=str(u.pk))
+    audited = events.count()
+    # Unchanged counts write nothing; done duties lower the score again.
+    refresh_lapsed_once(at(2026, 3, 3, 12))
+    assert events.count() == audited
+    UnitDutyCount.objects.all().delete()
+    settings.DUTY_LAPSED_DAYS = 0
+    refresh_lapsed_once(at(2026, 3, 3, 12))
+    u.refresh_from_db()
+    assert (u.lapsed_duties, u.risk_score) == (0, before)

@@ -211,6 +211,7 @@ class _Importer:
                 "open_hazards",
                 "open_major_hazards",
                 "overdue_hazards",  # the risk formula reads it: never a query per unit
+                "lapsed_duties",
             )
         }
         to_create: list[Unit] = []
