@@ -25,6 +25,9 @@ class Training(models.Model):
         db_index=False,
     )  # fmt: skip
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    photos = models.ManyToManyField(
+        "evidence.Photo", blank=True, related_name="+", verbose_name=_("photos")
+    )
 
     class Meta:
         verbose_name = _("training")
@@ -52,6 +55,11 @@ class TrainingAttendance(models.Model):
         _("attendance by"), max_length=10, choices=SignedBy.choices, default=SignedBy.LISTED
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    # The signature drawn on a phone (an evidence photo of kind signature).
+    signature = models.ForeignKey(
+        "evidence.Photo", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signature"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("attendance")
