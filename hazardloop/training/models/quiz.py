@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.training.models.staff import StaffMember
 
@@ -63,7 +64,7 @@ class QuizAttempt(models.Model):
     answers = models.JSONField(_("answers"), default=list)
     correct = models.PositiveSmallIntegerField(_("right answers"))
     total = models.PositiveSmallIntegerField(_("questions"))
-    passed = models.BooleanField(_("passed"))
+    passed = models.BooleanField(pgettext_lazy("check", "passed"))
 
     class Meta:
         verbose_name = _("quiz")
@@ -87,7 +88,7 @@ class PracticalCheck(models.Model):
     extinguisher = models.BooleanField(_("uses an extinguisher"))
     exits = models.BooleanField(_("knows the exits and escape routes"))
     reports_119 = models.BooleanField(_("reports a fire to 119"))
-    passed = models.BooleanField(_("passed"))
+    passed = models.BooleanField(pgettext_lazy("check", "passed"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         db_index=False,

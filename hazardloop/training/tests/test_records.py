@@ -60,7 +60,7 @@ def test_the_manager_records_a_training_with_attendees_and_photos(cast):
     assert set(t.attendance.values_list("staff_id", flat=True)) == {a.pk, b.pk}
     assert t.photos.count() == 2 and all(p.claimed_at for p in t.photos.all())
     page = client.get(r["Location"]).content.decode()
-    assert "/t/s/" in page and 'data-testid="sign-link"' in page and "data:image/svg+xml" in page
+    assert "/t/s/" in page and 'data-testid="sign-link"' in page and "data:image/png;base64" in page
 
 
 def test_a_bad_photo_or_a_stranger_as_attendee_saves_nothing(cast):
