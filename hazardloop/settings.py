@@ -404,6 +404,7 @@ UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]
 UNIT_DUTY_EVIDENCE = {
     "patrol": "hazardloop.obligations.evidence.patrols",
     "inspection": "hazardloop.obligations.evidence.self_inspections",
+    "training": "hazardloop.training.evidence.trainings",
 }
 # Configuration, not law: the hours assumed for a unit that has none readable.
 DUTY_DEFAULT_HOURS = "09:00-21:00"
@@ -415,3 +416,9 @@ DUTY_LAPSED_DAYS = 30
 # A staff member counts as trained for this many months after a training they attended
 # (configuration: 61号令 Art. 36 asks yearly training, half-yearly at public gathering places).
 TRAINING_VALID_MONTHS = env_int("TRAINING_VALID_MONTHS", 12)
+# Configuration: how long the phone link of a training (signing) or a quiz stays valid, how many
+# questions a quiz asks and the share of right answers that passes, rows in a staff import.
+TRAINING_LINK_MINUTES = env_int("TRAINING_LINK_MINUTES", 180)
+TRAINING_QUIZ_QUESTIONS = env_int("TRAINING_QUIZ_QUESTIONS", 5)
+TRAINING_QUIZ_PASS_PERCENT = env_int("TRAINING_QUIZ_PASS_PERCENT", 80)
+TRAINING_STAFF_IMPORT_MAX_ROWS = env_int("TRAINING_STAFF_IMPORT_MAX_ROWS", 1000)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("hazardloop.supervision.urls")),
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.obligations.urls")),
+    path("", include("hazardloop.training.urls")),
     path("", include("hazardloop.campaigns.urls")),
     path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),

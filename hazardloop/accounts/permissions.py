@@ -51,6 +51,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.manage",
             "duty.check_in",
             "obligation.rules",
+            # Training: regulators read units' staff lists, trainings and checks; province-level
+            # holders of training.quiz_bank edit the 四个能力 quiz (access checks the level).
+            "training.view",
+            "training.quiz_bank",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -69,8 +73,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tip.view",
             "duty.view",
             "duty.check_in",
+            "training.view",
         }
     ),
+    # Experts and duty officers have no part in units' training records.
     Role.EXPERT: frozenset(
         VIEW | {"inspection.create", "evidence.upload", "hazard.verify", "hazard.advise"}
     ),
@@ -87,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.check_in",
             "accountability.view",
             "accountability.decide",
+            "training.view",
         }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
@@ -124,6 +131,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            # The unit's own staff list, trainings and 四个能力 checks (their own unit only).
+            "training.view",
+            "training.record",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -142,6 +152,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            # The unit's own staff list, trainings and 四个能力 checks (their own unit only).
+            "training.view",
+            "training.record",
         }
     ),
 }

@@ -6,8 +6,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
-from hazardloop.training.models import Certificate, StaffMember, TrainingAttendance
+from hazardloop.training.models import (
+    Certificate,
+    PracticalCheck,
+    QuizAttempt,
+    StaffMember,
+    TrainingAttendance,
+)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -22,8 +29,13 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+def _local_day(at: dt.datetime) -> dt.date:
+    """The day of `at` where the unit is (settings.TIME_ZONE), as DateFields are kept."""
+    return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+
+
 def training_window_start(at: dt.datetime) -> dt.date:
-    return _months_before(at.date(), settings.TRAINING_VALID_MONTHS)
+    return _months_before(_local_day(at), settings.TRAINING_VALID_MONTHS)
 
 
 def trained_staff(staff_ids, at: dt.datetime) -> set[int]:
@@ -50,7 +62,7 @@ def trained_staff(staff_ids, at: dt.datetime) -> set[int]:
     for pk, hired, left in StaffMember.objects.filter(pk__in=recent).values_list(
         "pk", "hired_on", "left_on"
     ):
-        if left is not None and left <= at.date():
+        if left is not None and left <= _local_day(at):
             continue
         is_new = hired is not None and hired >= since
         if not is_new or pk in pre_job:
@@ -68,3 +80,31 @@ def valid_certificates(staff_ids, kinds, on: dt.date) -> dict[int, Certificate]:
     for cert in qs.order_by("holder_id", "expires_on"):
         out[cert.holder_id] = cert
     return out
+
+
+def capable_staff(staff_ids, at: dt.datetime) -> set[int]:
+    """The ids among `staff_ids` who pass the 四个能力 / 一懂三会 check at `at`: a passed quiz
+    and a passed practical check, both within the last TRAINING_VALID_MONTHS."""
+    ids = list(staff_ids)
+    if not ids:
+        return set()
+    since = training_window_start(at)
+    quiz = set(
+        QuizAttempt.objects.filter(
+            staff_id__in=ids, passed=True, taken_at__lte=at, taken_at__date__gte=since
+        ).values_list("staff_id", flat=True)
+    )
+    if not quiz:
+        return set()
+    return set(
+        PracticalCheck.objects.filter(
+            staff_id__in=quiz, passed=True, checked_at__lte=at, checked_at__date__gte=since
+        ).values_list("staff_id", flat=True)
+    )
+
+
+def current_staff(unit_id: int, on: dt.date):
+    """The unit's staff working there on `on` (not left)."""
+    return StaffMember.objects.filter(unit_id=unit_id).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )

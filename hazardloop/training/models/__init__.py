@@ -1,6 +1,15 @@
 """A unit's staff, their certificates and their fire-safety training (docs/training.md)."""
 
+from hazardloop.training.models.quiz import PracticalCheck, QuizAttempt, QuizQuestion
 from hazardloop.training.models.records import Training, TrainingAttendance
 from hazardloop.training.models.staff import Certificate, StaffMember
 
-__all__ = ["Certificate", "StaffMember", "Training", "TrainingAttendance"]
+__all__ = [
+    "Certificate",
+    "PracticalCheck",
+    "QuizAttempt",
+    "QuizQuestion",
+    "StaffMember",
+    "Training",
+    "TrainingAttendance",
+]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.training.choices import SignedBy
 from hazardloop.training.models.staff import StaffMember
@@ -25,6 +26,9 @@ class Training(models.Model):
         db_index=False,
     )  # fmt: skip
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    photos = models.ManyToManyField(
+        "evidence.Photo", blank=True, related_name="+", verbose_name=_("photos")
+    )
 
     class Meta:
         verbose_name = _("training")
@@ -51,7 +55,14 @@ class TrainingAttendance(models.Model):
     signed = models.CharField(
         _("attendance by"), max_length=10, choices=SignedBy.choices, default=SignedBy.LISTED
     )
-    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_at = models.DateTimeField(
+        pgettext_lazy("attendance", "signed at"), null=True, blank=True
+    )
+    # The signature drawn on a phone (an evidence photo of kind signature).
+    signature = models.ForeignKey(
+        "evidence.Photo", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signature"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("attendance")

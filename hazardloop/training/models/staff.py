@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hazardloop.training.choices import CertificateKind, Post
 
@@ -14,7 +15,7 @@ class StaffMember(models.Model):
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.CASCADE, related_name="staff", verbose_name=_("unit")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     post = models.CharField(_("post"), max_length=20, choices=Post.choices, default=Post.STAFF)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     hired_on = models.DateField(_("started on"), null=True, blank=True)

@@ -20,6 +20,7 @@ from hazardloop.demo.obligations import load_obligations
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
+from hazardloop.demo.training import load_training
 from hazardloop.demo.units import load_units
 from hazardloop.reports.aggregates import refresh
 from hazardloop.supervision.demo import load_supervision_demo
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             cases = load_accountability()
             shifts = load_duty()
             duties = load_obligations(rng)
+            trainings = load_training(rng)
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -125,6 +127,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {shifts} duty shifts.")
         if duties:
             self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
+        if trainings:
+            self.stdout.write(f"Created {trainings} training records with staff lists.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
