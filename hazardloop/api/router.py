@@ -7,6 +7,7 @@ from hazardloop.accounts.people_api import router as users_router
 from hazardloop.api import errors
 from hazardloop.api.auth import api_auth
 from hazardloop.api.openapi import HazardloopAPI
+from hazardloop.api.renderers import OrjsonRenderer
 from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
 from hazardloop.duty.api import router as duty_router
@@ -31,6 +32,7 @@ api = HazardloopAPI(
     description="Hidden-danger investigation and rectification (隐患排查整治). "
     "Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`.",
     auth=api_auth,
+    renderer=OrjsonRenderer(),
     urls_namespace="api",
 )
 errors.install(api)

@@ -1,5 +1,7 @@
 """Writing audit events. Every service that changes data calls `record_event`."""
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 import random
@@ -89,7 +91,13 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
     table = AuditChainHead._meta.db_table
     chains = chain_count()
     numbered = connection.vendor == "postgresql"
-    returning = "RETURNING id, seq, last_hash" + (f", nextval('{SEQUENCE}')" if numbered else "")
+    # The events' numbers come back with the claim: one statement whatever their count.
+    returning = "RETURNING id, seq, last_hash"
+    if numbered:
+        returning += (
+            f", ARRAY(SELECT nextval('{SEQUENCE}') "  # noqa: S608 (a constant and an int)
+            f"FROM generate_series(1, {int(count)}))"
+        )
     if connection.alias not in _heads_ready:
         _check_heads(chains)
     preferred = 1
@@ -120,16 +128,8 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
             row = cursor.fetchone()
         chain, last, prev_hash = row[0], row[1], row[2]
         first = last - count + 1
-        if not numbered:
-            numbers = list(range(first, last + 1))  # one chain: its positions are the numbers
-        else:
-            numbers = [row[3]]
-            if count > 1:
-                cursor.execute(
-                    f"SELECT nextval('{SEQUENCE}') FROM generate_series(2, %s)",  # noqa: S608
-                    [count],
-                )
-                numbers += sorted(r[0] for r in cursor.fetchall())
+        # One chain (SQLite): its positions are the numbers.
+        numbers = sorted(row[3]) if numbered else list(range(first, last + 1))
     connection._hl_audit_chain = chain
     return chain, first, prev_hash, numbers
 
@@ -185,23 +185,73 @@ def _values(
 _INSERT_COLUMNS = [*HASHED_FIELDS, "hash", "chain", "chain_seq"]
 
 
-def _append(rows: list[dict]) -> list[AuditEvent]:
+# The events of a batch (`batch()`): written together when the batch ends, else None.
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
+
+
+@contextlib.contextmanager
+def batch():
+    """Write the audit events recorded inside the block together when it ends: one chain claim
+    and one INSERT for all of them instead of two round trips each (a workflow step records
+    its own event, the unit's risk and the notification's).
+
+    Use it inside the transaction of the change, never around it, so that the events commit
+    or roll back with it:
+
+        with transaction.atomic(), audit.batch():
+            ...
+
+    The events are the same as one by one (same fields, hashes and order, one chain). An
+    exception inside the block writes none of them (the transaction rolls back anyway). Only
+    for blocks without a savepoint that may roll back on its own: an event recorded inside
+    such a savepoint would still be written. `record_event` returns the event unsaved; it is
+    saved (pk, hash, seq) when the block ends. Nested batches join the outermost.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    if pending:
+        _append([values for values, _event in pending], [event for _values, event in pending])
+
+
+def _append(rows: list[dict], events: list[AuditEvent] | None = None) -> list[AuditEvent]:
     """Chain and insert already-built rows in order: 2 round trips on PostgreSQL (claim; insert
-    and move the head in one statement), 3 elsewhere, whatever their number."""
+    and move the head in one statement), 3 elsewhere, whatever their number. `events`: unsaved
+    instances to fill in (a batch's), else new ones."""
     # No savepoint inside the caller's transaction (two round trips per event): if the audit
     # row cannot be written, the change it records must not commit either.
     with transaction.atomic(savepoint=False):
         chain, first, prev_hash, numbers = _claim(len(rows))
         at = timezone.now()
         at_text = _utc_iso(at)
-        events = []
+        filled = []
         for offset, values in enumerate(rows):
             values = {**values, "seq": numbers[offset], "prev_hash": prev_hash}
             digest = event_hash({**values, "at": at_text})
-            events.append(
-                AuditEvent(at=at, hash=digest, chain=chain, chain_seq=first + offset, **values)
-            )
+            fields = {
+                **values,
+                "at": at,
+                "hash": digest,
+                "chain": chain,
+                "chain_seq": first + offset,
+            }
+            if events is None:
+                filled.append(AuditEvent(**fields))
+            else:
+                event = events[offset]
+                for name, value in fields.items():
+                    setattr(event, name, value)
+                filled.append(event)
             prev_hash = digest
+        events = filled
         if connection.vendor == "postgresql" and len(events) <= 100:
             _insert_and_move_head(events, chain, prev_hash)
         else:
@@ -245,7 +295,13 @@ def record_event(action: str, **fields) -> AuditEvent:
     `region_code` / `region_id` fill the object fields unless given explicitly. IP address and
     user agent come from the current request, if there is one.
     """
-    return _append([_values(action, **fields)])[0]
+    values = _values(action, **fields)
+    pending = _pending.get()
+    if pending is not None:
+        event = AuditEvent()
+        pending.append((values, event))
+        return event
+    return _append([values])[0]
 
 
 def record_events(entries: list[tuple[str, dict]]) -> list[AuditEvent]:
@@ -256,7 +312,13 @@ def record_events(entries: list[tuple[str, dict]]) -> list[AuditEvent]:
     if not entries:
         return []
     meta = current_request_meta()
-    return _append([_values(action, meta=meta, **fields) for action, fields in entries])
+    rows = [_values(action, meta=meta, **fields) for action, fields in entries]
+    pending = _pending.get()
+    if pending is not None:
+        events = [AuditEvent() for _row in rows]
+        pending.extend(zip(rows, events, strict=True))
+        return events
+    return _append(rows)
 
 
 _scalar = json.JSONEncoder(ensure_ascii=False).encode

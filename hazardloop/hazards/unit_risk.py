@@ -12,6 +12,7 @@ every unit up to date.
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -23,9 +24,34 @@ from hazardloop.units.services import RISK_COUNT_FIELDS, recompute_risk_many
 BATCH = 2000
 
 
+_one_sql: dict[str, str] = {}
+
+
+def _counts_one(unit_id: int, now) -> tuple[int, int, int]:
+    """One unit's (open, open major, overdue at `now`): the SQL built once per database."""
+    sql = _one_sql.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        column = {f: quote(Hazard._meta.get_field(f).column) for f in ("unit", "status", "grade")}
+        due = quote(Hazard._meta.get_field("due_at").column)
+        statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+        sql = _one_sql[connection.vendor] = (
+            f"SELECT COUNT(*), COUNT(CASE WHEN {column['grade']} = %s THEN 1 END), "  # noqa: S608
+            f"COUNT(CASE WHEN {due} < %s THEN 1 END) FROM {quote(Hazard._meta.db_table)} "
+            f"WHERE {column['unit']} = %s AND {column['status']} IN ({statuses})"
+        )
+    due_param = Hazard._meta.get_field("due_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(Grade.MAJOR), due_param, unit_id, *map(str, OPEN_STATUSES)])
+        n, major, overdue = cursor.fetchone()
+    return (n or 0, major or 0, overdue or 0)
+
+
 def counts_for(unit_ids, now) -> dict[int, tuple[int, int, int]]:
     """unit id → (open, open major, overdue at `now`), one grouped query over open hazards."""
     unit_ids = list(unit_ids)
+    if len(unit_ids) == 1:  # a hazard step: the same answer without compiling a queryset
+        return {unit_ids[0]: _counts_one(unit_ids[0], now)}
     out = dict.fromkeys(unit_ids, (0, 0, 0))
     rows = (
         Hazard.objects.filter(unit_id__in=unit_ids, status__in=OPEN_STATUSES)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -52,38 +52,22 @@ def notify(
     people = {u.pk: u for u in recipients if u is not None and u.is_active}
     if not people:
         return []
-    created = []
     # No savepoint inside the caller's transaction: nothing here is expected to fail on its
     # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
     with transaction.atomic(savepoint=False):
-        existing = set(
-            Notification.objects.filter(recipient_id__in=people, key=key).values_list(
-                "recipient_id", flat=True
-            )
+        # One statement: INSERT … ON CONFLICT DO NOTHING RETURNING gives exactly the rows
+        # written; a recipient who already has this key (or a concurrent sender of the same
+        # event, the unique recipient+key) gets nothing new, and is e-mailed at most once.
+        created = _insert_new(
+            sorted(people),
+            key=key[:120],
+            message=message[:300],
+            params=params,
+            link=link[:300],
+            object_type=object_type,
+            object_id=object_id,
+            region_code=region_code[:12],
         )
-        rows = [
-            Notification(
-                recipient_id=pk,
-                key=key[:120],
-                message=message[:300],
-                params=params,
-                link=link[:300],
-                object_type=object_type,
-                object_id=object_id,
-                region_code=region_code[:12],
-            )
-            for pk in people
-            if pk not in existing
-        ]
-        if rows:
-            # One INSERT for all; a concurrent sender of the same event wins quietly (the
-            # unique recipient+key), and its rows are e-mailed at most once (send_emails).
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
-            created = list(
-                Notification.objects.filter(
-                    key=key[:120], recipient_id__in=[r.recipient_id for r in rows]
-                ).order_by("pk")
-            )
         if created:
             record_event(
                 "notification.sent",
@@ -99,6 +83,60 @@ def notify(
         # the retry sweep finds these notifications unsent.
         transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
     return created
+
+
+_INSERT_FIELDS = (
+    "recipient_id",
+    "key",
+    "message",
+    "params",
+    "link",
+    "object_type",
+    "object_id",
+    "region_code",
+    "created_at",
+    "email_attempts",
+)
+_insert_sql: dict[str, str] = {}
+
+
+def _insert_new(recipient_ids: list[int], **fields) -> list[Notification]:
+    """Insert one notification per recipient that has none with this key; returns those
+    written, in id order (PostgreSQL and SQLite: ON CONFLICT DO NOTHING RETURNING)."""
+    meta = Notification._meta
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    head = _insert_sql.get(connection.vendor)
+    if head is None:
+        head = _insert_sql[connection.vendor] = (
+            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(meta.get_field(f).column) for f in _INSERT_FIELDS)}) VALUES "
+        )
+    now = timezone.now()
+    values = {**fields, "created_at": now, "email_attempts": 0}
+    prepared = {
+        name: meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    }
+    params: list = []
+    for pk in recipient_ids:
+        params.extend(pk if f == "recipient_id" else prepared[f] for f in _INSERT_FIELDS)
+    sql = (
+        head
+        + ", ".join([one] * len(recipient_ids))
+        + f" ON CONFLICT ({quote('recipient_id')}, {quote('key')}) DO NOTHING"
+        + f" RETURNING {quote('id')}, {quote('recipient_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(cursor.fetchall())
+    out = []
+    for pk, recipient_id in rows:
+        row = Notification(pk=pk, recipient_id=recipient_id, **values)
+        row._state.adding = False
+        row._state.db = connection.alias
+        out.append(row)
+    return out
 
 
 @task()

@@ -4,11 +4,12 @@ import hashlib
 import uuid
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event, record_events
+from hazardloop.core.prepared import Prepared
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department, Region
 from hazardloop.units.choices import JobKind, JobStatus, RiskLevel
@@ -242,6 +243,34 @@ def recompute_risk(
 
 
 RISK_COUNT_FIELDS = ("open_hazards", "open_major_hazards", "overdue_hazards")
+# What a recount writes.
+_RISK_COLUMNS = (
+    *RISK_COUNT_FIELDS,
+    "risk_score",
+    "risk_computed",
+    "risk_level",
+    "risk_rank",
+    "updated_at",
+)
+_LOCK_ONE = Prepared(lambda pk: Unit.objects.select_for_update().filter(pk=pk))
+_update_one_sql: dict[str, str] = {}
+
+
+def _update_risk_one(unit: Unit) -> None:
+    """Write one unit's risk columns (an UPDATE built once per database, not per call)."""
+    sql = _update_one_sql.get(connection.vendor)
+    quote = connection.ops.quote_name
+    if sql is None:
+        sets = ", ".join(f"{quote(Unit._meta.get_field(f).column)} = %s" for f in _RISK_COLUMNS)
+        sql = _update_one_sql[connection.vendor] = (
+            f"UPDATE {quote(Unit._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
+        )
+    params = [
+        Unit._meta.get_field(f).get_db_prep_save(getattr(unit, f), connection)
+        for f in _RISK_COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, unit.pk])
 
 
 def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
@@ -262,7 +291,10 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     # No savepoint inside the caller's transaction (the hazard step that called us): if the
     # units cannot be written, the hazard change must not commit either.
     with transaction.atomic(savepoint=False):
-        units = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if len(ids) == 1:  # a hazard step: one unit, its lock compiled once per process
+            units = _LOCK_ONE(ids[0])
+        else:
+            units = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         if callable(counts):
             counts = counts([u.pk for u in units])
         changed, audit = [], []
@@ -296,19 +328,11 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
                     },
                 )
             )
+        if len(changed) == 1:
+            _update_risk_one(changed[0])
+        elif changed:
+            Unit.objects.bulk_update(changed, list(_RISK_COLUMNS), batch_size=500)
         if changed:
-            Unit.objects.bulk_update(
-                changed,
-                [
-                    *RISK_COUNT_FIELDS,
-                    "risk_score",
-                    "risk_computed",
-                    "risk_level",
-                    "risk_rank",
-                    "updated_at",
-                ],
-                batch_size=500,
-            )
             record_events(audit)
     return changed
 

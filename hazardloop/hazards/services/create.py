@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazardloop.audit.services import batch as audit_batch
 from hazardloop.audit.services import record_event
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import claim_photos
@@ -124,7 +125,7 @@ def create_hazard(
         raise ValidationError(
             {"campaign_id": _("The campaign is unknown to you or does not cover this unit.")}
         )
-    with transaction.atomic():
+    with transaction.atomic(), audit_batch():
         found_on = timezone.localtime(found_at).date()
         refs = grading.qualify_refs([r for r in rule_refs or () if str(r).strip()], found_on)
         # Only the elements that apply at this unit (its sector, its place types), one per

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazardloop.audit import services as audit
 from hazardloop.hazards import experts, notices
 from hazardloop.hazards.choices import (
     ExtensionStatus,
@@ -77,7 +78,7 @@ def order_hazard(
         changes["measures"] = measures.strip()
     if responsible_person.strip():
         changes["responsible_person"] = responsible_person.strip()[:50]
-    with transaction.atomic():
+    with transaction.atomic(), audit.batch():
         apply(
             hazard,
             "order",
@@ -217,7 +218,7 @@ def verify_hazard(
     requested_at = hazard.submitted_at or now
     due_by = requested_at + dt.timedelta(days=settings.HAZARD_ACCEPTANCE_DAYS) if major else None
     changes = {"verified_at": now} if passed else {}
-    with transaction.atomic():
+    with transaction.atomic(), audit.batch():
         event = apply(
             hazard,
             action,

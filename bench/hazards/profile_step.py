@@ -1,0 +1,162 @@
+"""Where the API's hot paths spend the worker's CPU, in-process (PostgreSQL, no network).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_step_bench \\
+        .venv/bin/python bench/hazards/profile_step.py [--rounds 200] \\
+        [--profile order|verify|create|page] [--sql]
+
+The same round as `bench.py http` (create, order, submitted in SQL, verify, first page),
+through Django's whole request handler (middleware, URL resolution, ninja, the view) with a
+bearer token, as gunicorn would call it. Prints the CPU time per request (process_time, which
+the machine's load does not inflate), the wall time and the statements per request; with
+`--profile`, cProfile (CPU clock) of that request over the rounds, sorted by own time.
+"""
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.client import RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from hazardloop.accounts.choices import Role  # noqa: E402
+from hazardloop.accounts.models import Membership, User  # noqa: E402
+from hazardloop.accounts.services import create_api_token  # noqa: E402
+from hazardloop.hazards.loading import load_shipped  # noqa: E402
+from hazardloop.hazards.models import Hazard, HolidayYear, RuleSet  # noqa: E402
+from hazardloop.regions.models import Department  # noqa: E402
+from hazardloop.testing import ensure_reference_data, make_department  # noqa: E402
+from hazardloop.units.models import Unit  # noqa: E402
+
+
+def _user(username: str, region: str, role, unit=None) -> User:
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        if unit is not None:
+            Membership.objects.create(user=user, role=role, unit=unit, region_id=region)
+        else:
+            dept = Department.objects.filter(region_id=region).first() or make_department(region)
+            Membership.objects.create(user=user, role=role, department=dept, region_id=region)
+    return user
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--profile", choices=["create", "order", "verify", "page"], default=None)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sql", action="store_true", help="print each request's statements")
+    args = parser.parse_args()
+    ensure_reference_data()
+    if not RuleSet.objects.exists():
+        load_shipped(RuleSet, HolidayYear)
+    inspector = _user("bench-http-insp", "220102", Role.INSPECTOR)
+    token = create_api_token(inspector, actor=inspector, name="bench-profile")[1]
+    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:20])
+    for unit in units:
+        _user(f"bench-unit-{unit.pk}", unit.region_id, Role.UNIT_MANAGER, unit=unit)
+    unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
+
+    handler = WSGIHandler()
+    factory = RequestFactory()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "SERVER_NAME": "127.0.0.1"}
+    cpu: dict[str, list[float]] = {}
+    wall: dict[str, list[float]] = {}
+    statements: dict[str, int] = {}
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+
+    def call(label, method, path, body=None):
+        if method == "GET":
+            request = factory.get(path, **auth)
+        else:
+            request = factory.post(
+                path, data=json.dumps(body), content_type="application/json", **auth
+            )
+        environ = request.environ
+        responses = []
+
+        def start_response(status, headers, exc_info=None):
+            responses.append(status)
+
+        with CaptureQueriesContext(connection) as queries:
+            if profiler and label == args.profile:
+                profiler.enable()
+            c, w = time.process_time(), time.perf_counter()
+            body_out = b"".join(handler(environ, start_response))
+            c, w = time.process_time() - c, time.perf_counter() - w
+            if profiler and label == args.profile:
+                profiler.disable()
+        assert responses[0][:3] in ("200", "201"), (path, responses[0], body_out[:300])
+        cpu.setdefault(label, []).append(c * 1000)
+        wall.setdefault(label, []).append(w * 1000)
+        statements[label] = len(queries)
+        if args.sql and len(cpu.get(label, [])) == 1:
+            print(f"--- {label}")
+            for q in queries:
+                print("   ", q["sql"][:160])
+        return json.loads(body_out)
+
+    due = (timezone.now() + dt.timedelta(days=10)).isoformat()
+    for i in range(args.rounds + 5):
+        if i == 5:
+            cpu.clear()
+            wall.clear()
+        made = call(
+            "create",
+            "POST",
+            "/api/v1/hazards",
+            {
+                "unit_id": units[i % len(units)].pk,
+                "source": "inspection",
+                "description": "基准：安全出口堵塞",
+                "source_ref": f"bench-profile:{i}",
+            },
+        )
+        path = f"/api/v1/hazards/{made['id']}/transitions"
+        call("order", "POST", path, {"action": "order", "due_at": due})
+        with connection.cursor() as cur:
+            cur.execute(
+                "update hazards_hazard set status = 'submitted', submitted_at = now(), "
+                "submitted_by_id = %s, clock = 'verify', version = version + 1 where id = %s",
+                [unit_user.pk, made["id"]],
+            )
+        call("verify", "POST", path, {"action": "verify", "reason": ""})
+        call("page", "GET", "/api/v1/hazards?limit=20")
+    print(f"hazards: {Hazard.objects.count():,}; rounds: {args.rounds}; in-process")
+    print(f"{'request':10} {'CPU p50':>8} {'CPU mean':>9} {'wall p50':>9} {'statements':>11}")
+    for label in cpu:
+        print(
+            f"{label:10} {statistics.median(cpu[label]):8.2f} {statistics.mean(cpu[label]):9.2f} "
+            f"{statistics.median(wall[label]):9.2f} {statements[label]:11}"
+        )
+    Hazard.objects.filter(source_ref__startswith="bench-profile:").update(source_ref="bench-done")
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(args.top)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
