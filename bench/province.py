@@ -563,7 +563,7 @@ def bucket_statistics() -> None:
     from django.utils import timezone
 
     from hazardloop.regions.models import Region
-    from hazardloop.reports import aggregates
+    from hazardloop.reports import aggregates, rollups
 
     with connection.cursor() as cur:
         cur.execute("select count(*), max(found_at) from hazards_hazard")
@@ -582,7 +582,7 @@ def bucket_statistics() -> None:
     start = end - dt.timedelta(days=364)
     province = Region.objects.get(code="220000")
     print(f"  roll-ups (rows; the province's children over {start} … {end}, no campaign):")
-    for model in aggregates.ROLLUPS:
+    for model in rollups.ROLLUPS:
         rows = model.objects.count()
         if model.__name__ == "UnitRoll":
             read = model.objects.filter(depth=4).count()
@@ -590,11 +590,9 @@ def bucket_statistics() -> None:
             name = model.__name__
             months = name != "RectifiedRoll"
             if name in ("SectorRoll", "CategoryRoll", "RectifiedRoll"):  # the province's own
-                qs = aggregates.roll_rows(
-                    model, province, 2, start, end, prefix="22", months=months
-                )
+                qs = rollups.roll_rows(model, province, 2, start, end, prefix="22", months=months)
             else:
-                qs = aggregates.roll_rows(model, province, 4, start, end, months=months)
+                qs = rollups.roll_rows(model, province, 4, start, end, months=months)
             if name in ("OpenRoll", "ClockRoll"):  # due today or later
                 qs = qs.filter(due_day__gte=timezone.localdate())
             read = qs.count()

@@ -88,7 +88,8 @@ MIDDLEWARE = [
     # Before whitenoise and the redirecting middleware, so that every response carries it.
     "hazardloop.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle expiry is renewed at most once a minute, not written on every request.
+    "hazardloop.core.sessions.RenewingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,9 +172,10 @@ LOGIN_SLOWDOWN_SECONDS = env_int("LOGIN_SLOWDOWN_SECONDS", 10)
 LOGIN_ADDRESS_PER_MINUTE = env_int("LOGIN_ADDRESS_PER_MINUTE", 20)
 LOGIN_GLOBAL_PER_MINUTE = env_int("LOGIN_GLOBAL_PER_MINUTE", 300)
 
-# Sessions end after 30 idle minutes: every request pushes the expiry forward.
+# Sessions end after 30 idle minutes: a request pushes the expiry forward (at most once a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # renewed by core/sessions.py
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

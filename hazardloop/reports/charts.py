@@ -12,7 +12,7 @@ from django.utils import timezone
 from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import aggregates
+from hazardloop.reports import aggregates, rollups
 from hazardloop.reports.models import (
     CategoryRoll,
     HazardDay,
@@ -61,10 +61,10 @@ def _rolled(scope, parent: Region, model, campaign, start, end, months=True, fre
     """Rows of a roll-up for everything under `parent` (None: the roll-ups cannot answer)."""
     fresh = fresh or aggregates.ensure_fresh()
     depth = len(parent.prefix)
-    if not aggregates.rolls_answer(scope, parent, depth, fresh, model):
+    if not rollups.rolls_answer(scope, parent, depth, fresh, model):
         return None
     tree = campaign_tree_ids(campaign) if campaign is not None else None
-    return aggregates.roll_rows(
+    return rollups.roll_rows(
         model, parent, depth, start, end, tree, prefix=parent.prefix, months=months
     )
 

@@ -244,7 +244,7 @@ class DocumentDay(models.Model):
         return f"{self.region_code} {self.day}"
 
 
-# Roll-ups of the tables above for the dashboards' questions (aggregates.py `ROLLUPS`,
+# Roll-ups of the tables above for the dashboards' questions (rollups.py `ROLLUPS`,
 # docs/campaigns.md "Roll-ups"). A row is keyed by `depth` (a region prefix length: 2, 4, 6, 9 …,
 # the lengths of the loaded regions' prefixes) and `prefix` (the record's region code cut to that
 # length: the region at that level it lies under, or its own shorter code); a day row

@@ -51,7 +51,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import accident_counts, aggregates
+from hazardloop.reports import accident_counts, aggregates, rollups
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -232,7 +232,7 @@ def region_stats(
     fresh = None if live else aggregates.ensure_fresh()
     as_of = fresh.refreshed_at if fresh else None
     q = _Query(scope, parent, campaign, start, end, now)
-    q.rolled = not live and aggregates.rolls_answer(scope, parent, q.length, fresh)
+    q.rolled = not live and rollups.rolls_answer(scope, parent, q.length, fresh)
     if live:
         _count_units_live(q)
     else:
@@ -300,7 +300,7 @@ class _Query:
     def rolled_rows(self, model, months=True):
         """Rows of a roll-up at the children's depth under the parent, in the period, keyed
         by `key` (the prefix) as `keyed` keys the records."""
-        qs = aggregates.roll_rows(
+        qs = rollups.roll_rows(
             model, self.parent, self.length, self.start, self.end, self.tree, months=months
         )
         return qs.annotate(key=F("prefix")).values("key")
@@ -407,7 +407,7 @@ def _count_inspections(q: _Query) -> None:
     """Per mode from `InspectionDay`. Distinct units are not additive over days: from
     `UnitLastDay` when no inspection under the parent is later than the period (the usual period,
     ending today), else from the inspections themselves."""
-    modes = aggregates.MODES
+    modes = rollups.MODES
     rows = q.rolled_rows(InspectionRoll) if q.rolled else q.keyed(q.aggregate_rows(InspectionDay))
     for row in rows.annotate(**{f"m_{m}": Sum(m) for m in modes}).values_list(
         "key", *[f"m_{m}" for m in modes]
@@ -416,7 +416,7 @@ def _count_inspections(q: _Query) -> None:
     later = InspectionDay.objects.filter(day__gt=q.end).exists()  # anywhere: one index probe
     split = UnitLast.objects.filter(q.inside, split=True).exists()
     if not (later or split) and q.rolled:
-        last = aggregates.roll_rows(UnitLastRoll, q.parent, q.length, q.start, q.end)
+        last = rollups.roll_rows(UnitLastRoll, q.parent, q.length, q.start, q.end)
         for key, is_self, n in (
             last.values("prefix", "is_self")
             .annotate(n=Sum("n"))

@@ -5,7 +5,9 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hazardloop.audit.models import AuditEvent
 from hazardloop.testing import make_user
@@ -99,7 +101,7 @@ def test_inactive_user_cannot_sign_in(client, user):
 
 
 def test_session_expires_after_thirty_idle_minutes(client, user):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     start = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as clock:
         login(client, "alice", PASSWORD)
@@ -110,6 +112,26 @@ def test_session_expires_after_thirty_idle_minutes(client, user):
         clock.shift(dt.timedelta(minutes=31))
         response = client.get("/")
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_idle_expiry_is_renewed_at_most_once_a_minute(client, user):
+    """No session write on every request (core/sessions.py): within a minute of the last
+    renewal a request does not touch the session row; after it, one does."""
+    from django.contrib.sessions.models import Session
+
+    start = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        login(client, "alice", PASSWORD)
+        client.get("/")
+        expiry = Session.objects.get().expire_date
+        clock.shift(dt.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert Session.objects.get().expire_date == expiry
+        clock.shift(dt.timedelta(seconds=31))
+        client.get("/")
+        assert Session.objects.get().expire_date == expiry + dt.timedelta(seconds=61)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from hazardloop.hazards.services.ladder import escalate
 from hazardloop.inspections.choices import Mode
 from hazardloop.inspections.models import Inspection
 from hazardloop.regions.models import Region
-from hazardloop.reports import aggregates
+from hazardloop.reports import aggregates, rollups
 from hazardloop.reports.charts import breakdowns, daily_trend
 from hazardloop.reports.models import HazardDay, HazardRoll, InspectionDay, InspectionRoll, UnitLast
 from hazardloop.reports.stats import region_stats
@@ -394,10 +394,10 @@ def test_the_roll_ups_answer_for_a_covering_scope_and_read_month_rows(cast):
     aggregates.refresh()
     assert aggregates.state().depths == "2,4,6,9"
     province = Region.objects.get(code="220000")
-    assert aggregates.rolls_answer(Scope(everything=True), province, 4)
+    assert rollups.rolls_answer(Scope(everything=True), province, 4)
     city = scope_for(world.cast.city_regulator, "stats.view")
-    assert not aggregates.rolls_answer(city, province, 4)
-    assert aggregates.rolls_answer(city, Region.objects.get(code="220100"), 6)
+    assert not rollups.rolls_answer(city, province, 4)
+    assert rollups.rolls_answer(city, Region.objects.get(code="220100"), 6)
     assert HazardRoll.objects.filter(month=True, depth=2, prefix="22").exists()
 
 
