@@ -23,8 +23,8 @@ from django.db.models import BooleanField, F, Func, Q
 
 
 def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return "".join(ch for ch in folded if not ch.isspace())
+    # str.split() splits at exactly the characters str.isspace() accepts: every white space
+    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
 def search_text(*parts: str) -> str:
@@ -41,7 +41,7 @@ def pairs(name: str, address: str) -> str:
     out: set[str] = set()
     for part in (normalise(name), normalise(address)):
         out.update(part)
-        out.update(part[i : i + 2] for i in range(len(part) - 1))
+        out.update(map(str.__add__, part, part[1:]))
     return " ".join(sorted(out))
 
 
