@@ -213,13 +213,14 @@ def derived_values(unit) -> dict:
     attributes: the importer passes its rows without making model instances)."""
     result = risk.compute_for(unit)
     level = unit.risk_override or result.level
+    text, pairs = search.search_columns(unit.name, unit.uscc, unit.address)
     return {
         "risk_score": min(result.score, 32767),
         "risk_computed": result.level,
         "risk_level": level,
         "risk_rank": RISK_RANK[RiskLevel(level)],
-        "search_text": search.search_text(unit.name, unit.uscc, unit.address),
-        "search_pairs": search.pairs(unit.name, unit.address),
+        "search_text": text,
+        "search_pairs": pairs,
     }
 
 
