@@ -19,7 +19,6 @@ machine). Figures go to stdout; docs/units.md records the last run.
 
 import argparse
 import csv
-import io
 import os
 import random
 import resource
@@ -50,16 +49,6 @@ from hazardloop.units.exports import write_units  # noqa: E402
 from hazardloop.units.importing.columns import COLUMNS  # noqa: E402
 from hazardloop.units.importing.run import import_units  # noqa: E402
 from hazardloop.units.models import Unit  # noqa: E402
-
-COPY_FIELDS = [
-    "name", "uscc", "public_id", "region_id", "sector_id", "address", "floor_area_m2", "floors",
-    "business_hours", "is_fire_key_unit", "is_crowded_place", "is_public_gathering", "gas_use",
-    "lpg_cylinders", "lpg_stored_kg", "principal_name", "principal_phone", "safety_manager_name",
-    "safety_manager_phone", "risk_level", "risk_rank", "risk_score", "risk_computed",
-    "risk_override", "risk_override_reason", "open_hazards", "open_major_hazards", "search_text",
-    "search_pairs",
-    "created_at", "updated_at",
-]  # fmt: skip
 
 
 def rss_mb() -> float:
@@ -98,25 +87,20 @@ def generate(n: int) -> None:
     started = time.monotonic()
     made = 0
     taken = set(Unit.objects.values_list("uscc", flat=True))
+    from hazardloop.units.bulk import copy_rows
+
+    fields = [f for f in Unit._meta.concrete_fields if not f.primary_key]
     with connection.cursor() as cursor:
         while made < n:
-            batch = build_units(rng, regions, min(50_000, n - made))
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for unit in batch:
+            batch = []
+            for unit in build_units(rng, regions, min(50_000, n - made)):
                 if unit.uscc in taken:
                     continue
                 taken.add(unit.uscc)
                 unit.created_at = unit.updated_at = django.utils.timezone.now()
-                writer.writerow(
-                    ["" if getattr(unit, f) is None else getattr(unit, f) for f in COPY_FIELDS]
-                )
+                batch.append([getattr(unit, f.attname) for f in fields])
                 made += 1
-            buffer.seek(0)
-            columns = ", ".join(COPY_FIELDS)
-            sql = f"COPY units_unit ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(buffer.getvalue())
+            copy_rows(Unit._meta.db_table, [f.column for f in fields], batch)
             print(f"  {made} units", flush=True)
         # The bench server runs without autovacuum: statistics and the visibility map by hand.
         cursor.execute("VACUUM (ANALYZE) units_unit")
@@ -187,11 +171,11 @@ def time_phases() -> dict[str, float]:
     timed(rows.RowChecker, "check", "check rows")
     timed(run._Importer, "_chunk", "compare with existing + write (chunks)")
     timed(run._Importer, "_write", "write")
-    timed(run, "insert_models", "write: units (COPY)")
+    timed(run, "insert_rows", "write: units (COPY)")
     timed(run, "copy_rows", "write: department links (COPY)")
     timed(run, "record_many", "write: audit events")
     timed(run, "_merge_search_index", "write: merge the search indexes' pending lists")
-    timed(run, "update_models", "write: changed units (COPY + UPDATE … FROM)")
+    timed(run, "update_rows", "write: changed units (COPY + UPDATE … FROM)")
     return spent
 
 
@@ -203,7 +187,14 @@ def run_job(job) -> float:
     return time.monotonic() - started
 
 
-def bench_import(rows: int, seed: int, profile: bool = False, suffix: str = ".xlsx") -> None:
+def bench_import(
+    rows: int,
+    seed: int,
+    profile: bool = False,
+    suffix: str = ".xlsx",
+    readers: bool = True,
+    only: str = "",
+) -> None:
     """Each step as the page and the API run it: the upload stored as a job, the dry run
     (reads and checks the sheet, keeps the checked rows), then the commit of that job (takes
     the kept rows: the sheet is not read again)."""
@@ -238,7 +229,8 @@ def bench_import(rows: int, seed: int, profile: bool = False, suffix: str = ".xl
             return
         from hazardloop.units.importing.reader import open_table
 
-        for reader_name in ("calamine", "openpyxl") if suffix == ".xlsx" else ("csv",):
+        names = ("calamine", "openpyxl") if suffix == ".xlsx" else ("csv",)
+        for reader_name in names if readers else ():
             started = time.monotonic()
             if reader_name == "openpyxl":  # the reader before calamine, for comparison
                 from openpyxl import load_workbook
@@ -253,7 +245,8 @@ def bench_import(rows: int, seed: int, profile: bool = False, suffix: str = ".xl
                   f"{time.monotonic() - started:.2f} s")  # fmt: skip
         spent = time_phases()
         steps = ("new units", "the same file again (unchanged)", "every row changed")
-        for label in steps:
+        chosen = [steps[i] for i, key in enumerate(STEP_KEYS) if not only or key in only]
+        for label in chosen:
             if label == steps[2]:
                 write_import_file(path, rows, seed, changed=True)
             upload = SimpleUploadedFile(path.name, path.read_bytes())
@@ -277,6 +270,9 @@ def bench_import(rows: int, seed: int, profile: bool = False, suffix: str = ".xl
                 print(f"    dry run, {phase}: {seconds:.2f} s")
             for phase, seconds in spent.items():
                 print(f"    commit, {phase}: {seconds:.2f} s")
+
+
+STEP_KEYS = ("new", "same", "changed")
 
 
 def bench_export(limit: int = 0) -> None:
@@ -347,6 +343,15 @@ def main() -> None:
     importing.add_argument("--seed", type=int, default=100_000, help="a new seed: new units")
     importing.add_argument("--profile", action="store_true", help="profile the dry run only")
     importing.add_argument("--csv", action="store_true", help="import a .csv instead of .xlsx")
+    importing.add_argument(
+        "--no-readers", action="store_true", help="skip timing the readers alone"
+    )
+    importing.add_argument(
+        "--steps",
+        default="",
+        help="some of new,same,changed (default all; same and changed need new run before "
+        "with the same --rows and --seed): to split a long run",
+    )
     sub.add_parser("export").add_argument("--limit", type=int, default=0)
     sub.add_parser("list").add_argument("--requests", type=int, default=220)
     args = parser.parse_args()
@@ -355,7 +360,14 @@ def main() -> None:
     if args.cmd == "generate":
         generate(args.units)
     elif args.cmd == "import":
-        bench_import(args.rows, args.seed, args.profile, ".csv" if args.csv else ".xlsx")
+        bench_import(
+            args.rows,
+            args.seed,
+            args.profile,
+            ".csv" if args.csv else ".xlsx",
+            readers=not args.no_readers,
+            only=args.steps,
+        )
     elif args.cmd == "export":
         bench_export(args.limit)
     else:

@@ -33,6 +33,8 @@ _FULLWIDTH = (
     | {chr(0xFF41 + i): chr(ord("A") + i) for i in range(26)}
 )
 
+_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+
 
 class USCCError(ValueError):
     """The code is not a valid USCC; the message says why (in English; callers translate)."""
@@ -45,8 +47,9 @@ class USCCError(ValueError):
 
 def normalise(raw: str) -> str:
     """Upper-case, full-width to ASCII, spaces and dashes removed."""
-    text = "".join(_FULLWIDTH.get(ch, ch) for ch in (raw or ""))
-    return "".join(ch for ch in text.upper() if not ch.isspace() and ch not in "-—")
+    text = (raw or "").translate(_FULLWIDTH_TABLE).upper()
+    # str.split() splits at exactly the characters str.isspace() accepts
+    return "".join(text.split()).replace("-", "").replace("—", "")
 
 
 def check_character(first17: str) -> str:

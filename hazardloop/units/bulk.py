@@ -3,7 +3,7 @@
 COPY takes rows as Python values (psycopg adapts them) and skips Django's per-value
 preparation, which costs more than the database work for wide rows. New units get their
 primary keys from the identity sequence first, so their departments and audit events
-can refer to them without reading them back.
+can refer to them without reading them back. Rows are dicts: no model instances.
 """
 
 from django.db import connection
@@ -24,41 +24,8 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
-def insert_models(model, objects: list, *, batch_size: int = 1000) -> None:
-    """Insert new model instances and set their primary keys (auto_now fields must be set)."""
-    if not objects:
-        return
-    if not is_pg():
-        model.objects.bulk_create(objects, batch_size=batch_size)
-        return
-    table = model._meta.db_table
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(objects)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, new_id in zip(objects, ids, strict=True):
-        setattr(obj, pk.attname, new_id)
-        obj._state.adding = False
-    fields = model._meta.concrete_fields
-    copy_rows(
-        table,
-        [f.column for f in fields],
-        ([getattr(obj, f.attname) for f in fields] for obj in objects),
-    )
-
-
-def update_models(model, objects: list, field_names: list[str]) -> None:
-    """Write `field_names` of existing model instances. On PostgreSQL: COPY the new values into
-    a temporary table and one UPDATE … FROM joins it by primary key (Django's bulk_update
-    builds a CASE of a thousand branches per column and statement); elsewhere bulk_update."""
-    if not objects:
-        return
-    if not is_pg():
-        model.objects.bulk_update(objects, field_names, batch_size=1000)
-        return
+def _update_copy(model, field_names: list[str], values) -> None:
+    """COPY [pk, *values of field_names] rows into a temporary table, then one UPDATE … FROM."""
     table = model._meta.db_table
     pk = model._meta.pk
     fields = [model._meta.get_field(name) for name in field_names]
@@ -70,11 +37,7 @@ def update_models(model, objects: list, field_names: list[str]) -> None:
             f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {', '.join(quoted)} FROM {table} WITH NO DATA"
         )
-    copy_rows(
-        stage,
-        columns,
-        ([getattr(obj, pk.attname), *[getattr(obj, f.attname) for f in fields]] for obj in objects),
-    )
+    copy_rows(stage, columns, values)
     sets = ", ".join(f"{q} = s.{q}" for q in quoted[1:])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -82,3 +45,48 @@ def update_models(model, objects: list, field_names: list[str]) -> None:
             f"WHERE t.{quoted[0]} = s.{quoted[0]}"
         )
         cursor.execute(f"DROP TABLE {stage}")
+
+
+def insert_rows(model, rows: list[dict], *, batch_size: int = 1000) -> None:
+    """Insert rows given as dicts of every concrete field (by attname) but the primary key,
+    which is set in each dict. On PostgreSQL: ids from the sequence, then COPY of plain
+    values (Django's per-value preparation and model instances cost more than the database
+    work for wide rows); elsewhere bulk_create."""
+    if not rows:
+        return
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    if not is_pg():
+        objects = [model(**row) for row in rows]
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        for row, obj in zip(rows, objects, strict=True):
+            row[pk.attname] = obj.pk  # None on backends that return no ids: the caller reads them
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for row, new_id in zip(rows, ids, strict=True):
+        row[pk.attname] = new_id
+    names = [pk.attname, *[f.attname for f in fields]]
+    columns = [pk.column, *[f.column for f in fields]]
+    copy_rows(table, columns, ([r[n] for n in names] for r in rows))
+
+
+def update_rows(model, rows: list[dict], field_names: list[str]) -> None:
+    """Write `field_names` of existing rows given as dicts (with the primary key's attname):
+    on PostgreSQL the new values are COPied into a temporary table and one UPDATE … FROM
+    joins it by primary key (Django's bulk_update builds a CASE of a thousand branches per
+    column and statement); elsewhere bulk_update."""
+    if not rows:
+        return
+    pk = model._meta.pk.attname
+    fields = [model._meta.get_field(name).attname for name in field_names]
+    if not is_pg():
+        objects = [model(**{pk: r[pk], **{f: r[f] for f in fields}}) for r in rows]
+        model.objects.bulk_update(objects, field_names, batch_size=1000)
+        return
+    _update_copy(model, field_names, ([r[pk], *[r[f] for f in fields]] for r in rows))

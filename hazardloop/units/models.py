@@ -196,13 +196,8 @@ class Unit(models.Model):
 
     def refresh_derived(self) -> None:
         """Recompute the risk columns and the search text from the unit's own facts."""
-        result = risk.compute_for(self)
-        self.risk_score = min(result.score, 32767)
-        self.risk_computed = result.level
-        self.risk_level = self.risk_override or result.level
-        self.risk_rank = RISK_RANK[RiskLevel(self.risk_level)]
-        self.search_text = search.search_text(self.name, self.uscc, self.address)
-        self.search_pairs = search.pairs(self.name, self.address)
+        for name, value in derived_values(self).items():
+            setattr(self, name, value)
 
     @property
     def hazard_history_score(self) -> int:
@@ -217,6 +212,22 @@ class Unit(models.Model):
     @property
     def has_risk_override(self) -> bool:
         return bool(self.risk_override)
+
+
+def derived_values(unit) -> dict:
+    """The risk columns and the search columns of `unit` (a Unit, or any object with its
+    attributes: the importer passes its rows without making model instances)."""
+    result = risk.compute_for(unit)
+    level = unit.risk_override or result.level
+    text, pairs = search.search_columns(unit.name, unit.uscc, unit.address)
+    return {
+        "risk_score": min(result.score, 32767),
+        "risk_computed": result.level,
+        "risk_level": level,
+        "risk_rank": RISK_RANK[RiskLevel(level)],
+        "search_text": text,
+        "search_pairs": pairs,
+    }
 
 
 class UnitContact(models.Model):

@@ -23,12 +23,26 @@ from django.db.models import BooleanField, F, Func, Q
 
 
 def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return "".join(ch for ch in folded if not ch.isspace())
+    # str.split() splits at exactly the characters str.isspace() accepts: every white space
+    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
 def search_text(*parts: str) -> str:
     return " ".join(normalise(p) for p in parts if p)
+
+
+def search_columns(name: str, uscc: str, address: str) -> tuple[str, str]:
+    """(search_text(name, uscc, address), pairs(name, address)), normalising each part once
+    (the importer computes both for every row)."""
+    folded_name, folded_address = normalise(name), normalise(address)
+    parts = []
+    if name:
+        parts.append(folded_name)
+    if uscc:
+        parts.append(normalise(uscc))
+    if address:
+        parts.append(folded_address)
+    return " ".join(parts), _pairs(folded_name, folded_address)
 
 
 SHORT_QUERY = 2  # queries this long or shorter match whole tokens of `search_pairs`
@@ -38,10 +52,14 @@ def pairs(name: str, address: str) -> str:
     """The distinct characters and neighbouring pairs of the normalised name and address,
     sorted, separated by single spaces (normalise drops every white space character, so no
     token holds one). Every one- or two-character substring of either is a token."""
+    return _pairs(normalise(name), normalise(address))
+
+
+def _pairs(*parts: str) -> str:
     out: set[str] = set()
-    for part in (normalise(name), normalise(address)):
+    for part in parts:
         out.update(part)
-        out.update(part[i : i + 2] for i in range(len(part) - 1))
+        out.update(map(str.__add__, part, part[1:]))
     return " ".join(sorted(out))
 
 

@@ -66,14 +66,28 @@ def pick_departments(chain: list[str], departments, sector_code: str) -> list:
     in the region whose codes, nearest first, are `chain` (管行业必须管安全): the industry
     departments of the nearest region that has departments, plus its fire service (fire safety
     covers every sector)."""
-    for code in chain:
-        here = [d for d in departments if d.region_id == code]
-        if not here:
-            continue
-        chosen = [d for d in here if any(s.code == sector_code for s in d.sectors.all())]
-        chosen += [d for d in here if d.kind == DepartmentKind.FIRE and d not in chosen]
-        return chosen
-    return []
+    return DepartmentPicker(departments).pick(chain, sector_code)
+
+
+class DepartmentPicker:
+    """pick_departments over the same departments many times (the importer): grouped by
+    region, with their sectors as sets, once."""
+
+    def __init__(self, departments):
+        self.by_region: dict[str, list] = {}
+        for d in departments:
+            sectors = {s.code for s in d.sectors.all()}
+            self.by_region.setdefault(d.region_id, []).append((d, sectors))
+
+    def pick(self, chain: list[str], sector_code: str) -> list:
+        for code in chain:
+            here = self.by_region.get(code)
+            if not here:
+                continue
+            chosen = [d for d, sectors in here if sector_code in sectors]
+            chosen += [d for d, _s in here if d.kind == DepartmentKind.FIRE and d not in chosen]
+            return chosen
+        return []
 
 
 def default_departments(region_code: str, sector_code: str) -> list[Department]:

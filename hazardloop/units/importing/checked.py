@@ -1,7 +1,8 @@
 """The checked rows of a dry run, kept for its commit, so that a file is read and checked once.
 
 A dry run without problems spools every checked row ((row number, unit data)) to a compressed
-file, written as the rows are checked (memory stays flat), stored beside the upload and named
+file, written as the rows are checked, 2,000 to a line (memory stays flat), stored beside the
+upload and named
 on the job with the file's hash and the mapping it was checked with. The commit of that job
 reads the rows back instead of reading and checking the sheet again — only when the hash and
 the mapping still match; otherwise it reads the file as before. The commit still compares every
@@ -24,6 +25,12 @@ from hazardloop.units.importing.reader import Table
 DECIMAL_FIELDS = ("latitude", "longitude")
 
 
+def _decimal(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def mapping_key(table: dict) -> str:
     """The mapping a dry run used (its header row and column → field), as a short hash."""
     columns = sorted((c["index"], c["field"]) for c in table.get("columns", []) if c["field"])
@@ -41,15 +48,16 @@ class Spool:
         self.lines: list[str] = []
 
     def add(self, number: int, data: dict) -> None:
-        values = {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
-        self.lines.append(json.dumps([number, values], ensure_ascii=False))
+        self.lines.append([number, data])
         self.rows += 1
         if len(self.lines) >= 2000:
             self._flush()
 
     def _flush(self) -> None:
+        """One line per 2,000 rows: [[number, data], …] (one json.dumps, not 2,000)."""
         if self.lines:
-            self.zip.write(("\n".join(self.lines) + "\n").encode())
+            text = json.dumps(self.lines, ensure_ascii=False, default=_decimal)
+            self.zip.write((text + "\n").encode())
             self.lines = []
 
     def save(self, *, job_id: int, sha256: str, table: dict) -> dict:
@@ -83,11 +91,13 @@ def read(checked: dict) -> Iterator[tuple[int, dict]]:
     """The kept rows, one at a time."""
     with default_storage.open(checked["name"], "rb") as raw, gzip.GzipFile(fileobj=raw) as fh:
         for line in fh:
-            number, data = json.loads(line)
-            for name in DECIMAL_FIELDS:
-                if name in data:
-                    data[name] = Decimal(data[name])
-            yield number, data
+            item = json.loads(line)
+            # a line of rows; a spool written before that held one row a line: [number, data]
+            for number, data in item if item and isinstance(item[0], list) else [item]:
+                for name in DECIMAL_FIELDS:
+                    if name in data:
+                        data[name] = Decimal(data[name])
+                yield number, data
 
 
 def forget(checked: dict | None) -> None:

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -55,14 +56,21 @@ def _short(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def fold(value) -> str:
-    """Full-width to half-width, lower case, no spaces: for matching words and numbers."""
-    text = unicodedata.normalize("NFKC", str(value)).casefold()
-    return "".join(ch for ch in text if not ch.isspace())
+    """Full-width to half-width, lower case, no spaces: for matching words and numbers.
+    (Cached: a sheet repeats its regions, sectors, yes/no and small numbers on every row.)"""
+    return _fold(value if type(value) is str else str(value))
 
 
 def cell_text(value) -> str:
     """A cell as text: numbers without a spurious '.0', white space (also U+3000) trimmed."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -76,6 +84,7 @@ class Lookups:
 
     def __init__(self, scope=None):
         self.scope = scope
+        self._regions_seen: dict[str, tuple[str | None, str | None]] = {}
         self.regions = {
             r.code: r
             for r in Region.objects.filter(level__in=UNIT_REGION_LEVELS).only(
@@ -129,6 +138,14 @@ class Lookups:
         return names
 
     def region(self, raw: str) -> tuple[str | None, str | None]:
+        """(code, None) or (None, error message), remembered per text (a sheet repeats its
+        regions row after row)."""
+        found = self._regions_seen.get(raw)
+        if found is None:
+            found = self._regions_seen[raw] = self._region(raw)
+        return found
+
+    def _region(self, raw: str) -> tuple[str | None, str | None]:
         """(code, None) or (None, error message). A code (220104, 220104000000), a name
         (朝阳区), a name under its prefecture (长春市朝阳区, 长春市 朝阳区, 长春市/朝阳区), or
         a code with its name (220104 朝阳区)."""
@@ -198,6 +215,9 @@ def parse_bool(raw: str) -> bool | None:
 def parse_int(raw: str, *, maximum: int) -> int | None:
     """'1,200', '1200㎡', '１２００ 平方米', '120.0' → 1200/120; None if not a whole number."""
     text = fold(raw).replace(",", "")
+    if text.isascii() and text.isdigit():  # the usual cell: digits only
+        number = int(text)
+        return number if number <= maximum else None
     match = _NUMBER.match(text)
     if not match:
         return None

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import F, Lookup
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
 from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
-from hazardloop.units.bulk import copy_rows, insert_models, is_pg, update_models
+from hazardloop.units.bulk import copy_rows, insert_rows, is_pg, update_rows
 from hazardloop.units.importing.checked import Spool, table_of
 from hazardloop.units.importing.checked import read as read_kept
 from hazardloop.units.importing.columns import BY_FIELD
@@ -33,8 +34,8 @@ from hazardloop.units.importing.mapping import (
 )
 from hazardloop.units.importing.reader import FileProblem, open_table
 from hazardloop.units.importing.rows import Lookups, RowChecker
-from hazardloop.units.models import Unit
-from hazardloop.units.services import PROFILE_FIELDS, pick_departments
+from hazardloop.units.models import Unit, derived_values
+from hazardloop.units.services import PROFILE_FIELDS, DepartmentPicker
 
 FOOTER = re.compile(
     r"^(合计|总计|小计|共计|填表人|填报人|制表人|审核人|负责人签字|备注[:：]|注[:：])"
@@ -43,6 +44,12 @@ CHUNK = 2000
 MAX_ERRORS = 1000  # problems kept for display; the count goes on
 # A created unit's columns in its import audit event (services.snapshot's fields).
 AUDIT_FIELDS = [*PROFILE_FIELDS, "risk_level"]
+# What the comparison reads of an existing unit: every field a row may set, what the risk
+# formula reads (overdue_hazards too: never a query per unit), the level for the audit.
+EXISTING_FIELDS = [
+    "id", "uscc", *[f for f in PROFILE_FIELDS if f != "uscc"], "risk_override", "risk_level",
+    "open_hazards", "open_major_hazards", "overdue_hazards", "lapsed_duties",
+]  # fmt: skip
 DERIVED = [
     "risk_score", "risk_computed", "risk_level", "risk_rank", "search_text", "search_pairs",
     "updated_at",
@@ -51,6 +58,25 @@ DERIVED = [
 
 class _Rollback(Exception):
     pass
+
+
+class AnyOf(Lookup):
+    """`column = ANY(%s)`: a list of values as one parameter (PostgreSQL), as a filter:
+    filter(AnyOf(F("uscc"), codes))."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+class _Facts:
+    """A row's values as attributes, for the risk formula (models.derived_values)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 @dataclass
@@ -94,7 +120,11 @@ class _Importer:
         self.checker = RowChecker(self.lookups)
         self.result = ImportResult()
         self.seen: dict[str, int] = {}
-        self.departments = list(Department.objects.prefetch_related("sectors"))
+        self.departments = DepartmentPicker(Department.objects.prefetch_related("sectors"))
+        fields = [f for f in Unit._meta.concrete_fields if not f.primary_key]
+        dynamic = {f.attname: f.default for f in fields if f.has_default() and callable(f.default)}
+        self.defaults = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
+        self.callable_defaults = list(dynamic.items())
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
         self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
@@ -200,26 +230,28 @@ class _Importer:
             self._chunk(chunk)
         self.progress(self.result.rows, self.result.rows)
 
+    def _existing(self, codes: list[str]) -> dict[str, dict]:
+        """The units of these USCCs as {uscc: {field: value}}: one query, no model instances."""
+        if is_pg():  # one array parameter, not 2,000 compiled ones
+            rows = Unit.objects.filter(AnyOf(F("uscc"), codes)).order_by()
+        else:
+            rows = Unit.objects.filter(uscc__in=codes).order_by()
+        rows = rows.values_list(*EXISTING_FIELDS)
+        return {row[1]: dict(zip(EXISTING_FIELDS, row, strict=True)) for row in rows}
+
     def _chunk(self, chunk: list[tuple[int, dict]]) -> None:
-        existing = {
-            u.uscc: u
-            for u in Unit.objects.filter(uscc__in=[d["uscc"] for _n, d in chunk]).only(
-                *[f.removesuffix("_id") if f.endswith("_id") else f for f in PROFILE_FIELDS],
-                "public_id",
-                "risk_override",
-                "risk_level",  # read for the audit of an update: not one query per unit
-                "open_hazards",
-                "open_major_hazards",
-                "overdue_hazards",  # the risk formula reads it: never a query per unit
-                "lapsed_duties",
-            )
-        }
-        to_create: list[Unit] = []
-        to_update: list[tuple[Unit, dict, dict]] = []  # unit, before, after
+        """Compare a chunk of checked rows with the units of the same USCCs and, committing,
+        write it. Rows stay dicts: a new unit is its row with the model's defaults, a changed
+        one the unit's current values with the row's changes; their derived columns (risk,
+        search) are computed once, only when committing (a dry run only counts)."""
+        existing = self._existing([d["uscc"] for _n, d in chunk])
+        to_create: list[dict] = []
+        to_update: list[tuple[dict, dict, dict]] = []  # the unit's new values, before, after
         changed_fields: set[str] = set()
+        covers = self.scope.covers_region
         for number, data in chunk:
             unit = existing.get(data["uscc"])
-            if unit is not None and not self.scope.covers_region(unit.region_id):
+            if unit is not None and not covers(unit["region_id"]):
                 self.result.add_error(
                     number,
                     self.column("uscc"),
@@ -229,7 +261,7 @@ class _Importer:
                     ),
                 )
                 continue
-            if not self.scope.covers_region(data["region_id"]):
+            if not covers(data["region_id"]):
                 self.result.add_error(
                     number,
                     self.column("region"),
@@ -237,56 +269,57 @@ class _Importer:
                 )
                 continue
             if unit is None:
-                unit = Unit(**data)
-                unit.refresh_derived()
-                to_create.append(unit)
+                to_create.append(data)
                 continue
-            changed = [k for k, v in data.items() if getattr(unit, k) != v]
+            changed = [k for k, v in data.items() if unit[k] != v]
             if not changed:
                 self.result.unchanged += 1
                 continue
-            old_level = unit.risk_level
-            before = {k: getattr(unit, k) for k in changed}
-            for key in changed:
-                setattr(unit, key, data[key])
-            unit.refresh_derived()
-            unit.updated_at = self.now
+            before = {k: unit[k] for k in changed}
             after = {k: data[k] for k in changed}
-            if unit.risk_level != old_level:
-                before["risk_level"], after["risk_level"] = old_level, unit.risk_level
             changed_fields.update(changed)
-            to_update.append((unit, before, after))
+            to_update.append(({**unit, **after}, before, after))
         self.result.created += len(to_create)
         self.result.updated += len(to_update)
         if self.commit and not self.result.error_count:
             self._write(to_create, to_update, changed_fields)
 
+    def _new_rows(self, rows: list[dict]) -> list[dict]:
+        """Every column of the new units: the model's defaults, the row, the derived columns."""
+        out = []
+        for data in rows:
+            row = {**self.defaults, **data}
+            for name, default in self.callable_defaults:
+                if name not in data:
+                    row[name] = default()
+            row["created_at"] = row["updated_at"] = self.now
+            row.update(derived_values(_Facts(row)))
+            out.append(row)
+        return out
+
     def _write(self, to_create, to_update, changed_fields) -> None:
         """Bulk writes for one chunk: units and their departments; the audit
         of its changes is kept for the end (_audit_chunk)."""
-        if to_create:
-            for unit in to_create:
-                unit.created_at = unit.updated_at = self.now
-            insert_models(Unit, to_create)
-            if any(u.pk is None for u in to_create):  # backends that return no ids
+        created = self._new_rows(to_create)
+        if created:
+            insert_rows(Unit, created)
+            if any(r["id"] is None for r in created):  # backends that return no ids
                 ids = dict(
-                    Unit.objects.filter(uscc__in=[u.uscc for u in to_create]).values_list(
+                    Unit.objects.filter(uscc__in=[r["uscc"] for r in created]).values_list(
                         "uscc", "pk"
                     )
                 )
-                for unit in to_create:
-                    unit.pk = unit.id = ids[unit.uscc]
+                for row in created:
+                    row["id"] = ids[row["uscc"]]
             through = Unit.supervising_departments.through
             picked = self.picked
             links = []
-            for unit in to_create:
-                key = (unit.region_id, unit.sector_id)
+            for row in created:
+                key = (row["region_id"], row["sector_id"])
                 if key not in picked:
-                    chain = self.lookups.chain(unit.region_id)
-                    picked[key] = [
-                        d.pk for d in pick_departments(chain, self.departments, unit.sector_id)
-                    ]
-                links.extend((unit.pk, d) for d in picked[key])
+                    chain = self.lookups.chain(row["region_id"])
+                    picked[key] = [d.pk for d in self.departments.pick(chain, row["sector_id"])]
+                links.extend((row["id"], d) for d in picked[key])
             if is_pg():
                 copy_rows(through._meta.db_table, ["unit_id", "department_id"], links)
             else:
@@ -294,22 +327,28 @@ class _Importer:
                     [through(unit_id=u, department_id=d) for u, d in links], batch_size=2000
                 )
         if to_update:
-            fields = sorted({f for f in changed_fields} | set(DERIVED))
-            update_models(Unit, [u for u, _b, _a in to_update], fields)
-        self._audit_chunk(to_create, to_update)
+            for row, before, after in to_update:
+                old_level = row["risk_level"]
+                row.update(derived_values(_Facts(row)))
+                row["updated_at"] = self.now
+                if row["risk_level"] != old_level:
+                    before["risk_level"], after["risk_level"] = old_level, row["risk_level"]
+            fields = sorted(changed_fields | set(DERIVED))
+            update_rows(Unit, [row for row, _b, _a in to_update], fields)
+        self._audit_chunk(created, to_update)
 
-    def _audit_chunk(self, to_create, to_update) -> None:
+    def _audit_chunk(self, created, to_update) -> None:
         """Keep this chunk's changes, compact, for one audit event written at the end: each
         created unit as [id, *its profile in AUDIT_FIELDS order], each updated one as [id,
         changed fields before, after]. Kept as JSON text (about 0.3 KB a row): the audit
         chain is locked only for the few seconds the events take at the end, not during the
         whole import."""
-        if not (to_create or to_update):
+        if not (created or to_update):
             return
         changes = {
             "fields": AUDIT_FIELDS,
-            "created": [[u.pk, *[getattr(u, f) for f in AUDIT_FIELDS]] for u in to_create],
-            "updated": [[u.pk, b, a] for u, b, a in to_update],
+            "created": [[r["id"], *[r[f] for f in AUDIT_FIELDS]] for r in created],
+            "updated": [[r["id"], b, a] for r, b, a in to_update],
         }
         self.audit.append(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
 
