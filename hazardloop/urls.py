@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.obligations.urls")),
     path("", include("hazardloop.campaigns.urls")),
+    path("", include("hazardloop.drills.urls")),
+    path("", include("hazardloop.publicity.urls")),
     path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),

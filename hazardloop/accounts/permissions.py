@@ -51,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.manage",
             "duty.check_in",
             "obligation.rules",
+            # Drills (演练): units record their own; the authorities of the scope read them.
+            # Publicity (宣传): recorded by every level's office and by units.
+            "drill.view",
+            "publicity.view",
+            "publicity.record",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -69,6 +74,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tip.view",
             "duty.view",
             "duty.check_in",
+            "drill.view",
+            "publicity.view",
         }
     ),
     Role.EXPERT: frozenset(
@@ -87,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.check_in",
             "accountability.view",
             "accountability.decide",
+            "drill.view",
+            "publicity.view",
         }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
@@ -124,6 +133,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "drill.view",
+            "drill.record",
+            "publicity.view",
+            "publicity.record",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -142,6 +155,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "drill.view",
+            "drill.record",
+            "publicity.view",
+            "publicity.record",
         }
     ),
 }
