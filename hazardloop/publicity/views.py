@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hazardloop.accounts.access import has_perm_anywhere
+from hazardloop.accounts.access import has_perm_anywhere, scoped_regions
 from hazardloop.campaigns.choices import CampaignStatus
 from hazardloop.campaigns.models import Campaign
 from hazardloop.evidence.imaging import PhotoError
@@ -72,6 +72,7 @@ def activity_list(request):
         "page": page, "campaign": campaign, "kinds": ActivityKind.choices,
         "kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")[:12],
         "may_record": _may_record(request.user),
+        "regions": list(scoped_regions(request.user, "publicity.view")[:400]),
     }  # fmt: skip
     return render(request, "publicity/activity_list.html", context)
 
