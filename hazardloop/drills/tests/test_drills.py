@@ -81,8 +81,8 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_saved(cast, field
     before = (Drill.objects.count(), Hazard.objects.count())
     with pytest.raises(ValidationError) as exc:
         make_drill(
-            cast.unit, cast.unit_manager, plan=False, problems=[{"description": "x", "hazard": True}],
-            **{field: value},
+            cast.unit, cast.unit_manager, plan=False,
+            problems=[{"description": "x", "hazard": True}], **{field: value},
         )  # fmt: skip
     assert field in exc.value.message_dict
     assert (Drill.objects.count(), Hazard.objects.count()) == before
@@ -184,7 +184,11 @@ def test_the_page_records_a_drill_with_a_new_plan_photos_and_a_hazard(cast):
     assert list(drill.participants.all()) == [worker] and drill.photos.count() == 1
     assert [bool(p.hazard_id) for p in drill.problems.all()] == [True, False]
     page = client.get(f"/drills/{drill.pk}/").content.decode()
-    assert "安全出口被杂物堵塞" in page and "2 分 30 秒" in page and f"/drills/plans/{drill.plan_id}/file/" in page
+    assert (
+        "安全出口被杂物堵塞" in page
+        and "2 分 30 秒" in page
+        and f"/drills/plans/{drill.plan_id}/file/" in page
+    )
 
 
 def test_the_page_shows_a_translated_error_and_saves_nothing(cast):
