@@ -17,8 +17,8 @@ class ActivityKind(models.TextChoices):
 class Level(models.TextChoices):
     """Who held the activity: a level of government (by its region) or a unit."""
 
-    PROVINCE = "province", _("Province")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
-    TOWNSHIP = "township", _("Township")
+    PROVINCE = "province", pgettext_lazy("publicity level", "Province")
+    CITY = "city", pgettext_lazy("publicity level", "City")
+    COUNTY = "county", pgettext_lazy("publicity level", "County")
+    TOWNSHIP = "township", pgettext_lazy("publicity level", "Township")
     UNIT = "unit", pgettext_lazy("publicity level", "Unit")
