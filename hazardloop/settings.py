@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "hazardloop.obligations",
     "hazardloop.training",
     "hazardloop.campaigns",
+    "hazardloop.drills",
+    "hazardloop.publicity",
     "hazardloop.accidents",
     "hazardloop.tips",
     "hazardloop.accountability",
@@ -400,6 +402,8 @@ TIP_RESPONSE_WORKDAYS = env_int("TIP_RESPONSE_WORKDAYS", 3)
 TIP_PUBLIC_STATUS = env_list("TIP_PUBLIC_STATUS", ["open_major", "listed", "last_inspection"])
 # Extra panels of the public unit page behind the door QR code: functions (request, unit) → HTML.
 UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]
+# Extra panels of a campaign's page from later apps: functions (request, campaign) → HTML.
+CAMPAIGN_PANELS = ["hazardloop.publicity.views.campaign_panel"]
 
 # The unit's duty calendar (docs/obligations.md). Evidence that a duty was done, by duty kind:
 # each a function (unit_ids, start, end) -> {unit_id: [datetimes done]}.
@@ -407,6 +411,7 @@ UNIT_DUTY_EVIDENCE = {
     "patrol": "hazardloop.obligations.evidence.patrols",
     "inspection": "hazardloop.obligations.evidence.self_inspections",
     "training": "hazardloop.training.evidence.trainings",
+    "drill": "hazardloop.drills.evidence.drills",
 }
 # Configuration, not law: the hours assumed for a unit that has none readable.
 DUTY_DEFAULT_HOURS = "09:00-21:00"

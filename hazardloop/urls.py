@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("hazardloop.obligations.urls")),
     path("", include("hazardloop.training.urls")),
     path("", include("hazardloop.campaigns.urls")),
+    path("", include("hazardloop.drills.urls")),
+    path("", include("hazardloop.publicity.urls")),
     path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),

@@ -55,6 +55,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # holders of training.quiz_bank edit the 四个能力 quiz (access checks the level).
             "training.view",
             "training.quiz_bank",
+            # Drills (演练): units record their own; the authorities of the scope read them.
+            # Publicity (宣传): recorded by every level's office and by units.
+            "drill.view",
+            "publicity.view",
+            "publicity.record",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -74,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.view",
             "duty.check_in",
             "training.view",
+            "drill.view",
+            "publicity.view",
         }
     ),
     # Experts and duty officers have no part in units' training records.
@@ -94,6 +101,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accountability.view",
             "accountability.decide",
             "training.view",
+            "drill.view",
+            "publicity.view",
         }
     ),
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
@@ -134,6 +143,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # The unit's own staff list, trainings and 四个能力 checks (their own unit only).
             "training.view",
             "training.record",
+            "drill.view",
+            "drill.record",
+            "publicity.view",
+            "publicity.record",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -155,6 +168,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # The unit's own staff list, trainings and 四个能力 checks (their own unit only).
             "training.view",
             "training.record",
+            "drill.view",
+            "drill.record",
+            "publicity.view",
+            "publicity.record",
         }
     ),
 }

@@ -10,6 +10,7 @@ from hazardloop.api.openapi import HazardloopAPI
 from hazardloop.api.renderers import OrjsonRenderer
 from hazardloop.campaigns.api import router as campaigns_router
 from hazardloop.checklists.api import router as checklists_router
+from hazardloop.drills.api import router as drills_router
 from hazardloop.duty.api import router as duty_router
 from hazardloop.evidence.api import router as evidence_router
 from hazardloop.hazards.api import router as hazards_router
@@ -17,6 +18,7 @@ from hazardloop.hazards.calendar_api import router as calendars_router
 from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
 from hazardloop.obligations.api import router as obligations_router
+from hazardloop.publicity.api import router as publicity_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
@@ -55,5 +57,7 @@ api.add_router("/me", workbench_router)
 api.add_router("", calendars_router)
 api.add_router("/public", public_tips_router)
 api.add_router("/tips", tips_router)
+api.add_router("/drills", drills_router)
+api.add_router("/publicity", publicity_router)
 api.add_router("", obligations_router)
 api.add_router("", training_router)

@@ -3,12 +3,14 @@ actions a level takes on a campaign (adopt, task list, task force, draw, invitat
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -205,6 +207,8 @@ def campaign_detail(request, pk):
         "task_count": InspectionTask.objects.filter(campaign=campaign).count(),
         "member_roles": MemberRole.choices,
         "today": dt.date.today().isoformat(),
+        # Later apps' parts of the page (publicity): settings.CAMPAIGN_PANELS.
+        "panels": [import_string(path)(request, campaign) for path in settings.CAMPAIGN_PANELS],
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

@@ -12,6 +12,7 @@ from hazardloop.demo.accidents import load_accidents
 from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
 from hazardloop.demo.departments import load_departments
+from hazardloop.demo.drills import load_drills, load_publicity
 from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
@@ -100,6 +101,8 @@ class Command(BaseCommand):
             shifts = load_duty()
             duties = load_obligations(rng)
             trainings = load_training(rng)
+            drills = load_drills()
+            publicity = load_publicity()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -129,6 +132,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
         if trainings:
             self.stdout.write(f"Created {trainings} training records with staff lists.")
+        if drills:
+            self.stdout.write(f"Recorded {drills} drills of the demo units.")
+        if publicity:
+            self.stdout.write(f"Recorded {publicity} publicity activities.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
