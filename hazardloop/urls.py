@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hazardloop.inspections.urls")),
     path("", include("hazardloop.obligations.urls")),
     path("", include("hazardloop.campaigns.urls")),
+    path("", include("hazardloop.permits.urls")),
     path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),

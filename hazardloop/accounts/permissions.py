@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.manage",
             "duty.check_in",
             "obligation.rules",
+            "permit.view",
+            "permit.check",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -69,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tip.view",
             "duty.view",
             "duty.check_in",
+            "permit.view",
+            "permit.check",
         }
     ),
     Role.EXPERT: frozenset(
@@ -87,8 +91,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.check_in",
             "accountability.view",
             "accountability.decide",
+            "permit.view",
         }
     ),
+    # Hot-work permits: the unit's own people apply and approve (permit.apply, permit.approve;
+    # which unit role signs which grade is settings.PERMIT_APPROVERS); regulators and inspectors
+    # see them and record checks on site (permit.check); leaders and duty officers read them;
+    # experts have no part in them.
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
     # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
@@ -104,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accident.view",
             "accident.report",
             "accident.receive",
+            "permit.view",
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -124,6 +134,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "permit.view",
+            "permit.apply",
+            "permit.approve",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -142,6 +155,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "permit.view",
+            "permit.apply",
+            "permit.approve",
         }
     ),
 }
