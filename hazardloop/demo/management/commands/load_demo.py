@@ -17,6 +17,7 @@ from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.obligations import load_obligations
+from hazardloop.demo.permits import load_permits
 from hazardloop.demo.people import STAFF, load_people
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             cases = load_accountability()
             shifts = load_duty()
             duties = load_obligations(rng)
+            permits = load_permits()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -125,6 +127,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {shifts} duty shifts.")
         if duties:
             self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
+        if permits:
+            self.stdout.write(f"Created {permits} hot-work permits.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
