@@ -40,7 +40,7 @@ class HotWorkPermit(models.Model):
         verbose_name=_("fire watch"),
     )  # fmt: skip
     # Confirmed measures (settings.PERMIT_MEASURES codes).
-    measures = models.JSONField(_("measures"), default=list, blank=True)
+    measures = models.JSONField(_("safety measures"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=PermitStatus.choices, default=PermitStatus.DRAFT
     )
