@@ -185,11 +185,11 @@ def _require_measures(permit: HotWorkPermit) -> None:
 def _approve(permit, actor, now, note: str):
     problems = rules.refusals(permit, now)
     if problems:
-        codes = [code for code, _text in problems]
+        codes = [code for code, _details in problems]
         workflow.apply(
-            permit, "approve", actor=actor, now=now, target=PermitStatus.REFUSED,
-            note="\n".join(text for _code, text in problems),
-            data={"reasons": codes}, changes={"refusal_reasons": codes, "ended_at": now},
+            permit, "approve", actor=actor, now=now, target=PermitStatus.REFUSED, note=note,
+            data={"reasons": codes, "details": dict(problems)},
+            changes={"refusal_reasons": codes, "ended_at": now},
         )  # fmt: skip
         return
     steps = config.approval_steps(permit.grade)
@@ -260,11 +260,11 @@ def perform(
             if now < permit.planned_start:
                 raise workflow.NotAllowedNow(
                     _("The permit's window starts at %(at)s.")
-                    % {"at": rules._local(permit.planned_start)}
+                    % {"at": rules.local_time(permit.planned_start)}
                 )
             gas = rules.gas_problem(permit, now)
             if gas:
-                raise workflow.NotAllowedNow(gas[1])
+                raise workflow.NotAllowedNow(rules.sentence(*gas))
             changes = {"started_at": permit.started_at or now}
             workflow.apply(permit, action, actor=actor, now=now, note=note, changes=changes)
         elif action == "interrupt":

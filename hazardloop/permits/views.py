@@ -21,7 +21,7 @@ from hazardloop.accounts.access import (
 )
 from hazardloop.core.errors import DomainError
 from hazardloop.evidence.services import store_photo
-from hazardloop.permits import config, services
+from hazardloop.permits import config, rules, services
 from hazardloop.permits.access import permit_or_404, visible_permits
 from hazardloop.permits.choices import (
     LIVE_STATUSES,
@@ -29,7 +29,6 @@ from hazardloop.permits.choices import (
     EventKind,
     PermitGrade,
     PermitStatus,
-    RefusalReason,
 )
 from hazardloop.permits.workflow import available_actions, user_action
 from hazardloop.training.models import StaffMember
@@ -161,12 +160,19 @@ def permit_new(request):
     return render(request, "permits/permit_new.html", context, status=400 if errors else 200)
 
 
+def _lines(event) -> list[str]:
+    """A refusal's reasons in the reader's language (from the stored codes and details)."""
+    details = event.data.get("details") or {}
+    return [rules.sentence(code, details.get(code, {})) for code in event.data.get("reasons", [])]
+
+
 def _history(permit):
     rows = []
     for event in permit.events.select_related("actor"):
         rows.append(
             {
                 "event": event,
+                "lines": _lines(event) if event.kind == EventKind.REFUSED else [],
                 "label": EventKind(event.kind).label if event.kind in EventKind.values else "",
                 "matches": event.data.get("matches")
                 if event.kind == EventKind.SITE_CHECK
@@ -180,14 +186,16 @@ def _history(permit):
 def permit_detail(request, pk: int):
     permit = permit_or_404(request.user, pk)
     actions = {a.name: a for a in available_actions(request.user, permit)}
-    reasons = [RefusalReason(c).label for c in permit.refusal_reasons if c in RefusalReason.values]
+    history = _history(permit)
+    refused = [row for row in history if row["event"].kind == EventKind.REFUSED]
+    reasons = refused[-1]["lines"] if refused else []
     steps = config.approval_steps(permit.grade)
     context = {
         "permit": permit,
         "badge": STATUS_BADGE.get(permit.status, "secondary"),
         "actions": actions,
         "readings": list(permit.gas_readings.all()),
-        "history": _history(permit),
+        "history": history,
         "reasons": reasons,
         "questions": [q for q in config.questions() if q.code in permit.answers],
         "measures": [(m, m.code in permit.measures) for m in config.measures()],
@@ -203,9 +211,10 @@ def permit_detail(request, pk: int):
 def permit_act(request, pk: int):
     permit = permit_or_404(request.user, pk)
     p = request.POST
-    action = p.get("action", "")
+    action = p.get("do", "")
+    spec = None
     try:
-        user_action(action)
+        spec = user_action(action)
         version = int(p["version"]) if p.get("version", "").isdigit() else None
         photo_ids = []
         if action == "close":
@@ -221,7 +230,7 @@ def permit_act(request, pk: int):
                 "taken_at": _when(p.get("gas_taken_at")), "lel_percent": p.get("gas_lel"),
                 "point": p.get("gas_point", ""), "taken_by": p.get("gas_by", ""),
             }  # fmt: skip
-        matches = {"yes": True, "no": False}.get(p.get("matches", ""))
+        matches = {"yes": True, "no": False}.get(p.get("site_matches", ""))
         services.perform(
             permit, action, actor=request.user, version=version, note=p.get("note", "")[:2000],
             reading=reading, matches=matches, no_smouldering=p.get("no_smouldering") == "1",
@@ -235,5 +244,5 @@ def permit_act(request, pk: int):
         if permit.status == PermitStatus.REFUSED and action == "approve":
             messages.error(request, _("The checks failed: the permit is refused."))
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("permits:detail", pk=permit.pk)

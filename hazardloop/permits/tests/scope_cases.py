@@ -83,7 +83,7 @@ CASES = [
         UNIT_ONLY,
         make=_permit,
         method="post",
-        data=lambda c, o: {"action": "cancel", "version": o.version},
+        data=lambda c, o: {"do": "cancel", "version": o.version},
         redirect=lambda c, o: f"/permits/{o.pk}/",
         check=_cancelled,
     ),

@@ -17,8 +17,8 @@ from hazardloop.demo.hazards import load_hazards
 from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.obligations import load_obligations
-from hazardloop.demo.permits import load_permits
 from hazardloop.demo.people import STAFF, load_people
+from hazardloop.demo.permits import load_permits
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
 from hazardloop.demo.units import load_units
