@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hazardloop.campaigns",
     "hazardloop.drills",
     "hazardloop.publicity",
+    "hazardloop.permits",
     "hazardloop.accidents",
     "hazardloop.tips",
     "hazardloop.accountability",
@@ -279,6 +280,7 @@ SWEEP_STEPS = [
     "hazardloop.accidents.jobs.follow_ups_once",
     "hazardloop.obligations.jobs.refresh_lapsed_once",
     "hazardloop.tips.throttle.forget_counters_once",
+    "hazardloop.permits.jobs.expire_permits_once",
     "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.duty.jobs.remind_shifts_once",
     "hazardloop.duty.jobs.delete_old_export_files_once",
@@ -429,3 +431,45 @@ TRAINING_LINK_MINUTES = env_int("TRAINING_LINK_MINUTES", 180)
 TRAINING_QUIZ_QUESTIONS = env_int("TRAINING_QUIZ_QUESTIONS", 5)
 TRAINING_QUIZ_PASS_PERCENT = env_int("TRAINING_QUIZ_PASS_PERCENT", 80)
 TRAINING_STAFF_IMPORT_MAX_ROWS = env_int("TRAINING_STAFF_IMPORT_MAX_ROWS", 1000)
+
+# Hot-work permits (动火作业, docs/permits.md). GB 30871-2022 could not be read (regulations.md
+# §6): every value here is configuration with the commonly cited defaults, never quoted as law.
+# The grading questions: a "yes" puts the work in the grade named (the highest wins; none: 二级).
+PERMIT_GRADING_QUESTIONS = [
+    {"code": "running_unit", "grade": "special"},
+    {"code": "hot_tapping", "grade": "special"},
+    {"code": "tank_farm", "grade": "special"},
+    {"code": "explosive_place", "grade": "level1"},
+    {"code": "pipe_rack", "grade": "level1"},
+]
+# The measures the applicant confirms; a required one must be confirmed before submitting.
+PERMIT_MEASURES = [
+    {"code": "combustibles_cleared", "required": True},
+    {"code": "no_flammable_discharge", "required": True},
+    {"code": "extinguishers", "required": True},
+    {"code": "isolation", "required": False},
+    {"code": "openings_covered", "required": False},
+    {"code": "cylinders_apart", "required": False},
+    {"code": "fire_watch_present", "required": True},
+]
+# Longest validity per grade in hours: the sweep ends a permit at its end.
+PERMIT_VALID_HOURS = {"special": 8, "level1": 8, "level2": 72}
+# Who signs the approval per grade, in order: unit roles (a unit manager may sign a safety
+# officer's step); each step by another person, never the applicant.
+PERMIT_APPROVERS = {
+    "level2": ["unit_safety_officer"],
+    "level1": ["unit_manager"],
+    "special": ["unit_safety_officer", "unit_manager"],
+}
+# The certificate the worker holds through the window (training CertificateKind values).
+PERMIT_WORKER_CERTIFICATES = ["welding"]
+# A gas test counts for this many minutes before the work starts; an interruption needs a new one.
+PERMIT_GAS_TEST_MINUTES = env_int("PERMIT_GAS_TEST_MINUTES", 30)
+# A reading above this share of the lower explosive limit (% LEL) refuses the permit.
+PERMIT_GAS_LEL_LIMIT = env_int("PERMIT_GAS_LEL_LIMIT", 10)
+# An open major hazard of one of these categories at the unit refuses every permit there.
+PERMIT_BLOCKING_HAZARD_CATEGORIES = env_list(
+    "PERMIT_BLOCKING_HAZARD_CATEGORIES", ["hot_work", "fire_facilities", "evacuation", "gas"]
+)
+# Photos the after-check needs to close a permit.
+PERMIT_CLOSE_MIN_PHOTOS = env_int("PERMIT_CLOSE_MIN_PHOTOS", 1)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("hazardloop.campaigns.urls")),
     path("", include("hazardloop.drills.urls")),
     path("", include("hazardloop.publicity.urls")),
+    path("", include("hazardloop.permits.urls")),
     path("", include("hazardloop.accidents.urls")),
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),

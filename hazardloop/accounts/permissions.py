@@ -60,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "drill.view",
             "publicity.view",
             "publicity.record",
+            "permit.view",
+            "permit.check",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -81,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "training.view",
             "drill.view",
             "publicity.view",
+            "permit.view",
+            "permit.check",
         }
     ),
     # Experts and duty officers have no part in units' training records.
@@ -103,8 +107,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "training.view",
             "drill.view",
             "publicity.view",
+            "permit.view",
         }
     ),
+    # Hot-work permits: the unit's own people apply and approve (permit.apply, permit.approve;
+    # which unit role signs which grade is settings.PERMIT_APPROVERS); regulators and inspectors
+    # see them and record checks on site (permit.check); leaders and duty officers read them;
+    # experts have no part in them.
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
     # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
@@ -120,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accident.view",
             "accident.report",
             "accident.receive",
+            "permit.view",
         }
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -147,6 +157,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "drill.record",
             "publicity.view",
             "publicity.record",
+            "permit.view",
+            "permit.apply",
+            "permit.approve",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -172,6 +185,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "drill.record",
             "publicity.view",
             "publicity.record",
+            "permit.view",
+            "permit.apply",
+            "permit.approve",
         }
     ),
 }

@@ -19,6 +19,7 @@ from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
 from hazardloop.obligations.api import router as obligations_router
 from hazardloop.publicity.api import router as publicity_router
+from hazardloop.permits.api import router as permits_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
@@ -61,3 +62,4 @@ api.add_router("/drills", drills_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("", obligations_router)
 api.add_router("", training_router)
+api.add_router("/hot-work-permits", permits_router)

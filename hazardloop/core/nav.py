@@ -35,6 +35,7 @@ NAV = [
     NavItem("tips:list", _("Public tips"), "megaphone", "tip.view"),
     NavItem("drills:list", _("Drills"), "fire", "drill.view"),
     NavItem("publicity:list", _("Publicity"), "broadcast", "publicity.view"),
+    NavItem("permits:list", _("Hot-work permits"), "fire", "permit.view"),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
     NavItem("accounts:people", _("People"), "people", "account.manage"),

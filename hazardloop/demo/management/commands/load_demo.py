@@ -19,6 +19,7 @@ from hazardloop.demo.inspections import load_inspections
 from hazardloop.demo.models import DemoLoad
 from hazardloop.demo.obligations import load_obligations
 from hazardloop.demo.people import STAFF, load_people
+from hazardloop.demo.permits import load_permits
 from hazardloop.demo.progress import progress_hazards
 from hazardloop.demo.tips import load_tips
 from hazardloop.demo.training import load_training
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             trainings = load_training(rng)
             drills = load_drills()
             publicity = load_publicity()
+            permits = load_permits()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -136,6 +138,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded {drills} drills of the demo units.")
         if publicity:
             self.stdout.write(f"Recorded {publicity} publicity activities.")
+        if permits:
+            self.stdout.write(f"Created {permits} hot-work permits.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
         if not quiet:
             self.print_logins()
