@@ -277,6 +277,7 @@ SWEEP_STEPS = [
     "hazardloop.tips.throttle.forget_counters_once",
     "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.duty.jobs.remind_shifts_once",
+    "hazardloop.training.certificates_jobs.remind_certificates_once",
     "hazardloop.duty.jobs.delete_old_export_files_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
@@ -415,3 +416,10 @@ DUTY_LAPSED_DAYS = 30
 # A staff member counts as trained for this many months after a training they attended
 # (configuration: 61号令 Art. 36 asks yearly training, half-yearly at public gathering places).
 TRAINING_VALID_MONTHS = env_int("TRAINING_VALID_MONTHS", 12)
+# Certificates (docs/certificates.md). The unit's manager is reminded once per certificate when
+# it comes within each of these many days of expiry; regulators' "expiring" list looks this far
+# ahead. A fire-control-room shift needs this many people holding a valid fire-facility-operator
+# certificate ("≥ 2 per shift" is a provincial rule [V-2], not national law: configuration).
+CERTIFICATE_REMIND_DAYS = [int(d) for d in env_list("CERTIFICATE_REMIND_DAYS", ["30"])]
+CERTIFICATE_EXPIRING_DAYS = env_int("CERTIFICATE_EXPIRING_DAYS", 30)
+CONTROL_ROOM_MIN_CERTIFIED = env_int("CONTROL_ROOM_MIN_CERTIFIED", 2)

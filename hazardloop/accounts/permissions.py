@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.manage",
             "duty.check_in",
             "obligation.rules",
+            "certificate.view",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "tip.view",
             "duty.view",
             "duty.check_in",
+            "certificate.view",
         }
     ),
     Role.EXPERT: frozenset(
@@ -87,8 +89,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "duty.check_in",
             "accountability.view",
             "accountability.decide",
+            "certificate.view",
         }
     ),
+    # Certificates (certificate.view, .manage): a unit's own people keep their staff's
+    # certificates and control-room roster; regulators, inspectors and leaders read them in
+    # their regions; experts and duty officers have no part in them.
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
     # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
@@ -124,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "certificate.view",
+            "certificate.manage",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -142,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "obligation.view",
             "obligation.patrol",
             "hazard.self_close",
+            "certificate.view",
+            "certificate.manage",
         }
     ),
 }

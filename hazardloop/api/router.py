@@ -21,6 +21,8 @@ from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
 from hazardloop.tips.api import public_router as public_tips_router
 from hazardloop.tips.api import router as tips_router
+from hazardloop.training.certificates_api import router as certificates_router
+from hazardloop.training.certificates_api import shifts_router as control_room_router
 from hazardloop.units.api import router as units_router
 from hazardloop.workbench.api import router as workbench_router
 
@@ -53,3 +55,5 @@ api.add_router("", calendars_router)
 api.add_router("/public", public_tips_router)
 api.add_router("/tips", tips_router)
 api.add_router("", obligations_router)
+api.add_router("/certificates", certificates_router)
+api.add_router("/control-room-shifts", control_room_router)

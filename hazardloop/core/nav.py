@@ -33,6 +33,7 @@ NAV = [
     NavItem("inspections:list", _("Inspections"), "clipboard-check", "inspection.view"),
     NavItem("hazards:list", _("Hazard ledger"), "exclamation-triangle", "hazard.view"),
     NavItem("tips:list", _("Public tips"), "megaphone", "tip.view"),
+    NavItem("certificates:expiring", _("Certificates"), "patch-check", "certificate.view", True),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
     NavItem("accounts:people", _("People"), "people", "account.manage"),
