@@ -85,7 +85,7 @@ def _save(request, form, save, done_message, back):
             form.add_error(None, str(exc))
         else:
             messages.success(request, done_message)
-            return redirect(back)
+            return redirect(*back)
     return None
 
 
