@@ -399,6 +399,9 @@ TIP_RESPONSE_WORKDAYS = env_int("TIP_RESPONSE_WORKDAYS", 3)
 TIP_PUBLIC_STATUS = env_list("TIP_PUBLIC_STATUS", ["open_major", "listed", "last_inspection"])
 # Extra panels of the public unit page behind the door QR code: functions (request, unit) → HTML.
 UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]
+# The hazard page's link to where a hazard came from, by the kind in its source reference
+# ("tip:12"): functions (user, id) -> (text, url) or None (the app decides who may see it).
+HAZARD_SOURCE_LINKS = {"tip": "hazardloop.tips.views.hazard_source_link"}
 
 # The unit's duty calendar (docs/obligations.md). Evidence that a duty was done, by duty kind:
 # each a function (unit_ids, start, end) -> {unit_id: [datetimes done]}.

@@ -59,7 +59,7 @@ class CertificateOut(Schema):
         return access.state_of(obj, timezone.localdate())
 
 
-class CertificateQuery(Schema):
+class CertificateListQuery(Schema):
     unit_id: Id | None = None
     kind: CertificateKind | None = None
     expiring_within: Annotated[int, Field(ge=0, le=3660)] | None = Field(
@@ -71,7 +71,7 @@ class CertificateQuery(Schema):
 
 @router.get("", response=list[CertificateOut], summary="Certificates in scope")
 @paginate(Pagination)
-def list_certificates(request, filters: Query[CertificateQuery]):
+def list_certificates(request, filters: Query[CertificateListQuery]):
     """Certificates held by the staff of units you may see (certificate.view): the units' own
     people, and regulators, inspectors and leaders of their regions."""
     qs = access.visible_certificates(request.auth)
@@ -114,7 +114,7 @@ def add_certificate(request, payload: CertificateIn):
     return 201, Certificate.objects.select_related("holder__unit").get(pk=cert.pk)
 
 
-class ShiftOut(Schema):
+class ControlRoomShiftOut(Schema):
     id: int
     unit_id: int
     day: dt.date
@@ -138,16 +138,18 @@ class ShiftOut(Schema):
         return obj.certified < settings.CONTROL_ROOM_MIN_CERTIFIED
 
 
-class ShiftQuery(Schema):
+class ControlRoomShiftQuery(Schema):
     unit_id: Id | None = None
     start: Day | None = Field(None, description="First day (default: 30 days ago).")
     end: Day | None = Field(None, description="Last day (default: 7 days ahead).")
     short: bool | None = Field(None, description="Only shifts short of certified people.")
 
 
-@shifts_router.get("", response=list[ShiftOut], summary="Fire-control-room shifts in scope")
+@shifts_router.get(
+    "", response=list[ControlRoomShiftOut], summary="Fire-control-room shifts in scope"
+)
 @paginate(Pagination)
-def list_shifts(request, filters: Query[ShiftQuery]):
+def list_shifts(request, filters: Query[ControlRoomShiftQuery]):
     """Shifts of the fire-control rooms of units you may see, latest first, each with how many
     of its people held a valid fire-facility-operator certificate on its day."""
     today = timezone.localdate()
@@ -168,7 +170,7 @@ def list_shifts(request, filters: Query[ShiftQuery]):
     return qs.order_by("-day", "unit_id", "shift")
 
 
-class ShiftIn(Schema):
+class ControlRoomShiftIn(Schema):
     unit_id: Id
     day: Day
     shift: ShiftKind
@@ -176,8 +178,8 @@ class ShiftIn(Schema):
     note: Text(200) = ""
 
 
-@shifts_router.post("", response={201: ShiftOut, 403: Error}, summary="Record a shift")
-def add_shift(request, payload: ShiftIn):
+@shifts_router.post("", response={201: ControlRoomShiftOut, 403: Error}, summary="Record a shift")
+def add_shift(request, payload: ControlRoomShiftIn):
     """Record (or correct: one per unit, day and shift) who is on duty in the unit's
     fire-control room, chosen from its staff list (certificate.manage)."""
     unit = access.unit_for_certificates(request.auth, payload.unit_id)

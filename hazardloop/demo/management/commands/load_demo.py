@@ -11,6 +11,7 @@ from hazardloop.accounts.models import Membership
 from hazardloop.demo.accidents import load_accidents
 from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
+from hazardloop.demo.certificates import load_certificates
 from hazardloop.demo.departments import load_departments
 from hazardloop.demo.duty import load_duty
 from hazardloop.demo.hazards import load_hazards
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             cases = load_accountability()
             shifts = load_duty()
             duties = load_obligations(rng)
+            certificates = load_certificates()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -123,6 +125,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Raised {cases} accountability proposals.")
         if shifts:
             self.stdout.write(f"Created {shifts} duty shifts.")
+        if certificates:
+            self.stdout.write(f"Created {certificates} staff certificates.")
         if duties:
             self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
         DemoLoad.objects.get_or_create(fingerprint=fingerprint)
