@@ -29,10 +29,11 @@ def _seed():
     cast.unit.business_hours = "10:00-22:00"
     cast.unit.save()
     a, b = staff(cast.unit, name="王建国"), staff(cast.unit, name="李秀英")
-    staff(cast.unit, name="孙海涛", post="hot_work")
+    welder = staff(cast.unit, name="孙海涛", post="hot_work")
     certificate(a, days=600)
     certificate(b, days=12)
-    shift(cast.unit, [a, b], day=timezone.localdate() - dt.timedelta(days=1), kind="night")
+    shift(cast.unit, [a, b], day=timezone.localdate(), kind="day")
+    shift(cast.unit, [a, welder], day=timezone.localdate() - dt.timedelta(days=1), kind="night")
     return cast
 
 
