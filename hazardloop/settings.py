@@ -283,6 +283,7 @@ SWEEP_STEPS = [
     "hazardloop.permits.jobs.expire_permits_once",
     "hazardloop.accountability.jobs.propose_cases_once",
     "hazardloop.duty.jobs.remind_shifts_once",
+    "hazardloop.training.certificates_jobs.remind_certificates_once",
     "hazardloop.duty.jobs.delete_old_export_files_once",
     "hazardloop.reports.aggregates.refresh_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
@@ -406,6 +407,9 @@ TIP_PUBLIC_STATUS = env_list("TIP_PUBLIC_STATUS", ["open_major", "listed", "last
 UNIT_PUBLIC_PANELS = ["hazardloop.tips.views.unit_panel"]
 # Extra panels of a campaign's page from later apps: functions (request, campaign) → HTML.
 CAMPAIGN_PANELS = ["hazardloop.publicity.views.campaign_panel"]
+# The hazard page's link to where a hazard came from, by the kind in its source reference
+# ("tip:12"): functions (user, id) -> (text, url) or None (the app decides who may see it).
+HAZARD_SOURCE_LINKS = {"tip": "hazardloop.tips.views.hazard_source_link"}
 
 # The unit's duty calendar (docs/obligations.md). Evidence that a duty was done, by duty kind:
 # each a function (unit_ids, start, end) -> {unit_id: [datetimes done]}.
@@ -473,3 +477,10 @@ PERMIT_BLOCKING_HAZARD_CATEGORIES = env_list(
 )
 # Photos the after-check needs to close a permit.
 PERMIT_CLOSE_MIN_PHOTOS = env_int("PERMIT_CLOSE_MIN_PHOTOS", 1)
+# Certificates (docs/certificates.md). The unit's manager is reminded once per certificate when
+# it comes within each of these many days of expiry; regulators' "expiring" list looks this far
+# ahead. A fire-control-room shift needs this many people holding a valid fire-facility-operator
+# certificate ("≥ 2 per shift" is a provincial rule [V-2], not national law: configuration).
+CERTIFICATE_REMIND_DAYS = [int(d) for d in env_list("CERTIFICATE_REMIND_DAYS", ["30"])]
+CERTIFICATE_EXPIRING_DAYS = env_int("CERTIFICATE_EXPIRING_DAYS", 30)
+CONTROL_ROOM_MIN_CERTIFIED = env_int("CONTROL_ROOM_MIN_CERTIFIED", 2)

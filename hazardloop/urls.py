@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("hazardloop.tips.urls")),
     path("", include("hazardloop.accountability.urls")),
     path("", include("hazardloop.duty.urls")),
+    path("", include("hazardloop.training.urls_certificates")),
     path("", include("hazardloop.reports.stats_urls")),
     path("", include("hazardloop.reports.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

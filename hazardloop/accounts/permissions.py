@@ -62,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "publicity.record",
             "permit.view",
             "permit.check",
+            "certificate.view",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -85,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "publicity.view",
             "permit.view",
             "permit.check",
+            "certificate.view",
         }
     ),
     # Experts and duty officers have no part in units' training records.
@@ -108,12 +110,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "drill.view",
             "publicity.view",
             "permit.view",
+            "certificate.view",
         }
     ),
     # Hot-work permits: the unit's own people apply and approve (permit.apply, permit.approve;
     # which unit role signs which grade is settings.PERMIT_APPROVERS); regulators and inspectors
     # see them and record checks on site (permit.check); leaders and duty officers read them;
     # experts have no part in them.
+    # Certificates (certificate.view, .manage): a unit's own people keep their staff's
+    # certificates and control-room roster; regulators, inspectors and leaders read them in
+    # their regions; experts and duty officers have no part in them.
     # Public tips (tip.view, tip.triage) are never granted to a unit's own people: a tip is not
     # shown to the unit it accuses.
     # Duty: regulators (and administrators) keep the rosters of their scope; duty officers,
@@ -160,6 +166,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "permit.view",
             "permit.apply",
             "permit.approve",
+            "certificate.view",
+            "certificate.manage",
         }
     ),
     Role.UNIT_SAFETY_OFFICER: frozenset(
@@ -188,6 +196,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "permit.view",
             "permit.apply",
             "permit.approve",
+            "certificate.view",
+            "certificate.manage",
         }
     ),
 }

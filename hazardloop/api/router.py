@@ -18,14 +18,16 @@ from hazardloop.hazards.calendar_api import router as calendars_router
 from hazardloop.hazards.judging_api import router as grading_router
 from hazardloop.inspections.api import router as inspections_router
 from hazardloop.obligations.api import router as obligations_router
-from hazardloop.publicity.api import router as publicity_router
 from hazardloop.permits.api import router as permits_router
+from hazardloop.publicity.api import router as publicity_router
 from hazardloop.regions.api import router as regions_router
 from hazardloop.reports.api import router as stats_router
 from hazardloop.supervision.api import router as supervision_router
 from hazardloop.tips.api import public_router as public_tips_router
 from hazardloop.tips.api import router as tips_router
 from hazardloop.training.api import router as training_router
+from hazardloop.training.certificates_api import router as certificates_router
+from hazardloop.training.certificates_api import shifts_router as control_room_router
 from hazardloop.units.api import router as units_router
 from hazardloop.workbench.api import router as workbench_router
 
@@ -63,3 +65,5 @@ api.add_router("/publicity", publicity_router)
 api.add_router("", obligations_router)
 api.add_router("", training_router)
 api.add_router("/hot-work-permits", permits_router)
+api.add_router("/certificates", certificates_router)
+api.add_router("/control-room-shifts", control_room_router)

@@ -36,6 +36,7 @@ NAV = [
     NavItem("drills:list", _("Drills"), "fire", "drill.view"),
     NavItem("publicity:list", _("Publicity"), "broadcast", "publicity.view"),
     NavItem("permits:list", _("Hot-work permits"), "fire", "permit.view"),
+    NavItem("certificates:expiring", _("Certificates"), "patch-check", "certificate.view", True),
     NavItem("checklists:list", _("Checklists"), "list-check", "checklist.manage"),
     NavItem("regions:tree", _("Regions"), "diagram-3", "region.view"),
     NavItem("accounts:people", _("People"), "people", "account.manage"),

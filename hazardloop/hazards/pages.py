@@ -10,6 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hazardloop.hazards import experts, grading, workflow
@@ -183,13 +184,19 @@ def expert_choices(user, hazard, actions) -> list:
 _INSPECTION_REF = re.compile(r"inspection:(\d+)/item:([^/]+)(?:/amendment:(\d+))?")
 
 
-def source_link(hazard) -> tuple[str, str] | None:
+def source_link(hazard, user=None) -> tuple[str, str] | None:
     """Where the hazard was found, as (text, url) for people: an inspection's item (and the
-    amendment that failed it) links to the inspection record. Other references are internal
+    amendment that failed it) links to the inspection record. A reference "<kind>:<id>" of a
+    later app (a public tip) is linked by that app's function in settings.HAZARD_SOURCE_LINKS,
+    (user, id) → (text, url) or None: it decides who may see it. Other references are internal
     and not shown."""
     found = _INSPECTION_REF.fullmatch(hazard.source_ref or "")
     if found is None:
-        return None
+        kind, _sep, ref = (hazard.source_ref or "").partition(":")
+        path = settings.HAZARD_SOURCE_LINKS.get(kind)
+        if not path or user is None or not ref:
+            return None
+        return import_string(path)(user, ref)
     inspection, item, amendment = found.groups()
     if amendment:
         text = _("inspection #%(n)s, item %(item)s (amendment %(a)s)") % {
@@ -232,6 +239,6 @@ def detail_context(request, hazard) -> dict:
         "expert_choices": expert_choices(request.user, hazard, actions),
         "clocks": clocks(hazard, now),
         "documents_template": documents_template(),
-        "source_link": source_link(hazard),
+        "source_link": source_link(hazard, request.user),
         "judging": judging_context(request.user, hazard),
     }

@@ -1,4 +1,5 @@
-"""Writing duty rules: a province's override of a rule for a region of its own."""
+"""Writing duty rules (a province's override of a rule for a region of its own) and a unit's
+opening hours."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from hazardloop.audit.services import record_event
 from hazardloop.core.errors import DomainError
 from hazardloop.obligations.choices import AppliesTo, DutyKind, Every
-from hazardloop.obligations.models import DutyRule
+from hazardloop.obligations.models import DutyRule, OpeningHours
 from hazardloop.regions import codes
 
 MAX_EVERY = {Every.HOUR: 24, Every.DAY: 366, Every.MONTH: 24}
@@ -58,6 +59,35 @@ def set_region_rule(
             after=_state(rule),
         )
     return rule
+
+
+def set_opening_hours(unit, *, actor, opens, closes, closed_days=()) -> OpeningHours:
+    """Set the unit's opening hours (one daily interval; `closes` at or before `opens` means
+    the next day, equal means around the clock; `closed_days` ISO weekdays 1-7). The duty
+    calendar reads them at once (hourly patrols while open). The caller has checked that `actor`
+    holds unit.edit over the unit."""
+    days = "".join(sorted({str(int(d)) for d in closed_days if 1 <= int(d) <= 7}))
+    if len(days) == 7:
+        raise RuleError(_("A unit cannot be closed every day of the week."))
+    with transaction.atomic():
+        row = OpeningHours.objects.select_for_update().filter(unit=unit).first()
+        before = _hours(row) if row else None
+        row = row or OpeningHours(unit=unit)
+        row.opens, row.closes, row.closed_days = opens, closes, days
+        row.save()
+        record_event(
+            "opening_hours.changed", actor=actor, obj=unit, region_code=unit.region_id,
+            before=before, after=_hours(row),
+        )  # fmt: skip
+    return row
+
+
+def _hours(row: OpeningHours) -> dict:
+    return {
+        "opens": f"{row.opens:%H:%M}",
+        "closes": f"{row.closes:%H:%M}",
+        "closed": row.closed_days,
+    }
 
 
 def _state(rule: DutyRule) -> dict:

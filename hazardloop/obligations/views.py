@@ -1,6 +1,8 @@
 """Pages: a unit's duties today (phone first), the patrol (a one-minute phone task), and the
 regulators' list of units with lapsed duties."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hazardloop.accounts.access import belongs_to_unit, can, memberships_of, scope_for
+from hazardloop.accounts.access import belongs_to_unit, can, memberships_of, require, scope_for
 from hazardloop.evidence.services import PhotoError, store_photo
 from hazardloop.inspections.answers import SubmissionError
 from hazardloop.obligations import hours as hours_mod
 from hazardloop.obligations.access import unit_for_duties
 from hazardloop.obligations.choices import STATE_BADGE, DutyKind, DutyState
+from hazardloop.obligations.forms import OpeningHoursForm
 from hazardloop.obligations.models import UnitDutyCount
 from hazardloop.obligations.patrols import (
     patrol_items,
@@ -24,6 +27,7 @@ from hazardloop.obligations.patrols import (
     record_patrol,
 )
 from hazardloop.obligations.schedule import calendar, day_bounds
+from hazardloop.obligations.services import RuleError, set_opening_hours
 from hazardloop.regions.models import Sector
 
 
@@ -60,7 +64,46 @@ def unit_duties(request, unit_id: int):
             "may_patrol": belongs_to_unit(request.user, unit.pk)
             and can(request.user, "obligation.patrol", region_code=unit.region_id, unit_id=unit.pk),
             "now": now,
+            "may_set_hours": can(
+                request.user, "unit.edit", region_code=unit.region_id, unit_id=unit.pk
+            ),
+            "may_see_certificates": can(
+                request.user, "certificate.view", region_code=unit.region_id, unit_id=unit.pk
+            ),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opening_hours(request, unit_id: int):
+    """The unit's opening hours, set by its manager or a regulator in scope (unit.edit): they
+    decide when the 2-hourly patrol of a public gathering place is due."""
+    unit = unit_for_duties(request.user, unit_id)
+    require(request.user, "unit.edit", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
+    h = hours_mod.hours_of(unit)
+    initial = {"all_day": h.all_day, "closed_days": [str(d) for d in sorted(h.closed_days)]}
+    if not h.all_day:
+        initial.update(opens=h.opens, closes=h.closes)
+    form = OpeningHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        midnight = dt.time(0)
+        opens, closes = (midnight, midnight) if d["all_day"] else (d["opens"], d["closes"])
+        try:
+            set_opening_hours(
+                unit, actor=request.user, opens=opens, closes=closes, closed_days=d["closed_days"]
+            )
+        except RuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Opening hours saved: today's duties follow them."))
+            return redirect("obligations:unit", unit.pk)
+    return render(
+        request,
+        "obligations/opening_hours.html",
+        {"unit": unit, "form": form, "hours": hours_mod.describe(h), "hours_source": h.source},
+        status=422 if form.is_bound else 200,
     )
 
 

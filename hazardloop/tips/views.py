@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +34,20 @@ def unit_panel(request, unit) -> str:
     unit's published status and the tip form."""
     context = {"unit": unit, "facts": public.unit_status(unit), "form": TipForm()}
     return render_to_string("tips/_unit_panel.html", context, request=request)
+
+
+def hazard_source_link(user, ref: str) -> tuple[str, str] | None:
+    """The hazard page's link to the tip a hazard came from (settings.HAZARD_SOURCE_LINKS), for
+    those who may see the tip (tip.view over its region). A unit's own people never hold
+    tip.view, so the unit a tip accuses never sees it."""
+    if not ref.isdigit():
+        return None
+    tip = visible_tips(user).filter(pk=int(ref)).only("pk", "tracking_code").first()
+    if tip is None:
+        return None
+    return _("public tip %(code)s") % {"code": tip.tracking_code}, reverse(
+        "tips:detail", args=[tip.pk]
+    )
 
 
 def _file(request, form, *, unit=None, region_code=""):

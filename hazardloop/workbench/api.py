@@ -51,7 +51,8 @@ class SectionOut(Schema):
         description="to_order, to_verify, due_soon, overdue, documents, extensions, "
         "campaign_tasks, my_tasks, rechecks, recent_inspections, assigned, advice_due, "
         "lead_tasks, led_inspections, headline, self_inspection_due, unit_hazards, "
-        "latest_inspection, tips_to_triage, accountability_proposals, my_shift, on_duty_now."
+        "latest_inspection, tips_to_triage, accountability_proposals, my_shift, on_duty_now, "
+        "duties_today, certificates_expiring."
     )
     title: str
     count: int = Field(description="The whole list's size; `items` are its first rows.")
@@ -60,6 +61,7 @@ class SectionOut(Schema):
     hint: str = Field(description="What the list's one-click action does, when it has one.")
     items: list[TodoItemOut]
     figures: list[FigureOut]
+    links: list[ActionOut] = Field(description="The unit's everyday pages (its QR poster …).")
 
 
 class GroupOut(Schema):

@@ -1,5 +1,6 @@
 """The unit's duties today (61号令 patrols, inspections, training, drills): what is due now and
-what lapsed today, one tap to do a patrol (the duties page links the door QR poster)."""
+what lapsed today, one tap to do a patrol, and links to the door QR code poster and the
+unit's certificates."""
 
 import datetime as dt
 
@@ -27,6 +28,13 @@ def duties_today(ctx: Ctx) -> Section:
         # Not on the menu's to-do count: that would compute the calendar on every page.
         actionable=False,
     )
+    if len(ids) == 1:  # the unit's everyday pages, under the list
+        section.links = [
+            Action(_("Door QR code poster"), reverse("units:qr_png", args=[ids[0]])),
+            Action(
+                _("Certificates and fire-control room"), reverse("certificates:unit", args=[ids[0]])
+            ),
+        ]
     units = list(Unit.objects.filter(pk__in=ids))
     start, end = day_bounds(ctx.today)
     cal = calendar(units, start, end, now=ctx.now)

@@ -65,6 +65,7 @@ class Section:
     hint: str = ""  # one line on what the list's one-click action does
     figures: list[Figure] = field(default_factory=list)
     actionable: bool = False
+    links: list[Action] = field(default_factory=list)  # everyday pages, under the list
 
 
 def ledger_url(**filters) -> str:

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import roles_of
 from hazardloop.accounts.choices import Role
 from hazardloop.notifications.services import unread_count
-from hazardloop.workbench import accountability_section, duties_section, tips_section
+from hazardloop.workbench import (
+    accountability_section,
+    certificates_section,
+    duties_section,
+    tips_section,
+)
 from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
@@ -49,7 +54,8 @@ GROUPS = [
     (
         "unit",
         (Role.UNIT_MANAGER, Role.UNIT_SAFETY_OFFICER),
-        (duties_section.duties_today, u.self_inspection_due, u.unit_hazards, u.latest_inspection),
+        (duties_section.duties_today, u.self_inspection_due, u.unit_hazards, u.latest_inspection,
+         certificates_section.certificates_expiring),
     ),
 ]  # fmt: skip
 

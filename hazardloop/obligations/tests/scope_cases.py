@@ -22,6 +22,12 @@ RULES = expect(
     expert=DENY, leader=DENY, unit_manager=DENY, other_unit_manager=HIDE,
 )  # fmt: skip
 LAPSED = {**SEE, "unit_manager": HIDE}
+# The opening hours: unit.edit (the unit's manager, regulators of the region).
+HOURS = expect(
+    anonymous=LOGIN, admin=ALLOW, province_regulator=ALLOW, city_regulator=ALLOW, regulator=ALLOW,
+    inspector=DENY, neighbour_inspector=HIDE, neighbour_regulator=HIDE, duty_officer=DENY,
+    expert=DENY, leader=DENY, unit_manager=ALLOW, other_unit_manager=HIDE,
+)  # fmt: skip
 
 
 def _templates(cast):
@@ -50,6 +56,13 @@ CASES = [
         PATROL,
         make=_templates,
         marker=lambda o: 'data-testid="patrol-form"',
+    ),
+    ScopeCase(
+        "opening hours form",
+        "obligations:hours",
+        lambda c, o: f"/duties/unit/{c.unit.pk}/hours/",
+        HOURS,
+        marker=lambda o: 'data-testid="hours-form"',
     ),
     ScopeCase(
         "units with lapsed duties",

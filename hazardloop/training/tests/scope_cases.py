@@ -326,3 +326,8 @@ CASES = [
         marker=lambda o: '"post": "security"',
     ),
 ]
+
+# Certificates and the fire-control room's shifts (training/certificates*.py).
+from hazardloop.training.tests.scope_cases_certificates import CASES as CERTIFICATE_CASES  # noqa: E402
+
+CASES += CERTIFICATE_CASES

@@ -11,6 +11,7 @@ from hazardloop.accounts.models import Membership
 from hazardloop.demo.accidents import load_accidents
 from hazardloop.demo.accountability import load_accountability
 from hazardloop.demo.campaigns import load_campaigns
+from hazardloop.demo.certificates import load_certificates
 from hazardloop.demo.departments import load_departments
 from hazardloop.demo.drills import load_drills, load_publicity
 from hazardloop.demo.duty import load_duty
@@ -105,6 +106,7 @@ class Command(BaseCommand):
             drills = load_drills()
             publicity = load_publicity()
             permits = load_permits()
+            certificates = load_certificates()
             # The demo writes some times directly (inspections' received_at): rebuild the
             # statistics from scratch rather than trusting an incremental refresh.
             refresh(full=True)
@@ -130,6 +132,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Raised {cases} accountability proposals.")
         if shifts:
             self.stdout.write(f"Created {shifts} duty shifts.")
+        if certificates:
+            self.stdout.write(f"Created {certificates} staff certificates.")
         if duties:
             self.stdout.write(f"Created {duties} patrols and self-inspections of the units.")
         if trainings:
