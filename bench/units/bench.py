@@ -7,7 +7,8 @@
     .venv/bin/python bench/units/bench.py import --rows 100000 --seed 2   # new seed: new units
         # an .xlsx (--csv: a .csv) imported as the page and the API do, through the job: dry
         # run + commit of new units, of the same file (unchanged), of every row changed; each
-        # with its phases; --profile: the dry run under cProfile instead
+        # with its phases; --profile: the dry run under cProfile instead; --no-readers: skip
+        # timing the readers alone; --steps new|same|changed: some steps (to split long runs)
     .venv/bin/python bench/units/bench.py export [--limit 100000]   # flat memory
     .venv/bin/python bench/units/bench.py list --requests 220       # target p95 < 150 ms
     psql … -c "VACUUM (ANALYZE) units_unit"  # after imports, before `list`, when

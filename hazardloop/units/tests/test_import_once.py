@@ -159,3 +159,25 @@ def test_changed_rows_cost_no_query_each(cast):
         result = import_units(fh, fh.name, user=cast.regulator, commit=False)
     assert result.updated == 30 and not result.errors
     assert len(queries) < 30, [q["sql"][:80] for q in queries]
+
+
+def test_kept_rows_read_back_as_spooled_and_from_one_row_a_line(settings, tmp_path):
+    """The spool holds 2,000 rows a line; a spool written one row a line (before) still reads."""
+    import gzip
+    import json
+
+    from hazardloop.units.importing import checked
+
+    settings.MEDIA_ROOT = tmp_path
+    rows = [(n, {"name": f"饭店{n}", "latitude": Decimal("43.880000")}) for n in range(3, 4505)]
+    spool = checked.Spool()
+    for number, data in rows:
+        spool.add(number, data)
+    kept = spool.save(job_id=1, sha256="0" * 64, table={"columns": []})
+    assert kept["rows"] == len(rows)
+    assert list(checked.read(kept)) == rows
+    old = "\n".join(json.dumps([n, {**d, "latitude": str(d["latitude"])}]) for n, d in rows[:2])
+    name = default_storage.save(
+        "unit_jobs/checked/old.jsonl.gz", ContentFile(gzip.compress(old.encode()))
+    )
+    assert list(checked.read({"name": name})) == rows[:2]
