@@ -208,6 +208,9 @@ def main() -> None:
     parser.add_argument("--no-rebuild", action="store_true", help="skip the full rebuild")
     parser.add_argument("--db", default="", help="database name on 127.0.0.1")
     parser.add_argument("--no-day", action="store_true", help="skip the day of changes")
+    parser.add_argument(
+        "--no-stats", action="store_true", help="skip the bucket statistics (minutes at 5M)"
+    )
     args = parser.parse_args()
     if args.db:
         import os
@@ -253,7 +256,8 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from province import bucket_statistics
 
-    bucket_statistics()
+    if not args.no_stats:
+        bucket_statistics()
     with transaction.atomic():
         with connection.cursor() as cur:
             t = time.perf_counter()

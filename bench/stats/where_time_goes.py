@@ -2,9 +2,11 @@
 profile's top entries (PostgreSQL; the users of bench/stats/run.py).
 
     .venv/bin/python bench/stats/where_time_goes.py --db hazardloop_bench_dash \
-        --url "/api/v1/stats/regions?parent=220000&from=2025-12-06&to=2026-12-05" [--user bench-province]
+        --url "/api/v1/stats/regions?parent=220000&from=2025-12-06&to=2026-12-05" \
+        [--user bench-province] [--explain]
 
-One warm-up request, then one request with the queries captured, then one under cProfile.
+One warm-up request, then one request with the queries captured (with `--explain`, each SELECT
+again under EXPLAIN ANALYZE: planning + execution time on the server), then one under cProfile.
 """
 
 import argparse
@@ -27,6 +29,9 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--user", default="bench-province")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE each SELECT: server time"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     setup()
@@ -48,6 +53,16 @@ def main() -> None:
     print(f"{len(ctx.captured_queries)} queries, {total * 1000:.1f} ms SQL, {took * 1000:.1f} ms")
     for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"])):
         print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:300]}")
+    if args.explain:
+        print("server time (EXPLAIN ANALYZE):")
+        with connection.cursor() as cur:
+            for q in ctx.captured_queries:
+                if not q["sql"].startswith("SELECT"):
+                    continue
+                cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                plan = cur.fetchone()[0][0]
+                took = plan["Execution Time"] + plan["Planning Time"]
+                print(f"{took:8.2f} ms  {q['sql'][:150]}")
     profile = cProfile.Profile()
     profile.enable()
     client.get(args.url)

@@ -51,6 +51,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard, HazardEvent
 from hazardloop.regions.models import Region
+from hazardloop.reports import duty_counts
 from hazardloop.reports.models import (
     DocumentDay,
     HazardDay,
@@ -351,12 +352,14 @@ def _units_changed(row: StatsRefresh, marks: dict) -> bool:
 
 
 def _rebuild_unit_counts() -> None:
+    """Units per region and attribute, with their lapsed duties (reports/duty_counts.py)."""
     UnitCount.objects.all().delete()
+    sums = duty_counts.unit_sums()
     _insert(
         UnitCount,
-        [*UNIT_ATTRIBUTES, "n"],
-        Unit.objects.values(*UNIT_ATTRIBUTES_SOURCE).annotate(n=Count("pk")).order_by(),
-        select=[*UNIT_ATTRIBUTES_SOURCE, "n"],
+        [*UNIT_ATTRIBUTES, "n", *sums],
+        Unit.objects.values(*UNIT_ATTRIBUTES_SOURCE).annotate(n=Count("pk"), **sums).order_by(),
+        select=[*UNIT_ATTRIBUTES_SOURCE, "n", *sums],
     )
 
 
@@ -480,7 +483,8 @@ def refresh(*, full: bool = False) -> dict:
         }
         for roll in ROLLS:
             rebuild_roll(roll, levels, keys[roll.base])
-        if full or _units_changed(row, marks):
+        marks["duties_mark"] = duty_counts.mark()
+        if full or _units_changed(row, marks) or marks["duties_mark"] != row.duties_mark:
             _rebuild_unit_counts()
             rebuild_unit_roll(levels)
             marks["units_mark"] = units_mark

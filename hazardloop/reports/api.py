@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from hazardloop.core.api import ApiError, Code, Id, RegionCode
+from hazardloop.reports import duty_counts
 from hazardloop.reports.params import BadParameter, read_params
 from hazardloop.reports.stats import region_stats
 
@@ -21,6 +22,7 @@ class StatsOut(Schema):
     indicator: str
     rows: list[dict]
     total: dict
+    lapsed_by_sector: list[dict]
 
 
 @router.get("/regions", response=StatsOut)
@@ -35,7 +37,8 @@ def stats_regions(
     them when no child regions are loaded), for a campaign or a period (`from`, `to` as
     YYYY-MM-DD), counted inside your scope, ranked by `indicator` (coverage,
     rectification_rate, on_time_rate, self_inspection_rate, overdue_per_100_units,
-    hazards_per_100_units)."""
+    hazards_per_100_units, accidents, accident_deaths, lapsed_duty_rate). `lapsed_by_sector`: the
+    units with lapsed duties by sector under `parent` (as of the last recount of duties)."""
     query = request.GET
     try:
         p = read_params(
@@ -63,4 +66,5 @@ def stats_regions(
         "indicator": p.indicator,
         "rows": stats.row_dicts(),
         "total": stats.total.as_dict(),
+        "lapsed_by_sector": duty_counts.sectors(p.scope, stats),
     }

@@ -20,7 +20,7 @@ from hazardloop.campaigns.models import Campaign
 from hazardloop.hazards.choices import Category
 from hazardloop.hazards.services.judging import pending_count
 from hazardloop.regions.models import Region, Sector
-from hazardloop.reports import aggregates
+from hazardloop.reports import duty_counts
 from hazardloop.reports.charts import breakdowns, daily_trend, unit_rows
 from hazardloop.reports.models import ReportKind, ScheduledReport
 from hazardloop.reports.params import BadParameter, read_params
@@ -38,6 +38,7 @@ INDICATOR_LABELS = {
     "hazards_per_100_units": gettext_noop("Hazards per 100 units"),
     "accidents": gettext_noop("Number of accidents"),
     "accident_deaths": gettext_noop("Accident deaths"),
+    "lapsed_duty_rate": gettext_noop("Units with lapsed duties %"),
 }
 
 
@@ -110,11 +111,14 @@ def _context(request, p):
         "query": request.GET.urlencode(),
         "yesterday": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
         "rankable": RANKABLE,
-        "freshness": aggregates.state() if stats.as_of else None,
+        "freshness": stats.fresh,
         "sweep_seconds": settings.SWEEP_INTERVAL_SECONDS,
         "max_age_seconds": settings.STATS_MAX_AGE_SECONDS,
         "pending_determinations": pending_count(p.scope, p.region.prefix),
         "perms_accidents": not scope_for(request.user, "accident.view").is_empty,
+        "perms_obligations": not scope_for(request.user, "obligation.view").is_empty,
+        "lapsed_by_sector": duty_counts.sectors(p.scope, stats),
+        "lapsed_days": settings.DUTY_LAPSED_DAYS,
     }
 
 

@@ -218,6 +218,9 @@ class UnitCount(models.Model):
     is_public_gathering = models.BooleanField()
     is_fire_key_unit = models.BooleanField()
     n = models.PositiveIntegerField(default=0)
+    # Of those, units with lapsed duties and their lapsed duties (obligations.UnitDutyCount).
+    lapsed_units = models.PositiveIntegerField(default=0, db_default=0)
+    lapsed = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["region"], name="stats_unitcount_region")]
@@ -387,12 +390,16 @@ class UnitLastRoll(RollKey):
 
 
 class UnitRoll(models.Model):
-    """`UnitCount` without the attributes: units per region prefix (the periods without a
-    campaign; a campaign's scope filters on the attributes, from `UnitCount`)."""
+    """`UnitCount` without the attributes but the sector: units (and units with lapsed duties)
+    per region prefix and sector (the periods without a campaign; a campaign's scope filters on
+    the attributes, from `UnitCount`)."""
 
     depth = models.PositiveSmallIntegerField()
     prefix = models.CharField(max_length=12)
+    sector = models.CharField(max_length=32, default="", db_default="")
     n = models.PositiveIntegerField(default=0)
+    lapsed_units = models.PositiveIntegerField(default=0, db_default=0)
+    lapsed = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         indexes = [models.Index(fields=["depth", "prefix"], name="stats_unitroll_key")]
@@ -412,6 +419,8 @@ class StatsRefresh(models.Model):
     document_mark = models.BigIntegerField(default=0)
     units_mark = models.DateTimeField(null=True)  # latest unit change counted
     units_max_id = models.BigIntegerField(default=0)
+    # The lapsed-duty counts counted (obligations.UnitDutyCount: rows, latest computed_at).
+    duties_mark = models.CharField(max_length=64, blank=True, default="", db_default="")
     seconds = models.FloatField(default=0)  # how long the last refresh took
     buckets = models.PositiveIntegerField(default=0)  # (region, day) buckets it rebuilt
     # The roll-ups' depths ("2,4,6,9"), and the ids just below each mark that did not exist at

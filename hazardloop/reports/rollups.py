@@ -279,13 +279,19 @@ def rebuild_roll(roll: Roll, levels: list[int], buckets) -> None:
 
 def rebuild_unit_roll(levels: list[int]) -> None:
     UnitRoll.objects.all().delete()
+    columns = ["n", "lapsed_units", "lapsed"]
     for depth in levels:
         _insert_picked(
             UnitRoll,
-            [("depth", Value(depth)), ("prefix", "roll_prefix"), ("n", "n")],
+            [
+                ("depth", Value(depth)),
+                ("prefix", "roll_prefix"),
+                ("sector", "sector"),
+                *[(c, c) for c in columns],
+            ],
             UnitCount.objects.annotate(roll_prefix=Substr("region", 1, depth))
-            .values("roll_prefix")
-            .annotate(n=Sum("n"))
+            .values("roll_prefix", "sector")
+            .annotate(**{c: Sum(c) for c in columns})
             .order_by(),
         )
 

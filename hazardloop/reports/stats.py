@@ -30,6 +30,9 @@ Every figure is counted inside the user's `stats.view` scope (the access module)
   three for the same period a year before (`*_last_year`, 同比); `accidents_change` and
   `accident_deaths_change` in per cent (None without a year-before figure) and
   `accidents_both_down` (双下降: both fell) — the rule of `accidents/stats.py`.
+- units_with_lapsed_duties / lapsed_duties / lapsed_duty_rate: units (in scope; for a campaign,
+  in its scope) with duties lapsed in the last DUTY_LAPSED_DAYS days as of the obligations
+  sweep's last recount, their lapsed duties, and the share of units (reports/duty_counts.py).
 """
 
 import datetime as dt
@@ -51,7 +54,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import accident_counts, aggregates, rollups
+from hazardloop.reports import accident_counts, aggregates, duty_counts, rollups
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -88,6 +91,7 @@ COUNTS = (
     "enforcement_actions",
     "self_inspected",
     *accident_counts.COUNTS,
+    *duty_counts.COUNTS,
 )
 # Indicators a ranking may use: name → (higher is better).
 RANKABLE = {
@@ -99,6 +103,7 @@ RANKABLE = {
     "hazards_per_100_units": True,
     "accidents": False,
     "accident_deaths": False,
+    "lapsed_duty_rate": False,
 }
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
@@ -136,6 +141,7 @@ class Row:
             "hazards_per_inspection": ratio(c["hazards_found"], c["inspections"], 1),
             "training_coverage": None,  # no training records are kept yet
             **accident_counts.rates(c),
+            **duty_counts.rates(c),
         }
 
     def as_dict(self) -> dict:
@@ -162,6 +168,7 @@ class Stats:
     total: Row
     indicator: str
     as_of: dt.datetime | None = None  # when the aggregates were refreshed; None: live
+    fresh: object = None  # the aggregates' refresh state read (StatsRefresh); None: live
 
     def row_dicts(self) -> list[dict]:
         return [r.as_dict() for r in self.rows]
@@ -260,7 +267,7 @@ def region_stats(
             total.counts[name] += row.counts[name]
         for m, n in row.by_mode.items():
             total.by_mode[m] = total.by_mode.get(m, 0) + n
-    return Stats(parent, campaign, start, end, now, ordered, total, indicator, as_of)
+    return Stats(parent, campaign, start, end, now, ordered, total, indicator, as_of, fresh)
 
 
 def uses_aggregates(scope) -> bool:
@@ -316,21 +323,23 @@ class _Query:
 
 def _count_units(q: _Query) -> None:
     """From `UnitRoll`, or for a campaign from `UnitCount` (per region and the attributes a
-    campaign scope filters on)."""
+    campaign scope filters on); with the units with lapsed duties (reports/duty_counts.py)."""
+    sums = {"n": Sum("n"), **duty_counts.roll_sums()}
     if q.rolled and q.unit_scope is None:
-        rows = UnitRoll.objects.filter(
-            subtree_filter("prefix", q.parent.prefix), depth=q.length
-        ).values_list("prefix", "n")
-        for key, n in rows:
-            q.add(key, "units_in_scope", n)
+        rows = UnitRoll.objects.filter(subtree_filter("prefix", q.parent.prefix), depth=q.length)
+        rows = rows.values("prefix").annotate(**sums).values("prefix", *sums)
+        for row in rows:
+            q.add(row["prefix"], "units_in_scope", row["n"])
+            duty_counts.add(q, row["prefix"], row)
         return
     counts = q.scope.filter(
         UnitCount.objects.filter(subtree_filter("region", q.parent.prefix)), "region", None
     )
     if q.unit_scope is not None:
         counts = counts.filter(q.unit_scope.unit_q(prefix=""))
-    for key, n in q.keyed(counts, "region").annotate(n=Sum("n")).values_list("key", "n"):
-        q.add(key, "units_in_scope", n)
+    for row in q.keyed(counts, "region").annotate(**sums).values("key", *sums):
+        q.add(row["key"], "units_in_scope", row["n"])
+        duty_counts.add(q, row["key"], row)
 
 
 def _count_units_live(q: _Query) -> None:
@@ -339,8 +348,10 @@ def _count_units_live(q: _Query) -> None:
     )
     if q.unit_scope is not None:
         units = units.filter(q.unit_scope.unit_q(prefix=""))
-    for key, n in q.keyed(units, "region_id").annotate(n=Count("pk")).values_list("key", "n"):
-        q.add(key, "units_in_scope", n)
+    sums = {"n": Count("pk"), **duty_counts.unit_sums()}
+    for row in q.keyed(units, "region_id").annotate(**sums).values("key", *sums):
+        q.add(row["key"], "units_in_scope", row["n"])
+        duty_counts.add(q, row["key"], row)
 
 
 def _inspections(q: _Query):
