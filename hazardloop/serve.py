@@ -4,7 +4,10 @@
     python -m hazardloop.serve --dev         Django's autoreloading server + the same workers
     python -m hazardloop.serve --worker-only tasks worker + sweep loop
 
-HOST and PORT choose the address (default 127.0.0.1:8000); WEB_WORKERS the gunicorn workers.
+HOST and PORT choose the address (default 127.0.0.1:8000); WEB_WORKERS the web processes
+(3), WEB_THREADS the threads of each (1: gunicorn's sync worker), WEB_SERVER=granian serves
+with granian instead (not installed by requirements.txt: it was measured no faster, see
+docs/performance.md "Many users at once").
 The processes are supervised: one that exits is logged and started again (after a pause that
 grows while it keeps failing, up to a minute), so a crashed worker never stops the site. Ctrl-C
 or SIGTERM stops them all. In production mode nothing starts while a privileged account signs
@@ -26,6 +29,27 @@ FIRST_PAUSE, MAX_PAUSE = 1.0, 60.0
 HEALTHY_SECONDS = 30.0
 
 
+def web_command(python: str, host: str, port: str) -> list[str]:
+    """The production web server: gunicorn with WEB_WORKERS processes of WEB_THREADS threads
+    (more than one thread: gunicorn's gthread worker), or granian with WEB_SERVER=granian."""
+    workers = os.environ.get("WEB_WORKERS", "3")
+    threads = os.environ.get("WEB_THREADS", "1")
+    if os.environ.get("WEB_SERVER", "gunicorn") == "granian":
+        return [
+            python, "-m", "granian", "--interface", "wsgi", "hazardloop.wsgi:application",
+            "--host", host, "--port", port, "--workers", workers,
+            "--blocking-threads", threads, "--respawn-failed-workers", "--access-log",
+        ]  # fmt: skip
+    return [
+        python, "-m", "gunicorn", "hazardloop.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", workers, "--threads", threads,
+        "--access-logfile", "-", "--timeout", "120",
+        # A worker that grew is replaced after this many requests (memory).
+        "--max-requests", os.environ.get("WEB_MAX_REQUESTS", "2000"),
+        "--max-requests-jitter", "200",
+    ]  # fmt: skip
+
+
 def commands(host: str, port: str, *, dev: bool, worker_only: bool) -> list[list[str]]:
     python = sys.executable
     out = []
@@ -33,17 +57,7 @@ def commands(host: str, port: str, *, dev: bool, worker_only: bool) -> list[list
         if dev:
             out.append([python, "manage.py", "runserver", f"{host}:{port}"])
         else:
-            workers = os.environ.get("WEB_WORKERS", "3")
-            out.append(
-                [
-                    python, "-m", "gunicorn", "hazardloop.wsgi:application",
-                    "--bind", f"{host}:{port}", "--workers", workers,
-                    "--access-logfile", "-", "--timeout", "120",
-                    # A worker that grew is replaced after this many requests (memory).
-                    "--max-requests", os.environ.get("WEB_MAX_REQUESTS", "2000"),
-                    "--max-requests-jitter", "200",
-                ]
-            )  # fmt: skip
+            out.append(web_command(python, host, port))
     out.append([python, "manage.py", "db_worker"])
     out.append([python, "manage.py", "run_sweeps"])
     return out

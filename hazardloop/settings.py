@@ -426,6 +426,8 @@ DUTY_DEFAULT_HOURS = "09:00-21:00"
 DUTY_PUBLIC_BODY_USCC_PREFIXES = ("11", "12", "13", "51")
 # Lapsed duties are counted over this many days up to the sweep (configuration).
 DUTY_LAPSED_DAYS = 30
+# ... and recounted at most this often (minutes): a count is at most this stale.
+DUTY_LAPSED_REFRESH_MINUTES = env_int("DUTY_LAPSED_REFRESH_MINUTES", 60)
 # A staff member counts as trained for this many months after a training they attended
 # (configuration: 61号令 Art. 36 asks yearly training, half-yearly at public gathering places).
 TRAINING_VALID_MONTHS = env_int("TRAINING_VALID_MONTHS", 12)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 
 from hazardloop.obligations.choices import DutyKind, DutyState
 from hazardloop.obligations.models import UnitDutyCount
@@ -26,6 +27,14 @@ def refresh_lapsed_once(now) -> int:
     (windows still open are not lapsed), and feed each count into the unit's risk level.
     Idempotent: the same `now` gives the same rows.
     Returns the number of units counted."""
+    # At most once per DUTY_LAPSED_REFRESH_MINUTES: a recount costs about 1.4 ms of CPU per
+    # unit, so every sweep loop (a minute) would keep a core busy (docs/performance.md, "Many
+    # users at once").
+    last_run = UnitDutyCount.objects.aggregate(last=Max("computed_at"))["last"]
+    if last_run is not None and last_run <= now < last_run + timedelta(
+        minutes=settings.DUTY_LAPSED_REFRESH_MINUTES
+    ):
+        return 0
     start = now - timedelta(days=settings.DUTY_LAPSED_DAYS)
     book = RuleBook()
     done = 0

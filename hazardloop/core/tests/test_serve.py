@@ -92,3 +92,17 @@ def test_a_killed_real_process_comes_back():
 def test_gunicorn_recycles_workers_that_grew():
     web = serve.commands("127.0.0.1", "8000", dev=False, worker_only=False)[0]
     assert "--max-requests" in web
+
+
+def test_web_server_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.delenv("WEB_SERVER", raising=False)
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("WEB_THREADS", raising=False)
+    web = serve.web_command("python", "127.0.0.1", "8000")
+    # The default chosen by the load test (docs/performance.md, "Many users at once").
+    assert web[2] == "gunicorn"
+    assert web[web.index("--workers") + 1] == "3" and web[web.index("--threads") + 1] == "1"
+    monkeypatch.setenv("WEB_SERVER", "granian")
+    monkeypatch.setenv("WEB_WORKERS", "2")
+    web = serve.web_command("python", "127.0.0.1", "8000")
+    assert web[2] == "granian" and web[web.index("--workers") + 1] == "2"

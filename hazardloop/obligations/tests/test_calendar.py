@@ -1,6 +1,6 @@
 """The 61号令 rules on the calendar: across a month end, opening hours, midnight; late; lapsed."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
@@ -209,6 +209,18 @@ def test_lapsed_counts_are_stored_and_idempotent(settings):
     refresh_lapsed_once(now)
     assert UnitDutyCount.objects.filter(unit=u).count() == 1
     assert UnitDutyCount.objects.get(unit=u).lapsed == 11
+
+
+def test_lapsed_counts_are_recounted_at_most_once_per_refresh_period(settings):
+    settings.DUTY_LAPSED_DAYS = 2
+    settings.DUTY_LAPSED_REFRESH_MINUTES = 60
+    u = restaurant()
+    now = at(2026, 3, 3, 12)
+    assert refresh_lapsed_once(now) >= 1
+    assert refresh_lapsed_once(now + timedelta(minutes=59)) == 0  # the sweep's next loops
+    assert UnitDutyCount.objects.get(unit=u).computed_at == now
+    assert refresh_lapsed_once(now + timedelta(minutes=60)) >= 1
+    assert UnitDutyCount.objects.get(unit=u).computed_at == now + timedelta(minutes=60)
 
 
 def test_unit_register_filters_units_with_lapsed_duties(settings):
