@@ -56,7 +56,7 @@ class Drill(models.Model):
         DrillPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="drills",
         verbose_name=_("emergency plan"),
     )  # fmt: skip
-    held_at = models.DateTimeField(_("held at"))
+    held_at = models.DateTimeField(_("drill held at"))
     scenario = models.CharField(_("scenario"), max_length=SCENARIO_MAX)
     participants = models.ManyToManyField(
         "training.StaffMember", blank=True, related_name="+", verbose_name=_("participants")

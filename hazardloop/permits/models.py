@@ -90,7 +90,7 @@ class GasReading(models.Model):
     """One gas test (动火分析) before or during the work."""
 
     permit = models.ForeignKey(HotWorkPermit, on_delete=models.CASCADE, related_name="gas_readings")
-    taken_at = models.DateTimeField(_("taken at"))
+    taken_at = models.DateTimeField(_("gas test taken at"))
     point = models.CharField(_("where"), max_length=100, blank=True)
     lel_percent = models.DecimalField(_("reading (% LEL)"), max_digits=5, decimal_places=1)
     taken_by = models.CharField(_("taken by"), max_length=50, blank=True)

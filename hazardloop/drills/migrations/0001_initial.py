@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("region_code", models.CharField(max_length=12, verbose_name="region")),
-                ("held_at", models.DateTimeField(verbose_name="held at")),
+                ("held_at", models.DateTimeField(verbose_name="drill held at")),
                 ("scenario", models.CharField(max_length=500, verbose_name="scenario")),
                 (
                     "others_count",

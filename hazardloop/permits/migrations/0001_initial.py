@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("taken_at", models.DateTimeField(verbose_name="taken at")),
+                ("taken_at", models.DateTimeField(verbose_name="gas test taken at")),
                 ("point", models.CharField(blank=True, max_length=100, verbose_name="where")),
                 (
                     "lel_percent",
