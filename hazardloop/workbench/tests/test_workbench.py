@@ -180,6 +180,8 @@ def test_the_api_gives_the_same_lists(cast):
     assert api_client(None).get("/api/v1/me/todo").status_code == 401
 
 
+# unit_manager: 16 measured with "Certificates expiring soon" (one query; 15 without it), kept
+# at 20.
 @pytest.mark.parametrize(
     "member,budget",
     [("regulator", 30), ("inspector", 20), ("leader", 20), ("expert", 15), ("unit_manager", 20)],
@@ -201,3 +203,18 @@ def test_someone_without_a_role_is_told_whom_to_ask(cast):
     page = web_client(nobody).get("/").content.decode()
     assert "尚未分配角色，请联系管理员。" in page and 'data-testid="group-' not in page
     assert api_client(nobody).get("/api/v1/me/todo").json()["groups"] == []
+
+
+def test_unit_portal_links_poster_and_certificates_and_lists_expiring(cast):
+    from hazardloop.training.tests.certificates_helpers import certificate, staff
+
+    cert = certificate(staff(cast.unit, name="李秀英"), days=5)
+    certificate(staff(cast.unit), days=300)  # not expiring: not listed
+    page = web_client(cast.unit_manager).get("/").content.decode()
+    assert f'href="/units/{cast.unit.pk}/qr.png"' in page
+    assert f'href="/certificates/unit/{cast.unit.pk}/"' in page
+    assert f'data-testid="item-certificates_expiring-{cert.pk}"' in page
+    assert f"/certificates/{cert.pk}/renew/" in page
+    assert 'data-testid="count-certificates_expiring">1<' in page
+    other = web_client(cast.other_unit_manager).get("/").content.decode()
+    assert "李秀英" not in other
