@@ -1,6 +1,10 @@
 """The patrol API creates a self-found hazard; the calendar API; a province's region rule."""
 
+import datetime as dt
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from hazardloop.accounts.choices import Role
 from hazardloop.audit.models import AuditEvent
@@ -30,6 +34,9 @@ def cast():
     return c
 
 
+# At 14:00 in Shanghai, inside every unit's opening hours (the cast's unit has none recorded: the
+# default hours), whatever the time of day the suite runs.
+@time_machine.travel(dt.datetime(2027, 3, 4, 6, 0, tzinfo=dt.UTC), tick=True)
 def test_manager_patrol_with_exit_blocked_raises_self_found_hazard(cast):
     pic = photo(cast, cast.unit_manager)
     body = {"unit_id": cast.unit.pk, "failed": [
@@ -44,7 +51,7 @@ def test_manager_patrol_with_exit_blocked_raises_self_found_hazard(cast):
     insp = Inspection.objects.get(pk=out["inspection_id"])
     assert insp.mode == "patrol" and insp.inspector_id == cast.unit_manager.pk
     # The calendar counts it as the unit's patrol.
-    day = insp.received_at.astimezone().date().isoformat()
+    day = timezone.localtime(insp.received_at).date().isoformat()
     cal = api_client(cast.unit_manager).get(
         f"/api/v1/units/{cast.unit.pk}/duties", {"start": day}
     ).json()  # fmt: skip
