@@ -19,6 +19,7 @@ from hazardloop.accounts.access import scope_for
 from hazardloop.campaigns.models import Campaign
 from hazardloop.hazards.choices import Category
 from hazardloop.hazards.services.judging import pending_count
+from hazardloop.publicity.queries import counts as publicity_counts
 from hazardloop.regions.models import Region, Sector
 from hazardloop.reports import duty_counts
 from hazardloop.reports.charts import breakdowns, daily_trend, unit_rows
@@ -119,7 +120,18 @@ def _context(request, p):
         "perms_obligations": not scope_for(request.user, "obligation.view").is_empty,
         "lapsed_by_sector": duty_counts.sectors(p.scope, stats),
         "lapsed_days": settings.DUTY_LAPSED_DAYS,
+        "publicity": _publicity(request.user, p),
     }
+
+
+def _publicity(user, p) -> dict | None:
+    """The publicity held in the region and period (and campaign) on view, for those who see
+    publicity (the region is already in the user's scope)."""
+    if scope_for(user, "publicity.view").is_empty:
+        return None
+    return publicity_counts(
+        p.region.code, p.campaign.pk if p.campaign else None, since=p.start, until=p.end
+    )
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Every dashboard figure against the hand-counted data set of stats_data.py, the API and the
 scheduling report against the dashboard, and the query budgets."""
 
+import datetime as dt
+
 import pytest
 
 from hazardloop.accounts.access import Scope, scope_for
@@ -165,8 +167,8 @@ def test_dashboard_pages_and_query_budget(cast, django_assert_max_num_queries):
     aggregates.refresh()  # as the sweep does; the budget is the page's reading
     client = web_client(cast.city_regulator)
     # the menu's to-do and unread counts (accident reports and accountability proposals among
-    # them), and the accidents of both periods once per figure set
-    with django_assert_max_num_queries(38):
+    # them), the accidents of both periods once per figure set, and the period's publicity
+    with django_assert_max_num_queries(39):
         page = client.get("/stats/?region=220100&from=2022-10-01&to=2022-10-07")
     assert page.status_code == 200
     body = page.content.decode()
@@ -233,3 +235,22 @@ def test_morning_sweep_sends_each_subscription_its_report_with_the_files(
     with django_capture_on_commit_callbacks(execute=True):
         notify([cast.city_regulator], key="report.again", message="x", obj=report)
     assert len(mailoutbox) == 2 and mailoutbox[1].attachments == []
+
+
+def test_dashboard_counts_the_publicity_of_the_region_and_period(cast):
+    from django.utils import timezone
+
+    from hazardloop.publicity.tests.factories import make_activity
+
+    day = timezone.localdate() - dt.timedelta(days=1)
+    make_activity(cast.regulator, region_code="220102", held_on=day, reach=300)
+    make_activity(cast.neighbour_regulator, region_code="220103", held_on=day, reach=50)
+    period = f"from={day - dt.timedelta(days=6)}&to={day}"
+    county = web_client(cast.regulator).get(f"/stats/?region=220102&{period}").content.decode()
+    assert 'data-testid="publicity-count">1<' in county  # the neighbour's is not counted
+    city = web_client(cast.city_regulator).get(f"/stats/?region=220100&{period}").content.decode()
+    assert 'data-testid="publicity-count">2<' in city
+    earlier = f"from={day - dt.timedelta(days=30)}&to={day - dt.timedelta(days=8)}"
+    assert 'data-testid="publicity-count">0<' in (
+        web_client(cast.city_regulator).get(f"/stats/?region=220100&{earlier}").content.decode()
+    )
