@@ -14,6 +14,7 @@ from hazardloop.obligations.models import DutyRule, OpeningHours, UnitDutyCount
 from hazardloop.obligations.schedule import unit_calendar
 from hazardloop.obligations.tests.helpers import at, record
 from hazardloop.testing import ensure_reference_data, make_unit, make_user
+from hazardloop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,11 @@ def _kind(wins, kind):
 
 def restaurant(**kw):
     kw.setdefault("business_hours", "10:00-22:00")
-    return make_unit(is_public_gathering=True, **kw)
+    u = make_unit(is_public_gathering=True, **kw)
+    # On the register since before the dates these tests count (the lapsed count starts there).
+    Unit.objects.filter(pk=u.pk).update(created_at=at(2026, 1, 1, 0))
+    u.refresh_from_db()
+    return u
 
 
 def test_shipped_rules_are_the_61_order_defaults_with_articles():
@@ -261,3 +266,14 @@ def test_lapsed_duties_feed_the_units_risk_level(settings):
     refresh_lapsed_once(at(2026, 3, 3, 12))
     u.refresh_from_db()
     assert (u.lapsed_duties, u.risk_score) == (0, before)
+
+
+def test_duties_before_the_unit_was_on_the_register_are_not_lapsed(settings):
+    settings.DUTY_LAPSED_DAYS = 2
+    u = restaurant()
+    Unit.objects.filter(pk=u.pk).update(created_at=at(2026, 3, 3, 9))  # registered this morning
+    refresh_lapsed_once(at(2026, 3, 3, 12))
+    # Only the 10–12 window of 3 March ended after it: 1, not the 12 of the whole period.
+    assert UnitDutyCount.objects.get(unit=u).lapsed == 1
+    u.refresh_from_db()
+    assert u.lapsed_duties == 1
