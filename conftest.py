@@ -15,6 +15,17 @@ def _audit_heads_elsewhere(settings, tmp_path):
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    # A request through the test client leaves its language active in this thread (LocaleMiddleware
+    # activates, nothing deactivates): each test starts in the site's default language.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def reference_data(db):
     ensure_reference_data()

@@ -62,7 +62,7 @@ def test_unit_manager_on_a_phone(phone_page, lang):
     page.get_by_test_id("certificate-form").wait_for()
     page.select_option(
         "#id_holder",
-        label="孙海涛 · " + ("电焊、气割作业人员" if lang == "zh" else "Welder or cutter"),
+        label="孙海涛 · " + ("电焊、气割人员" if lang == "zh" else "Welder or cutter"),
     )
     page.select_option("#id_kind", "welding")
     page.fill("#id_number", "T-2027")
