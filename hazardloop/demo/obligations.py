@@ -124,4 +124,7 @@ def load_obligations(rng: random.Random, now=None) -> int:
                 )
             )  # fmt: skip
     Answer.objects.bulk_create(answers, batch_size=5000, ignore_conflicts=True)
+    # The units have been on the register since the records begin, so that the lapsed count
+    # (which starts when a unit is registered) reads this history: done, late and lapsed.
+    Unit.objects.filter(created_at__gt=start).update(created_at=start)
     return len(rows)
