@@ -90,6 +90,9 @@ class UnitDutyCount(models.Model):
         indexes = [
             models.Index(fields=["region_code", "lapsed"], name="dutycount_region_lapsed"),
             models.Index(fields=["sector_id", "region_code"], name="dutycount_sector_region"),
+            # The sweep's "when was the last recount" and the statistics' "has it changed since"
+            # read the latest computed_at every minute: an index probe, not a scan of every unit.
+            models.Index(fields=["computed_at"], name="dutycount_computed"),
         ]
 
     def __str__(self):
