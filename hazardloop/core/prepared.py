@@ -17,6 +17,12 @@ it against the ORM's own list and refuses a query whose shape does not match (so
 queryset cannot silently run with misplaced values). Only model querysets (no values(), no
 annotations, no prefetch) with a fixed shape: anything whose SQL depends on the arguments
 (an IN list of varying length, an optional filter) is not a Prepared query.
+
+`run_together((QUERY_A, (a,)), (QUERY_B, (b,)))` runs several Prepared queries in one round
+trip on PostgreSQL (the statements sent together, one result set each: psycopg's client-side
+binding, which Django uses, allows it) and one after another elsewhere; it returns their rows
+in order. A request that needs a token's user and their memberships, or a hazard and its
+events, asks the database once.
 """
 
 import threading
@@ -82,6 +88,10 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, self.params(*args))
             rows = cursor.fetchall()
+        return self._objects(compiled, rows, using)
+
+    def _objects(self, compiled: _Compiled, rows, using: str) -> list:
+        connection = connections[using]
         out = []
         model, start, end, init_list = (
             compiled.model,
@@ -102,3 +112,44 @@ class Prepared:
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+def run_together(*queries: tuple, using: str = "default") -> list[list]:
+    """The results of each query in order, in one round trip on PostgreSQL (one after another
+    elsewhere). A query is (Prepared, args): its model instances; or (sql, params): its rows
+    as tuples. On PostgreSQL each statement still takes its own snapshot (READ COMMITTED), so
+    a count sent after a row lock sees what was committed before the lock was granted."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(queries) < 2:
+        return [_run_one(query, args, using) for query, args in queries]
+    compiled = [
+        (query._compiled.get(using) or query._compile(args, using))
+        if isinstance(query, Prepared)
+        else None
+        for query, args in queries
+    ]
+    sql = ";\n".join(
+        c.sql if c else query for c, (query, _a) in zip(compiled, queries, strict=True)
+    )
+    params: list = []
+    for query, args in queries:
+        params.extend(query.params(*args) if isinstance(query, Prepared) else args)
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for position, (query, _args) in enumerate(queries):
+            if position:
+                cursor.nextset()
+            rows = cursor.fetchall()
+            if isinstance(query, Prepared):
+                rows = query._objects(compiled[position], rows, using)
+            results.append(rows)
+    return results
+
+
+def _run_one(query, args, using: str) -> list:
+    if isinstance(query, Prepared):
+        return query(*args, using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(query, args)
+        return cursor.fetchall()

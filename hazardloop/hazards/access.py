@@ -6,16 +6,27 @@ from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import get_in_scope_or_404, scope_for
 from hazardloop.audit.services import record_event
-from hazardloop.core.prepared import Prepared
-from hazardloop.hazards.models import Hazard
+from hazardloop.core.prepared import Prepared, run_together
+from hazardloop.hazards.models import Hazard, HazardEvent
 
 # The hazard with its unit by id, compiled once (the workflow step and the hazard's API read it
 # on every request); the scope is checked on the row (Scope.covers, the same rule as Scope.q).
 _WITH_UNIT = Prepared(lambda pk: Hazard.objects.select_related("unit").filter(pk=pk))
+# Its events with their actors, in order (Meta.ordering), read in the same round trip when the
+# caller answers with them (`events=True`).
+EVENTS = Prepared(
+    lambda hazard_id: HazardEvent.objects.select_related("actor").filter(hazard_id=hazard_id)
+)
 
 
-def access_hazard(user, pk, *, related=("unit",), perm: str = "hazard.view") -> Hazard:
-    """The hazard `pk` if `user` may see it (with `perm`), with `related` selected."""
+def access_hazard(
+    user, pk, *, related=("unit",), perm: str = "hazard.view", events: bool = False
+) -> Hazard:
+    """The hazard `pk` if `user` may see it (with `perm`), with `related` selected.
+
+    `events=True` also reads its events (with their actors) in the same round trip, as
+    `hazard.known_events`; a workflow step (`workflow.apply`) adds the event it writes, so
+    the answer after a step needs no second read."""
     if tuple(related) != ("unit",):
         return get_in_scope_or_404(
             user,
@@ -29,8 +40,15 @@ def access_hazard(user, pk, *, related=("unit",), perm: str = "hazard.view") -> 
         pk = int(pk)
     except (TypeError, ValueError):
         pk = 0
-    rows = _WITH_UNIT(pk) if 0 < pk < 2**63 else []
+    if not 0 < pk < 2**63:
+        rows, known = [], []
+    elif events:
+        rows, known = run_together((_WITH_UNIT, (pk,)), (EVENTS, (pk,)))
+    else:
+        rows, known = _WITH_UNIT(pk), []
     hazard = rows[0] if rows else None
+    if hazard is not None and events:
+        hazard.known_events = known
     if hazard is not None and scope_for(user, perm).covers(hazard.region_code, hazard.unit_id):
         return hazard
     if hazard is not None:

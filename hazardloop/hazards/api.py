@@ -12,12 +12,11 @@ from pydantic import BaseModel, Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
-from hazardloop.core.prepared import Prepared
 from hazardloop.hazards import bulk, schemas, services, workflow
-from hazardloop.hazards.access import access_hazard
+from hazardloop.hazards.access import EVENTS, access_hazard
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source
 from hazardloop.hazards.filters import HazardFilterForm, apply_filters, page
-from hazardloop.hazards.models import Hazard, HazardEvent
+from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.schemas import PhotoIds
 from hazardloop.units.models import Unit
 
@@ -85,10 +84,6 @@ _DETAIL_FIELDS = [
     "responsible_person",
     "measures",
 ]
-# A hazard's events with their actors, in order (Meta.ordering), compiled once.
-_EVENTS = Prepared(
-    lambda hazard_id: HazardEvent.objects.select_related("actor").filter(hazard_id=hazard_id)
-)
 
 
 def hazard_row(hazard: Hazard, now) -> dict:
@@ -97,6 +92,13 @@ def hazard_row(hazard: Hazard, now) -> dict:
     out["unit_name"] = hazard.unit.name
     out["overdue"] = hazard.is_overdue(now)
     return out
+
+
+def _events_of(hazard: Hazard) -> list:
+    """Its events in order: those read with it (`access_hazard(events=True)`, plus what a step
+    wrote since), else read now."""
+    known = getattr(hazard, "known_events", None)
+    return known if known is not None else EVENTS(hazard.pk)
 
 
 def hazard_detail(hazard: Hazard, user) -> dict:
@@ -115,7 +117,7 @@ def hazard_detail(hazard: Hazard, user) -> dict:
             "reason": e.reason,
             "data": e.data,
         }
-        for e in _EVENTS(hazard.pk)
+        for e in _events_of(hazard)
     ]
     out["actions"] = [a.name for a in workflow.available_actions(user, hazard)]
     return out
@@ -190,7 +192,8 @@ def _invalid(errors) -> ApiError:
 
 
 def _hazard(request, hazard_id: Id) -> Hazard:
-    return access_hazard(request.auth, hazard_id)
+    """The hazard with its events (both endpoints that read it answer with them)."""
+    return access_hazard(request.auth, hazard_id, events=True)
 
 
 _NO_FILTERS: dict = {}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
 from hazardloop.core.prepared import Prepared
-from hazardloop.notifications.services import notify
+from hazardloop.notifications.services import notify, notify_unit_members
 from hazardloop.regions import codes as region_codes
 
 MESSAGES = {
@@ -109,8 +109,8 @@ def link(hazard) -> str:
 
 def notify_unit(hazard, *, key: str, message: str, params: dict | None = None):
     """Notify the unit's people once about event `key` (message: a gettext_noop string)."""
-    return notify(
-        unit_people(hazard),
+    return notify_unit_members(
+        hazard.unit_id,
         key=f"hazard:{hazard.pk}:{key}",
         message=message,
         params=params if params is not None else hazard_params(hazard),

@@ -27,8 +27,9 @@ BATCH = 2000
 _one_sql: dict[str, str] = {}
 
 
-def _counts_one(unit_id: int, now) -> tuple[int, int, int]:
-    """One unit's (open, open major, overdue at `now`): the SQL built once per database."""
+def _one_statement(unit_id: int, now) -> tuple[str, list, object]:
+    """One unit's count as (SQL built once per database, its parameters, how to read its
+    rows into (open, open major, overdue at `now`))."""
     sql = _one_sql.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
@@ -41,10 +42,35 @@ def _counts_one(unit_id: int, now) -> tuple[int, int, int]:
             f"WHERE {column['unit']} = %s AND {column['status']} IN ({statuses})"
         )
     due_param = Hazard._meta.get_field("due_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [str(Grade.MAJOR), due_param, unit_id, *map(str, OPEN_STATUSES)])
-        n, major, overdue = cursor.fetchone()
+    params = [str(Grade.MAJOR), due_param, unit_id, *map(str, OPEN_STATUSES)]
+    return sql, params, _read_one
+
+
+def _read_one(rows) -> tuple[int, int, int]:
+    n, major, overdue = rows[0]
     return (n or 0, major or 0, overdue or 0)
+
+
+def _counts_one(unit_id: int, now) -> tuple[int, int, int]:
+    """One unit's (open, open major, overdue at `now`)."""
+    sql, params, read = _one_statement(unit_id, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return read(cursor.fetchall())
+
+
+class _Counts:
+    """`counts_for` at `now` as the units' risk recount asks it: a function of the unit ids,
+    and for one unit the statement itself (sent with the unit's lock, one round trip)."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self, unit_ids):
+        return counts_for(unit_ids, self.now)
+
+    def one_statement(self, unit_id: int):
+        return _one_statement(unit_id, self.now)
 
 
 def counts_for(unit_ids, now) -> dict[int, tuple[int, int, int]]:
@@ -107,7 +133,7 @@ def refresh_units(unit_ids, *, actor=None, now=None, read_first: bool = True) ->
             )
         }
         unit_ids = [pk for pk, c in counts.items() if pk in stored and stored[pk] != c]
-    changed = recompute_risk_many(lambda ids: counts_for(ids, now), unit_ids=unit_ids, actor=actor)
+    changed = recompute_risk_many(_Counts(now), unit_ids=unit_ids, actor=actor)
     return len(changed)
 
 

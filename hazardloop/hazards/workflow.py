@@ -423,6 +423,10 @@ def apply(
         setattr(hazard, name, value)
     hazard.status = after
     hazard.version += 1
+    known = getattr(hazard, "known_events", None)
+    if known is not None:  # read with the hazard (access_hazard(events=True)): keep it whole
+        known.append(event)
+        known.sort(key=lambda e: (e.at, e.pk))
     record_event(
         f"hazard.{action}",
         actor=actor,

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from hazardloop.accounts.models import Membership, User
 from hazardloop.audit.services import record_event
 from hazardloop.notifications.models import Notification
 
@@ -44,14 +45,55 @@ def notify(
     is harmless. The e-mail goes out after the surrounding transaction commits (never for a
     rolled-back change), to recipients with an address, in the site language.
     """
+    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    if not people:
+        return []
+    return _notify(
+        sorted(people),
+        key=key,
+        message=message,
+        params=params,
+        link=link,
+        obj=obj,
+        region_code=region_code,
+        email=email,
+    )
+
+
+def notify_unit_members(
+    unit_id: int,
+    *,
+    key: str,
+    message: str,
+    params: dict | None = None,
+    link: str = "",
+    obj=None,
+    region_code: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """`notify` to the active people with an active membership of unit `unit_id`, read by the
+    INSERT itself (one statement: the step that tells a unit does not read its people first)."""
+    return _notify(
+        unit_id,
+        key=key,
+        message=message,
+        params=params,
+        link=link,
+        obj=obj,
+        region_code=region_code,
+        email=email,
+    )
+
+
+def _notify(
+    recipients: list[int] | int, *, key, message, params, link, obj, region_code, email
+) -> list[Notification]:
+    """`recipients`: the users' ids, or a unit's id (its members, read by the INSERT)."""
     params = {k: str(v) for k, v in (params or {}).items()}
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     if obj is not None and not region_code:
         region_code = str(getattr(obj, "region_code", "") or "")
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
-    if not people:
-        return []
     # No savepoint inside the caller's transaction: nothing here is expected to fail on its
     # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
     with transaction.atomic(savepoint=False):
@@ -59,7 +101,7 @@ def notify(
         # written; a recipient who already has this key (or a concurrent sender of the same
         # event, the unique recipient+key) gets nothing new, and is e-mailed at most once.
         created = _insert_new(
-            sorted(people),
+            recipients,
             key=key[:120],
             message=message[:300],
             params=params,
@@ -77,7 +119,7 @@ def notify(
                 region_code=region_code,
                 message=f"{key} → {len(created)} recipient(s)",
             )
-    ids = [n.pk for n in created if people[n.recipient_id].email]
+    ids = [n.pk for n in created if n.has_email]
     if email and ids:
         # robust: a queue that cannot be written must not fail a change already committed;
         # the retry sweep finds these notifications unsent.
@@ -97,44 +139,68 @@ _INSERT_FIELDS = (
     "created_at",
     "email_attempts",
 )
-_insert_sql: dict[str, str] = {}
+_insert_sql: dict[tuple[str, bool], str] = {}
 
 
-def _insert_new(recipient_ids: list[int], **fields) -> list[Notification]:
-    """Insert one notification per recipient that has none with this key; returns those
-    written, in id order (PostgreSQL and SQLite: ON CONFLICT DO NOTHING RETURNING)."""
-    meta = Notification._meta
-    quote = connection.ops.quote_name
-    one = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    head = _insert_sql.get(connection.vendor)
-    if head is None:
-        head = _insert_sql[connection.vendor] = (
-            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
-            f"({', '.join(quote(meta.get_field(f).column) for f in _INSERT_FIELDS)}) VALUES "
+def _insert_head(members: bool) -> str:
+    """The INSERT up to its rows: VALUES for given recipients, else a SELECT of a unit's
+    active members; ON CONFLICT and RETURNING (with whether the recipient has an address)
+    follow the rows."""
+    sql = _insert_sql.get((connection.vendor, members))
+    if sql is None:
+        meta = Notification._meta
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        users = quote(User._meta.db_table)
+        columns = ", ".join(quote(meta.get_field(f).column) for f in _INSERT_FIELDS)
+        marks = ", ".join(["%s"] * (len(_INSERT_FIELDS) - 1))
+        rows = (
+            f"SELECT u.id, {marks} FROM {users} u WHERE u.is_active AND EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM {quote(Membership._meta.db_table)} m WHERE m.user_id = u.id "
+            "AND m.unit_id = %s AND m.is_active) ORDER BY u.id"
+            if members
+            else "VALUES {rows}"
         )
+        sql = _insert_sql[(connection.vendor, members)] = (
+            f"INSERT INTO {table} ({columns}) {rows}"  # noqa: S608
+            f" ON CONFLICT ({quote('recipient_id')}, {quote('key')}) DO NOTHING"
+            f" RETURNING {quote('id')}, {quote('recipient_id')}, (SELECT e.email <> '' FROM"
+            f" {users} e WHERE e.id = {table}.{quote('recipient_id')})"
+        )
+    return sql
+
+
+def _insert_new(recipients: list[int] | int, **fields) -> list[Notification]:
+    """Insert one notification per recipient that has none with this key; returns those
+    written, in id order, each with `has_email` (PostgreSQL and SQLite: ON CONFLICT DO NOTHING
+    RETURNING). `recipients`: user ids, or a unit's id for its active members."""
+    meta = Notification._meta
     now = timezone.now()
     values = {**fields, "created_at": now, "email_attempts": 0}
     prepared = {
         name: meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in values.items()
     }
+    members = isinstance(recipients, int)
+    sql = _insert_head(members)
     params: list = []
-    for pk in recipient_ids:
-        params.extend(pk if f == "recipient_id" else prepared[f] for f in _INSERT_FIELDS)
-    sql = (
-        head
-        + ", ".join([one] * len(recipient_ids))
-        + f" ON CONFLICT ({quote('recipient_id')}, {quote('key')}) DO NOTHING"
-        + f" RETURNING {quote('id')}, {quote('recipient_id')}"
-    )
+    if members:
+        params.extend(prepared[f] for f in _INSERT_FIELDS[1:])
+        params.append(recipients)
+    else:
+        one = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+        sql = sql.replace("{rows}", ", ".join([one] * len(recipients)), 1)
+        for pk in recipients:
+            params.extend(pk if f == "recipient_id" else prepared[f] for f in _INSERT_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(cursor.fetchall())
     out = []
-    for pk, recipient_id in rows:
+    for pk, recipient_id, has_email in rows:
         row = Notification(pk=pk, recipient_id=recipient_id, **values)
         row._state.adding = False
         row._state.db = connection.alias
+        row.has_email = bool(has_email)
         out.append(row)
     return out
 

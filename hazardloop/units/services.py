@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event, record_events
-from hazardloop.core.prepared import Prepared
+from hazardloop.core.prepared import Prepared, run_together
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department, Region
 from hazardloop.units.choices import JobKind, JobStatus, RiskLevel
@@ -293,10 +293,12 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     `counts` maps a unit id to (open hazards, open major hazards, overdue hazards), or is a
     function that returns that mapping for `unit_ids`: it is called once those units' rows are
     locked, so that two hazard changes at one unit count one after the other and neither
-    overwrites the other's count. The units are locked in id order; those whose counts differ
-    get their risk columns recomputed (the override, if any, still decides the level), one bulk
-    UPDATE, and one audit event each. Units whose counts are unchanged are not written.
-    Returns the units that changed.
+    overwrites the other's count. For one unit, a `counts` function with a
+    `one_statement(unit_id)` method (the count's SQL, its parameters, and how to read its
+    rows) is asked in the same round trip as the lock. The units are locked in id order;
+    those whose counts differ get their risk columns recomputed (the override, if any,
+    still decides the level), one bulk UPDATE, and one audit event each. Units whose counts
+    are unchanged are not written. Returns the units that changed.
     """
     ids = sorted(set(unit_ids if callable(counts) else counts or ()))
     if not ids:
@@ -305,7 +307,14 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     # No savepoint inside the caller's transaction (the hazard step that called us): if the
     # units cannot be written, the hazard change must not commit either.
     with transaction.atomic(savepoint=False):
-        if len(ids) == 1:  # a hazard step: one unit, its lock compiled once per process
+        one_count = getattr(counts, "one_statement", None) if len(ids) == 1 else None
+        if one_count is not None:
+            # A hazard step: the lock, then the count, sent together (the count is its own
+            # statement after the lock, so it sees what was committed before the lock).
+            sql, params, read = one_count(ids[0])
+            units, rows = run_together((_LOCK_ONE, (ids[0],)), (sql, params))
+            counts = {u.pk: read(rows) for u in units}
+        elif len(ids) == 1:  # one unit, its lock compiled once per process
             units = _LOCK_ONE(ids[0])
         else:
             units = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))

@@ -195,6 +195,7 @@ def create_hazard(
             at=now,
             data={"grade": hazard.grade, "grade_reason": hazard.grade_reason},
         )
+        hazard.known_events = [event]  # all it has: the answer needs no read (access.py)
         if photo_ids:
             _attach_photos(hazard, event, photo_ids, PhotoRole.BEFORE, actor=actor)
         if fixed_on_spot:

@@ -1,0 +1,51 @@
+"""Prepared queries and `run_together`: the same rows as the ORM, in one round trip on
+PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hazardloop.accounts.models import Membership
+from hazardloop.core.prepared import Prepared, run_together
+from hazardloop.units.models import Unit
+
+MEMBERSHIPS = Prepared(
+    lambda user_id: Membership.objects.filter(user_id=user_id, is_active=True).select_related(
+        "region", "unit"
+    )
+)
+UNIT = Prepared(lambda pk: Unit.objects.filter(pk=pk))
+
+
+@pytest.mark.django_db
+def test_the_rows_are_the_orms(cast):
+    mine = MEMBERSHIPS(cast.unit_manager.pk)
+    orm = list(Membership.objects.filter(user=cast.unit_manager, is_active=True))
+    assert [m.pk for m in mine] == [m.pk for m in orm]
+    assert mine[0].unit.name == cast.unit.name  # the related row came with it
+    assert mine[0].region.code == cast.unit.region_id
+
+
+@pytest.mark.django_db
+def test_run_together_gives_each_querys_rows_in_one_round_trip(cast):
+    raw = (f"SELECT COUNT(*) FROM {Unit._meta.db_table} WHERE id <= %s", [cast.unit.pk])
+    with CaptureQueriesContext(connection) as queries:
+        memberships, units, none, counted = run_together(
+            (MEMBERSHIPS, (cast.unit_manager.pk,)),
+            (UNIT, (cast.unit.pk,)),
+            (UNIT, (0,)),
+            raw,
+        )
+    expected = 1 if connection.vendor == "postgresql" else 4
+    assert len(queries) == expected
+    assert [m.user_id for m in memberships] == [cast.unit_manager.pk]
+    assert [u.pk for u in units] == [cast.unit.pk] and units[0].name == cast.unit.name
+    assert none == []
+    assert counted == [(Unit.objects.filter(pk__lte=cast.unit.pk).count(),)]
+
+
+@pytest.mark.django_db
+def test_one_query_runs_alone(cast):
+    with CaptureQueriesContext(connection) as queries:
+        [units] = run_together((UNIT, (cast.unit.pk,)))
+    assert len(queries) == 1 and units[0].pk == cast.unit.pk

@@ -1,0 +1,149 @@
+"""A workflow step asks the database as few times as its guarantees allow (issue 16), and the
+answer built from what was read with the hazard is the same as a fresh read.
+
+On PostgreSQL the statements a step sends are counted exactly: a new statement on these paths
+is a deliberate change to this file. The caller's token and memberships come in one round trip,
+the hazard and its events in another (`core.prepared.run_together`), the unit's people are read
+by the notification's INSERT, and the unit's lock and its hazard count go together."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hazardloop.accounts.choices import Role
+from hazardloop.accounts.models import Membership
+from hazardloop.audit.models import AuditEvent
+from hazardloop.hazards.choices import Status
+from hazardloop.hazards.models import Hazard
+from hazardloop.hazards.tests.helpers import hazard, photo
+from hazardloop.notifications.models import Notification
+from hazardloop.notifications.services import notify_unit_members
+from hazardloop.testing import IMMEDIATE_TASKS, api_client, make_user
+from hazardloop.units.models import Unit
+
+POSTGRES = connection.vendor == "postgresql"
+# PostgreSQL's statements (BEGIN and COMMIT counted); elsewhere a ceiling.
+ORDER, VERIFY, CREATE = (8, 11, 11) if POSTGRES else (12, 16, 15)
+
+
+def _post(client, path, body):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path, body, content_type="application/json")
+    return response, len(queries)
+
+
+def _fresh(client, pk) -> dict:
+    response = client.get(f"/api/v1/hazards/{pk}")
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_order_verify_and_create_keep_their_statement_counts(cast):
+    inspector = api_client(cast.inspector)
+    inspector.get("/api/v1/auth/me")  # the token's first use writes last_used_at
+
+    made, n = _post(
+        inspector, "/api/v1/hazards", {"unit_id": cast.unit.pk, "description": "安全出口堵塞"}
+    )
+    assert made.status_code == 201, made.content
+    assert (n == CREATE) if POSTGRES else (n <= CREATE), n
+    pk = made.json()["id"]
+    assert made.json()["events"] == _fresh(inspector, pk)["events"]
+
+    ordered, n = _post(
+        inspector,
+        f"/api/v1/hazards/{pk}/transitions",
+        {"action": "order", "due_at": "2099-06-01T18:00:00+08:00"},
+    )
+    assert ordered.status_code == 200, ordered.content
+    assert (n == ORDER) if POSTGRES else (n <= ORDER), n
+    # The events read with the hazard, plus the step's own: what a fresh read gives.
+    assert ordered.json() == _fresh(inspector, pk)
+    assert [e["kind"] for e in ordered.json()["events"]] == ["created", "order"]
+
+    unit = api_client(cast.unit_manager)
+    assert (
+        unit.post(
+            f"/api/v1/hazards/{pk}/transitions",
+            {"action": "start"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    after = photo(cast.unit_manager, cast.unit)
+    submitted = unit.post(
+        f"/api/v1/hazards/{pk}/transitions",
+        {"action": "submit", "note": "已整改", "photo_ids": [after.pk]},
+        content_type="application/json",
+    )
+    assert submitted.status_code == 200, submitted.content
+
+    verified, n = _post(
+        inspector, f"/api/v1/hazards/{pk}/transitions", {"action": "verify", "reason": ""}
+    )
+    assert verified.status_code == 200, verified.content
+    assert (n == VERIFY) if POSTGRES else (n <= VERIFY), n
+    assert verified.json() == _fresh(inspector, pk)
+    assert Hazard.objects.get(pk=pk).status == Status.VERIFIED
+    # The unit's counts were written under its lock: the hazard no longer counts as open.
+    unit_row = Unit.objects.get(pk=cast.unit.pk)
+    assert (
+        unit_row.open_hazards
+        == Hazard.objects.filter(
+            unit=cast.unit, status__in=("found", "ordered", "rectifying", "submitted")
+        ).count()
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_step_answers_nothing_stale(cast):
+    """A step refused for a changed version leaves the events as they are."""
+    h = hazard(cast)
+    client = api_client(cast.inspector)
+    stale = client.post(
+        f"/api/v1/hazards/{h.pk}/transitions",
+        {"action": "order", "due_at": "2099-06-01T18:00:00+08:00", "version": h.version + 5},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert [e["kind"] for e in _fresh(client, h.pk)["events"]] == ["created"]
+
+
+@pytest.mark.django_db
+def test_the_unit_is_told_through_its_active_members_only(
+    cast, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    """The notification's INSERT reads the unit's people: active people with an active
+    membership of this unit, once each, e-mail only to those with an address."""
+    settings.TASKS = IMMEDIATE_TASKS
+    cast.unit_manager.email = "boss@example.cn"
+    cast.unit_manager.save(update_fields=["email"])
+    no_mail = make_user("t-unit-2", Role.UNIT_SAFETY_OFFICER, unit=cast.unit)
+    gone = make_user("t-unit-gone", Role.UNIT_MANAGER, unit=cast.unit, is_active=False)
+    left = make_user("t-unit-left", Role.UNIT_MANAGER, unit=cast.unit, email="l@example.cn")
+    Membership.objects.filter(user=left).update(is_active=False)
+    elsewhere = make_user("t-unit-else", Role.UNIT_MANAGER, unit=cast.other_unit)
+    h = hazard(cast)
+    client = api_client(cast.inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/hazards/{h.pk}/transitions",
+            {"action": "order", "due_at": "2099-06-01T18:00:00+08:00"},
+            content_type="application/json",
+        )
+    assert response.status_code == 200
+    told = set(
+        Notification.objects.filter(key=f"hazard:{h.pk}:ordered").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {cast.unit_manager.username, no_mail.username}
+    assert {gone.username, left.username, elsewhere.username}.isdisjoint(told)
+    assert [m.to for m in mailoutbox] == [["boss@example.cn"]]
+    # The same event again: nobody is told twice, nothing is audited.
+    audit = AuditEvent.objects.count()
+    again = notify_unit_members(cast.unit.pk, key=f"hazard:{h.pk}:ordered", message="x", obj=h)
+    assert again == [] and AuditEvent.objects.count() == audit
+    # A unit nobody holds a role in: nothing written, no error.
+    assert notify_unit_members(cast.neighbour_unit.pk, key="t:none", message="x") == []
