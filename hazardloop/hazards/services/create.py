@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import batch as audit_batch
 from hazardloop.audit.services import record_event
+from hazardloop.core.prepared import insert_one
 from hazardloop.core.references import campaign_covers
 from hazardloop.evidence.services import claim_photos
 from hazardloop.hazards import grading, unit_risk
@@ -146,54 +147,59 @@ def create_hazard(
             raise ValidationError(
                 {"after_photo_ids": _("A hazard fixed on the spot needs an after-photo.")}
             )
-        hazard = Hazard.objects.create(
-            unit=unit,
-            region_code=unit.region_id,
-            sector_code=unit.sector_id,
-            source=source,
-            source_ref=source_ref[:200],
-            title=(title or description.splitlines()[0])[:200],
-            description=description,
-            category=category or Category.OTHER,
-            grade=result.grade,
-            grade_reason=result.reason[:400],
-            grade_rule_set=result.rule_set,
-            grade_basis=result.basis,
-            legal_basis=legal_basis[:400],
-            rule_refs=refs,
-            # Corrected on the spot, a finding is never an element (regulations.md §12.1).
-            determination=(
-                DeterminationState.PENDING
-                if result.pending and not fixed_on_spot
-                else DeterminationState.NOT_NEEDED
-            ),
-            responsible_person=responsible_person[:50],
-            measures=measures,
-            status=Status.CLOSED if fixed_on_spot else Status.FOUND,
-            found_at=found_at,
-            found_by=actor if getattr(actor, "is_authenticated", False) else None,
-            due_at=due_at,
-            original_due_at=due_at,
-            closed_at=now if fixed_on_spot else None,
-            campaign_id=campaign_id,
-            **clock_for(
-                Status.CLOSED if fixed_on_spot else Status.FOUND,
-                found_at=found_at,
-                due_at=due_at,
-                submitted_at=None,
-                grade=result.grade,
+        # Built once per process, not compiled per call (core/prepared.py).
+        hazard = insert_one(
+            Hazard(
+                unit=unit,
+                region_code=unit.region_id,
+                sector_code=unit.sector_id,
+                source=source,
+                source_ref=source_ref[:200],
+                title=(title or description.splitlines()[0])[:200],
+                description=description,
                 category=category or Category.OTHER,
-            ),
+                grade=result.grade,
+                grade_reason=result.reason[:400],
+                grade_rule_set=result.rule_set,
+                grade_basis=result.basis,
+                legal_basis=legal_basis[:400],
+                rule_refs=refs,
+                # Corrected on the spot, a finding is never an element (regulations.md §12.1).
+                determination=(
+                    DeterminationState.PENDING
+                    if result.pending and not fixed_on_spot
+                    else DeterminationState.NOT_NEEDED
+                ),
+                responsible_person=responsible_person[:50],
+                measures=measures,
+                status=Status.CLOSED if fixed_on_spot else Status.FOUND,
+                found_at=found_at,
+                found_by=actor if getattr(actor, "is_authenticated", False) else None,
+                due_at=due_at,
+                original_due_at=due_at,
+                closed_at=now if fixed_on_spot else None,
+                campaign_id=campaign_id,
+                **clock_for(
+                    Status.CLOSED if fixed_on_spot else Status.FOUND,
+                    found_at=found_at,
+                    due_at=due_at,
+                    submitted_at=None,
+                    grade=result.grade,
+                    category=category or Category.OTHER,
+                ),
+            )
         )
         kind = EventKind.FIXED_ON_SPOT if fixed_on_spot else EventKind.CREATED
-        event = HazardEvent.objects.create(
-            hazard=hazard,
-            kind=kind,
-            from_status="",
-            to_status=hazard.status,
-            actor=hazard.found_by,
-            at=now,
-            data={"grade": hazard.grade, "grade_reason": hazard.grade_reason},
+        event = insert_one(
+            HazardEvent(
+                hazard=hazard,
+                kind=kind,
+                from_status="",
+                to_status=hazard.status,
+                actor=hazard.found_by,
+                at=now,
+                data={"grade": hazard.grade, "grade_reason": hazard.grade_reason},
+            )
         )
         hazard.known_events = [event]  # all it has: the answer needs no read (access.py)
         if photo_ids:
