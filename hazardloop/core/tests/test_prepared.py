@@ -49,3 +49,32 @@ def test_one_query_runs_alone(cast):
     with CaptureQueriesContext(connection) as queries:
         [units] = run_together((UNIT, (cast.unit.pk,)))
     assert len(queries) == 1 and units[0].pk == cast.unit.pk
+
+
+@pytest.mark.django_db
+def test_insert_one_writes_what_save_writes(cast):
+    from django.forms.models import model_to_dict
+
+    from hazardloop.hazards.models import Hazard
+    from hazardloop.hazards.tests.helpers import hazard
+
+    made = hazard(cast)  # through the service (insert_one)
+    copy = Hazard.objects.get(pk=made.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.save(force_insert=True)  # the ORM
+    first, second = (model_to_dict(Hazard.objects.get(pk=pk)) for pk in (made.pk, copy.pk))
+    first.pop("id"), second.pop("id")
+    assert first == second
+    assert made._state.adding is False and made.pk
+
+
+@pytest.mark.django_db
+def test_insert_one_fills_auto_now_and_defaults(cast):
+    from hazardloop.core.prepared import insert_one
+    from hazardloop.notifications.models import Notification
+
+    row = insert_one(Notification(recipient=cast.inspector, key="t:insert", message="m"))
+    stored = Notification.objects.get(pk=row.pk)
+    assert stored.recipient_id == cast.inspector.pk and stored.created_at is not None
+    assert stored.email_attempts == 0 and stored.params == {}
