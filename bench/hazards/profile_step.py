@@ -8,7 +8,9 @@ The same round as `bench.py http` (create, order, submitted in SQL, verify, firs
 through Django's whole request handler (middleware, URL resolution, ninja, the view) with a
 bearer token, as gunicorn would call it. Prints the CPU time per request (process_time, which
 the machine's load does not inflate), the wall time and the statements per request; with
-`--profile`, cProfile (CPU clock) of that request over the rounds, sorted by own time.
+`--profile`, cProfile (CPU clock) of that request over the rounds after the first five,
+sorted by own time and by cumulative time (`PROFILE_CALLERS=<name>` also prints who calls
+the functions matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances).
 """
 
 import argparse
