@@ -70,3 +70,46 @@ def test_the_api_renderer_writes_what_ninjas_would():
     theirs = JSONRenderer().render(None, data, response_status=200)
     assert json.loads(ours) == json.loads(theirs)
     assert b'"2026-12-05T01:02:03.456Z"' in ours and b"+08:00" in ours
+
+
+@pytest.mark.django_db
+def test_an_early_claim_keeps_the_chain_whole(cast, settings):
+    """A batch that claims its chain with its first write (`early_claim`, PostgreSQL with
+    several chains) writes the same chain: positions without gaps, the head moved by the
+    INSERT, numbers rising; more events than it drew numbers for take a second claim on the
+    same chain. Elsewhere there is no early claim."""
+    from django.db import connection, transaction
+
+    from hazardloop.audit import services as audit
+    from hazardloop.audit.models import AuditChainHead, AuditEvent
+    from hazardloop.core.prepared import run_together
+
+    def step(events: int) -> tuple[list, int]:
+        """The events, and how many claims at the batch's end (a chain's seq moved)."""
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), audit.batch():
+            claim = audit.early_claim()
+            if connection.vendor != "postgresql":
+                assert claim is None
+            else:
+                claimed, _rows = run_together(claim, ("SELECT 1", []))
+                audit.take_early_claim(claimed)
+            made = [record_event("test.early", actor=cast.inspector) for _ in range(events)]
+        late = [q for q in queries if "SET seq = seq + " in q["sql"] and "SKIP LOCKED" in q["sql"]]
+        return made, len(late)
+
+    small, late_small = step(2)
+    large, late_large = step(audit.EARLY_NUMBERS + 3)
+    if connection.vendor == "postgresql":
+        assert (late_small, late_large) == (0, 1)  # early claim used; too small for 7 events
+    assert all(e.pk for e in small + large)
+    assert verify_chain()[1] is None
+    for chain in {e.chain for e in small + large}:
+        positions = list(
+            AuditEvent.objects.filter(chain=chain)
+            .order_by("chain_seq")
+            .values_list("chain_seq", flat=True)
+        )
+        assert positions == list(range(1, len(positions) + 1))
+        assert AuditChainHead.objects.get(pk=chain).seq == positions[-1]
+    assert [e.seq for e in small] == sorted(e.seq for e in small)
+    assert audit.early_claim() is None  # outside a batch
