@@ -26,12 +26,14 @@ touched buckets, finest depth first, and their months.
 `refresh_once(now)` is the sweep step (settings.SWEEP_STEPS); `manage.py refresh_stats` runs it
 by hand (`--full` to rebuild). `ensure_fresh` is called on read: when the aggregates were never
 built or are older than `settings.STATS_MAX_AGE_SECONDS` (default 300 s), the reader refreshes
-them first.
+them first. A refresh that changed anything gives `StatsRefresh.generation` a new random token:
+what the statistics keep between refreshes (kept.py) is keyed by it.
 """
 
 import datetime as dt
 import hashlib
 import time
+import uuid
 from functools import reduce
 from operator import or_
 
@@ -484,7 +486,10 @@ def refresh(*, full: bool = False) -> dict:
         for roll in ROLLS:
             rebuild_roll(roll, levels, keys[roll.base])
         marks["duties_mark"] = duty_counts.mark()
-        if full or _units_changed(row, marks) or marks["duties_mark"] != row.duties_mark:
+        units_rebuilt = (
+            full or _units_changed(row, marks) or marks["duties_mark"] != row.duties_mark
+        )
+        if units_rebuilt:
             _rebuild_unit_counts()
             rebuild_unit_roll(levels)
             marks["units_mark"] = units_mark
@@ -499,7 +504,9 @@ def refresh(*, full: bool = False) -> dict:
         }
         gaps["units"] = _units_recent(marks["units_mark"])
         seconds = time.monotonic() - started
+        changed = full or count > 0 or units_rebuilt or not row.generation
         StatsRefresh.objects.filter(pk=1).update(
+            generation=uuid.uuid4().hex if changed else row.generation,
             refreshed_at=wall,
             full_at=wall if full else row.full_at,
             seconds=seconds,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hazardloop.hazards.choices import DONE_STATUSES, OPEN_STATUSES, Grade
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import aggregates, rollups
+from hazardloop.reports import aggregates, kept, rollups
 from hazardloop.reports.models import (
     CategoryRoll,
     HazardDay,
@@ -47,11 +47,12 @@ def unit_rows(scope, county: Region, *, campaign=None, start, end, now, limit=20
     return rows
 
 
-def _aggregate_rows(model, scope, parent: Region, campaign, start, end, day_field="day"):
-    aggregates.ensure_fresh()
+def _aggregate_rows(model, scope, parent: Region, campaign, start, end, *, fresh=None):
+    if fresh is None:
+        aggregates.ensure_fresh()
     qs = scope.filter(
         model.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", None
-    ).filter(**{f"{day_field}__gte": start, f"{day_field}__lte": end})
+    ).filter(day__gte=start, day__lte=end)
     if campaign is not None:
         qs = qs.filter(campaign_id__in=campaign_tree_ids(campaign))
     return qs
@@ -69,18 +70,34 @@ def _rolled(scope, parent: Region, model, campaign, start, end, months=True, fre
     )
 
 
-def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
-    """Hazards found and rectified per day in the period (for the trend chart)."""
+def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None, fresh=None) -> dict:
+    """Hazards found and rectified per day in the period (for the trend chart); from the
+    aggregates, kept between their refreshes (kept.py); `fresh`: the refresh state already
+    read by the caller."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     if live is None:
         live = not uses_aggregates(scope)
-    fresh = None if live else aggregates.ensure_fresh()
-    rolled = (
-        None if live else _rolled(scope, parent, RectifiedRoll, campaign, start, end, False, fresh)
-    )
     if live:
         found, fixed = _daily_trend_live(scope, parent, campaign=campaign, start=start, end=end)
-    elif rolled is not None:
+    else:
+        fresh = fresh or aggregates.ensure_fresh()
+        found, fixed = kept.kept(
+            "trend",
+            fresh,
+            scope,
+            (parent.code, campaign.pk if campaign else None, start, end),
+            lambda: _daily_trend_aggregates(scope, parent, campaign, start, end, fresh),
+        )
+    return {
+        "days": [d.isoformat() for d in days],
+        "found": [found.get(d, 0) for d in days],
+        "rectified": [fixed.get(d, 0) for d in days],
+    }
+
+
+def _daily_trend_aggregates(scope, parent: Region, campaign, start, end, fresh):
+    rolled = _rolled(scope, parent, RectifiedRoll, campaign, start, end, False, fresh)
+    if rolled is not None:
         fixed = dict(rolled.values("day").annotate(n=Sum("n")).values_list("day", "n"))
         found = dict(
             _rolled(scope, parent, HazardRoll, campaign, start, end, False, fresh)
@@ -90,22 +107,18 @@ def daily_trend(scope, parent: Region, *, campaign=None, start, end, live=None) 
         )
     else:
         found = dict(
-            _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
+            _aggregate_rows(HazardDay, scope, parent, campaign, start, end, fresh=fresh)
             .values("day")
             .annotate(n=Sum("found"))
             .values_list("day", "n")
         )
         fixed = dict(
-            _aggregate_rows(RectifiedDay, scope, parent, campaign, start, end)
+            _aggregate_rows(RectifiedDay, scope, parent, campaign, start, end, fresh=fresh)
             .values("day")
             .annotate(n=Sum("n"))
             .values_list("day", "n")
         )
-    return {
-        "days": [d.isoformat() for d in days],
-        "found": [found.get(d, 0) for d in days],
-        "rectified": [fixed.get(d, 0) for d in days],
-    }
+    return found, fixed
 
 
 def _daily_trend_live(scope, parent: Region, *, campaign, start, end):
@@ -135,30 +148,27 @@ def _daily_trend_live(scope, parent: Region, *, campaign, start, end):
     return found, fixed
 
 
-def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -> dict:
-    """Hazards found in the period by sector and by category."""
+def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None, fresh=None) -> dict:
+    """Hazards found in the period by sector and by category; from the aggregates, kept between
+    their refreshes (kept.py); `fresh`: the refresh state already read by the caller."""
     if live is None:
         live = not uses_aggregates(scope)
-    if not live:
-        fresh = aggregates.ensure_fresh()
-        by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end, fresh=fresh)
-        if by_sector is not None:
-            by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end, fresh=fresh)
-            return {
-                name: {
-                    k: n
-                    for k, n in qs.values(field)
-                    .annotate(n=Sum("found"))
-                    .order_by(field)
-                    .values_list(field, "n")
-                    if n
-                }
-                for name, field, qs in (
-                    ("sector", "sector_code", by_sector),
-                    ("category", "category", by_category),
-                )
-            }
-        qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end)
+    if live:
+        return _live_breakdowns(scope, parent, campaign, start, end)
+    fresh = fresh or aggregates.ensure_fresh()
+    return kept.kept(
+        "breakdowns",
+        fresh,
+        scope,
+        (parent.code, campaign.pk if campaign else None, start, end),
+        lambda: _breakdowns_aggregates(scope, parent, campaign, start, end, fresh),
+    )
+
+
+def _breakdowns_aggregates(scope, parent: Region, campaign, start, end, fresh) -> dict:
+    by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end, fresh=fresh)
+    if by_sector is not None:
+        by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end, fresh=fresh)
         return {
             name: {
                 k: n
@@ -168,8 +178,26 @@ def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None) -
                 .values_list(field, "n")
                 if n
             }
-            for name, field in (("sector", "sector_code"), ("category", "category"))
+            for name, field, qs in (
+                ("sector", "sector_code", by_sector),
+                ("category", "category", by_category),
+            )
         }
+    qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end, fresh=fresh)
+    return {
+        name: {
+            k: n
+            for k, n in qs.values(field)
+            .annotate(n=Sum("found"))
+            .order_by(field)
+            .values_list(field, "n")
+            if n
+        }
+        for name, field in (("sector", "sector_code"), ("category", "category"))
+    }
+
+
+def _live_breakdowns(scope, parent: Region, campaign, start, end) -> dict:
     lo, hi = period_bounds(start, end)
     hazards = scope.filter(
         Hazard.objects.filter(subtree_filter("region_code", parent.prefix)), "region_code", "unit"

@@ -75,8 +75,9 @@ def _context(request, p):
             p.scope, p.region, campaign=p.campaign, start=p.start, end=p.end, now=stats.now
         )
     map_info = _map_for(p.region)
-    trend = daily_trend(p.scope, p.region, campaign=p.campaign, start=p.start, end=p.end)
-    parts = breakdowns(p.scope, p.region, campaign=p.campaign, start=p.start, end=p.end)
+    period = {"campaign": p.campaign, "start": p.start, "end": p.end, "fresh": stats.fresh}
+    trend = daily_trend(p.scope, p.region, **period)
+    parts = breakdowns(p.scope, p.region, **period)
     sectors = {s.code: s.name for s in Sector.objects.all()}
     categories = dict(Category.choices)
     rows = ranked(stats)

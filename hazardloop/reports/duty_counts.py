@@ -10,10 +10,12 @@ when the recount changed (`mark`)."""
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.obligations.models import UnitDutyCount
 from hazardloop.regions.models import Sector, subtree_filter
+from hazardloop.reports import kept
 from hazardloop.reports.models import UnitCount, UnitRoll
 from hazardloop.reports.rollups import rolls_answer
 from hazardloop.units.models import Unit
@@ -94,8 +96,22 @@ def sectors(scope, stats) -> list[dict]:
     parent = stats.parent
     rolled = not live and rolls_answer(scope, parent, len(parent.prefix), stats.fresh, UnitRoll)
     unit_scope = effective_scope(stats.campaign) if stats.campaign is not None else None
-    found = by_sector(scope, parent, live=live, rolled=rolled, unit_scope=unit_scope)
-    if not found:
-        return []
-    names = {s.code: s.name for s in Sector.objects.filter(code__in=list(found))}
-    return [{"code": k, "name": names.get(k, k), "units": n} for k, n in found.items()]
+
+    def compute():
+        found = by_sector(scope, parent, live=live, rolled=rolled, unit_scope=unit_scope)
+        if not found:
+            return []
+        names = {s.code: s.name for s in Sector.objects.filter(code__in=list(found))}
+        return [{"code": k, "name": names.get(k, k), "units": n} for k, n in found.items()]
+
+    if live:
+        return compute()
+    # From the unit aggregates: kept between refreshes (kept.py), with the sectors' names in
+    # the language of the request.
+    parts = (
+        parent.code,
+        rolled,
+        str(unit_scope.unit_q(prefix="")) if unit_scope is not None else None,
+        get_language(),
+    )
+    return kept.kept("lapsed_by_sector", stats.fresh, scope, parts, compute)

@@ -427,6 +427,9 @@ class StatsRefresh(models.Model):
     # the last refresh (a writer that took one may still commit): {"hazard": [ids], …}.
     depths = models.CharField(max_length=40, blank=True, default="")
     gaps = models.JSONField(default=dict)
+    # A new random token whenever a refresh changed any aggregate (the same while refreshes
+    # find nothing new): what the statistics kept between refreshes are keyed by (kept.py).
+    generation = models.CharField(max_length=32, blank=True, default="", db_default="")
 
     def __str__(self) -> str:
         return f"refreshed {self.refreshed_at}"

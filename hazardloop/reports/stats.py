@@ -54,7 +54,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import accident_counts, aggregates, duty_counts, rollups
+from hazardloop.reports import accident_counts, aggregates, duty_counts, kept, rollups, together
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -242,20 +242,19 @@ def region_stats(
     q.rolled = not live and rollups.rolls_answer(scope, parent, q.length, fresh)
     if live:
         _count_units_live(q)
-    else:
-        _count_units(q)
-    if live or campaign is not None:
         _count_inspections_live(q)
-    else:
-        _count_inspections(q)
-    if live:
         _count_hazards_live(q)
         _count_documents_live(q)
-    else:
-        _count_hazards(q)
-        _count_documents(q)
-    if not q.rolled:  # the roll-ups count them with the hazards
         _count_clock_lapses(q)
+    else:
+        units_live = _count_from_aggregates(q, fresh)
+        if campaign is not None:
+            _count_inspections_live(q)
+        elif units_live:
+            _count_units_inspected_live(q)
+        _count_hazards_now(q)
+        if not q.rolled:  # the roll-ups count them with the hazards
+            _count_clock_lapses(q)
     accident_counts.count(q, period_bounds)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
@@ -268,6 +267,65 @@ def region_stats(
         for m, n in row.by_mode.items():
             total.by_mode[m] = total.by_mode.get(m, 0) + n
     return Stats(parent, campaign, start, end, now, ordered, total, indicator, as_of, fresh)
+
+
+def _count_from_aggregates(q: "_Query", fresh) -> bool:
+    """Every figure read from the aggregates, kept between refreshes (kept.py) under the scope,
+    the region and its children, the campaign, the period and today (what "due today or later"
+    is read against); returns whether the units inspected must be counted live."""
+    today = timezone.localdate(q.now)
+    parts = (
+        q.parent.code,
+        q.length,
+        tuple(sorted(q.rows)),
+        tuple(sorted(q.tree)) if q.tree is not None else None,
+        str(q.unit_scope.unit_q(prefix="")) if q.unit_scope is not None else None,
+        q.start,
+        q.end,
+        today,
+        q.rolled,
+    )
+
+    def compute():
+        if q.rolled and q.campaign is None:
+            return _count_together(q, today)
+        _count_units(q)
+        units_live = q.campaign is None and _count_inspections(q)
+        _count_hazards(q)
+        _count_documents(q)
+        return q.snapshot(), units_live
+
+    counted, units_live = kept.kept("region_rows", fresh, q.scope, parts, compute)
+    q.restore(counted)
+    return units_live
+
+
+def _count_together(q: "_Query", today) -> tuple[dict, bool]:
+    """What `_count_units`, `_count_inspections`, `_count_hazards` and `_count_documents` count
+    from the roll-ups, in one statement (together.py): the usual dashboard, without a campaign."""
+    found = together.rows(q.parent, q.length, q.start, q.end, today)
+    probes = next(r for r in found if r[0] == "x")
+    units_live = bool(probes[2] or probes[3])  # an inspection after the period; a unit split
+    for tag, key, *n in found:
+        if tag == "u":
+            q.add(key, "units_in_scope", n[0])
+            duty_counts.add(q, key, {"lapsed_units": n[1], "lapsed": n[2]})
+        elif tag == "i":
+            _add_modes(q, key, dict(zip(rollups.MODES, n, strict=False)))
+        elif tag == "l" and not units_live:
+            q.add(key, "self_inspected" if n[0] else "units_inspected", n[1])
+        elif tag == "h":
+            _add_hazards(q, key, *n[:6])
+            q.add(key, "order_lapsed", n[6])
+            q.add(key, "verify_lapsed", n[7])
+        elif tag == "o":
+            q.add(key, "overdue", -(n[0] or 0))
+        elif tag == "c":
+            q.add(key, "order_lapsed", -(n[0] or 0))
+            q.add(key, "verify_lapsed", -(n[1] or 0))
+        elif tag == "d":
+            q.add(key, "enforcement_actions", n[0])
+    return q.snapshot(), units_live
 
 
 def uses_aggregates(scope) -> bool:
@@ -297,6 +355,17 @@ class _Query:
             if row is not None:
                 return row
         return self.own
+
+    def snapshot(self) -> dict:
+        """The rows' counts so far, by child prefix (None: the "directly under" row)."""
+        rows = [(p, r) for p, r in self.rows.items()] + [(None, self.own)]
+        return {p: (dict(r.counts), dict(r.by_mode)) for p, r in rows}
+
+    def restore(self, counted: dict) -> None:
+        """Set the rows' counts to a `snapshot` (of a query with the same children)."""
+        for p, (counts, by_mode) in counted.items():
+            row = self.own if p is None else self.rows[p]
+            row.counts, row.by_mode = dict(counts), dict(by_mode)
 
     def add(self, key, name, value):
         self.row_for(key).counts[name] += value or 0
@@ -414,10 +483,11 @@ def _count_inspections_live(q: _Query) -> None:
         q.add(found["key"], "self_inspected", found["self_inspected"])
 
 
-def _count_inspections(q: _Query) -> None:
+def _count_inspections(q: _Query) -> bool:
     """Per mode from `InspectionDay`. Distinct units are not additive over days: from
     `UnitLastDay` when no inspection under the parent is later than the period (the usual period,
-    ending today), else from the inspections themselves."""
+    ending today), else from the inspections themselves (returns True: the caller counts them
+    live, `_count_units_inspected_live`)."""
     modes = rollups.MODES
     rows = q.rolled_rows(InspectionRoll) if q.rolled else q.keyed(q.aggregate_rows(InspectionDay))
     for row in rows.annotate(**{f"m_{m}": Sum(m) for m in modes}).values_list(
@@ -434,7 +504,7 @@ def _count_inspections(q: _Query) -> None:
             .values_list("prefix", "is_self", "n")
         ):
             q.add(key, "self_inspected" if is_self else "units_inspected", n)
-        return
+        return False
     if not (later or split):
         last = q.scope.filter(
             UnitLastDay.objects.filter(q.inside, day__gte=q.start), "region_code", None
@@ -446,7 +516,12 @@ def _count_inspections(q: _Query) -> None:
             .values_list("key", "is_self", "n")
         ):
             q.add(key, "self_inspected" if is_self else "units_inspected", n)
-        return
+        return False
+    return True
+
+
+def _count_units_inspected_live(q: _Query) -> None:
+    """Units inspected and self-inspected in the period, from the inspections themselves."""
     qs, fields = _inspections(q)
     if qs is None or not fields.get("mode"):
         return
@@ -508,11 +583,17 @@ def _count_hazards(q: _Query) -> None:
     the buckets due before today plus the open hazards due today before `now`, counted live (a
     handful, indexed)."""
     today = timezone.localdate(q.now)
-    midnight, _ = aggregates.day_bounds(today)
     if q.rolled:
-        _count_hazards_rolled(q, today, midnight)
-        return
-    _count_hazards_days(q, today)
+        _count_hazards_rolled(q, today)
+    else:
+        _count_hazards_days(q, today)
+
+
+def _count_hazards_now(q: _Query) -> None:
+    """What the aggregates leave to `now`: the open hazards due today before now, and with the
+    roll-ups the regulator's time limits passed today before now (the roll-ups count those
+    due before today)."""
+    midnight, _ = aggregates.day_bounds(timezone.localdate(q.now))
     for key, n in (
         q.keyed(
             _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
@@ -521,6 +602,26 @@ def _count_hazards(q: _Query) -> None:
         .values_list("key", "n")
     ):
         q.add(key, "overdue", n)
+    if not q.rolled:
+        return
+    # Two index range reads (the covering partial indexes of reports/0007), a few rows each.
+    for key, order, verify in (
+        q.keyed(
+            _hazards(q).filter(
+                status__in=OPEN_STATUSES,
+                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
+                clock_due_at__gte=midnight,
+                clock_due_at__lt=q.now,
+            )
+        )
+        .annotate(
+            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
+            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
+        )
+        .values_list("key", "order", "verify")
+    ):
+        q.add(key, "order_lapsed", order)
+        q.add(key, "verify_lapsed", verify)
 
 
 def _count_hazards_days(q: _Query, today) -> None:
@@ -539,10 +640,11 @@ def _count_hazards_days(q: _Query, today) -> None:
         _add_hazards(q, *row)
 
 
-def _count_hazards_rolled(q: _Query, today, midnight) -> None:
+def _count_hazards_rolled(q: _Query, today) -> None:
     """From `HazardRoll`; "overdue at now" is the open count less the open ones due today or
-    later (or without a deadline, `OpenRoll`) plus the open ones due today before `now`
-    (counted live); the regulator's lapsed clocks likewise (waiting counts, `ClockRoll`)."""
+    later (or without a deadline, `OpenRoll`); the open ones due today before `now` are added
+    live (`_count_hazards_now`); the regulator's lapsed clocks likewise (waiting counts,
+    `ClockRoll`)."""
     for row in (
         q.rolled_rows(HazardRoll)
         .annotate(
@@ -577,33 +679,6 @@ def _count_hazards_rolled(q: _Query, today, midnight) -> None:
         .values_list("key", "clock", "n")
     ):
         q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
-    # Today's deadlines and time limits passed before `now`: two index range reads (the
-    # partial indexes `hazard_open_due`, `hazard_regulator_clock`), a few rows each.
-    for key, n in (
-        q.keyed(
-            _hazards(q).filter(status__in=OPEN_STATUSES, due_at__gte=midnight, due_at__lt=q.now)
-        )
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    ):
-        q.add(key, "overdue", n)
-    for key, order, verify in (
-        q.keyed(
-            _hazards(q).filter(
-                status__in=OPEN_STATUSES,
-                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
-                clock_due_at__gte=midnight,
-                clock_due_at__lt=q.now,
-            )
-        )
-        .annotate(
-            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
-            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
-        )
-        .values_list("key", "order", "verify")
-    ):
-        q.add(key, "order_lapsed", order)
-        q.add(key, "verify_lapsed", verify)
 
 
 def _count_clock_lapses(q: _Query) -> None:
