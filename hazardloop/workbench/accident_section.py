@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 from hazardloop.accidents.choices import GRADE_BADGE, AccidentGrade
 from hazardloop.accidents.desk import awaiting, waiting_rows
 from hazardloop.hazards.deadlines import LOCAL
-from hazardloop.workbench.items import LIMIT, Action, Item, Section
+from hazardloop.workbench.items import LIMIT, Action, Item, Section, capped_count
 
 
 def awaiting_me(ctx) -> Section:
@@ -24,10 +24,10 @@ def awaiting_me(ctx) -> Section:
         actionable=True,
     )
     if not ctx.items:
-        section.count = awaiting(ctx.user).count()
+        section.count = capped_count(awaiting(ctx.user))
         return section
     rows = waiting_rows(ctx.user, limit=LIMIT + 1)
-    section.count = len(rows) if len(rows) <= LIMIT else awaiting(ctx.user).count()
+    section.count = len(rows) if len(rows) <= LIMIT else capped_count(awaiting(ctx.user))
     for w in rows[:LIMIT]:
         accident = w.step.accident
         url = reverse("accidents:detail", args=[accident.pk])

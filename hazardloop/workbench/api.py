@@ -55,7 +55,10 @@ class SectionOut(Schema):
         "duties_today, certificates_expiring."
     )
     title: str
-    count: int = Field(description="The whole list's size; `items` are its first rows.")
+    count: int = Field(
+        description="The whole list's size, counted up to 1,000: a larger list reads 1000 "
+        "(the pages show 999+); `items` are its first rows."
+    )
     actionable: bool = Field(description="Counted in the menu's to-do count.")
     see_all: str = Field(description="The full, filtered list (empty when there is none).")
     hint: str = Field(description="What the list's one-click action does, when it has one.")
@@ -72,7 +75,9 @@ class GroupOut(Schema):
 
 class TodoOut(Schema):
     generated_at: dt.datetime
-    counts: dict[str, int] = Field(description="`todo` and `unread` (the menu's counts).")
+    counts: dict[str, int] = Field(
+        description="`todo` and `unread` (the menu's counts; `todo` at most 1000, shown as 999+)."
+    )
     groups: list[GroupOut] = Field(description="One group per role the caller holds.")
 
 

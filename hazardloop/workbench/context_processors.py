@@ -2,6 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from hazardloop.workbench.items import shown_count
 from hazardloop.workbench.todo import menu_counts
 
 
@@ -9,4 +10,9 @@ def counts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_counts": SimpleLazyObject(lambda: menu_counts(user))}
+
+    def counted():
+        counts = menu_counts(user)
+        return {**counts, "todo_shown": shown_count(counts["todo"])}
+
+    return {"nav_counts": SimpleLazyObject(counted)}

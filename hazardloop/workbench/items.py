@@ -9,6 +9,20 @@ from django.urls import reverse
 
 # Each list shows at most this many rows; its "see all" link opens the full, filtered list.
 LIMIT = 5
+# A list's size is counted up to COUNT_CAP + 1 (LIMIT COUNT_CAP + 1, not the whole list: a
+# province's office would count hundreds of thousands of hazards on every menu); a larger list
+# reads COUNT_CAP + 1 and shows as "999+".
+COUNT_CAP = 999
+
+
+def capped_count(qs) -> int:
+    """The queryset's size, at most COUNT_CAP + 1 (one bounded query)."""
+    return qs.order_by()[: COUNT_CAP + 1].count()
+
+
+def shown_count(n: int) -> str:
+    """A count as the badges show it: "999+" above the cap."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 @dataclass
@@ -52,8 +66,9 @@ class Figure:
 
 @dataclass
 class Section:
-    """One list of a role's workbench. `count` is the whole list's size (the items are its
-    first LIMIT rows); `actionable` sections add to the menu's to-do count."""
+    """One list of a role's workbench. `count` is the whole list's size up to COUNT_CAP + 1
+    (the items are its first LIMIT rows); `actionable` sections add to the menu's to-do
+    count."""
 
     key: str
     role: str
@@ -66,6 +81,10 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     actionable: bool = False
     links: list[Action] = field(default_factory=list)  # everyday pages, under the list
+
+    @property
+    def shown_count(self) -> str:
+        return shown_count(self.count)
 
 
 def ledger_url(**filters) -> str:

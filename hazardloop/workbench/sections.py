@@ -38,7 +38,15 @@ from hazardloop.inspections.access import visible_inspections
 from hazardloop.inspections.choices import Mode
 from hazardloop.supervision.clocks import clocks_for
 from hazardloop.supervision.models import EnforcementDocument
-from hazardloop.workbench.items import LIMIT, Action, Figure, Item, Section, ledger_url
+from hazardloop.workbench.items import (
+    LIMIT,
+    Action,
+    Figure,
+    Item,
+    Section,
+    capped_count,
+    ledger_url,
+)
 
 # "Deadlines due in the next days": how many days ahead the office looks.
 DUE_SOON_DAYS = 7
@@ -63,13 +71,14 @@ class Ctx:
 
 
 def fill(section: Section, ctx: Ctx, qs, make) -> Section:
-    """Count the list and, unless counting only, turn its first LIMIT rows into items (one
-    query when the list is short: the count is only asked for when there are more rows)."""
+    """Count the list (up to COUNT_CAP + 1) and, unless counting only, turn its first LIMIT
+    rows into items (one query when the list is short: the count is only asked for when there
+    are more rows)."""
     if not ctx.items:
-        section.count = qs.count()
+        section.count = capped_count(qs)
         return section
     rows = list(qs[: LIMIT + 1])
-    section.count = len(rows) if len(rows) <= LIMIT else qs.count()
+    section.count = len(rows) if len(rows) <= LIMIT else capped_count(qs)
     section.items = [make(row) for row in rows[:LIMIT]]
     return section
 

@@ -25,7 +25,7 @@ from hazardloop.workbench import duty_section as d
 from hazardloop.workbench import own_unit as u
 from hazardloop.workbench import sections as s
 from hazardloop.workbench.accident_section import awaiting_me as accidents_waiting
-from hazardloop.workbench.items import Section
+from hazardloop.workbench.items import COUNT_CAP, Section
 
 COUNT_SECONDS = 60
 
@@ -123,10 +123,11 @@ def _key(user) -> str:
 
 
 def menu_counts(user) -> dict:
-    """{"todo": n, "unread": n} for the menu (the to-do count kept COUNT_SECONDS)."""
+    """{"todo": n, "unread": n} for the menu (the to-do count kept COUNT_SECONDS, at most
+    COUNT_CAP + 1: the menu shows "999+" above the cap)."""
     todo = cache.get(_key(user))
     if todo is None:
-        todo = todo_count(user)
+        todo = min(todo_count(user), COUNT_CAP + 1)
         cache.set(_key(user), todo, COUNT_SECONDS)
     return {"todo": todo, "unread": unread_count(user)}
 

@@ -218,3 +218,29 @@ def test_unit_portal_links_poster_and_certificates_and_lists_expiring(cast):
     assert 'data-testid="count-certificates_expiring">1<' in page
     other = web_client(cast.other_unit_manager).get("/").content.decode()
     assert "李秀英" not in other
+
+
+@pytest.mark.django_db
+def test_a_long_list_is_counted_only_up_to_the_cap(cast, monkeypatch):
+    """A province's office must not count hundreds of thousands of hazards on every page: the
+    lists are counted with LIMIT cap + 1 and shown as "cap+" above it, in the section and the
+    menu."""
+    from hazardloop.hazards.tests.helpers import hazard
+    from hazardloop.workbench import items, todo
+
+    monkeypatch.setattr(items, "COUNT_CAP", 3)
+    monkeypatch.setattr(todo, "COUNT_CAP", 3)
+    for _ in range(6):
+        hazard(cast)
+    cache.clear()
+    [office] = [g for g in workbench(cast.regulator) if g.key == "office"]
+    to_order = next(s for s in office.sections if s.key == "to_order")
+    assert to_order.count == 4 and to_order.shown_count == "3+"
+    assert len(to_order.items) == items.LIMIT  # the first rows are still listed
+    assert todo_count(cast.regulator) >= 4
+    page = web_client(cast.regulator).get(reverse("workbench:home"))
+    html = page.content.decode()
+    assert 'data-testid="count-to_order">3+<' in html
+    assert 'data-testid="nav-count-todo">3+<' in html
+    counts = api_client(cast.regulator).get("/api/v1/me/todo").json()["counts"]
+    assert counts["todo"] == 4  # cap + 1: "more than the cap"
