@@ -30,8 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from hazardloop.accounts.access import Scope
-from hazardloop.audit.models import AuditChainHead
-from hazardloop.audit.services import record_event
+from hazardloop.audit.services import chain_head, record_event
 from hazardloop.campaigns.models import Campaign, claim_daily_run
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, SupervisionLevel
 from hazardloop.hazards.models import Hazard
@@ -182,12 +181,10 @@ def build_report(
 
 
 def _audit_head() -> dict | None:
-    """The audit chain's head when the report was made: printed on every report, so the
-    archived reports are one more copy of the chain head outside the database."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None or not head.seq:
-        return None
-    return {"seq": head.seq, "hash": head.last_hash}
+    """The audit log's head when the report was made (the newest event's number and one hash
+    over every chain's head): printed on every report, so the archived reports are one more
+    copy of it outside the database."""
+    return chain_head()  # every chain's head in one hash (ADR 0003), not chain 1's alone
 
 
 def _audit_line(data: dict) -> str | None:
