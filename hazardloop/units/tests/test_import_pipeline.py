@@ -1,0 +1,77 @@
+"""The importer's own costs: each new unit completed while COPY streams the ones before it
+(bulk.insert_rows), and the cyclic garbage collector paused during an import."""
+
+import gc
+
+import pytest
+
+from hazardloop.units import search
+from hazardloop.units.bulk import insert_rows
+from hazardloop.units.importing import run
+from hazardloop.units.importing.run import import_units
+from hazardloop.units.models import Unit
+from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_rows_completes_each_row_as_it_is_written(cast):
+    """`complete` fills a row just before it is written; the list holds the completed rows,
+    with their ids, for the caller's links and audit."""
+    base = Unit.objects.values().get(pk=cast.unit.pk)
+    fields = {f.attname for f in Unit._meta.concrete_fields if not f.primary_key}
+    seen = []
+
+    def complete(row):
+        seen.append(row["uscc"])
+        full = {k: base[k] for k in fields}
+        full.update(row, public_id=f"pipe{len(seen):08d}", search_text=row["name"])
+        return full
+
+    rows = [{"name": f"流水{i}", "uscc": code(seed=700 + i)} for i in range(3)]
+    insert_rows(Unit, rows, complete=complete)
+    assert seen == [r["uscc"] for r in rows]
+    assert all(r["search_text"] == r["name"] and r["risk_level"] for r in rows)
+    if rows[0]["id"] is not None:  # backends that return no ids: the importer reads them
+        stored = dict(Unit.objects.filter(uscc__in=seen).values_list("id", "name"))
+        assert stored == {r["id"]: r["name"] for r in rows}
+    assert Unit.objects.filter(uscc__in=seen).count() == 3
+
+
+def test_an_import_pauses_the_garbage_collector_and_restores_it(cast, monkeypatch):
+    states = []
+    real = run._Importer._chunk
+
+    def chunk(self, rows):
+        states.append(gc.isenabled())
+        return real(self, rows)
+
+    monkeypatch.setattr(run._Importer, "_chunk", chunk)
+    rows = [HEADER[:5], ["收集饺子馆", code(seed=811), "南关区", "餐饮", "红旗街"]]
+    for commit in (False, True):
+        assert gc.isenabled()
+        result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=commit)
+        assert gc.isenabled()
+    assert result.committed and result.created == 1
+    assert states == [False, False]
+    unit = Unit.objects.get(uscc=code(seed=811))
+    assert (unit.search_text, unit.search_pairs) == search.search_columns(
+        "收集饺子馆", unit.uscc, "红旗街"
+    )
+    gc.disable()
+    try:  # a caller that had it off finds it off
+        import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_failed_import_restores_the_garbage_collector(cast, monkeypatch):
+    def boom(self, rows):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run._Importer, "_chunk", boom)
+    rows = [HEADER[:5], ["收集饺子馆", code(seed=812), "南关区", "餐饮", ""]]
+    with pytest.raises(RuntimeError):
+        import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert gc.isenabled()
