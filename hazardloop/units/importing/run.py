@@ -122,7 +122,7 @@ class _Importer:
         self.checker = RowChecker(self.lookups)
         self.result = ImportResult()
         self.seen: dict[str, int] = {}
-        self.departments = DepartmentPicker(Department.objects.prefetch_related("sectors"))
+        self.departments: DepartmentPicker | None = None  # loaded by the first new unit
         fields = [f for f in Unit._meta.concrete_fields if not f.primary_key]
         dynamic = {f.attname: f.default for f in fields if f.has_default() and callable(f.default)}
         self.defaults = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
@@ -317,6 +317,10 @@ class _Importer:
             for row in created:
                 key = (row["region_id"], row["sector_id"])
                 if key not in picked:
+                    if self.departments is None:  # a commit that creates units only
+                        self.departments = DepartmentPicker(
+                            Department.objects.prefetch_related("sectors")
+                        )
                     chain = self.lookups.chain(row["region_id"])
                     picked[key] = [d.pk for d in self.departments.pick(chain, row["sector_id"])]
                 links.extend((row["id"], d) for d in picked[key])

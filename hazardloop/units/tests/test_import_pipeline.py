@@ -8,6 +8,7 @@ import pytest
 from hazardloop.units import search
 from hazardloop.units.bulk import insert_rows
 from hazardloop.units.importing import run
+from hazardloop.units.importing.rows import Lookups
 from hazardloop.units.importing.run import import_units
 from hazardloop.units.models import Unit
 from hazardloop.units.tests.helpers import HEADER, code, xlsx_file
@@ -75,3 +76,32 @@ def test_a_failed_import_restores_the_garbage_collector(cast, monkeypatch):
     with pytest.raises(RuntimeError):
         import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
     assert gc.isenabled()
+
+
+def test_departments_are_loaded_only_by_a_commit_that_creates_units(cast, monkeypatch):
+    built = []
+    real = run.DepartmentPicker
+
+    def picker(departments):
+        built.append(1)
+        return real(departments)
+
+    monkeypatch.setattr(run, "DepartmentPicker", picker)
+    rows = [HEADER[:5], ["部门饺子馆", code(seed=821), "南关区", "餐饮", ""]]
+    import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=False)
+    assert built == []
+    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert result.created == 1 and built == [1]
+    unit = Unit.objects.get(uscc=code(seed=821))
+    assert unit.supervising_departments.exists()
+    result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert result.unchanged == 1 and built == [1]
+
+
+def test_region_names_are_built_when_a_region_is_first_read(cast):
+    lookups = Lookups()
+    assert "region_names" not in lookups.__dict__
+    assert lookups.chain("220102")[:2] == ["220102", "220100"]
+    assert "region_names" not in lookups.__dict__
+    assert lookups.region("长春市南关区")[0] == "220102"
+    assert "region_names" in lookups.__dict__

@@ -66,7 +66,7 @@ def test_saves_and_services_keep_the_pairs_in_step(cast):
 
 def test_region_search_follows_a_move(cast):
     """A short search within a region finds the units filed under that region's codes (on
-    PostgreSQL through the region-prefixed index): a unit that moves is found in its new
+    PostgreSQL through the region codes in the index): a unit that moves is found in its new
     region only, and a county user's scope applies too."""
     unit = make_unit("220102", name="龘靐饺子", address="")
     make_unit("220103", name="龘靐烧烤", address="")  # the same pair, next door
