@@ -7,13 +7,13 @@ back, so an import is all or nothing. Memory stays flat: rows are never all held
 """
 
 import gc
-import json
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.core.serializers.json import DjangoJSONEncoder
+import orjson
 from django.db import IntegrityError, transaction
 from django.db.models import F, Lookup
 from django.utils import timezone
@@ -74,6 +74,14 @@ class AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
 
 
+def _jsonable(value):
+    """orjson's fallback for the audit's values: a Decimal (latitude, longitude) as its text,
+    as DjangoJSONEncoder wrote it."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 class _Facts:
     """A row's values as attributes, for the risk formula (models.derived_values)."""
 
@@ -129,7 +137,7 @@ class _Importer:
         self.callable_defaults = list(dynamic.items())
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
-        self.audit: list[str] = []  # per chunk, its changes as JSON (_audit_chunk)
+        self.audit: list[bytes] = []  # per chunk, its changes as JSON (_audit_chunk)
         self.samples: dict[int, list[str]] = {}  # column index → first values (mapping step)
         self.spool = Spool() if keep else None
 
@@ -354,12 +362,12 @@ class _Importer:
             "created": [[r["id"], *[r[f] for f in AUDIT_FIELDS]] for r in created],
             "updated": [[r["id"], b, a] for r, b, a in to_update],
         }
-        self.audit.append(json.dumps(changes, cls=DjangoJSONEncoder, ensure_ascii=False))
+        self.audit.append(orjson.dumps(changes, default=_jsonable))
 
     def write_audit(self, filename: str, job_id: int | None) -> None:
         """One `unit.import_rows` event per chunk of changed rows (see _audit_chunk)."""
         for text in self.audit:
-            changes = json.loads(text)
+            changes = orjson.loads(text)
             record_many(
                 [
                     (

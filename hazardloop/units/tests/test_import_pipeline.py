@@ -1,10 +1,14 @@
 """The importer's own costs: each new unit completed while COPY streams the ones before it
-(bulk.insert_rows), and the cyclic garbage collector paused during an import."""
+(bulk.insert_rows), the cyclic garbage collector paused during an import, reference data loaded
+only when needed, the audit's chunks encoded with orjson."""
 
 import gc
+from decimal import Decimal
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
+from hazardloop.audit.models import AuditEvent
 from hazardloop.units import search
 from hazardloop.units.bulk import insert_rows
 from hazardloop.units.importing import run
@@ -105,3 +109,23 @@ def test_region_names_are_built_when_a_region_is_first_read(cast):
     assert "region_names" not in lookups.__dict__
     assert lookups.region("长春市南关区")[0] == "220102"
     assert "region_names" in lookups.__dict__
+
+
+def test_audit_values_are_written_as_before(cast):
+    """The chunk events are encoded with orjson: a Decimal is its text, as DjangoJSONEncoder
+    wrote it; the rest are JSON's own types."""
+    assert run._jsonable(Decimal("125.300")) == DjangoJSONEncoder().default(Decimal("125.300"))
+    with pytest.raises(TypeError):
+        run._jsonable(object())
+    rows = [
+        [*HEADER[:5], "经度", "纬度"],
+        ["审计饺子馆", code(seed=831), "南关区", "餐饮", "", 125.3, 43.88],
+    ]
+    import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    event = AuditEvent.objects.get(action="unit.import_rows")
+    fields = event.after["fields"]
+    created = dict(zip(fields, event.after["created"][0][1:], strict=True))
+    assert created["name"] == "审计饺子馆" and created["region_id"] == "220102"
+    assert isinstance(created["longitude"], str) and Decimal(created["longitude"]) == Decimal(
+        "125.3"
+    )
