@@ -47,16 +47,21 @@ def _update_copy(model, field_names: list[str], values) -> None:
         cursor.execute(f"DROP TABLE {stage}")
 
 
-def insert_rows(model, rows: list[dict], *, batch_size: int = 1000) -> None:
+def insert_rows(model, rows: list[dict], *, complete=None, batch_size: int = 1000) -> None:
     """Insert rows given as dicts of every concrete field (by attname) but the primary key,
-    which is set in each dict. On PostgreSQL: ids from the sequence, then COPY of plain
-    values (Django's per-value preparation and model instances cost more than the database
-    work for wide rows); elsewhere bulk_create."""
+    which is set in each dict. `complete`, if given, is called on each row just before it is
+    written and returns the row with every field; the list is updated in place with what it
+    returns. On PostgreSQL: ids from the sequence, then COPY of plain values (Django's
+    per-value preparation and model instances cost more than the database work for wide
+    rows), with each row completed while COPY streams: Python's work on a row overlaps the
+    database's work on the rows sent before it. Elsewhere bulk_create."""
     if not rows:
         return
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if f is not pk]
     if not is_pg():
+        if complete is not None:
+            rows[:] = map(complete, rows)
         objects = [model(**row) for row in rows]
         model.objects.bulk_create(objects, batch_size=batch_size)
         for row, obj in zip(rows, objects, strict=True):
@@ -73,7 +78,14 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 1000) -> None:
         row[pk.attname] = new_id
     names = [pk.attname, *[f.attname for f in fields]]
     columns = [pk.column, *[f.column for f in fields]]
-    copy_rows(table, columns, ([r[n] for n in names] for r in rows))
+
+    def stream():
+        for i, row in enumerate(rows):
+            if complete is not None:
+                row = rows[i] = complete(row)
+            yield [row[n] for n in names]
+
+    copy_rows(table, columns, stream())
 
 
 def update_rows(model, rows: list[dict], field_names: list[str]) -> None:

@@ -129,8 +129,9 @@ class UnitFilter:
         term = search.normalise(self._get("q"))
         if term:
             # A short search inside a city or county (the filter, or a user's single scope
-            # prefix) reads only the matches filed under that region's codes, through the
-            # region-prefixed index (search.ShortMatch). The whole province is every unit.
+            # prefix) reads only the matches filed under that region's codes: the index holds
+            # each unit's region code beside its tokens (search.ShortMatch). The whole province
+            # is every unit.
             codes = [code] if code else None
             prefix = subtree or (
                 scope.prefixes[0] if len(scope.prefixes) == 1 and not scope.unit_ids else None

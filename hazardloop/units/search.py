@@ -10,11 +10,12 @@ become ASCII), case-folded and stripped of white space, so "南关 饺子" finds
 - One or two characters (饺子, 火锅, 店), which pg_trgm cannot serve (it needs three): the
   column `search_pairs` holds every distinct character and every pair of neighbouring
   characters of the normalised name and address, separated by spaces. A short query is a
-  whole-token match there (`ShortMatch`). On PostgreSQL `string_to_array(search_pairs, ' ')`
-  carries a GIN index, and a second GIN index holds the same tokens prefixed with the unit's
-  region code (`220102/饺子`), so that a short search inside a region reads only that
-  region's matches (migration 0008). Short queries look in the name and the address only:
-  one or two digits of a USCC find nothing useful.
+  whole-token match there (`ShortMatch`). On PostgreSQL one GIN index holds the tokens and
+  the unit's region code, `string_to_array(search_pairs || ' ' || region_id, ' ')`
+  (migration 0013; a token is one or two characters, a code six or more), so that a short
+  search inside a region intersects the term's matches with the region's codes in one index
+  scan. Short queries look in the name and the address only: one or two digits of a USCC find
+  nothing useful.
 """
 
 import unicodedata
@@ -63,20 +64,20 @@ def _pairs(*parts: str) -> str:
     return " ".join(sorted(out))
 
 
-# A region filter with at most this many region codes under it also asks the prefixed index
-# (one GIN entry per code); a wider one the plain index only.
+# A region filter with at most this many region codes under it also asks for the codes (one
+# GIN entry per code); a wider one the term only.
 MAX_REGION_CODES = 400
 
 
 class ShortMatch(Func):
     """A filter: the unit's name or address contains `term` (one or two normalised
-    characters). On PostgreSQL the expressions are those of migration 0008's two GIN indexes
-    (an expression index serves only the same expression; the columns are compiled like any
-    other, so the filter also works on an aliased table in a subquery). With region_codes
-    (every region code under the region filter) the region-prefixed index is asked as well:
-    the planner intersects both indexes (a city's matches only), and a plan that walks units
-    in name order tests the cheap plain condition first (the overlap with many codes costs
-    ~20 µs a row). The caller keeps its region filter. The term and codes are parameters."""
+    characters). On PostgreSQL the expression is that of migration 0013's GIN index (an
+    expression index serves only the same expression; the columns are compiled like any other,
+    so the filter also works on an aliased table in a subquery): the array of the unit's tokens
+    and its region code. With region_codes (every region code under the region filter) the
+    array must also overlap those codes: GIN intersects both conditions in one scan (a city's
+    matches only), and a plan that walks units in name order tests them per row. The caller
+    keeps its region filter. The term and codes are parameters."""
 
     output_field = BooleanField()
     conditional = True
@@ -92,17 +93,15 @@ class ShortMatch(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         pairs, pairs_params = compiler.compile(self.source_expressions[0])
-        sql = f"string_to_array({pairs}, ' ') @> ARRAY[%s]::text[]"
-        params = [*pairs_params, self.term]
+        region, region_params = compiler.compile(self.source_expressions[1])
+        tokens = f"string_to_array({pairs} || ' ' || {region}, ' ')"
+        params = [*pairs_params, *region_params]
+        sql = f"{tokens} @> ARRAY[%s]::text[]"
+        params = [*params, self.term]
         codes = self.region_codes
         if codes and len(codes) <= MAX_REGION_CODES:
-            region, region_params = compiler.compile(self.source_expressions[1])
-            sql += (
-                f" AND string_to_array({region} || '/' || replace({pairs}, ' ', ' ' || "
-                f"{region} || '/'), ' ') && %s::text[]"
-            )
-            params += [*region_params, *pairs_params, *region_params]
-            params.append([f"{code}/{self.term}" for code in codes])
+            sql += f" AND {tokens} && %s::text[]"
+            params += [*pairs_params, *region_params, list(codes)]
         return sql, params
 
 

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -94,10 +94,6 @@ class Lookups:
         every = {r.code: r for r in Region.objects.only("code", "name_zh", "parent_id")}
         self.every = every
         self.parents = {code: r.parent_id for code, r in every.items()}
-        self.region_names: dict[str, list[str]] = {}
-        for region in self.regions.values():
-            for name in self._names(region, every):
-                self.region_names.setdefault(name, []).append(region.code)
         self.non_unit_codes = set(every) - set(self.regions)
         self.sectors = {}
         for s in Sector.objects.all():
@@ -107,6 +103,16 @@ class Lookups:
         for code, label in GasUse.choices:
             self.gas[fold(label)] = code
             self.gas[fold(code)] = code
+
+    @cached_property
+    def region_names(self) -> dict[str, list[str]]:
+        """Every way of writing each region's name (folded) → the codes it names. Built when
+        a region is first read from a cell: a commit from a dry run's kept rows reads none."""
+        names: dict[str, list[str]] = {}
+        for region in self.regions.values():
+            for name in self._names(region, self.every):
+                names.setdefault(name, []).append(region.code)
+        return names
 
     def chain(self, code: str) -> list[str]:
         """The region's code and its ancestors' codes, nearest first."""

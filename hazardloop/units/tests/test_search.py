@@ -66,7 +66,7 @@ def test_saves_and_services_keep_the_pairs_in_step(cast):
 
 def test_region_search_follows_a_move(cast):
     """A short search within a region finds the units filed under that region's codes (on
-    PostgreSQL through the region-prefixed index): a unit that moves is found in its new
+    PostgreSQL through the region codes in the index): a unit that moves is found in its new
     region only, and a county user's scope applies too."""
     unit = make_unit("220102", name="龘靐饺子", address="")
     make_unit("220103", name="龘靐烧烤", address="")  # the same pair, next door
@@ -89,10 +89,10 @@ def test_region_search_follows_a_move(cast):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_short_search_expressions_are_those_of_the_indexes(cast):
+def test_short_search_expressions_are_those_of_the_index(cast):
     """PostgreSQL uses an expression index only for the same expression: with every other
-    path off, each of ShortMatch's conditions is served by its migration 0008 index (the
-    plain index is dropped, inside the test's transaction, for the second)."""
+    path off, both of ShortMatch's conditions (the term, and the region codes) are index
+    conditions of migration 0013's index, in one scan."""
 
     def plan(qs) -> str:
         sql, params = qs.order_by().values("pk").query.sql_with_params()
@@ -103,11 +103,24 @@ def test_short_search_expressions_are_those_of_the_indexes(cast):
             return "\n".join(row[0] for row in cursor.fetchall())
 
     plain = plan(Unit.objects.filter(search.ShortMatch("饺子")))
-    assert "unit_pairs_gin" in plain, plain
-    with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX unit_pairs_gin")
+    assert "unit_tokens_gin" in plain, plain
     region = plan(Unit.objects.filter(search.ShortMatch("饺子", ["220102", "220103"])))
-    assert "unit_region_pairs_gin" in region, region
+    cond = next(line for line in region.splitlines() if "Index Cond" in line)
+    assert "unit_tokens_gin" in region and "@>" in cond and "&&" in cond, region
+    assert "Filter" not in region, region
+
+
+def test_region_codes_never_match_as_search_tokens(cast):
+    """The index's array holds the unit's region code beside its tokens; a short search's term
+    (one or two characters) never equals a code (six or more), in or out of a region."""
+    unit = make_unit("220102", name="龘靐", address="")
+    mine = Unit.objects.filter(pk=unit.pk)
+    assert search.pairs("龘靐", "") == "靐 龘 龘靐"
+    assert mine.filter(search.match("龘", ["220102"])).exists()
+    assert mine.filter(search.match("龘靐")).exists()
+    for term in ("22", "2", "02"):
+        assert not mine.filter(search.match(term)).exists()
+        assert not mine.filter(search.match(term, ["220102"])).exists()
 
 
 def test_short_search_in_a_subquery(cast):
