@@ -169,6 +169,18 @@ class Hazard(models.Model):
                 name="hazard_determination_pending",
                 condition=Q(determination="pending"),
             ),
+            # The office workbench's first rows of "to order" and "to verify", in their order
+            # (a province office at 5M hazards: 4.8 s and 5.7 s each without them).
+            models.Index(
+                fields=["clock_due_at", "found_at", "id"],
+                name="hazard_to_order",
+                condition=Q(status="found"),
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="hazard_to_verify",
+                condition=Q(status="submitted"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,15 +70,15 @@ class Ctx:
         return self.today + dt.timedelta(days=6 - self.today.weekday())
 
 
-def fill(section: Section, ctx: Ctx, qs, make) -> Section:
+def fill(section: Section, ctx: Ctx, qs, make, count_order: tuple = ()) -> Section:
     """Count the list (up to COUNT_CAP + 1) and, unless counting only, turn its first LIMIT
     rows into items (one query when the list is short: the count is only asked for when there
     are more rows)."""
     if not ctx.items:
-        section.count = capped_count(qs)
+        section.count = capped_count(qs, count_order)
         return section
     rows = list(qs[: LIMIT + 1])
-    section.count = len(rows) if len(rows) <= LIMIT else capped_count(qs)
+    section.count = len(rows) if len(rows) <= LIMIT else capped_count(qs, count_order)
     section.items = [make(row) for row in rows[:LIMIT]]
     return section
 
@@ -143,7 +143,9 @@ def to_order(ctx: Ctx) -> Section:
             action=_one_click(_("Order rectification"), "order", h),
         )
 
-    return fill(section, ctx, qs, make)
+    # Counted along (status, region code): with a bare LIMIT, PostgreSQL walked the open
+    # hazards' deadline index, where found ones (no deadline yet) come last — 4 s at 5M.
+    return fill(section, ctx, qs, make, count_order=("status", "region_code"))
 
 
 def _verify_item(h, ctx: Ctx) -> Item:
@@ -221,8 +223,9 @@ def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section
     )
     qs = hazards_of(ctx.user).overdue(ctx.now)
     if ctx.items:
+        # COUNT(*), not of the id: answered from the index hazards/0015 alone.
         counts = dict(
-            qs.order_by().values_list("supervision_level").annotate(n=Count("id"))
+            qs.order_by().values_list("supervision_level").annotate(n=Count("*"))
         )  # fmt: skip
         section.figures = [
             Figure(level.value, str(level.label), counts[level.value])
