@@ -2,9 +2,10 @@
 answer built from what was read with the hazard is the same as a fresh read.
 
 On PostgreSQL the statements a step sends are counted exactly: a new statement on these paths
-is a deliberate change to this file. The caller's token and memberships come in one round trip,
-the hazard and its events in another (`core.prepared.run_together`), the unit's people are read
-by the notification's INSERT, and the unit's lock and its hazard count go together."""
+is a deliberate change to this file. The hazard and its events come in one round trip
+(`core.prepared.run_together`), the unit's people are read by the notification's INSERT, the
+unit's lock and its hazard count go together, and the audit chain is claimed with the
+compare-and-swap."""
 
 import pytest
 from django.db import connection
@@ -23,7 +24,7 @@ from hazardloop.units.models import Unit
 
 POSTGRES = connection.vendor == "postgresql"
 # PostgreSQL's statements (BEGIN and COMMIT counted); elsewhere a ceiling.
-ORDER, VERIFY, CREATE = (7, 10, 11) if POSTGRES else (12, 16, 15)
+ORDER, VERIFY, CREATE = (8, 11, 12) if POSTGRES else (12, 16, 15)
 
 
 def _post(client, path, body):
