@@ -165,35 +165,24 @@ def breakdowns(scope, parent: Region, *, campaign=None, start, end, live=None, f
     )
 
 
+def _found_by(qs, field: str) -> dict:
+    """{value of `field`: hazards found}, for the values with any."""
+    rows = qs.values(field).annotate(n=Sum("found")).order_by(field)
+    return {k: n for k, n in rows.values_list(field, "n") if n}
+
+
 def _breakdowns_aggregates(scope, parent: Region, campaign, start, end, fresh) -> dict:
     by_sector = _rolled(scope, parent, SectorRoll, campaign, start, end, fresh=fresh)
     if by_sector is not None:
         by_category = _rolled(scope, parent, CategoryRoll, campaign, start, end, fresh=fresh)
         return {
-            name: {
-                k: n
-                for k, n in qs.values(field)
-                .annotate(n=Sum("found"))
-                .order_by(field)
-                .values_list(field, "n")
-                if n
-            }
-            for name, field, qs in (
-                ("sector", "sector_code", by_sector),
-                ("category", "category", by_category),
-            )
+            "sector": _found_by(by_sector, "sector_code"),
+            "category": _found_by(by_category, "category"),
         }
     qs = _aggregate_rows(HazardDay, scope, parent, campaign, start, end, fresh=fresh)
     return {
-        name: {
-            k: n
-            for k, n in qs.values(field)
-            .annotate(n=Sum("found"))
-            .order_by(field)
-            .values_list(field, "n")
-            if n
-        }
-        for name, field in (("sector", "sector_code"), ("category", "category"))
+        "sector": _found_by(qs, "sector_code"),
+        "category": _found_by(qs, "category"),
     }
 
 

@@ -605,23 +605,7 @@ def _count_hazards_now(q: _Query) -> None:
     if not q.rolled:
         return
     # Two index range reads (the covering partial indexes of reports/0007), a few rows each.
-    for key, order, verify in (
-        q.keyed(
-            _hazards(q).filter(
-                status__in=OPEN_STATUSES,
-                clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
-                clock_due_at__gte=midnight,
-                clock_due_at__lt=q.now,
-            )
-        )
-        .annotate(
-            order=Count("pk", filter=Q(clock=ClockKind.ORDER)),
-            verify=Count("pk", filter=Q(clock=ClockKind.VERIFY)),
-        )
-        .values_list("key", "order", "verify")
-    ):
-        q.add(key, "order_lapsed", order)
-        q.add(key, "verify_lapsed", verify)
+    _add_clock_lapses(q, since=midnight)
 
 
 def _count_hazards_days(q: _Query, today) -> None:
@@ -684,12 +668,21 @@ def _count_hazards_rolled(q: _Query, today) -> None:
 def _count_clock_lapses(q: _Query) -> None:
     """Regulator time limits passed at `now` (both paths: few rows, the partial index
     `hazard_regulator_clock`)."""
+    _add_clock_lapses(q)
+
+
+def _add_clock_lapses(q: _Query, since=None) -> None:
+    """Add the regulator time limits (order, re-check) passed before now — since `since` when
+    given — per key."""
+    window = {"clock_due_at__lt": q.now}
+    if since is not None:
+        window["clock_due_at__gte"] = since
     for key, order, verify in (
         q.keyed(
             _hazards(q).filter(
                 status__in=OPEN_STATUSES,
                 clock__in=[ClockKind.ORDER, ClockKind.VERIFY],
-                clock_due_at__lt=q.now,
+                **window,
             )
         )
         .annotate(
