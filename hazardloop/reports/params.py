@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from hazardloop.accounts.access import Scope, scope_for
 from hazardloop.campaigns.models import Campaign
 from hazardloop.regions.models import Region
-from hazardloop.reports.stats import RANKABLE, default_period
+from hazardloop.reports.ranking import RANKABLE
+from hazardloop.reports.stats import default_period
 
 
 class BadParameter(ValueError):

@@ -41,13 +41,8 @@ from hazardloop.regions import codes as region_codes
 from hazardloop.regions.models import Region, subtree_filter
 from hazardloop.reports import accident_counts
 from hazardloop.reports.models import ReportKind, ReportSubscription, ScheduledReport
-from hazardloop.reports.stats import (
-    Row,
-    campaign_tree_ids,
-    period_bounds,
-    ranked,
-    region_stats,
-)
+from hazardloop.reports.ranking import ranked
+from hazardloop.reports.stats import Row, campaign_tree_ids, period_bounds, region_stats
 
 RUNGS = [
     SupervisionLevel.ACCOUNTABILITY,

@@ -70,6 +70,7 @@ from hazardloop.reports.models import (
     UnitLastRoll,
     UnitRoll,
 )
+from hazardloop.reports.ranking import rank_rows
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
 
@@ -93,18 +94,6 @@ COUNTS = (
     *accident_counts.COUNTS,
     *duty_counts.COUNTS,
 )
-# Indicators a ranking may use: name → (higher is better).
-RANKABLE = {
-    "coverage": True,
-    "rectification_rate": True,
-    "on_time_rate": True,
-    "self_inspection_rate": True,
-    "overdue_per_100_units": False,
-    "hazards_per_100_units": True,
-    "accidents": False,
-    "accident_deaths": False,
-    "lapsed_duty_rate": False,
-}
 LISTED = (SupervisionLevel.LISTED, SupervisionLevel.ACCOUNTABILITY)
 
 
@@ -708,31 +697,3 @@ def _count_documents(q: _Query) -> None:
     rows = q.rolled_rows(DocumentRoll) if q.rolled else q.keyed(q.aggregate_rows(DocumentDay))
     for key, n in rows.annotate(n=Sum("n")).values_list("key", "n"):
         q.add(key, "enforcement_actions", n)
-
-
-def rank_rows(rows: list[Row], indicator: str) -> None:
-    """Rank by a normalised indicator (best first, ties share a rank); rows without a value
-    (no units in scope, nothing to measure) are left unranked."""
-    higher_better = RANKABLE[indicator]
-    valued = [r for r in rows if not r.own and r.rates[indicator] is not None]
-    valued.sort(
-        key=lambda r: (-r.rates[indicator] if higher_better else r.rates[indicator], r.code)
-    )
-    previous, rank = None, 0
-    for i, row in enumerate(valued, start=1):
-        value = row.rates[indicator]
-        if value != previous:
-            rank, previous = i, value
-        row.rank = rank
-    for row in rows:
-        if row.own or row.rates[indicator] is None:
-            row.rank = None
-
-
-def ranked(stats: Stats) -> list[Row]:
-    return ranked_rows(stats.rows)
-
-
-def ranked_rows(rows: list[Row]) -> list[Row]:
-    """Best rank first, then the unranked regions, the "directly under" row last."""
-    return sorted(rows, key=lambda r: (r.own, r.rank is None, r.rank or 0, r.code))
