@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
-from hazardloop.core.prepared import Prepared
 from hazardloop.notifications.services import notify, notify_unit_members
 from hazardloop.regions import codes as region_codes
 
@@ -43,20 +42,6 @@ MESSAGES = {
         "You are assigned as expert on hazard “%(title)s” at %(unit)s (due %(due)s)."
     ),
 }
-
-
-# Compiled once (core/prepared.py): every step that tells the unit asks.
-_UNIT_PEOPLE = Prepared(
-    lambda unit_id: User.objects.filter(
-        is_active=True,
-        memberships__unit_id=unit_id,
-        memberships__is_active=True,
-    ).distinct()
-)
-
-
-def unit_people(hazard) -> list[User]:
-    return _UNIT_PEOPLE(hazard.unit_id)
 
 
 def regulators_over(region_code: str, roles=(Role.REGULATOR, Role.INSPECTOR)) -> list[User]:
