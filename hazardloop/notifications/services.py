@@ -60,8 +60,15 @@ def notify(
     )
 
 
-def notify_unit_members(
-    unit_id: int,
+def notify_unit_members(unit_id: int, **options) -> list[Notification]:
+    """`notify` (the same keyword options) to the active people with an active membership of
+    unit `unit_id`, read by the INSERT itself (one statement: the step that tells a unit does
+    not read its people first)."""
+    return _notify(unit_id, **options)
+
+
+def _notify(
+    recipients: list[int] | int,
     *,
     key: str,
     message: str,
@@ -70,23 +77,6 @@ def notify_unit_members(
     obj=None,
     region_code: str = "",
     email: bool = True,
-) -> list[Notification]:
-    """`notify` to the active people with an active membership of unit `unit_id`, read by the
-    INSERT itself (one statement: the step that tells a unit does not read its people first)."""
-    return _notify(
-        unit_id,
-        key=key,
-        message=message,
-        params=params,
-        link=link,
-        obj=obj,
-        region_code=region_code,
-        email=email,
-    )
-
-
-def _notify(
-    recipients: list[int] | int, *, key, message, params, link, obj, region_code, email
 ) -> list[Notification]:
     """`recipients`: the users' ids, or a unit's id (its members, read by the INSERT)."""
     params = {k: str(v) for k, v in (params or {}).items()}
