@@ -43,10 +43,12 @@ def ensure_reference_data() -> None:
     if not Sector.objects.exists():
         for sort, (code, zh, en) in enumerate(SECTORS):
             Sector.objects.create(code=code, name_zh=zh, name_en=en, sort=sort)
-    from hazardloop.audit.models import AuditChainHead
+    from hazardloop.audit.services import ensure_chains
     from hazardloop.obligations.defaults import seed_default_rules
 
-    AuditChainHead.objects.get_or_create(pk=1)
+    # Every chain's head, as the migration leaves them: a flushed database without them would
+    # send every writer to chain 1 and to creating the others inside its own transaction.
+    ensure_chains()
     seed_default_rules()  # the 61号令 duty rules, also from a data migration
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 
 from hazardloop.audit.chain import HASHED_FIELDS, canonical, event_hash, normalise_json
@@ -135,48 +134,6 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
     return chain, first, prev_hash, numbers
 
 
-# A batch's chain claimed early (`early_claim`): (chain, head position, head hash, numbers).
-_early: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("audit_early", default=None)
-# Numbers drawn with an early claim: a step records at most this many events (more take a
-# second claim on the same chain; the unused numbers are skipped, as a rolled-back one is).
-EARLY_NUMBERS = 4
-
-
-def early_claim() -> tuple[str, list] | None:
-    """Inside a `batch()` on PostgreSQL with several chains, the statement that claims a
-    chain for the batch now, to be sent with the batch's first write in one round trip
-    (`core.prepared.run_together`); hand its rows to `take_early_claim`. None otherwise.
-
-    It takes a chain nobody holds (SKIP LOCKED: it never waits) without moving its head, and
-    draws EARLY_NUMBERS event numbers while holding it; the batch's INSERT moves the head."""
-    if _pending.get() is None or _early.get() is not None or connection.vendor != "postgresql":
-        return None
-    chains = chain_count()
-    if chains < 2:
-        return None
-    if connection.alias not in _heads_ready:
-        _check_heads(chains)
-    table = AuditChainHead._meta.db_table
-    preferred = getattr(connection, "_hl_audit_chain", None) or random.randint(1, chains)
-    sql = (
-        f"UPDATE {table} SET seq = seq WHERE id = ("  # noqa: S608
-        f"SELECT id FROM {table} WHERE id BETWEEN 1 AND %s "
-        "ORDER BY id = %s DESC, random() LIMIT 1 FOR UPDATE SKIP LOCKED) "
-        f"RETURNING id, seq, last_hash, ARRAY(SELECT nextval('{SEQUENCE}') "
-        f"FROM generate_series(1, {EARLY_NUMBERS}))"
-    )
-    return sql, [chains, preferred]
-
-
-def take_early_claim(rows) -> None:
-    """Keep the early claim's answer for the batch (no row: every chain was held, and the
-    batch claims at its end as usual)."""
-    if rows and _pending.get() is not None:
-        chain, seq, last_hash, numbers = rows[0]
-        connection._hl_audit_chain = chain
-        _early.set((chain, seq, last_hash, sorted(numbers)))
-
-
 def _values(
     action,
     *,
@@ -256,39 +213,23 @@ def batch():
         yield
         return
     token = _pending.set([])
-    early = _early.set(None)
     try:
         yield
         pending = _pending.get()
-        claimed = _early.get()
     finally:
         _pending.reset(token)
-        _early.reset(early)
     if pending:
-        _append(
-            [values for values, _event in pending],
-            [event for _values, event in pending],
-            claimed=claimed,
-        )
+        _append([values for values, _event in pending], [event for _values, event in pending])
 
 
-def _append(
-    rows: list[dict], events: list[AuditEvent] | None = None, claimed: tuple | None = None
-) -> list[AuditEvent]:
+def _append(rows: list[dict], events: list[AuditEvent] | None = None) -> list[AuditEvent]:
     """Chain and insert already-built rows in order: 2 round trips on PostgreSQL (claim; insert
-    and move the head in one statement), 3 elsewhere, whatever their number; 1 with a batch's
-    early claim (`early_claim`). `events`: unsaved instances to fill in (a batch's), else new
-    ones."""
+    and move the head in one statement), 3 elsewhere, whatever their number. `events`: unsaved
+    instances to fill in (a batch's), else new ones."""
     # No savepoint inside the caller's transaction (two round trips per event): if the audit
     # row cannot be written, the change it records must not commit either.
     with transaction.atomic(savepoint=False):
-        advance = 0
-        if claimed is not None and len(rows) <= len(claimed[3]):
-            # The chain is held since the early claim; its head moves with the INSERT.
-            chain, seq, prev_hash, drawn = claimed
-            first, numbers, advance = seq + 1, drawn[: len(rows)], len(rows)
-        else:
-            chain, first, prev_hash, numbers = _claim(len(rows))
+        chain, first, prev_hash, numbers = _claim(len(rows))
         at = timezone.now()
         at_text = _utc_iso(at)
         filled = []
@@ -312,20 +253,15 @@ def _append(
             prev_hash = digest
         events = filled
         if connection.vendor == "postgresql" and len(events) <= 100:
-            _insert_and_move_head(events, chain, prev_hash, advance)
+            _insert_and_move_head(events, chain, prev_hash)
         else:
             AuditEvent.objects.bulk_create(events, batch_size=1000)
-            AuditChainHead.objects.filter(pk=chain).update(
-                last_hash=prev_hash, seq=F("seq") + advance
-            )
+            AuditChainHead.objects.filter(pk=chain).update(last_hash=prev_hash)
     return events
 
 
-def _insert_and_move_head(
-    events: list[AuditEvent], chain: int, last_hash: str, advance: int = 0
-) -> None:
-    """PostgreSQL: INSERT the events and set the chain head's hash (and move its position by
-    `advance`, after an early claim) in one statement."""
+def _insert_and_move_head(events: list[AuditEvent], chain: int, last_hash: str) -> None:
+    """PostgreSQL: INSERT the events and set the chain head's hash in one statement."""
     table = AuditEvent._meta.db_table
     head = AuditChainHead._meta.db_table
     quote = connection.ops.quote_name
@@ -341,10 +277,9 @@ def _insert_and_move_head(
             params.append(value)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH head AS (UPDATE {head} SET last_hash = %s, seq = seq + %s "  # noqa: S608
-            f"WHERE id = %s) "
+            f"WITH head AS (UPDATE {head} SET last_hash = %s WHERE id = %s) "  # noqa: S608
             f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(events))} RETURNING id",
-            [last_hash, advance, chain, *params],
+            [last_hash, chain, *params],
         )
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
             event.pk = pk

@@ -25,10 +25,8 @@ from django.utils.translation import gettext_lazy
 from hazardloop.accounts.access import belongs_to_unit, can, memberships_of
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
-from hazardloop.audit.services import early_claim as audit_early_claim
-from hazardloop.audit.services import record_event, record_events, take_early_claim
+from hazardloop.audit.services import record_event, record_events
 from hazardloop.core.errors import Conflict, DomainError
-from hazardloop.core.prepared import run_together
 from hazardloop.hazards import schemas, unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import clock_changes
@@ -490,16 +488,9 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event) -> b
         before,
         *(_prep(HazardEvent, c, getattr(event, c)) for c in _EVENT_COLUMNS),
     ]
-    claim = audit_early_claim()
-    if claim is not None:
-        # Inside the step's audit batch: its chain is claimed in the same round trip.
-        claimed, rows = run_together(claim, (_swap_sql_for(columns), params))
-        take_early_claim(claimed)
-        row = rows[0] if rows else None
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_swap_sql_for(columns), params)
-            row = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(_swap_sql_for(columns), params)
+        row = cursor.fetchone()
     if row is None:
         return False
     event.pk = row[0]

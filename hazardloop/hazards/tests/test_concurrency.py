@@ -1,9 +1,10 @@
 """Two verifiers at once: one wins, the other is told the hazard changed meanwhile."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from hazardloop.accounts.choices import Role
 from hazardloop.hazards import services
@@ -53,3 +54,55 @@ def test_two_verifiers_at_once(cast):
     assert decisions.count() == 1
     assert h.status == ("verified" if decisions.get().kind == "verify" else "rectifying")
     assert h.verifications.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_waiting_for_its_hazard_holds_no_audit_chain(cast):
+    """A step that waits for another transaction's lock on its hazard holds nothing the other
+    may need next: no audit chain. (A step that claimed its chain before its compare-and-swap
+    deadlocked with a writer that then needed that chain; the chain is claimed last.)"""
+    from hazardloop.audit.models import AuditChainHead
+    from hazardloop.audit.services import chain_count
+
+    h = hazard(cast)
+    Hazard.objects.filter(pk=h.pk).update(status="rectifying")
+    h.refresh_from_db()
+    services.submit_rectification(
+        h, actor=cast.unit_manager, note="ok", photo_ids=[photo(cast.unit_manager, cast.unit).pk]
+    )
+    outcomes = []
+
+    def verify():
+        try:
+            services.verify_hazard(Hazard.objects.get(pk=h.pk), actor=cast.inspector, passed=True)
+            outcomes.append("won")
+        finally:
+            connection.close()
+
+    step = threading.Thread(target=verify)
+    with transaction.atomic():
+        Hazard.objects.select_for_update().get(pk=h.pk)  # the other writer holds the row
+        step.start()
+        waiting = 0
+        with connection.cursor() as cursor:
+            for _ in range(200):  # until the step waits for the row (10 s at most)
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE %s",
+                    ["%hazards_hazard%"],
+                )
+                waiting = cursor.fetchone()[0]
+                if waiting:
+                    break
+                time.sleep(0.05)
+            # Every chain is free to take while the step waits.
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT id FROM {AuditChainHead._meta.db_table} "
+                "FOR UPDATE SKIP LOCKED) AS free"
+            )
+            free = cursor.fetchone()[0]
+        assert waiting == 1
+        assert free == chain_count()
+    step.join(30)
+    assert outcomes == ["won"]
