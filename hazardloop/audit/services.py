@@ -5,6 +5,7 @@ import contextvars
 import datetime as dt
 import json
 import random
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -77,6 +78,26 @@ def _check_heads(chains: int) -> None:
     _heads_ready.add(connection.alias)
 
 
+# How long a writer that finds every chain held asks again for a free one (seconds), before it
+# queues for its preferred chain; the pauses between asks grow from 1 to 50 ms.
+CLAIM_PATIENCE = 10.0
+
+
+def _when_one_frees(cursor, take_free: str, params: list):
+    """Ask for a free chain again, with growing pauses, until one is taken (its row) or
+    CLAIM_PATIENCE has passed (None)."""
+    pause, waited = 0.001, 0.0
+    while waited < CLAIM_PATIENCE:
+        cursor.execute(take_free, params)
+        row = cursor.fetchone()
+        if row is not None:
+            return row
+        time.sleep(pause)
+        waited += pause
+        pause = min(pause * 2, 0.05)
+    return None
+
+
 def _claim(count: int) -> tuple[int, int, str, list[int]]:
     """Reserve `count` positions in one chain; returns (chain, its first position, the hash
     before it, the events' numbers).
@@ -84,8 +105,9 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
     One UPDATE … RETURNING both takes the chain's lock (PostgreSQL's row lock, held to the end
     of the transaction; SQLite's write lock) and reads its head. On PostgreSQL the writer takes
     the chain it used last if no other transaction holds it, else any chain nobody holds
-    (SKIP LOCKED), and waits only when every chain is held; a transaction that already holds a
-    chain finds it again (its own lock is not skipped), so its events stay together. The
+    (SKIP LOCKED); when every chain is held it asks again until one is free (it never waits
+    for one chain's lock, whose holder may wait for a row it holds). A transaction that already
+    holds a chain finds it again (its own lock is not skipped), so its events stay together. The
     events' numbers (`seq`) are drawn while the chain is held, so they rise along each chain.
     """
     table = AuditChainHead._meta.db_table
@@ -102,30 +124,33 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
         _check_heads(chains)
     preferred = 1
     with connection.cursor() as cursor:
-        if chains == 1:
-            cursor.execute(
-                f"UPDATE {table} SET seq = seq + %s WHERE id = 1 {returning}",  # noqa: S608
-                [count],
-            )
-        else:
+        row = None
+        if chains > 1:
             preferred = getattr(connection, "_hl_audit_chain", None) or random.randint(1, chains)
-            cursor.execute(
+            take_free = (
                 f"UPDATE {table} SET seq = seq + %s WHERE id = ("  # noqa: S608
                 f"SELECT id FROM {table} WHERE id BETWEEN 1 AND %s "
                 "ORDER BY id = %s DESC, random() LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                f"{returning}",
-                [count, chains, preferred],
+                f"{returning}"
             )
-        row = cursor.fetchone()
-        if row is None:
-            # Every chain is held by another transaction (then wait for the one we prefer), or
-            # the head rows are gone (a flushed test database): create them and wait.
-            _check_heads(chains)
-            cursor.execute(
-                f"UPDATE {table} SET seq = seq + %s WHERE id = %s {returning}",  # noqa: S608
-                [count, preferred],
-            )
+            cursor.execute(take_free, [count, chains, preferred])
             row = cursor.fetchone()
+            if row is None:
+                # Every chain is held by another transaction, or the head rows are gone (a
+                # flushed test database). Wait for any chain to come free by asking again,
+                # never by waiting for one chain's lock: its holder may be waiting for a row
+                # this transaction holds, and the two would deadlock.
+                _check_heads(chains)
+                row = _when_one_frees(cursor, take_free, [count, chains, preferred])
+        if row is None:
+            # One chain (queue for it), or still none free after CLAIM_PATIENCE.
+            queue = f"UPDATE {table} SET seq = seq + %s WHERE id = %s {returning}"  # noqa: S608
+            cursor.execute(queue, [count, preferred])
+            row = cursor.fetchone()
+            if row is None:  # the head rows are gone (a flushed test database)
+                _check_heads(chains)
+                cursor.execute(queue, [count, preferred])
+                row = cursor.fetchone()
         chain, last, prev_hash = row[0], row[1], row[2]
         first = last - count + 1
         # One chain (SQLite): its positions are the numbers.

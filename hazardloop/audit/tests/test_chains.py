@@ -174,3 +174,60 @@ def test_one_chain_on_sqlite_numbers_events_by_their_place(reference_data):
     events = [record_event("unit.viewed", object_id=str(i)) for i in range(3)]
     assert [(e.chain, e.chain_seq) for e in events] == [(1, e.seq) for e in events]
     assert verify_chain() == (3, None, "")
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
+    reference_data, settings
+):
+    """With every chain held, a writer asks again until one comes free instead of waiting for
+    one chain's lock (whose holder might be waiting for a row the writer holds: a deadlock).
+    While it waits, PostgreSQL shows it waiting for no lock; it takes the chain freed first."""
+    import time
+
+    settings.AUDIT_CHAINS = 2
+    ensure_chains()
+    holding, release, done = threading.Event(), threading.Event(), []
+
+    def hold(chain):
+        try:
+            with transaction.atomic():
+                _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [chain])
+                if chain == 2:
+                    holding.set()
+                release.wait(10)
+                if chain == 2:
+                    time.sleep(5)  # chain 1 comes free first
+        finally:
+            connection.close()
+
+    def write():
+        try:
+            with transaction.atomic():
+                done.append(record_event("thread.write", object_id="waiter").chain)
+        finally:
+            connection.close()
+
+    holders = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
+    for t in holders:
+        t.start()
+    holding.wait(10)
+    time.sleep(0.2)
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        waiting_for_a_lock = cursor.fetchone()[0]
+    assert not done  # still waiting: both chains are held
+    release.set()
+    writer.join(10)
+    for t in holders:
+        t.join(10)
+    assert waiting_for_a_lock == 0
+    assert done == [1]
+    assert verify_chain()[1] is None
