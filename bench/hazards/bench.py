@@ -102,7 +102,7 @@ def main() -> None:
     print(f"hazards (estimate): {estimate:,}")
     province = bench_user("bench-prov", "220000")
     county = bench_user("bench-county", "220102", Role.INSPECTOR)
-    unit = Unit.objects.filter(region_id="220102").order_by("id").first()
+    unit = Unit.objects.filter(region__code__startswith="220102").order_by("id").first()
     print(f"{'query':42} {'user':8} {'p50 ms':>8} {'p95 ms':>8} {'rows':>5}")
     worst = 0.0
     for user, label in ((province, "province"), (county, "county")):
@@ -125,7 +125,7 @@ def main() -> None:
     print(f"worst ledger p95: {worst:.1f} ms")
 
     # Per-operation timings at this scale: create a hazard, then order it (one workflow step).
-    units = list(Unit.objects.filter(region_id="220102").order_by("id")[: args.ops])
+    units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[: args.ops])
     inspector = county
     creates, steps = [], []
     made = []
@@ -204,7 +204,7 @@ def http_main() -> None:
         cur.execute("select count(*) from hazards_hazard")
         total = cur.fetchone()[0]
     _inspector, token = _bench_token("bench-http-insp", "220102", Role.INSPECTOR)
-    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:20])
+    units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:20])
     _unit_people(units)
     unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
     if not args.port:
@@ -385,7 +385,7 @@ def writers_main() -> None:
     args = parser.parse_args()
     ensure_reference_data()
     inspector = bench_user("bench-county", "220102", Role.INSPECTOR)
-    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:40])
+    units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:40])
     _unit_people(units)
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores)")
     print(f"{'chains':>6} {'writers':>7} {'steps':>6} {'steps/s':>8}")

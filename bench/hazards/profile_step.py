@@ -74,7 +74,7 @@ def main() -> None:
         load_shipped(RuleSet, HolidayYear)
     inspector = _user("bench-http-insp", "220102", Role.INSPECTOR)
     token = create_api_token(inspector, actor=inspector, name="bench-profile")[1]
-    units = list(Unit.objects.filter(region_id="220102").order_by("id")[:20])
+    units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:20])
     for unit in units:
         _user(f"bench-unit-{unit.pk}", unit.region_id, Role.UNIT_MANAGER, unit=unit)
     unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
