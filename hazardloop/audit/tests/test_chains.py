@@ -188,15 +188,15 @@ def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
 
     settings.AUDIT_CHAINS = 2
     ensure_chains()
-    holding, release, done = threading.Event(), threading.Event(), []
+    holding = {1: threading.Event(), 2: threading.Event()}
+    release, done = threading.Event(), []
 
     def hold(chain):
         try:
             with transaction.atomic():
                 _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [chain])
-                if chain == 2:
-                    holding.set()
-                release.wait(10)
+                holding[chain].set()
+                release.wait(30)
                 if chain == 2:
                     time.sleep(5)  # chain 1 comes free first
         finally:
@@ -212,8 +212,7 @@ def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
     holders = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
     for t in holders:
         t.start()
-    holding.wait(10)
-    time.sleep(0.2)
+    assert holding[1].wait(30) and holding[2].wait(30)
     writer = threading.Thread(target=write)
     writer.start()
     time.sleep(0.5)
