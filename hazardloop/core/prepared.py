@@ -23,9 +23,9 @@ trip on PostgreSQL (the statements sent together, one result set each: psycopg's
 binding, which Django uses, allows it) and one after another elsewhere; it returns their rows
 in order. The hazard API reads a hazard and its events this way; a unit's lock goes with its
 count. Never send a lock that others may wait for ahead of a statement that may itself wait:
-a step that claimed its audit chain with its compare-and-swap deadlocked (ADR 0003). (Not every
-pair gains: a join that is dearer to plan
-than the round trip it saves is slower, as the token's memberships were — docs/performance.md.)
+a step that claimed its audit chain with its compare-and-swap deadlocked (ADR 0003). Not every
+pair gains: a join that is dearer to plan than the round trip it saves is slower, as the
+token's memberships were (docs/performance.md).
 """
 
 import threading

@@ -11,8 +11,9 @@ again. What is counted live (the deadlines and time limits passed today before n
 inspections when the aggregates cannot count distinct units) is never kept.
 
 The scope is part of the key whatever it is (two users of different regions, or of the same
-region with different scopes, never share an entry), and so is the language when a value holds
-translated text (it does not: only counts and codes are kept).
+region with different scopes, never share an entry), and so is the language wherever a value
+holds translated text (the sectors' names of `duty_counts.sectors`; the rest are counts and
+codes).
 """
 
 import hashlib

@@ -296,23 +296,32 @@ def rebuild_unit_roll(levels: list[int]) -> None:
         )
 
 
-def period_q(start: dt.date, end: dt.date, months: bool = True) -> Q:
-    """Roll-up rows of the days start … end: the whole months inside from month rows, the days
-    before and after them from day rows."""
-    days = Q(month=False, day__gte=start, day__lte=end)
-    if not months:
-        return days
+def period_ranges(start: dt.date, end: dt.date) -> list[tuple[bool, dt.date, dt.date]]:
+    """The roll-up rows of the days start … end as three (month rows?, from, before) ranges:
+    the whole months inside from month rows, the days before and after them from day rows
+    (without a whole month, the day rows of the whole period). Always three, some of them
+    empty (from == before), so that SQL built once can take them (together.py)."""
     first = start if start.day == 1 else _next_month(start)
     after = end + dt.timedelta(days=1)
     stop = after if after.day == 1 else _month_start(end)  # the day after the last whole month
     if first >= stop:
-        return days
-    q = Q(month=True, day__gte=first, day__lt=stop)
-    if start < first:
-        q |= Q(month=False, day__gte=start, day__lt=first)
-    if stop <= end:
-        q |= Q(month=False, day__gte=stop, day__lte=end)
-    return q
+        return [(True, start, start), (False, start, start), (False, start, after)]
+    return [(True, first, stop), (False, start, first), (False, stop, after)]
+
+
+def period_q(start: dt.date, end: dt.date, months: bool = True) -> Q:
+    """Roll-up rows of the days start … end: the whole months inside from month rows, the days
+    before and after them from day rows (`period_ranges`); `months=False`: day rows only."""
+    if not months:
+        return Q(month=False, day__gte=start, day__lte=end)
+    return reduce(
+        or_,
+        (
+            Q(month=month, day__gte=lo, day__lt=hi)
+            for month, lo, hi in period_ranges(start, end)
+            if lo < hi
+        ),
+    )
 
 
 def rolls_answer(scope, parent, depth: int, row: StatsRefresh | None = None, model=None) -> bool:

@@ -234,7 +234,7 @@ def region_stats(
         _count_inspections_live(q)
         _count_hazards_live(q)
         _count_documents_live(q)
-        _count_clock_lapses(q)
+        _add_clock_lapses(q)
     else:
         units_live = _count_from_aggregates(q, fresh)
         if campaign is not None:
@@ -243,7 +243,7 @@ def region_stats(
             _count_units_inspected_live(q)
         _count_hazards_now(q)
         if not q.rolled:  # the roll-ups count them with the hazards
-            _count_clock_lapses(q)
+            _add_clock_lapses(q)
     accident_counts.count(q, period_bounds)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
@@ -654,15 +654,9 @@ def _count_hazards_rolled(q: _Query, today) -> None:
         q.add(key, "order_lapsed" if clock == ClockKind.ORDER else "verify_lapsed", -(n or 0))
 
 
-def _count_clock_lapses(q: _Query) -> None:
-    """Regulator time limits passed at `now` (both paths: few rows, the partial index
-    `hazard_regulator_clock`)."""
-    _add_clock_lapses(q)
-
-
 def _add_clock_lapses(q: _Query, since=None) -> None:
     """Add the regulator time limits (order, re-check) passed before now — since `since` when
-    given — per key."""
+    given — per key (few rows, the partial index `hazard_regulator_clock`)."""
     window = {"clock_due_at__lt": q.now}
     if since is not None:
         window["clock_due_at__gte"] = since

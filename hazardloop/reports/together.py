@@ -6,9 +6,10 @@ probes, units last inspected, hazards, the open and waiting ones due today or la
 Through the ORM that is nine queries compiled on every request (about a millisecond of Python
 each) and nine round trips; here it is one `UNION ALL` of the same nine SELECTs, with a fixed
 shape whatever the period: the period's whole months from month rows and the days before and
-after them from day rows are always three ranges, empty ones included (the rows `rollups.period_q`
-picks). Each part is a row tag, the child prefix and up to `WIDTH` numbers. The same SQL runs on
-SQLite and PostgreSQL; tests compare it with the live figures (test_aggregates.py).
+after them from day rows are always three ranges, empty ones included
+(`rollups.period_ranges`, which `rollups.period_q` reads too). Each part is a row tag, the
+child prefix and up to `WIDTH` numbers. The same SQL runs on SQLite and PostgreSQL; tests
+compare it with the live figures (test_aggregates.py).
 """
 
 import datetime as dt
@@ -28,7 +29,7 @@ from hazardloop.reports.models import (
     UnitLastRoll,
     UnitRoll,
 )
-from hazardloop.reports.rollups import MODES, _month_start, _next_month
+from hazardloop.reports.rollups import MODES, period_ranges
 
 HAZARD_SUMS = (
     "found", "major", "rectified", "on_time", "open", "listed", "order_waiting", "verify_waiting",
@@ -40,16 +41,9 @@ _sql: dict[str, str] = {}
 
 
 def _period_params(start: dt.date, end: dt.date) -> list:
-    """(month, from, before) × 3: month rows of the whole months, day rows before and after."""
-    first = start if start.day == 1 else _next_month(start)
-    after = end + dt.timedelta(days=1)
-    stop = after if after.day == 1 else _month_start(end)
-    if first >= stop:  # no whole month: only the day rows start … end
-        ranges = [(True, start, start), (False, start, start), (False, start, after)]
-    else:
-        ranges = [(True, first, stop), (False, start, first), (False, stop, after)]
+    """(month, from, before) × 3, as `rollups.period_ranges` gives them."""
     date = connection.ops.adapt_datefield_value
-    return [v for month, lo, hi in ranges for v in (month, date(lo), date(hi))]
+    return [v for month, lo, hi in period_ranges(start, end) for v in (month, date(lo), date(hi))]
 
 
 def _build() -> str:
