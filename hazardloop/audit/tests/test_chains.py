@@ -230,3 +230,64 @@ def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
     assert waiting_for_a_lock == 0
     assert done == [1]
     assert verify_chain()[1] is None
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_still_without_a_chain_after_its_patience_queues_for_one(
+    reference_data, settings, monkeypatch
+):
+    """After CLAIM_PATIENCE without a free chain the writer queues for its preferred chain's
+    lock (PostgreSQL shows it waiting) and writes once that chain is released."""
+    import time
+
+    from hazardloop.audit import services as audit
+
+    monkeypatch.setattr(audit, "CLAIM_PATIENCE", 0.02)
+    settings.AUDIT_CHAINS = 2
+    ensure_chains()
+    holding = {1: threading.Event(), 2: threading.Event()}
+    release, done = threading.Event(), []
+
+    def hold(chain):
+        try:
+            with transaction.atomic():
+                _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [chain])
+                holding[chain].set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def write():
+        try:
+            with transaction.atomic():
+                done.append(record_event("thread.write", object_id="queued").chain)
+        finally:
+            connection.close()
+
+    holders = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
+    for t in holders:
+        t.start()
+    assert holding[1].wait(30) and holding[2].wait(30)
+    writer = threading.Thread(target=write)
+    writer.start()
+    waiting = 0
+    with connection.cursor() as cursor:
+        for _ in range(100):  # until the writer queues (5 s at most)
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+            waiting = cursor.fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.05)
+    assert not done
+    release.set()
+    writer.join(10)
+    for t in holders:
+        t.join(10)
+    assert waiting == 1
+    assert done and done[0] in (1, 2)
+    assert verify_chain()[1] is None
