@@ -176,14 +176,21 @@ def test_one_chain_on_sqlite_numbers_events_by_their_place(reference_data):
     assert verify_chain() == (3, None, "")
 
 
-@needs_postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
-    reference_data, settings
-):
-    """With every chain held, a writer asks again until one comes free instead of waiting for
-    one chain's lock (whose holder might be waiting for a row the writer holds: a deadlock).
-    While it waits, PostgreSQL shows it waiting for no lock; it takes the chain freed first."""
+def _lock_waits() -> int:
+    """Backends of this test database waiting for a lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is read once per transaction
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _writer_while_both_chains_held(settings, *, chain_2_later: bool) -> tuple:
+    """Two chains, each held by its own transaction, and a writer started then; returns
+    (release, done, threads): set `release` to free the chains (chain 2 five seconds after
+    chain 1 with `chain_2_later`), `done` gets the chain the writer wrote to."""
     import time
 
     settings.AUDIT_CHAINS = 2
@@ -197,8 +204,8 @@ def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
                 _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [chain])
                 holding[chain].set()
                 release.wait(30)
-                if chain == 2:
-                    time.sleep(5)  # chain 1 comes free first
+                if chain == 2 and chain_2_later:
+                    time.sleep(5)
         finally:
             connection.close()
 
@@ -209,23 +216,31 @@ def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
         finally:
             connection.close()
 
-    holders = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
-    for t in holders:
+    threads = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
+    for t in threads:
         t.start()
     assert holding[1].wait(30) and holding[2].wait(30)
-    writer = threading.Thread(target=write)
-    writer.start()
+    threads.append(threading.Thread(target=write))
+    threads[-1].start()
+    return release, done, threads
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_finds_every_chain_held_waits_for_none_in_particular(
+    reference_data, settings
+):
+    """With every chain held, a writer asks again until one comes free instead of waiting for
+    one chain's lock (whose holder might be waiting for a row the writer holds: a deadlock).
+    While it waits, PostgreSQL shows it waiting for no lock; it takes the chain freed first."""
+    import time
+
+    release, done, threads = _writer_while_both_chains_held(settings, chain_2_later=True)
     time.sleep(0.5)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'"
-        )
-        waiting_for_a_lock = cursor.fetchone()[0]
+    waiting_for_a_lock = _lock_waits()
     assert not done  # still waiting: both chains are held
     release.set()
-    writer.join(10)
-    for t in holders:
+    for t in threads:
         t.join(10)
     assert waiting_for_a_lock == 0
     assert done == [1]
@@ -244,49 +259,16 @@ def test_a_writer_still_without_a_chain_after_its_patience_queues_for_one(
     from hazardloop.audit import services as audit
 
     monkeypatch.setattr(audit, "CLAIM_PATIENCE", 0.02)
-    settings.AUDIT_CHAINS = 2
-    ensure_chains()
-    holding = {1: threading.Event(), 2: threading.Event()}
-    release, done = threading.Event(), []
-
-    def hold(chain):
-        try:
-            with transaction.atomic():
-                _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [chain])
-                holding[chain].set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    def write():
-        try:
-            with transaction.atomic():
-                done.append(record_event("thread.write", object_id="queued").chain)
-        finally:
-            connection.close()
-
-    holders = [threading.Thread(target=hold, args=(c,)) for c in (1, 2)]
-    for t in holders:
-        t.start()
-    assert holding[1].wait(30) and holding[2].wait(30)
-    writer = threading.Thread(target=write)
-    writer.start()
+    release, done, threads = _writer_while_both_chains_held(settings, chain_2_later=False)
     waiting = 0
-    with connection.cursor() as cursor:
-        for _ in range(100):  # until the writer queues (5 s at most)
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
-            )
-            waiting = cursor.fetchone()[0]
-            if waiting:
-                break
-            time.sleep(0.05)
+    for _ in range(100):  # until the writer queues (5 s at most)
+        waiting = _lock_waits()
+        if waiting:
+            break
+        time.sleep(0.05)
     assert not done
     release.set()
-    writer.join(10)
-    for t in holders:
+    for t in threads:
         t.join(10)
     assert waiting == 1
     assert done and done[0] in (1, 2)
