@@ -286,14 +286,16 @@ def documents(ctx: Ctx) -> Section:
             ),
         )
 
+    # Counted up to COUNT_CAP + 1 like every list ("999+"): a province's whole count took
+    # 0.6 s at 5M hazards (the open hazards' join).
     if not ctx.items:
-        section.count = qs.count()
+        section.count = capped_count(qs)
         return section
     # The most urgent first: the next clock's day, over the DOCUMENT_WINDOW oldest documents.
     rows = [make(doc) for doc in qs[:DOCUMENT_WINDOW]]
     rows.sort(key=lambda item: (item.due or dt.date.max, item.id))
     section.items = rows[:LIMIT]
-    section.count = len(rows) if len(rows) < DOCUMENT_WINDOW else qs.count()
+    section.count = len(rows) if len(rows) < DOCUMENT_WINDOW else capped_count(qs)
     return section
 
 

@@ -1,11 +1,13 @@
 """The workbench: each role's lists hold the right rows, inside the user's scope; one click
 acts; the menu counts; the same lists under GET /api/v1/me/todo; a query budget."""
 
+import datetime as dt
 import time
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
@@ -244,3 +246,32 @@ def test_a_long_list_is_counted_only_up_to_the_cap(cast, monkeypatch):
     assert 'data-testid="nav-count-todo">3+<' in html
     counts = api_client(cast.regulator).get("/api/v1/me/todo").json()["counts"]
     assert counts["todo"] == 4  # cap + 1: "more than the cap"
+
+
+@pytest.mark.django_db
+def test_the_documents_with_running_clocks_are_counted_only_up_to_the_cap(cast, monkeypatch):
+    """The documents' list is counted like the others: a province's whole count (the open
+    hazards' join) took 0.6 s at 5M hazards."""
+    from hazardloop.hazards.services import order_hazard
+    from hazardloop.hazards.tests.helpers import hazard
+    from hazardloop.supervision.choices import DocumentKind
+    from hazardloop.supervision.services import issue_document
+    from hazardloop.supervision.tests.helpers import departments
+    from hazardloop.workbench import items, sections
+
+    monkeypatch.setattr(items, "COUNT_CAP", 3)
+    monkeypatch.setattr(sections, "DOCUMENT_WINDOW", 2)
+    department = departments()["fire"]
+    for _ in range(6):
+        found = hazard(cast)
+        order_hazard(found, actor=cast.inspector, due_at=timezone.now() + dt.timedelta(days=9))
+        issue_document(
+            found,
+            actor=cast.inspector,
+            kind=DocumentKind.DEADLINE_ORDER,
+            department=department,
+        )
+    [office] = [g for g in workbench(cast.regulator) if g.key == "office"]
+    documents = next(s for s in office.sections if s.key == "documents")
+    assert documents.count == 4 and documents.shown_count == "3+"
+    assert len(documents.items) == 2  # the window's most urgent are still listed
