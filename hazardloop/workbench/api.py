@@ -64,6 +64,12 @@ class SectionOut(Schema):
     hint: str = Field(description="What the list's one-click action does, when it has one.")
     items: list[TodoItemOut]
     figures: list[FigureOut]
+    figures_at: dt.datetime | None = Field(
+        None,
+        description="When `figures` were counted, if they were kept from an earlier request "
+        "(figures over more than 10,000 hazards, e.g. a province's, are kept a minute for the "
+        "same scope); null when counted now.",
+    )
     links: list[ActionOut] = Field(description="The unit's everyday pages (its QR poster …).")
 
 

@@ -81,6 +81,8 @@ class Section:
     empty: str = ""
     hint: str = ""  # one line on what the list's one-click action does
     figures: list[Figure] = field(default_factory=list)
+    # When the figures were counted, if they were kept from an earlier request (else now).
+    figures_at: dt.datetime | None = None
     actionable: bool = False
     links: list[Action] = field(default_factory=list)  # everyday pages, under the list
 

@@ -275,3 +275,51 @@ def test_the_documents_with_running_clocks_are_counted_only_up_to_the_cap(cast, 
     documents = next(s for s in office.sections if s.key == "documents")
     assert documents.count == 4 and documents.shown_count == "3+"
     assert len(documents.items) == 2  # the window's most urgent are still listed
+
+
+def _figures(user, key: str):
+    [section] = [s for g in workbench(user) for s in g.sections if s.key == key][:1]
+    return {f.key: f.value for f in section.figures}, section.figures_at
+
+
+def test_a_large_scopes_figures_are_kept_a_minute_and_say_when_they_were_counted(cast, monkeypatch):
+    """A province's figures count hundreds of thousands of hazards: above FIGURES_KEEP_ABOVE
+    they are kept FIGURES_SECONDS for the same scope, with the time they were counted; another
+    scope never reads them, and a small scope is counted on every request."""
+    from hazardloop.hazards.services import order_hazard
+    from hazardloop.hazards.tests.helpers import hazard
+    from hazardloop.workbench import sections
+
+    seed_day(cast)
+    monkeypatch.setattr(sections, "FIGURES_KEEP_ABOVE", 0)
+    counted, at = _figures(cast.leader, "headline")
+    assert counted == {"open": 4, "overdue": 1, "major": 0, "inspections": 1} and at is None
+    office, at = _figures(cast.regulator, "overdue")
+    assert sum(office.values()) == 1 and at is None
+
+    late = hazard(cast)
+    order_hazard(late, actor=cast.inspector, due_at=timezone.now() + dt.timedelta(days=1))
+    late.__class__.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
+    kept, at = _figures(cast.leader, "headline")
+    assert kept == counted and at is not None  # kept, and says since when
+    assert _figures(cast.regulator, "overdue")[0] == office
+    page = web_client(cast.leader).get(reverse("workbench:home")).content.decode()
+    assert 'data-testid="figures-at-headline"' in page
+    api = api_client(cast.leader).get("/api/v1/me/todo").json()
+    [headline] = [s for g in api["groups"] for s in g["sections"] if s["key"] == "headline"]
+    assert headline["figures_at"] is not None
+    # Another scope counts its own (the neighbouring county has nothing overdue).
+    assert _figures(cast.neighbour_regulator, "overdue") == ({}, None)
+
+    # A minute later (or below the threshold) the figures are counted again.
+    cache.clear()
+    now, at = _figures(cast.leader, "headline")
+    assert now["overdue"] == 2 and now["open"] == 5
+    monkeypatch.setattr(sections, "FIGURES_KEEP_ABOVE", 10_000)
+    cache.clear()
+    _figures(cast.leader, "headline")
+    late.__class__.objects.filter(pk=late.pk).update(status=Status.VERIFIED)
+    assert _figures(cast.leader, "headline") == (
+        {"open": 4, "overdue": 1, "major": 0, "inspections": 1},
+        None,
+    )
