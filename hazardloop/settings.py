@@ -134,6 +134,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The hot paths' statements run on cursors that PostgreSQL keeps prepared per connection
+    # (core/prepared.py `prepared_cursor`) from their second run on: planning them was most
+    # of their cost. Every other query binds its values client-side, unprepared, as Django
+    # does by default. Set DB_PREPARED_STATEMENTS=false behind a pooler that cannot keep
+    # prepared statements (PgBouncer before 1.21, or without max_prepared_statements, in
+    # transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        1 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work side by side; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.

@@ -14,6 +14,7 @@ import itertools
 import json
 import random
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.test import Client
@@ -57,6 +58,34 @@ def _label(kind: str, language: str) -> str:
 
     with translation.override(language):
         return str(DepartmentKind(kind).label)
+
+
+@contextmanager
+def prepared_statements(on: bool):
+    """PostgreSQL: the block runs with the hot paths' statements prepared (`on`, the default)
+    or not, as `DB_PREPARED_STATEMENTS` sets them (core/prepared.py); nothing elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = 1 if on else None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
+def held_prepared() -> list[str]:
+    """PostgreSQL: the statements this connection holds prepared."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def make_department(region_code: str, kind: str = DepartmentKind.SAFETY_COMMITTEE) -> Department:

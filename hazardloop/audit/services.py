@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from hazardloop.audit.chain import HASHED_FIELDS, canonical, event_hash, normalise_json
 from hazardloop.audit.chain import digest as chain_digest
 from hazardloop.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from hazardloop.core.prepared import prepared_cursor
 from hazardloop.core.request_context import current_request_meta
 
 
@@ -123,7 +124,7 @@ def _claim(count: int) -> tuple[int, int, str, list[int]]:
     if connection.alias not in _heads_ready:
         _check_heads(chains)
     preferred = 1
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         row = None
         if chains > 1:
             preferred = getattr(connection, "_hl_audit_chain", None) or random.randint(1, chains)
@@ -300,7 +301,7 @@ def _insert_and_move_head(events: list[AuditEvent], chain: int, last_hash: str) 
             if name in ("before", "after") and value is not None:
                 value = canonical(value)
             params.append(value)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"WITH head AS (UPDATE {head} SET last_hash = %s WHERE id = %s) "  # noqa: S608
             f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(events))} RETURNING id",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
+from hazardloop.core.prepared import preparing
 from hazardloop.hazards import bulk, schemas, services, workflow
 from hazardloop.hazards.access import EVENTS, access_hazard
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source
@@ -301,9 +302,10 @@ def get_hazard(request, hazard_id: Id):
 def create(request, payload: HazardIn):
     """Record a hazard at a unit in the caller's scope."""
     user = request.auth
-    unit = get_in_scope_or_404(
-        user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=payload.unit_id
-    )
+    with preparing():  # the same shape for every create by this user's scope
+        unit = get_in_scope_or_404(
+            user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=payload.unit_id
+        )
     require(user, "hazard.create", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
     hazard = services.create_hazard(
         unit,

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from hazardloop.core.prepared import prepared_cursor
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade
 from hazardloop.hazards.models import Hazard
 from hazardloop.units.models import Unit
@@ -54,7 +55,7 @@ def _read_one(rows) -> tuple[int, int, int]:
 def _counts_one(unit_id: int, now) -> tuple[int, int, int]:
     """One unit's (open, open major, overdue at `now`)."""
     sql, params, read = _one_statement(unit_id, now)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return read(cursor.fetchall())
 

@@ -27,6 +27,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.core.errors import Conflict, DomainError
+from hazardloop.core.prepared import prepared_cursor
 from hazardloop.hazards import schemas, unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import clock_changes
@@ -488,7 +489,7 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event) -> b
         before,
         *(_prep(HazardEvent, c, getattr(event, c)) for c in _EVENT_COLUMNS),
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_swap_sql_for(columns), params)
         row = cursor.fetchone()
     if row is None:

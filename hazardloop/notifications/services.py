@@ -21,6 +21,7 @@ from django_tasks import task
 
 from hazardloop.accounts.models import Membership, User
 from hazardloop.audit.services import record_event
+from hazardloop.core.prepared import prepared_cursor
 from hazardloop.notifications.models import Notification
 
 log = logging.getLogger("hazardloop.notifications")
@@ -182,7 +183,7 @@ def _insert_new(recipients: list[int] | int, **fields) -> list[Notification]:
         sql = sql.replace("{rows}", ", ".join([one] * len(recipients)), 1)
         for pk in recipients:
             params.extend(pk if f == "recipient_id" else prepared[f] for f in _INSERT_FIELDS)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(cursor.fetchall())
     out = []

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit.services import record_event, record_events
-from hazardloop.core.prepared import Prepared, run_together
+from hazardloop.core.prepared import Prepared, prepared_cursor, run_together
 from hazardloop.regions.choices import DepartmentKind
 from hazardloop.regions.models import Department, Region
 from hazardloop.units.choices import JobKind, JobStatus, RiskLevel
@@ -283,7 +283,7 @@ def _update_risk_one(unit: Unit) -> None:
         Unit._meta.get_field(f).get_db_prep_save(getattr(unit, f), connection)
         for f in _RISK_COLUMNS
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, unit.pk])
 
 

@@ -1,12 +1,19 @@
-"""Prepared queries and `run_together`: the same rows as the ORM, in one round trip on
-PostgreSQL."""
+"""Prepared queries, prepared statements and `run_together`: the same rows as the ORM; on
+PostgreSQL planned once per connection."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hazardloop.accounts.models import Membership
-from hazardloop.core.prepared import Prepared, run_together
+from hazardloop.core.prepared import (
+    Prepared,
+    prepared_cursor,
+    prepares,
+    preparing,
+    run_together,
+)
+from hazardloop.testing import held_prepared, prepared_statements
 from hazardloop.units.models import Unit
 
 MEMBERSHIPS = Prepared(
@@ -27,21 +34,56 @@ def test_the_rows_are_the_orms(cast):
 
 
 @pytest.mark.django_db
-def test_run_together_gives_each_querys_rows_in_one_round_trip(cast):
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "unprepared"])
+def test_run_together_gives_each_querys_rows(cast, prepared):
+    """On PostgreSQL one after another when the statements are prepared (planning, not the
+    round trip, was their cost), in one round trip when they are not; one after another
+    elsewhere."""
     raw = (f"SELECT COUNT(*) FROM {Unit._meta.db_table} WHERE id <= %s", [cast.unit.pk])
-    with CaptureQueriesContext(connection) as queries:
+    with prepared_statements(prepared), CaptureQueriesContext(connection) as queries:
         memberships, units, none, counted = run_together(
             (MEMBERSHIPS, (cast.unit_manager.pk,)),
             (UNIT, (cast.unit.pk,)),
             (UNIT, (0,)),
             raw,
         )
-    expected = 1 if connection.vendor == "postgresql" else 4
+    expected = 1 if connection.vendor == "postgresql" and not prepared else 4
     assert len(queries) == expected
     assert [m.user_id for m in memberships] == [cast.unit_manager.pk]
     assert [u.pk for u in units] == [cast.unit.pk] and units[0].name == cast.unit.name
     assert none == []
     assert counted == [(Unit.objects.filter(pk__lte=cast.unit.pk).count(),)]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_prepared_cursors_are_planned_once_and_answer_like_the_orm(cast):
+    """A Prepared query, a statement on `prepared_cursor` and the ORM's queries inside
+    `preparing()` are held prepared from their second run; the rows are the ORM's, time
+    zones and all; outside `preparing()` the ORM is as Django makes it (unprepared)."""
+    mark = "hl-test-prepared"
+    with prepared_statements(True):
+        for _ in range(2):
+            assert [u.pk for u in UNIT(cast.unit.pk)] == [cast.unit.pk]
+            with prepared_cursor() as cursor:
+                cursor.execute(f"SELECT %s::text AS marked, now() /* {mark} */", [mark])
+                marked, at = cursor.fetchone()
+            with preparing():
+                found = list(Unit.objects.filter(pk=cast.unit.pk, name__startswith="南"))
+            outside = list(Unit.objects.filter(pk=cast.unit.pk, name__icontains=cast.unit.name))
+        held = held_prepared()
+    assert marked == mark and at.tzinfo is not None
+    assert [u.pk for u in found] == [cast.unit.pk] == [u.pk for u in outside]
+    assert found[0].created_at == Unit.objects.get(pk=cast.unit.pk).created_at
+    assert any(mark in s for s in held)
+    assert any('FROM "units_unit"' in s and "LIKE" in s and "$" in s for s in held)
+    assert not any('FROM "units_unit"' in s and "UPPER" in s for s in held)
+    assert "create_cursor" not in vars(connection)  # `preparing()` left nothing behind
+    with prepared_statements(False):
+        assert not prepares()
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
 
 
 @pytest.mark.django_db

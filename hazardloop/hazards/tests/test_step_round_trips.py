@@ -2,10 +2,13 @@
 answer built from what was read with the hazard is the same as a fresh read.
 
 On PostgreSQL the statements a step sends are counted exactly: a new statement on these paths
-is a deliberate change to this file. The hazard and its events come in one round trip
-(`core.prepared.run_together`), the unit's people are read by the notification's INSERT, the
-unit's lock and its hazard count go together, and the audit chain is claimed with the
-compare-and-swap."""
+is a deliberate change to this file. The hazard moves and its event is written in one
+statement, the unit's people are read by the notification's INSERT, and the audit events are
+written with the chain head's move. The hot statements are kept prepared
+(`core.prepared.prepared_cursor`), so the hazard and its events, and the unit's lock and its
+hazard count, are two statements each, one after the other; with prepared statements turned
+off (`DB_PREPARED_STATEMENTS=false`) each pair goes in one round trip
+(`core.prepared.run_together`)."""
 
 import pytest
 from django.db import connection
@@ -14,17 +17,39 @@ from django.test.utils import CaptureQueriesContext
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
 from hazardloop.audit.models import AuditEvent
+from hazardloop.core.prepared import prepares
 from hazardloop.hazards.choices import Status
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.tests.helpers import hazard, photo
 from hazardloop.notifications.models import Notification
 from hazardloop.notifications.services import notify_unit_members
-from hazardloop.testing import IMMEDIATE_TASKS, api_client, make_user
+from hazardloop.testing import (
+    IMMEDIATE_TASKS,
+    api_client,
+    held_prepared,
+    make_user,
+    prepared_statements,
+)
 from hazardloop.units.models import Unit
 
 POSTGRES = connection.vendor == "postgresql"
-# PostgreSQL's statements (BEGIN and COMMIT counted); elsewhere a ceiling.
-ORDER, VERIFY, CREATE = (9, 12, 12) if POSTGRES else (12, 16, 15)
+# PostgreSQL's statements (BEGIN and COMMIT counted), with prepared statements and without;
+# elsewhere a ceiling.
+PREPARED_COUNTS = (10, 14, 13)
+BATCHED_COUNTS = (9, 12, 12)
+ELSEWHERE = (12, 16, 15)
+
+
+@pytest.fixture(params=["prepared", "unprepared"] if POSTGRES else ["elsewhere"])
+def counts(request):
+    """The statement counts to expect: on PostgreSQL once with the hot statements prepared
+    (the default) and once without (as `DB_PREPARED_STATEMENTS=false` leaves them)."""
+    if request.param == "elsewhere":
+        yield ELSEWHERE
+        return
+    with prepared_statements(request.param == "prepared"):
+        assert prepares() == (request.param == "prepared")
+        yield PREPARED_COUNTS if request.param == "prepared" else BATCHED_COUNTS
 
 
 def _post(client, path, body):
@@ -40,7 +65,8 @@ def _fresh(client, pk) -> dict:
 
 
 @pytest.mark.django_db
-def test_order_verify_and_create_keep_their_statement_counts(cast):
+def test_order_verify_and_create_keep_their_statement_counts(cast, counts):
+    ORDER, VERIFY, CREATE = counts
     inspector = api_client(cast.inspector)
     inspector.get("/api/v1/auth/me")  # the token's first use writes last_used_at
 
@@ -95,6 +121,44 @@ def test_order_verify_and_create_keep_their_statement_counts(cast):
             unit=cast.unit, status__in=("found", "ordered", "rectifying", "submitted")
         ).count()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_the_steps_statements_are_kept_prepared(cast):
+    """PostgreSQL plans each hot statement once per connection: after two creates and two
+    orders, the connection holds the reads of the token, the memberships, the hazard and
+    its events, the compare-and-swap, the notification, the unit's lock and count, and the
+    audit chain's claim and write as prepared statements."""
+    if not prepares():
+        pytest.skip("DB_PREPARED_STATEMENTS=false")
+    inspector = api_client(cast.inspector)
+    for _ in range(2):  # prepared from their second run on a connection
+        made, _n = _post(
+            inspector, "/api/v1/hazards", {"unit_id": cast.unit.pk, "description": "安全出口堵塞"}
+        )
+        pk = made.json()["id"]
+        ordered, _n = _post(
+            inspector,
+            f"/api/v1/hazards/{pk}/transitions",
+            {"action": "order", "due_at": "2099-06-01T18:00:00+08:00"},
+        )
+        assert ordered.status_code == 200, ordered.content
+    prepared = held_prepared()
+
+    def held(*parts):
+        return any(all(p in statement for p in parts) for statement in prepared)
+
+    assert held('FROM "accounts_apitoken"')
+    assert held('FROM "accounts_membership"')
+    assert held('FROM "hazards_hazard"', "$1")
+    assert held('FROM "hazards_hazardevent"')
+    assert held("WITH moved AS (UPDATE hazards_hazard")
+    assert held('INSERT INTO "notifications_notification"')
+    assert held('INSERT INTO "hazards_hazard"')
+    assert held("UPDATE audit_auditchainhead SET seq")
+    assert held("WITH head AS (UPDATE audit_auditchainhead")
+    assert held('UPDATE "units_unit" SET "open_hazards"')
 
 
 @pytest.mark.django_db
