@@ -21,8 +21,9 @@ annotations, no prefetch) with a fixed shape: anything whose SQL depends on the 
 On PostgreSQL the hot paths run their statements on `prepared_cursor()`: the server parses
 and plans each once per connection and then only binds and runs it (a Prepared query, the
 step's compare-and-swap, the audit chain's claim and write, a notification's INSERT, a unit's
-risk columns). Planning was most of those statements' cost; Django's own queries stay
-client-side bound and unprepared.
+risk columns): rows by their key and inserts, whose plan is the same for every value.
+Planning was most of those statements' cost; Django's own queries stay client-side bound and
+unprepared.
 
 `run_together((QUERY_A, (a,)), (QUERY_B, (b,)))` runs several queries and returns their rows in
 order: one after another, prepared, on PostgreSQL; in one round trip (the statements sent
@@ -50,8 +51,10 @@ def prepared_cursor(using: str = "default"):
     only bound and run. Planning was most of a hot statement's cost (a user's memberships,
     a four-table join: 0.30 ms a run client-side, 0.06 ms prepared). The values are bound
     server-side, so each parameter needs a type PostgreSQL can infer (a column it is compared
-    with or assigned to, or a cast); one statement per call. Elsewhere — SQLite, or
-    `DB_PREPARED_STATEMENTS=false` (settings.py) — an ordinary cursor."""
+    with or assigned to, or a cast); one statement per call. Only for statements whose best
+    plan does not depend on the values (rows by their key, inserts; see `preparing`).
+    Elsewhere — SQLite, or `DB_PREPARED_STATEMENTS=false` (settings.py) — an ordinary
+    cursor."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -98,8 +101,13 @@ def _preparing_cursor():
 @contextmanager
 def preparing(using: str = "default"):
     """Inside it, the ORM's own queries on this connection run on prepared cursors too (a
-    queryset whose shape repeats on a hot path: the ledger's page). Only around code whose
-    querysets bind values PostgreSQL can type (compared with or assigned to a column)."""
+    queryset whose shape repeats on a hot path: the create's unit, by its id). Only around
+    querysets that bind values PostgreSQL can type (compared with or assigned to a column)
+    and whose best plan is the same whatever the values — a row by its key. After five runs
+    PostgreSQL may keep one generic plan for every value: for the ledger's page (a province's
+    prefix or a township's) or the dashboards' roll-up statement (30 days or a year) that plan
+    can be far worse (the dashboards' cold page went from 40 to 159 ms at 5M hazards), so
+    those stay unprepared."""
     connection = connections[using]
     if not prepares(using) or "create_cursor" in vars(connection):
         yield

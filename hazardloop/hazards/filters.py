@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hazardloop.core.prepared import preparing
 from hazardloop.hazards.choices import (
     OPEN_STATUSES,
     ClockKind,
@@ -228,8 +227,7 @@ def page(qs, cursor: str | None, size: int = PAGE_SIZE, on_or_before: dt.date | 
         moment, pk = after
         # found_at <= moment first: an index range condition (the OR alone is not one).
         qs = qs.filter(found_at__lte=moment).filter(Q(found_at__lt=moment) | Q(id__lt=pk))
-    with preparing():  # one shape per set of filters: planned once per connection
-        rows = list(qs[: size + 1])
+    rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return rows, (encode_cursor(rows[-1]) if more and rows else None)
