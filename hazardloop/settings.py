@@ -231,6 +231,9 @@ SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
 # Statistics read maintained aggregates (reports/aggregates.py); a reader refreshes them first
 # when the last refresh is older than this.
 STATS_MAX_AGE_SECONDS = env_int("STATS_MAX_AGE_SECONDS", 300)
+# The workbench's figures (overdue by rung, a region at a glance) that count more hazards than
+# this are kept a minute for the same scope and say when they were counted (a province's).
+WORKBENCH_FIGURES_KEEP_ABOVE = env_int("WORKBENCH_FIGURES_KEEP_ABOVE", 10_000)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hazardloop@localhost")

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -52,10 +53,10 @@ from hazardloop.workbench.items import (
 
 # "Deadlines due in the next days": how many days ahead the office looks.
 DUE_SOON_DAYS = 7
-# Figures that count more than FIGURES_KEEP_ABOVE hazards (a province's: the overdue ones by
-# rung took 0.65 s at 5M hazards) are kept FIGURES_SECONDS for the same scope and shown with
-# the time they were counted; smaller scopes (a county's) are counted on every request.
-FIGURES_KEEP_ABOVE = 10_000
+# Figures that count more than settings.WORKBENCH_FIGURES_KEEP_ABOVE hazards (a province's:
+# the overdue ones by rung took 0.65 s at 5M hazards) are kept FIGURES_SECONDS for the same
+# scope and shown with the time they were counted; smaller scopes (a county's) are counted on
+# every request.
 FIGURES_SECONDS = 60
 # How many documents' clocks are computed to find the most urgent (one query, no per-row cost).
 DOCUMENT_WINDOW = 100
@@ -79,16 +80,16 @@ class Ctx:
 
 def kept_figures(name: str, ctx: Ctx, compute) -> tuple[dict, dt.datetime | None]:
     """`compute()`'s {key: count} for the user's hazard scope, and None; or, within
-    FIGURES_SECONDS of a count above FIGURES_KEEP_ABOVE in the same scope, that count and the
-    time it was taken. The key is the scope itself (two users of one region share it; of
-    different regions or scopes, never)."""
+    FIGURES_SECONDS of a count above settings.WORKBENCH_FIGURES_KEEP_ABOVE in the same scope,
+    that count and the time it was taken. The key is the scope itself (two users of one
+    region share it; of different regions or scopes, never)."""
     raw = repr((name, scope_for(ctx.user, "hazard.view")))
     key = "workbench:figures:" + hashlib.sha256(raw.encode()).hexdigest()
     kept = cache.get(key)
     if kept is not None:
         return kept["values"], kept["at"]
     values = compute()
-    if sum(values.values()) > FIGURES_KEEP_ABOVE:
+    if sum(values.values()) > settings.WORKBENCH_FIGURES_KEEP_ABOVE:
         cache.set(key, {"values": values, "at": ctx.now}, FIGURES_SECONDS)
     return values, None
 

@@ -282,16 +282,16 @@ def _figures(user, key: str):
     return {f.key: f.value for f in section.figures}, section.figures_at
 
 
-def test_a_large_scopes_figures_are_kept_a_minute_and_say_when_they_were_counted(cast, monkeypatch):
-    """A province's figures count hundreds of thousands of hazards: above FIGURES_KEEP_ABOVE
-    they are kept FIGURES_SECONDS for the same scope, with the time they were counted; another
-    scope never reads them, and a small scope is counted on every request."""
+def test_a_large_scopes_figures_are_kept_a_minute_and_say_when_they_were_counted(cast, settings):
+    """A province's figures count hundreds of thousands of hazards: above
+    WORKBENCH_FIGURES_KEEP_ABOVE they are kept FIGURES_SECONDS for the same scope, with the
+    time they were counted; another scope never reads them, and a small scope is counted on
+    every request."""
     from hazardloop.hazards.services import order_hazard
     from hazardloop.hazards.tests.helpers import hazard
-    from hazardloop.workbench import sections
 
     seed_day(cast)
-    monkeypatch.setattr(sections, "FIGURES_KEEP_ABOVE", 0)
+    settings.WORKBENCH_FIGURES_KEEP_ABOVE = 0
     counted, at = _figures(cast.leader, "headline")
     assert counted == {"open": 4, "overdue": 1, "major": 0, "inspections": 1} and at is None
     office, at = _figures(cast.regulator, "overdue")
@@ -315,7 +315,7 @@ def test_a_large_scopes_figures_are_kept_a_minute_and_say_when_they_were_counted
     cache.clear()
     now, at = _figures(cast.leader, "headline")
     assert now["overdue"] == 2 and now["open"] == 5
-    monkeypatch.setattr(sections, "FIGURES_KEEP_ABOVE", 10_000)
+    settings.WORKBENCH_FIGURES_KEEP_ABOVE = 10_000
     cache.clear()
     _figures(cast.leader, "headline")
     late.__class__.objects.filter(pk=late.pk).update(status=Status.VERIFIED)
