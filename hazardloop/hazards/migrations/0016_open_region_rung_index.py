@@ -1,0 +1,34 @@
+"""A covering index for a county's "overdue, by supervision rung" figures on the workbench:
+the open hazards of a region range by deadline, with their rung, answered from the index
+alone. `hazard_overdue_rung` (0015) leads with the deadline, which suits the whole province;
+for a county it read every overdue hazard of the province (128 ms at 5M hazards, 7 ms from
+this one). PostgreSQL only (SQLite has no INCLUDE); built concurrently, so that writes to the
+hazards go on meanwhile."""
+
+from django.db import migrations
+
+NAME = "hazard_open_region_due_rung"
+DEFINITION = (
+    "(region_code, due_at) INCLUDE (supervision_level) "
+    "WHERE status IN ('found', 'ordered', 'rectifying', 'submitted')"
+)
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NAME} ON hazards_hazard {DEFINITION}"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+
+
+class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
+
+    dependencies = [("hazards", "0015_overdue_rung_index")]
+
+    operations = [migrations.RunPython(create, drop)]
