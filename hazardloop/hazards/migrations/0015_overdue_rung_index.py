@@ -6,23 +6,9 @@ the hazards go on meanwhile."""
 
 from django.db import migrations
 
-NAME = "hazard_overdue_rung"
-DEFINITION = (
-    "(due_at) INCLUDE (region_code, supervision_level) "
-    "WHERE status IN ('found', 'ordered', 'rectifying', 'submitted')"
-)
+from hazardloop.core.indexes import CreateIndexesConcurrently
 
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NAME} ON hazards_hazard {DEFINITION}"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+OPEN = "('found', 'ordered', 'rectifying', 'submitted')"
 
 
 class Migration(migrations.Migration):
@@ -30,4 +16,13 @@ class Migration(migrations.Migration):
 
     dependencies = [("hazards", "0014_workbench_first_rows_indexes")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        CreateIndexesConcurrently(
+            "hazards_hazard",
+            {
+                "hazard_overdue_rung": (
+                    f"(due_at) INCLUDE (region_code, supervision_level) WHERE status IN {OPEN}"
+                ),
+            },
+        )
+    ]

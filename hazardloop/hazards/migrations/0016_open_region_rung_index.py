@@ -7,23 +7,9 @@ hazards go on meanwhile."""
 
 from django.db import migrations
 
-NAME = "hazard_open_region_due_rung"
-DEFINITION = (
-    "(region_code, due_at) INCLUDE (supervision_level) "
-    "WHERE status IN ('found', 'ordered', 'rectifying', 'submitted')"
-)
+from hazardloop.core.indexes import CreateIndexesConcurrently
 
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NAME} ON hazards_hazard {DEFINITION}"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
+OPEN = "('found', 'ordered', 'rectifying', 'submitted')"
 
 
 class Migration(migrations.Migration):
@@ -31,4 +17,13 @@ class Migration(migrations.Migration):
 
     dependencies = [("hazards", "0015_overdue_rung_index")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        CreateIndexesConcurrently(
+            "hazards_hazard",
+            {
+                "hazard_open_region_due_rung": (
+                    f"(region_code, due_at) INCLUDE (supervision_level) WHERE status IN {OPEN}"
+                ),
+            },
+        )
+    ]

@@ -8,6 +8,8 @@ writes to the hazards go on meanwhile. Kept here, with the statistics that read 
 
 from django.db import migrations
 
+from hazardloop.core.indexes import CreateIndexesConcurrently
+
 OPEN = "('found', 'ordered', 'rectifying', 'submitted')"
 INDEXES = {
     "stats_hazard_clock_live": (
@@ -20,22 +22,6 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES.items():
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON hazards_hazard {definition}"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
 
@@ -44,4 +30,4 @@ class Migration(migrations.Migration):
         ("hazards", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [CreateIndexesConcurrently("hazards_hazard", INDEXES)]
