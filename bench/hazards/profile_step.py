@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_step_bench \\
         .venv/bin/python bench/hazards/profile_step.py [--rounds 200] \\
-        [--profile order|verify|create|page] [--sql]
+        [--profile order|verify|create|page] [--sql] [--statements]
 
 The same round as `bench.py http` (create, order, submitted in SQL, verify, first page),
 through Django's whole request handler (middleware, URL resolution, ninja, the view) with a
@@ -10,7 +10,9 @@ bearer token, as gunicorn would call it. Prints the CPU time per request (proces
 the machine's load does not inflate), the wall time and the statements per request; with
 `--profile`, cProfile (CPU clock) of that request over the rounds after the first five,
 sorted by own time and by cumulative time (`PROFILE_CALLERS=<name>` also prints who calls
-the functions matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances).
+the functions matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances). With
+`--statements`, each statement's wall time in the request (p50 over the rounds after the first
+five; the client's whole round trip: binding, network, PostgreSQL's parse, plan and run).
 """
 
 import argparse
@@ -68,6 +70,11 @@ def main() -> None:
     parser.add_argument("--profile", choices=["create", "order", "verify", "page"], default=None)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print each request's statements")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="each statement's wall time (p50 over the rounds, BEGIN and COMMIT not included)",
+    )
     args = parser.parse_args()
     ensure_reference_data()
     if not RuleSet.objects.exists():
@@ -85,6 +92,7 @@ def main() -> None:
     cpu: dict[str, list[float]] = {}
     wall: dict[str, list[float]] = {}
     statements: dict[str, int] = {}
+    per_statement: dict[tuple[str, int], tuple[str, list[float]]] = {}
     profiler = cProfile.Profile(time.process_time) if args.profile else None
 
     warm = {"on": False}  # the first five rounds are not profiled (first compiles, caches)
@@ -102,7 +110,16 @@ def main() -> None:
         def start_response(status, headers, exc_info=None):
             responses.append(status)
 
-        with CaptureQueriesContext(connection) as queries:
+        timed: list[float] = []
+
+        def timing(execute, sql, params, many, context):
+            t = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timed.append((time.perf_counter() - t) * 1000)
+
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timing):
             if profiler and label == args.profile and warm["on"]:
                 profiler.enable()
             c, w = time.process_time(), time.perf_counter()
@@ -110,6 +127,10 @@ def main() -> None:
             c, w = time.process_time() - c, time.perf_counter() - w
             if profiler and label == args.profile and warm["on"]:
                 profiler.disable()
+        if warm["on"]:
+            texts = [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")]
+            for position, (ms, text) in enumerate(zip(timed, texts, strict=False)):
+                per_statement.setdefault((label, position), (text, []))[1].append(ms)
         assert responses[0][:3] in ("200", "201"), (path, responses[0], body_out[:300])
         cpu.setdefault(label, []).append(c * 1000)
         wall.setdefault(label, []).append(w * 1000)
@@ -154,6 +175,10 @@ def main() -> None:
             f"{label:10} {statistics.median(cpu[label]):8.2f} {statistics.mean(cpu[label]):9.2f} "
             f"{statistics.median(wall[label]):9.2f} {statements[label]:11}"
         )
+    if args.statements:
+        print(f"\n{'request':10} {'#':>2} {'p50 ms':>7}  statement")
+        for (label, position), (text, times) in sorted(per_statement.items()):
+            print(f"{label:10} {position:2} {statistics.median(times):7.3f}  {text[:90]}")
     Hazard.objects.filter(source_ref__startswith="bench-profile:").update(source_ref="bench-done")
     if profiler:
         out = io.StringIO()

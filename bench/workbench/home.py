@@ -10,8 +10,9 @@ the template) as a regulator and a leader of the province, then of one county, a
 `GET /`: the first request after the kept figures and the menu's count are dropped (what a
 person sees once a minute at most, `workbench/sections.py` `kept_figures`,
 `workbench/todo.py`), and the requests after it (the figures kept, for a scope that counts
-more than WORKBENCH_FIGURES_KEEP_ABOVE hazards). Prints p50 / p95 per case and the queries of
-the first request.
+more than WORKBENCH_FIGURES_KEEP_ABOVE hazards). Prints p50 / p95 per case and the number of
+queries of the first request; `--queries N`: its N slowest queries with their times (of the
+last repetition).
 """
 
 import argparse
@@ -56,6 +57,9 @@ def person(username: str, region: str, role) -> User:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--queries", type=int, default=0, help="print the N slowest queries of a first request"
+    )
     args = parser.parse_args()
     cases = [
         ("province regulator", person("bench-wb-prov-reg", "220000", Role.REGULATOR)),
@@ -68,9 +72,19 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         first, kept, statements = [], [], 0
+        slowest: list[tuple[float, str]] = []
+
+        def timing(execute, sql, params, many, context, slowest=slowest):
+            t = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                slowest.append(((time.perf_counter() - t) * 1000, sql))
+
         for _ in range(args.repeat):
             cache.clear()  # the kept figures and the menu's count: counted again
-            with CaptureQueriesContext(connection) as queries:
+            slowest.clear()
+            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timing):
                 t = time.perf_counter()
                 response = client.get("/")
                 first.append((time.perf_counter() - t) * 1000)
@@ -89,6 +103,8 @@ def main() -> None:
             f" ({statements} queries) | after p50 {statistics.median(kept):8.1f} ms"
             f" p95 {p(kept, 0.95):8.1f}"
         )
+        for ms, sql in sorted(slowest, reverse=True)[: args.queries]:
+            print(f"    {ms:8.1f} ms  {' '.join(sql.split())[:150]}")
     print(f"load after {os.getloadavg()[0]:.2f}")
 
 
