@@ -36,6 +36,7 @@ plan than the round trip it saves is slower, as the token's memberships were
 (docs/performance.md).
 """
 
+import functools
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -79,23 +80,20 @@ def _same_time_zone(connection, cursor) -> None:
         base.register_tzloader(connection.timezone, cursor)
 
 
-_cursor_class: list = []
-
-
+@functools.cache
 def _preparing_cursor():
     """Django's server-binding cursor, which also names the statement it ran when that was a
     prepared one (as psycopg does for the others), so that Django's query log and the tests'
-    query counts show its SQL (with $1, $2 … for the values)."""
-    if not _cursor_class:
-        from django.db.backends.postgresql.base import ServerBindingCursor
+    query counts show its SQL (with $1, $2 … for the values). Built on first use: the
+    PostgreSQL backend is only imported where it is the database."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
-        class PreparingCursor(ServerBindingCursor):
-            def _send_query_prepared(self, name, pgq, *, binary=None):
-                self._query = pgq
-                return super()._send_query_prepared(name, pgq, binary=binary)
+    class PreparingCursor(ServerBindingCursor):
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, binary=binary)
 
-        _cursor_class.append(PreparingCursor)
-    return _cursor_class[0]
+    return PreparingCursor
 
 
 @contextmanager

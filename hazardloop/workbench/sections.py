@@ -54,9 +54,9 @@ from hazardloop.workbench.items import (
 # "Deadlines due in the next days": how many days ahead the office looks.
 DUE_SOON_DAYS = 7
 # Figures that count more than settings.WORKBENCH_FIGURES_KEEP_ABOVE hazards (a province's:
-# the overdue ones by rung took 0.65 s at 5M hazards) are kept FIGURES_SECONDS for the same
-# scope and shown with the time they were counted; smaller scopes (a county's) are counted on
-# every request.
+# the overdue ones by rung take 0.3 s at 5M hazards, from an index alone) are kept
+# FIGURES_SECONDS for the same scope and shown with the time they were counted; smaller scopes
+# (a county's) are counted on every request.
 FIGURES_SECONDS = 60
 # How many documents' clocks are computed to find the most urgent (one query, no per-row cost).
 DOCUMENT_WINDOW = 100
@@ -247,7 +247,8 @@ def overdue(ctx: Ctx, role: str = "office", title: str | None = None) -> Section
     )
     qs = hazards_of(ctx.user).overdue(ctx.now)
     if ctx.items:
-        # COUNT(*), not of the id: answered from the index hazards/0015 alone.
+        # COUNT(*), not of the id: answered from an index alone (hazards/0015, led by the
+        # deadline, for a province; hazards/0016, led by the region code, for a county).
         counts, section.figures_at = kept_figures(
             "overdue",
             ctx,
