@@ -284,6 +284,7 @@ SWEEP_STEPS = [
     "hazardloop.notifications.jobs.warn_attacked_accounts_once",
     "hazardloop.evidence.jobs.delete_unclaimed_photos_once",
     "hazardloop.units.jobs.delete_old_job_files_once",
+    "hazardloop.units.jobs.merge_search_indexes_once",
     "hazardloop.hazards.jobs.notify_deadlines_once",
     "hazardloop.hazards.exports.delete_old_export_files_once",
     "hazardloop.hazards.jobs.notify_digest_once",

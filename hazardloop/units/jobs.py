@@ -2,6 +2,8 @@
 
 `run_unit_job` is the task; `run_job_once(job_id)` is the step it runs, which tests call
 directly. Each run is idempotent: a job that is not queued is left alone.
+`merge_unit_search` merges what an import left in the search indexes' pending lists, after its
+commit; `merge_search_indexes_once(now)`, a sweep step, does the same if that task was lost.
 `delete_old_job_files_once(now)` is a sweep step: it deletes the files (uploads and exports)
 of jobs finished more than UNIT_JOB_FILE_DAYS ago, and the sample cells an import's mapping
 step showed, and keeps the job rows.
@@ -21,7 +23,7 @@ from hazardloop.lib.sheets import FORMATS, XLSX, progress_of, save_export
 from hazardloop.units.choices import JobKind, JobStatus
 from hazardloop.units.filters import UnitFilter
 from hazardloop.units.importing import checked
-from hazardloop.units.importing.run import import_units
+from hazardloop.units.importing.run import import_units, merge_search_indexes
 from hazardloop.units.models import UnitJob
 from hazardloop.units.workflow import transition
 
@@ -136,6 +138,19 @@ def run_job_once(job_id: int) -> str:
 @task()
 def run_unit_job(job_id: int) -> str:
     return run_job_once(job_id)
+
+
+@task()
+def merge_unit_search() -> int:
+    """Enqueued by an import's commit: the new units' search entries merged into the indexes
+    (importing.run.merge_search_indexes), with the user no longer waiting."""
+    return merge_search_indexes()
+
+
+def merge_search_indexes_once(now) -> int:
+    """Sweep step: the same merge, in case an import's task was lost (a no-op read of two
+    index metapages when nothing is pending). Returns the pages merged."""
+    return merge_search_indexes()
 
 
 def delete_old_job_files_once(now) -> int:

@@ -391,7 +391,8 @@ SEARCH_INDEXES = ["unit_search_trgm", "unit_tokens_gin"]  # GIN (migrations 0004
 
 def _bulk_session_settings() -> None:
     """For this transaction only: sorts in memory, and new entries of the search indexes (GIN:
-    migrations 0004, 0013) collected in their pending lists instead of merged every 4 MB."""
+    migrations 0004, 0013) collected in their pending lists instead of merged every 4 MB (they
+    are merged after the commit: merge_search_indexes)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -399,14 +400,28 @@ def _bulk_session_settings() -> None:
         cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
 
 
-def _merge_search_index() -> None:
-    """Merge the pending lists into the search indexes once, before commit, so that searches
-    after the import do not scan them."""
+def merge_search_indexes() -> int:
+    """Merge the pending lists of the search indexes into their trees; returns the pages
+    merged (0 when there was nothing to merge, and off PostgreSQL). An import leaves its new
+    entries there and this runs after its commit, in the background (jobs.merge_unit_search,
+    and the sweep), so that the user does not wait for it: until then a search also scans the
+    pending list, and finds the new units all the same."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return 0
+    merged = 0
     with connection.cursor() as cursor:
         for name in SEARCH_INDEXES:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+            merged += cursor.fetchone()[0]
+    return merged
+
+
+def _merge_after_commit() -> None:
+    from hazardloop.units.jobs import merge_unit_search
+
+    transaction.on_commit(merge_unit_search.enqueue, robust=True)
 
 
 @contextmanager
@@ -501,7 +516,7 @@ def import_units(
             if result.error_count:
                 raise _Rollback
             if is_pg() and result.created + result.updated:
-                _merge_search_index()
+                _merge_after_commit()
             importer.write_audit(filename, job_id)
             record_event(
                 "unit.imported",

@@ -129,3 +129,39 @@ def test_audit_values_are_written_as_before(cast):
     assert isinstance(created["longitude"], str) and Decimal(created["longitude"]) == Decimal(
         "125.3"
     )
+
+
+def test_the_search_merge_runs_after_the_commit_in_the_background(
+    cast, django_capture_on_commit_callbacks
+):
+    """The commit leaves its new search entries in the indexes' pending lists and enqueues
+    their merge once it has committed: the user does not wait for it. A search finds the new
+    unit before the merge, and the merge (task or sweep step) is idempotent."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from hazardloop.units.jobs import merge_search_indexes_once
+
+    rows = [HEADER[:5], ["合并火锅店", code(seed=841), "南关区", "餐饮", "人民大街 5 号"]]
+    with django_capture_on_commit_callbacks() as callbacks:
+        import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=False)
+    assert callbacks == []  # a dry run writes nothing to merge
+    before = DBTaskResult.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert result.created == 1
+    if connection.vendor != "postgresql":
+        assert callbacks == [] and run.merge_search_indexes() == 0
+        return
+    queued = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == before + 1
+    assert queued.task_path.endswith("merge_unit_search")
+    found = Unit.objects.filter(search.match("合并火锅")).values_list("uscc", flat=True)
+    assert list(found) == [code(seed=841)]  # read from the pending list
+    short = Unit.objects.filter(search.match("火锅")).values_list("uscc", flat=True)
+    assert code(seed=841) in set(short)  # the short search's index: its pending list too
+    assert merge_search_indexes_once(None) > 0
+    assert run.merge_search_indexes() == 0
+    assert list(Unit.objects.filter(search.match("合并火锅")).values_list("uscc", flat=True)) == [
+        code(seed=841)
+    ]
