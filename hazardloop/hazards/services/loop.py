@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit import services as audit
+from hazardloop.core.prepared import insert_one
 from hazardloop.hazards import experts, notices
 from hazardloop.hazards.choices import (
     ExtensionStatus,
@@ -228,18 +229,20 @@ def verify_hazard(
             data={"team": team, "on_site": on_site, "late": bool(due_by and performed_at > due_by)},
             changes=changes,
         )
-        Verification.objects.create(
-            hazard=hazard,
-            event=event,
-            is_acceptance=major,
-            requested_at=requested_at,
-            due_by=due_by,
-            performed_at=performed_at,
-            on_site=on_site,
-            result=VerificationResult.PASSED if passed else VerificationResult.FAILED,
-            verifier=actor,
-            team=team,
-            note=reason,
+        insert_one(  # built once per process, not compiled per call (core/prepared.py)
+            Verification(
+                hazard=hazard,
+                event=event,
+                is_acceptance=major,
+                requested_at=requested_at,
+                due_by=due_by,
+                performed_at=performed_at,
+                on_site=on_site,
+                result=VerificationResult.PASSED if passed else VerificationResult.FAILED,
+                verifier=actor,
+                team=team,
+                note=reason,
+            )
         )
         if photo_ids:
             _attach_photos(hazard, event, photo_ids, PhotoRole.AFTER, actor=actor)
