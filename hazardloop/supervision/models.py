@@ -101,6 +101,9 @@ class EnforcementDocument(models.Model):
             models.Index(fields=["hazard", "issued_at"], name="document_hazard"),
             models.Index(fields=["region_code", "issued_at", "id"], name="document_region"),
             models.Index(fields=["kind", "issued_at", "id"], name="document_kind_issued"),
+            # Every document by date (a province's lists, the workbench's oldest running
+            # clocks): read in order and stopped at the page, not sorted whole.
+            models.Index(fields=["issued_at", "id"], name="document_issued"),
         ]
 
     def __str__(self) -> str:
