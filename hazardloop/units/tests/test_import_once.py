@@ -181,3 +181,23 @@ def test_kept_rows_read_back_as_spooled_and_from_one_row_a_line(settings, tmp_pa
         "unit_jobs/checked/old.jsonl.gz", ContentFile(gzip.compress(old.encode()))
     )
     assert list(checked.read({"name": name})) == rows[:2]
+
+
+@pytest.mark.django_db
+def test_the_committed_counts_say_what_was_done_not_when(cast, settings, tmp_path):
+    """The counts of a committed import read "已新增 / 已更新" (en "created", "updated"): the
+    field labels of the same English words are times (创建时间, 更新时间)."""
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path
+    client = web_client(cast.regulator)
+    client.post("/units/import/", {"file": xlsx_file(_rows(2, seed=900))})
+    job = UnitJob.objects.get(created_by=cast.regulator)
+    client.post(f"/units/jobs/{job.pk}/commit/")
+    page = client.get(f"/units/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert 'data-testid="count-created">2</div>已新增</div>' in text
+    assert 'data-testid="count-updated">0</div>已更新</div>' in text
+    assert "创建时间" not in text and "更新时间" not in text
+    client.cookies["django_language"] = "en"
+    text = client.get(f"/units/jobs/{job.pk}/").content.decode()
+    assert 'data-testid="count-created">2</div>created</div>' in text
