@@ -301,7 +301,7 @@ def _insert_sql() -> str:
     head = AuditChainHead._meta.db_table
     quote = connection.ops.quote_name
     names = ", ".join(quote(AuditEvent._meta.get_field(c).column) for c in _INSERT_COLUMNS)
-    arrays = ", ".join(f"%s::{_array_type(c)}" for c in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%b::{_array_type(c)}" for c in _INSERT_COLUMNS)  # binary: no escaping
     return (
         f"WITH head AS (UPDATE {head} SET last_hash = %s WHERE id = %s) "  # noqa: S608
         f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) RETURNING id, seq"
