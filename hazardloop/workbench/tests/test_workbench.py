@@ -277,6 +277,36 @@ def test_the_documents_with_running_clocks_are_counted_only_up_to_the_cap(cast, 
     assert len(documents.items) == 2  # the window's most urgent are still listed
 
 
+def test_a_documents_clock_runs_while_it_is_unserved_or_its_hazard_is_open(cast):
+    """Listed: an unserved document (whatever its hazard) and a served one whose hazard is still
+    open; not listed: a served document whose hazard is closed. (The hazard is read only for a
+    served document: sections.documents.)"""
+    from hazardloop.hazards.models import Hazard
+    from hazardloop.hazards.services import order_hazard
+    from hazardloop.hazards.tests.helpers import hazard
+    from hazardloop.supervision.choices import DocumentKind
+    from hazardloop.supervision.services import issue_document, serve_document
+    from hazardloop.supervision.tests.helpers import departments
+
+    department = departments()["fire"]
+    docs = {}
+    for name in ("unserved_open", "unserved_closed", "served_open", "served_closed"):
+        found = hazard(cast)
+        order_hazard(found, actor=cast.inspector, due_at=timezone.now() + dt.timedelta(days=9))
+        docs[name] = issue_document(
+            found, actor=cast.inspector, kind=DocumentKind.DEADLINE_ORDER, department=department
+        )
+        if name.startswith("served"):
+            serve_document(docs[name], actor=cast.inspector)
+        if name.endswith("closed"):
+            Hazard.objects.filter(pk=found.pk).update(status=Status.CLOSED)
+    [office] = [g for g in workbench(cast.regulator) if g.key == "office"]
+    documents = next(s for s in office.sections if s.key == "documents")
+    listed = {item.id for item in documents.items}
+    assert listed == {docs[n].pk for n in ("unserved_open", "unserved_closed", "served_open")}
+    assert documents.count == 3
+
+
 def _figures(user, key: str):
     [section] = [s for g in workbench(user) for s in g.sections if s.key == key][:1]
     return {f.key: f.value for f in section.figures}, section.figures_at
