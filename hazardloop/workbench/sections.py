@@ -287,7 +287,7 @@ def documents(ctx: Ctx) -> Section:
         scope_for(ctx.user, "hazard.view")
         .filter(EnforcementDocument.objects.all(), "region_code", "unit")
         # The hazard is asked about only for a served document: an unserved one counts without
-        # reading its hazard (a county's capped count at 5M, 1,000 random hazard rows: 47 ms).
+        # reading its hazard (a county's capped count at 5M, 1,000 random hazard rows: 51 ms).
         .filter(
             Q(served_at__isnull=True)
             | Exists(Hazard.objects.filter(pk=OuterRef("hazard_id"), status__in=OPEN_STATUSES))

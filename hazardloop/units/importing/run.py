@@ -408,7 +408,7 @@ def merge_search_indexes() -> int:
     pending list, and finds the new units all the same."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    if not is_pg():
         return 0
     merged = 0
     with connection.cursor() as cursor:
