@@ -11,11 +11,11 @@ become ASCII), case-folded and stripped of white space, so "南关 饺子" finds
   column `search_pairs` holds every distinct character and every pair of neighbouring
   characters of the normalised name and address, separated by spaces. A short query is a
   whole-token match there (`ShortMatch`). On PostgreSQL one GIN index holds the tokens and
-  the unit's region code, `string_to_array(search_pairs || ' ' || region_id, ' ')`
-  (migration 0013; a token is one or two characters, a code six or more), so that a short
-  search inside a region intersects the term's matches with the region's codes in one index
-  scan. Short queries look in the name and the address only: one or two digits of a USCC find
-  nothing useful.
+  the unit's region code, `string_to_array(search_pairs || ' ' || region_id, ' ')`, compared
+  bytewise (`COLLATE "C"`, migrations 0013 and 0014; a token is one or two characters, a code
+  six or more), so that a short search inside a region intersects the term's matches with the
+  region's codes in one index scan. Short queries look in the name and the address only: one
+  or two digits of a USCC find nothing useful.
 """
 
 import unicodedata
@@ -94,7 +94,7 @@ class ShortMatch(Func):
     def as_postgresql(self, compiler, connection, **extra):
         pairs, pairs_params = compiler.compile(self.source_expressions[0])
         region, region_params = compiler.compile(self.source_expressions[1])
-        tokens = f"string_to_array({pairs} || ' ' || {region}, ' ')"
+        tokens = f"(string_to_array({pairs} || ' ' || {region}, ' ') COLLATE \"C\")"
         params = [*pairs_params, *region_params]
         sql = f"{tokens} @> ARRAY[%s]::text[]"
         params = [*params, self.term]
