@@ -13,7 +13,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from hazardloop.audit.chain import HASHED_FIELDS, canonical, event_hash, normalise_json
+from hazardloop.audit.chain import (
+    HASHED_FIELDS,
+    Canonical,
+    canonical,
+    event_hash,
+    normalise_json,
+)
 from hazardloop.audit.chain import digest as chain_digest
 from hazardloop.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from hazardloop.core.prepared import prepared_cursor
@@ -374,9 +380,12 @@ _COPY_COLUMNS = [*HASHED_FIELDS, "hash", "chain", "chain_seq"]
 def _json_text(value) -> str | None:
     """The canonical text of a before/after value as it reads back from the database (the
     round trip of normalise_json), or None. A flat dict with text keys reads back as the same
-    text; anything else (nested values, other keys) takes the round trip."""
+    text; anything else (nested values, other keys) takes the round trip, unless its writer
+    rendered it as chain.Canonical text."""
     if value is None:
         return None
+    if isinstance(value, Canonical):
+        return str(value)
     text = canonical(value)
     flat = isinstance(value, dict) and all(
         type(k) is str and not isinstance(v, dict | list | tuple) for k, v in value.items()

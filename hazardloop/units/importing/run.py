@@ -11,15 +11,14 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-import orjson
 from django.db import IntegrityError, transaction
 from django.db.models import F, Lookup
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.accounts.access import scope_for
+from hazardloop.audit.chain import Canonical, canonical
 from hazardloop.audit.services import record_event, record_many
 from hazardloop.regions.models import Department
 from hazardloop.units.bulk import copy_rows, insert_rows, is_pg, update_rows
@@ -72,14 +71,6 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
-
-
-def _jsonable(value):
-    """orjson's fallback for the audit's values: a Decimal (latitude, longitude) as its text,
-    as DjangoJSONEncoder wrote it."""
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 class _Facts:
@@ -137,7 +128,8 @@ class _Importer:
         self.callable_defaults = list(dynamic.items())
         self.picked: dict[tuple[str, str], list[int]] = {}  # (region, sector) → department ids
         self.now = timezone.now()
-        self.audit: list[bytes] = []  # per chunk, its changes as JSON (_audit_chunk)
+        # per chunk: its changes as canonical JSON, rows created, rows updated (_audit_chunk)
+        self.audit: list[tuple[str, int, int]] = []
         self.samples: dict[int, list[str]] = {}  # column index → first values (mapping step)
         self.spool = Spool() if keep else None
 
@@ -362,28 +354,30 @@ class _Importer:
             "created": [[r["id"], *[r[f] for f in AUDIT_FIELDS]] for r in created],
             "updated": [[r["id"], b, a] for r, b, a in to_update],
         }
-        self.audit.append(orjson.dumps(changes, default=_jsonable))
+        # Rendered once, as the event will hash and store it: text keys, and values that read
+        # back from the JSON column as they are (text, numbers, booleans, None; a Decimal as
+        # its text), so the audit takes it without the round trip (audit.chain.Canonical).
+        self.audit.append((Canonical(canonical(changes)), len(created), len(to_update)))
 
     def write_audit(self, filename: str, job_id: int | None) -> None:
-        """One `unit.import_rows` event per chunk of changed rows (see _audit_chunk)."""
-        for text in self.audit:
-            changes = orjson.loads(text)
-            record_many(
-                [
-                    (
-                        "unit.import_rows",
-                        {
-                            "actor": self.user,
-                            "object_type": "units.unitjob" if job_id else "",
-                            "object_id": str(job_id or ""),
-                            "object_repr": filename[:200],
-                            "message": f"{len(changes['created'])} created, "
-                            f"{len(changes['updated'])} updated",
-                            "after": changes,
-                        },
-                    )
-                ]
-            )
+        """One `unit.import_rows` event per chunk of changed rows (see _audit_chunk), written
+        together: one claim on the audit chain and one COPY."""
+        record_many(
+            [
+                (
+                    "unit.import_rows",
+                    {
+                        "actor": self.user,
+                        "object_type": "units.unitjob" if job_id else "",
+                        "object_id": str(job_id or ""),
+                        "object_repr": filename[:200],
+                        "message": f"{created} created, {updated} updated",
+                        "after": text,
+                    },
+                )
+                for text, created, updated in self.audit
+            ]
+        )
 
 
 SEARCH_INDEXES = ["unit_search_trgm", "unit_tokens_gin"]  # GIN (migrations 0004, 0013)

@@ -3,12 +3,14 @@
 only when needed, the audit's chunks encoded with orjson."""
 
 import gc
+import json
 from decimal import Decimal
 
 import pytest
-from django.core.serializers.json import DjangoJSONEncoder
 
+from hazardloop.audit.chain import canonical
 from hazardloop.audit.models import AuditEvent
+from hazardloop.audit.services import verify_chain
 from hazardloop.units import search
 from hazardloop.units.bulk import insert_rows
 from hazardloop.units.importing import run
@@ -112,17 +114,20 @@ def test_region_names_are_built_when_a_region_is_first_read(cast):
 
 
 def test_audit_values_are_written_as_before(cast):
-    """The chunk events are encoded with orjson: a Decimal is its text, as DjangoJSONEncoder
-    wrote it; the rest are JSON's own types."""
-    assert run._jsonable(Decimal("125.300")) == DjangoJSONEncoder().default(Decimal("125.300"))
-    with pytest.raises(TypeError):
-        run._jsonable(object())
+    """Each chunk's changes are rendered once as the canonical text the event hashes and
+    stores (audit.chain.Canonical): a Decimal is its text, as DjangoJSONEncoder wrote it; the
+    rest are JSON's own types; the text is what the round trip through the JSON column gives,
+    so the chain verifies."""
     rows = [
         [*HEADER[:5], "经度", "纬度"],
         ["审计饺子馆", code(seed=831), "南关区", "餐饮", "", 125.3, 43.88],
+        ["审计火锅店", code(seed=832), "南关区", "餐饮", "人民大街\t1号", 125.31, 43.9],
     ]
     import_units(xlsx_file(rows), "u.xlsx", user=cast.regulator, commit=True)
+    assert verify_chain()[1:] == (None, "")
     event = AuditEvent.objects.get(action="unit.import_rows")
+    assert event.message == "2 created, 0 updated"
+    assert canonical(event.after) == canonical(json.loads(canonical(event.after)))
     fields = event.after["fields"]
     created = dict(zip(fields, event.after["created"][0][1:], strict=True))
     assert created["name"] == "审计饺子馆" and created["region_id"] == "220102"

@@ -199,6 +199,7 @@ def test_bulk_audit_events_verify_like_single_ones(cast):
     record_events: flat and nested payloads, decimals and non-text keys all verify."""
     from decimal import Decimal
 
+    from hazardloop.audit.chain import Canonical, canonical
     from hazardloop.audit.services import record_event, record_many, verify_chain
 
     record_event("unit.viewed", actor=cast.regulator, obj=cast.unit)
@@ -210,11 +211,15 @@ def test_bulk_audit_events_verify_like_single_ones(cast):
             ("unit.updated", {"actor": cast.regulator, "obj": cast.unit,
                               "before": {"name": "旧"}, "after": {"tags": ["a", {"b": 1}]}}),
             ("unit.imported", {"actor_label": "sweep", "after": {9: "x", 10: None}}),
+            ("unit.import_rows", {"actor": cast.regulator, "after": Canonical(canonical(
+                {"created": [[1, "饺子馆", "43.880000", 3, True, None]], "fields": ["a"]}))}),
         ]
     )  # fmt: skip
-    assert written == 3
+    assert written == 4
     record_event("unit.viewed", actor=cast.regulator, obj=cast.unit)  # the chain goes on
     assert verify_chain()[1:] == (None, "")
     created = AuditEvent.objects.get(action="unit.created")
     assert created.after["latitude"] == "43.880000" and created.object_id == str(cast.unit.pk)
     assert AuditEvent.objects.get(action="unit.imported").after == {"9": "x", "10": None}
+    rows = AuditEvent.objects.get(action="unit.import_rows").after  # stored as JSON, not text
+    assert rows["created"][0][1] == "饺子馆" and rows["fields"] == ["a"]
