@@ -38,13 +38,21 @@ def _clean(raw: str) -> tuple[str, str]:
     return text, extension
 
 
+_ALLOWED = frozenset("0123456789+-() .（）—")
+_MOBILE_SECOND = frozenset("3456789")
+
+
 def validate(raw: str) -> str:
     """The canonical form of a Chinese phone number, or PhoneError saying why not."""
+    if (
+        len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1"
+        and raw[1] in _MOBILE_SECOND
+    ):  # fmt: skip
+        return raw  # the usual cell, a mobile number as it is written: already canonical
     text, extension = _clean(raw)
     if not text:
         raise PhoneError("empty", "is empty")
-    allowed = set("0123456789+-() .（）—")
-    bad = [ch for ch in text if ch not in allowed]
+    bad = [ch for ch in text if ch not in _ALLOWED]
     if bad:
         raise PhoneError("characters", "contains {char}, which no phone number has", char=bad[0])
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -70,6 +70,11 @@ def fold(value) -> str:
 def cell_text(value) -> str:
     """A cell as text: numbers without a spurious '.0', white space (also U+3000) trimmed."""
     if type(value) is str:
+        # The usual cell has no white space but single ASCII spaces inside: isprintable() is
+        # False for every other white space character (tabs, newlines, U+3000: categories Cc
+        # and Z*), so such a cell is already what split and join would make of it.
+        if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+            return value
         return " ".join(value.split())
     if value is None:
         return ""

@@ -132,6 +132,7 @@ class _Importer:
         self.audit: list[tuple[str, int, int]] = []
         self.samples: dict[int, list[str]] = {}  # column index → first values (mapping step)
         self.spool = Spool() if keep else None
+        self.uscc_at = next((i for i, n in table.columns.items() if n == "uscc"), None)
 
     def column(self, name: str) -> str:
         return self.table.header_of.get(name) or str(BY_FIELD[name].label)
@@ -145,7 +146,7 @@ class _Importer:
 
     def _is_footer(self, cells: list) -> bool:
         """A totals or signature line below the table (合计：35家, 填表人：…) with no USCC."""
-        uscc_at = next((i for i, n in self.table.columns.items() if n == "uscc"), None)
+        uscc_at = self.uscc_at
         if uscc_at is not None and sample_text(cells[uscc_at]):
             return False
         first = next((sample_text(c) for c in cells if sample_text(c)), "")

@@ -78,3 +78,22 @@ def test_bad_phone_numbers(raw, reason):
     assert caught.value.code == reason
     with translation.override("en"):
         assert phone_message(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["13812345678", "19912345678", "15500000000"])
+def test_a_plain_mobile_number_reads_as_through_the_full_parse(raw):
+    """A cell of eleven ASCII digits takes a short path; a space before it, the full parse."""
+    assert phones.validate(raw) == phones.validate(f" {raw}") == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "", " ", "南关饺子馆", "人民大街 1号", " 前导", "末尾 ", "两个  空格", "制表\t符", "换\n行",
+        "全角\u3000空格", "不换行\u00a0空格", "\u2028分行", "\x1c控制", "a b c",
+    ],
+)  # fmt: skip
+def test_cell_text_trims_every_kind_of_white_space(raw):
+    from hazardloop.units.importing.rows import cell_text
+
+    assert cell_text(raw) == " ".join(raw.split())
