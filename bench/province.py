@@ -24,7 +24,9 @@ generate_series(…)` in batches (no Python loop over rows; the pseudo-random ch
 - hazard events as the workflow writes them: `created`, `order`, `submit`, `verify` or
   `close`, `extension_approve` for the extended deadlines, `supervision` for each rung reached;
 - inspections (default 0.8 per hazard) over the year, every mode, the campaign ones and the
-  self-inspections included, and enforcement documents for 5 % of the overdue hazards.
+  self-inspections included, and enforcement documents for 5 % of the hazards that stayed
+  open a week past their deadline (open now at the letter rung or above, or closed since),
+  92 % of them served within three days.
 
 Loaded in one transaction with `session_replication_role = replica` (the foreign-key triggers
 off: the rows are consistent by construction; the PostgreSQL user must be a superuser, as the
@@ -487,6 +489,15 @@ class Province:
 
         if self.count("supervision_enforcementdocument"):
             return
+        # Issued a week after the deadline (the letter rung), to hazards open at that rung and
+        # to hazards closed since (most documents on a live database); served within three
+        # days, 92 % of them, unless issued in the last three days.
+        issued = "(h.due_at + interval '7 days')"
+        served = (
+            f"(case when {rnd(43, 100, 'h.id')} < 92 "
+            f"and {issued} < timestamptz '{self.now}' - interval '3 days' "
+            f"then {issued} + (1 + {rnd(44, 72, 'h.id')}) * interval '1 hour' end)"
+        )
         cols = fill_required(
             self.cur,
             "supervision_enforcementdocument",
@@ -500,15 +511,17 @@ class Province:
                 "hazard_id": "h.id",
                 "unit_id": "h.unit_id",
                 "region_code": "h.region_code",
-                "issued_at": "h.due_at + interval '8 days'",
+                "issued_at": issued,
                 "content_hash": "repeat('0', 64)",
+                "served_at": served,
             },
         )
         t = time.monotonic()
         n = self.run(
             f"insert into supervision_enforcementdocument ({', '.join(cols)}) "
             f"select {', '.join(cols.values())} from hazards_hazard h "
-            f"where h.supervision_level in ('letter', 'listed', 'accountability') "
+            f"where (h.supervision_level in ('letter', 'listed', 'accountability') "
+            f"or coalesce(h.verified_at, h.closed_at) >= {issued}) "
             f"and {rnd(41, 100, 'h.id')} < 5"
         )
         print(f"documents: {n:,} in {time.monotonic() - t:.1f} s", flush=True)
