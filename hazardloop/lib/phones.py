@@ -45,7 +45,7 @@ _MOBILE_SECOND = frozenset("3456789")
 def validate(raw: str) -> str:
     """The canonical form of a Chinese phone number, or PhoneError saying why not."""
     if (
-        len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1"
+        raw and len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1"
         and raw[1] in _MOBILE_SECOND
     ):  # fmt: skip
         return raw  # the usual cell, a mobile number as it is written: already canonical

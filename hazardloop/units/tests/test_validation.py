@@ -84,6 +84,8 @@ def test_bad_phone_numbers(raw, reason):
 def test_a_plain_mobile_number_reads_as_through_the_full_parse(raw):
     """A cell of eleven ASCII digits takes a short path; a space before it, the full parse."""
     assert phones.validate(raw) == phones.validate(f" {raw}") == raw
+    with pytest.raises(phones.PhoneError):
+        phones.validate(None)  # as before the short path: "empty"
 
 
 @pytest.mark.parametrize(
