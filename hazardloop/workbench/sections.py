@@ -331,7 +331,7 @@ def documents(ctx: Ctx) -> Section:
     rows = [make(docs[pk]) for pk in ids if pk in docs]
     rows.sort(key=lambda item: (item.due or dt.date.max, item.id))
     section.items = rows[:LIMIT]
-    section.count = len(rows) if len(rows) < DOCUMENT_WINDOW else capped_count(qs)
+    section.count = len(ids) if len(ids) < DOCUMENT_WINDOW else capped_count(qs)
     return section
 
 
