@@ -8,9 +8,10 @@ The same round as `bench.py http` (create, order, submitted in SQL, verify, firs
 through Django's whole request handler (middleware, URL resolution, ninja, the view) with a
 bearer token, as gunicorn would call it. Prints the CPU time per request (process_time, which
 the machine's load does not inflate), the wall time and the statements per request; with
-`--profile`, cProfile (CPU clock) of that request over the rounds after the first five,
-sorted by own time and by cumulative time (`PROFILE_CALLERS=<name>` also prints who calls
-the functions matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances). With
+`--profile`, cProfile (CPU clock; the wall clock with `PROFILE_WALL=1`, to see the waits on
+the database) of that request over the rounds after the first five, sorted by own time
+and by cumulative time (`PROFILE_CALLERS=<name>` also prints who calls the functions
+matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances). With
 `--statements`, each statement's wall time in the request (p50 over the rounds after the first
 five; the client's whole round trip: binding, network, PostgreSQL's parse, plan and run).
 """
@@ -93,7 +94,11 @@ def main() -> None:
     wall: dict[str, list[float]] = {}
     statements: dict[str, int] = {}
     per_statement: dict[tuple[str, int], tuple[str, list[float]]] = {}
-    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    profiler = (
+        cProfile.Profile(time.perf_counter if os.environ.get("PROFILE_WALL") else time.process_time)
+        if args.profile
+        else None
+    )
 
     warm = {"on": False}  # the first five rounds are not profiled (first compiles, caches)
 

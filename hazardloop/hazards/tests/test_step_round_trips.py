@@ -212,3 +212,51 @@ def test_the_unit_is_told_through_its_active_members_only(
     assert again == [] and AuditEvent.objects.count() == audit
     # A unit nobody holds a role in: nothing written, no error.
     assert notify_unit_members(cast.neighbour_unit.pk, key="t:none", message="x") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_the_units_count_keeps_one_plan(cast):
+    """A step's count of the unit's open hazards is planned once, not on every run. On a
+    table whose statistics know one busy unit and mostly done hazards, PostgreSQL judged the
+    count's generic plan dearer than a custom one and planned it again at every bind (9 custom
+    plans in 9 runs); the connection now tells it to keep the generic plan of the statements
+    it holds prepared (settings.py), which are all rows by key and inserts."""
+    if not prepares():
+        pytest.skip("DB_PREPARED_STATEMENTS=false")
+    from django.utils import timezone
+
+    from hazardloop.hazards.unit_risk import _counts_one
+    from hazardloop.testing import make_unit
+
+    units = [cast.unit, *(make_unit(cast.unit.region_id) for _ in range(8))]
+    first = hazard(cast)
+    ids = ",".join(str(u.pk) for u in units)
+    columns = [
+        f.column
+        for f in Hazard._meta.concrete_fields
+        if not f.primary_key and f.column not in ("unit_id", "status")
+    ]
+    # 3,000 copies of that hazard over the units, most of them at the first and most of them
+    # done (as a province's are), then the statistics the planner reads.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO hazards_hazard (unit_id, status, {', '.join(columns)}) "
+            f"SELECT (ARRAY[{ids}])[CASE WHEN g %% 3 = 0 THEN 1 ELSE 1 + g %% 9 END], "
+            f"(ARRAY['verified', 'closed', 'closed', 'ordered', 'rectifying'])[1 + g %% 5], "
+            f"{', '.join(columns)} FROM hazards_hazard, generate_series(1, 3000) g "
+            "WHERE id = %s",
+            [first.pk],
+        )
+        cursor.execute("ANALYZE hazards_hazard")
+    now = timezone.now()
+    for unit in units:
+        _counts_one(unit.pk, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ['%COUNT(CASE WHEN "grade"%'],
+        )
+        ((generic, custom),) = cursor.fetchall()
+    assert generic >= 1 and custom <= 5, (generic, custom)
