@@ -290,14 +290,61 @@ class Province:
             },
         )
         t = time.monotonic()
+        self.cur.execute("select coalesce(max(id), 0) from units_unit")
+        before = self.cur.fetchone()[0]
         for first in range(have + 1, self.n_units + 1, BATCH):
             last = min(self.n_units, first + BATCH - 1)
             self.run(
                 f"insert into units_unit ({', '.join(cols)}) select {', '.join(cols.values())} "
                 f"from generate_series({first}, {last}) g"
             )
+        self.unit_names(before)
         self.run("analyze units_unit")
         print(f"units: {self.n_units - have:,} in {time.monotonic() - t:.1f} s", flush=True)
+
+    def unit_names(self, after: int) -> None:
+        """Names, addresses and search columns as the app writes them (`units.search`): a
+        sector's kind of name after its county (长春福满饺子馆), an address in its township.
+        Every write to a unit (a verify's recount among them) updates its two search indexes
+        with these; empty, as they were until session 13, those writes were cheaper than a
+        real register's. The one Python pass over the units, 5–10 µs each."""
+        import random
+
+        from hazardloop.demo.units import KINDS, STREETS, WORDS
+        from hazardloop.units.search import search_columns
+
+        other = ["{p}{w}有限公司", "{p}{w}商贸公司", "{p}{w}服务中心"]
+        patterns = {sector: kind[1] for sector, kind in KINDS.items()}
+        patterns |= {
+            "transport": ["{p}{w}客运站", "{p}{w}物流园", "{p}{w}汽车站"],
+            "education": ["{p}{w}幼儿园", "{p}{w}培训学校", "{p}{w}小学"],
+            "health": ["{p}{w}诊所", "{p}{w}医院", "{p}{w}养老院"],
+        }
+        rng = random.Random(13)
+        self.cur.execute(
+            "select u.id, u.uscc, u.sector_id, r.name_zh, coalesce(p.name_zh, r.name_zh) "
+            "from units_unit u join regions_region r on r.code = u.region_id "
+            "left join regions_region p on p.code = r.parent_id and r.level = 'township' "
+            "where u.id > %s order by u.id",
+            [after],
+        )
+        rows = []
+        for pk, code, sector, place, county in self.cur.fetchall():
+            prefix = county.removesuffix("区").removesuffix("县").removesuffix("市")[:3]
+            name = rng.choice(patterns.get(sector, other)).format(p=prefix, w=rng.choice(WORDS))
+            address = f"{place}{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
+            rows.append((pk, name, address, *search_columns(name, code, address)))
+        self.run(
+            "create temporary table bench_unit_text (id bigint, n text, a text, t text, p text)"
+        )
+        with self.cur.copy("copy bench_unit_text from stdin") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.run(
+            "update units_unit u set name = n, address = a, search_text = t, search_pairs = p "
+            "from bench_unit_text b where b.id = u.id"
+        )
+        self.run("drop table bench_unit_text")
 
     # -- hazards and their events -------------------------------------------------------------
 
