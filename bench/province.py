@@ -3,13 +3,16 @@
     .venv/bin/python bench/province.py --hazards 100000 [--db NAME] [--now 2026-11-28T10:00+08:00]
 
 Builds, in an empty (migrated) database, everything inside PostgreSQL with `INSERT … SELECT
-generate_series(…)` in batches (no Python loop over rows; the pseudo-random choices are
-`hashint8extended(row number, seed)`, so the same arguments give the same province):
+generate_series(…)` in batches (no Python loop over rows but the units' names; the
+pseudo-random choices are `hashint8extended(row number, seed)`, so the same arguments give the
+same province):
 
 - townships under every county and development zone (8–19 each, codes county + 001…), as the
   regions table of a province with its townships loaded would hold them;
 - units (default hazards ÷ 20): 90 % in a township, 10 % at the county's own code; every sector
-  (catering, retail and lodging most), risk levels, gas use and the three flags varied;
+  (catering, retail and lodging most), risk levels, gas use and the three flags varied; a name
+  of the sector's kind after the county, an address in the township, and the search columns
+  the app derives from them (the one pass in Python: `unit_names`);
 - campaigns: one province campaign per quarter of the year, adopted by each prefecture (the
   adoptions are what hazards and inspections are recorded against);
 - hazards found evenly over the year before `--now` (ids in finding order), at a unit picked
