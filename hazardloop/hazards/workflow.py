@@ -381,12 +381,15 @@ def apply(
     reason: str = "",
     data: dict | None = None,
     changes: dict | None = None,
+    record: models.Model | None = None,
 ) -> HazardEvent:
     """Compare-and-swap the hazard from its current (version, status) and append the event.
 
     Call inside the service's transaction. `changes` are extra column values to write in the
-    same UPDATE. Raises NotAllowedNow for a wrong status and HazardChanged when the row moved
-    on since it was read; in both cases nothing is written.
+    same UPDATE. `record` is a new row that belongs to the event (its `event` field is set to
+    it: a verification record), inserted in the same statement on PostgreSQL. Raises
+    NotAllowedNow for a wrong status and HazardChanged when the row moved on since it was
+    read; in both cases nothing is written.
     """
     spec = ACTIONS[action]
     if hazard.status not in spec.sources:
@@ -411,7 +414,7 @@ def apply(
         data=data or {},
     )
     if connection.vendor == "postgresql":
-        if not _swap_and_append(hazard, before, after, changes, event):
+        if not _swap_and_append(hazard, before, after, changes, event, record):
             raise HazardChanged(hazard)
     else:
         updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
@@ -420,6 +423,9 @@ def apply(
         if not updated:
             raise HazardChanged(hazard)
         event.save(force_insert=True)
+        if record is not None:
+            record.event = event
+            record.save(force_insert=True)
     for name, value in changes.items():
         setattr(hazard, name, value)
     hazard.status = after
@@ -442,13 +448,25 @@ def apply(
 
 
 _EVENT_COLUMNS = ("kind", "from_status", "to_status", "actor", "at", "reason", "data")
-_swap_sql: dict[tuple[str, ...], str] = {}
+_swap_sql: dict[tuple, str] = {}
 
 
-def _swap_sql_for(columns: tuple[str, ...]) -> str:
+def _record_fields(model) -> list:
+    """The columns a `record` row of `model` is inserted with: every concrete one but its id
+    and its event (which the statement takes from the event it inserts)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name != "event" and not getattr(f, "generated", False)
+    ]
+
+
+def _swap_sql_for(columns: tuple[str, ...], record_model=None) -> str:
     """The compare-and-swap UPDATE of these extra columns and the event's INSERT as one
-    statement (PostgreSQL), built once per set of columns."""
-    sql = _swap_sql.get(columns)
+    statement (PostgreSQL), with the record's INSERT when there is one; built once per set of
+    columns and record model. It answers the event's id (no row: the swap did not happen)."""
+    key = (columns, record_model)
+    sql = _swap_sql.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         hazards, events = Hazard._meta.db_table, HazardEvent._meta.db_table
@@ -460,12 +478,25 @@ def _swap_sql_for(columns: tuple[str, ...]) -> str:
             quote(HazardEvent._meta.get_field(c).column) for c in ("hazard", *_EVENT_COLUMNS)
         )
         marks = ", ".join(["%s"] * len(_EVENT_COLUMNS))
-        sql = (
+        moved = (
             f"WITH moved AS (UPDATE {hazards} SET {sets}, version = version + 1 "  # noqa: S608
             "WHERE id = %s AND version = %s AND status = %s RETURNING id) "
-            f"INSERT INTO {events} ({names}) SELECT id, {marks} FROM moved RETURNING id"
         )
-        _swap_sql[columns] = sql
+        append = f"INSERT INTO {events} ({names}) SELECT id, {marks} FROM moved RETURNING id"  # noqa: S608
+        if record_model is None:
+            sql = moved + append
+        else:
+            meta = record_model._meta
+            fields = _record_fields(record_model)
+            event_column = quote(meta.get_field("event").column)
+            sql = (
+                f"{moved}, appended AS ({append}) "  # noqa: S608
+                f"INSERT INTO {quote(meta.db_table)} "
+                f"({event_column}, {', '.join(quote(f.column) for f in fields)}) "
+                f"SELECT id, {', '.join(['%s'] * len(fields))} FROM appended "
+                f"RETURNING {event_column}, {quote(meta.pk.column)}"
+            )
+        _swap_sql[key] = sql
     return sql
 
 
@@ -476,9 +507,10 @@ def _prep(model, name: str, value):
     return field.get_db_prep_save(value, connection)
 
 
-def _swap_and_append(hazard, before: str, after: str, changes: dict, event) -> bool:
-    """PostgreSQL: move the hazard from (version, `before`) and insert its event in one round
-    trip; False (nothing written) when the row moved on since it was read."""
+def _swap_and_append(hazard, before: str, after: str, changes: dict, event, record=None) -> bool:
+    """PostgreSQL: move the hazard from (version, `before`), insert its event and the record
+    that belongs to it, in one round trip; False (nothing written) when the row moved on
+    since it was read."""
     columns = tuple(sorted(changes))
     params = [
         _prep(Hazard, "status", after),
@@ -489,14 +521,26 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event) -> b
         before,
         *(_prep(HazardEvent, c, getattr(event, c)) for c in _EVENT_COLUMNS),
     ]
+    record_model = type(record) if record is not None else None
+    if record is not None:
+        # What save() would write for each column (defaults, auto_now_add, relations).
+        params += [
+            f.get_db_prep_save(f.pre_save(record, True), connection)
+            for f in _record_fields(record_model)
+        ]
     with prepared_cursor() as cursor:
-        cursor.execute(_swap_sql_for(columns), params)
+        cursor.execute(_swap_sql_for(columns, record_model), params)
         row = cursor.fetchone()
     if row is None:
         return False
     event.pk = row[0]
     event._state.adding = False
     event._state.db = connection.alias
+    if record is not None:
+        record.event = event
+        record.pk = row[1]
+        record._state.adding = False
+        record._state.db = connection.alias
     return True
 
 

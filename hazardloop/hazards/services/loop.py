@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazardloop.audit import services as audit
-from hazardloop.core.prepared import insert_one
 from hazardloop.hazards import experts, notices
 from hazardloop.hazards.choices import (
     ExtensionStatus,
@@ -228,11 +227,9 @@ def verify_hazard(
             reason=reason,
             data={"team": team, "on_site": on_site, "late": bool(due_by and performed_at > due_by)},
             changes=changes,
-        )
-        insert_one(  # built once per process, not compiled per call (core/prepared.py)
-            Verification(
+            # The record of the check goes in with the step's own statement (workflow.apply).
+            record=Verification(
                 hazard=hazard,
-                event=event,
                 is_acceptance=major,
                 requested_at=requested_at,
                 due_by=due_by,
@@ -242,7 +239,7 @@ def verify_hazard(
                 verifier=actor,
                 team=team,
                 note=reason,
-            )
+            ),
         )
         if photo_ids:
             _attach_photos(hazard, event, photo_ids, PhotoRole.AFTER, actor=actor)

@@ -172,6 +172,56 @@ def test_stale_version_is_refused_and_nothing_written(cast):
     assert HazardEvent.objects.count() == events
 
 
+def _submitted(cast) -> Hazard:
+    h = hazard(cast)
+    services.order_hazard(h, actor=cast.inspector, due_at=timezone.now() + dt.timedelta(days=3))
+    services.start_rectification(h, actor=cast.unit_manager)
+    services.submit_rectification(
+        h,
+        actor=cast.unit_manager,
+        note="已清理",
+        photo_ids=[photo(cast.unit_manager, cast.unit).pk],
+    )
+    return h
+
+
+@pytest.mark.django_db
+def test_the_verification_record_belongs_to_its_event(cast):
+    """The record of a check is written with the step (on PostgreSQL in the step's own
+    statement) and points at the step's event, with what the verifier gave."""
+    h = _submitted(cast)
+    services.verify_hazard(h, actor=cast.inspector, passed=False, reason="仍有杂物", on_site=False)
+    check = Verification.objects.get(hazard=h)
+    event = HazardEvent.objects.get(hazard=h, kind="reject")
+    assert check.event_id == event.pk
+    assert (check.result, check.note, check.on_site) == ("failed", "仍有杂物", False)
+    assert (check.verifier_id, check.is_acceptance, check.due_by) == (
+        cast.inspector.pk,
+        False,
+        None,
+    )
+    assert check.requested_at == h.submitted_at and check.team == []
+
+
+@pytest.mark.django_db
+def test_a_stale_verify_writes_no_verification_record(cast):
+    """When the hazard moved on since it was read, the swap does not happen and neither its
+    event nor the verification record is written."""
+    h = _submitted(cast)
+    stale = Hazard.objects.get(pk=h.pk)
+    services.verify_hazard(h, actor=cast.inspector, passed=False, reason="仍有杂物")
+    services.submit_rectification(
+        h,
+        actor=cast.unit_manager,
+        note="再次清理",
+        photo_ids=[photo(cast.unit_manager, cast.unit).pk],
+    )
+    events, checks = HazardEvent.objects.count(), Verification.objects.count()
+    with pytest.raises(services.HazardChanged):
+        services.verify_hazard(stale, actor=cast.inspector, passed=True)
+    assert (HazardEvent.objects.count(), Verification.objects.count()) == (events, checks)
+
+
 @pytest.mark.django_db
 def test_fixed_on_spot_is_found_and_closed_in_one_step(cast):
     before = photo(cast.inspector, cast.unit)
