@@ -149,8 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     prepared = env_bool("DB_PREPARED_STATEMENTS", True)
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["prepare_threshold"] = 1 if prepared else None
-    if prepared:
-        options["options"] = "-c plan_cache_mode=force_generic_plan"
+    if prepared:  # after any `options` the DATABASE_URL gives
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan"
+        options["options"] = options["options"].strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work side by side; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.

@@ -120,3 +120,45 @@ def test_insert_one_fills_auto_now_and_defaults(cast):
     stored = Notification.objects.get(pk=row.pk)
     assert stored.recipient_id == cast.inspector.pk and stored.created_at is not None
     assert stored.email_attempts == 0 and stored.params == {}
+
+
+@pytest.mark.parametrize(
+    ("url_options", "prepared", "expected"),
+    [
+        ("", "true", "-c plan_cache_mode=force_generic_plan"),
+        (
+            "?options=-c%20statement_timeout%3D5000",
+            "true",
+            "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan",
+        ),
+        ("", "false", None),
+    ],
+)
+def test_a_preparing_connection_keeps_one_plan_per_statement(url_options, prepared, expected):
+    """With prepared statements on, a PostgreSQL connection starts with
+    `plan_cache_mode=force_generic_plan`, after any options the DATABASE_URL gives; with them
+    off, neither (settings.py)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(
+        os.environ,
+        DATABASE_URL="postgres://someone@db.invalid:5432/x" + url_options,
+        DB_PREPARED_STATEMENTS=prepared,
+        DJANGO_SETTINGS_MODULE="hazardloop.settings",
+    )
+    script = (
+        "from django.conf import settings as s; "
+        "print(repr(s.DATABASES['default']['OPTIONS'].get('options')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == repr(expected)
