@@ -12,7 +12,7 @@ same province):
 - units (default hazards ÷ 20): 90 % in a township, 10 % at the county's own code; every sector
   (catering, retail and lodging most), risk levels, gas use and the three flags varied; a name
   of the sector's kind after the county, an address in the township, and the search columns
-  the app derives from them (the one pass in Python: `unit_names`);
+  the app derives from them (the one pass in Python: `bench/unit_names.py`);
 - campaigns: one province campaign per quarter of the year, adopted by each prefecture (the
   adoptions are what hazards and inspections are recorded against);
 - hazards found evenly over the year before `--now` (ids in finding order), at a unit picked
@@ -301,53 +301,11 @@ class Province:
                 f"insert into units_unit ({', '.join(cols)}) select {', '.join(cols.values())} "
                 f"from generate_series({first}, {last}) g"
             )
-        self.unit_names(before)
+        from unit_names import name_units  # bench/, beside this script
+
+        name_units(self.cur, before)
         self.run("analyze units_unit")
         print(f"units: {self.n_units - have:,} in {time.monotonic() - t:.1f} s", flush=True)
-
-    def unit_names(self, after: int) -> None:
-        """Names, addresses and search columns as the app writes them (`units.search`): a
-        sector's kind of name after its county (长春福满饺子馆), an address in its township.
-        Every write to a unit (a verify's recount among them) updates its two search indexes
-        with these; empty, as they were until session 13, those writes were cheaper than a
-        real register's. The one Python pass over the units, 5–10 µs each."""
-        import random
-
-        from hazardloop.demo.units import KINDS, STREETS, WORDS
-        from hazardloop.units.search import search_columns
-
-        other = ["{p}{w}有限公司", "{p}{w}商贸公司", "{p}{w}服务中心"]
-        patterns = {sector: kind[1] for sector, kind in KINDS.items()}
-        patterns |= {
-            "transport": ["{p}{w}客运站", "{p}{w}物流园", "{p}{w}汽车站"],
-            "education": ["{p}{w}幼儿园", "{p}{w}培训学校", "{p}{w}小学"],
-            "health": ["{p}{w}诊所", "{p}{w}医院", "{p}{w}养老院"],
-        }
-        rng = random.Random(13)
-        self.cur.execute(
-            "select u.id, u.uscc, u.sector_id, r.name_zh, coalesce(p.name_zh, r.name_zh) "
-            "from units_unit u join regions_region r on r.code = u.region_id "
-            "left join regions_region p on p.code = r.parent_id and r.level = 'township' "
-            "where u.id > %s order by u.id",
-            [after],
-        )
-        rows = []
-        for pk, code, sector, place, county in self.cur.fetchall():
-            prefix = county.removesuffix("区").removesuffix("县").removesuffix("市")[:3]
-            name = rng.choice(patterns.get(sector, other)).format(p=prefix, w=rng.choice(WORDS))
-            address = f"{place}{rng.choice(STREETS)}{rng.randrange(1, 999)}号"
-            rows.append((pk, name, address, *search_columns(name, code, address)))
-        self.run(
-            "create temporary table bench_unit_text (id bigint, n text, a text, t text, p text)"
-        )
-        with self.cur.copy("copy bench_unit_text from stdin") as copy:
-            for row in rows:
-                copy.write_row(row)
-        self.run(
-            "update units_unit u set name = n, address = a, search_text = t, search_pairs = p "
-            "from bench_unit_text b where b.id = u.id"
-        )
-        self.run("drop table bench_unit_text")
 
     # -- hazards and their events -------------------------------------------------------------
 
