@@ -150,8 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["prepare_threshold"] = 1 if prepared else None
     if prepared:  # after any `options` the DATABASE_URL gives
-        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan"
-        options["options"] = options["options"].strip()
+        given = options.get("options", "")
+        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".lstrip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work side by side; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.

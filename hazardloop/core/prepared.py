@@ -21,9 +21,10 @@ annotations, no prefetch) with a fixed shape: anything whose SQL depends on the 
 On PostgreSQL the hot paths run their statements on `prepared_cursor()`: the server parses
 and plans each once per connection and then only binds and runs it (a Prepared query, the
 step's compare-and-swap, the audit chain's claim and write, a notification's INSERT, a unit's
-risk columns): rows by their key and inserts, whose plan is the same for every value.
-Planning was most of those statements' cost; Django's own queries stay client-side bound and
-unprepared.
+risk columns): rows by their key and inserts, whose plan is the same for every value, so the
+connection tells PostgreSQL to keep each one's generic plan (`plan_cache_mode`, settings.py)
+rather than plan some of them again at every run. Planning was most of those statements'
+cost; Django's own queries stay client-side bound and unprepared.
 
 `run_together((QUERY_A, (a,)), (QUERY_B, (b,)))` runs several queries and returns their rows in
 order: one after another, prepared, on PostgreSQL; in one round trip (the statements sent
@@ -101,11 +102,12 @@ def preparing(using: str = "default"):
     """Inside it, the ORM's own queries on this connection run on prepared cursors too (a
     queryset whose shape repeats on a hot path: the create's unit, by its id). Only around
     querysets that bind values PostgreSQL can type (compared with or assigned to a column)
-    and whose best plan is the same whatever the values — a row by its key. After five runs
-    PostgreSQL may keep one generic plan for every value: for the ledger's page (a province's
-    prefix or a township's) or the dashboards' roll-up statement (30 days or a year) that plan
-    can be far worse (the dashboards' cold page went from 40 to 159 ms at 5M hazards), so
-    those stay unprepared."""
+    and whose best plan is the same whatever the values — a row by its key. PostgreSQL keeps
+    one generic plan for every value of a prepared statement (settings.py sets
+    `plan_cache_mode=force_generic_plan`): for the ledger's page (a province's prefix or a
+    township's) or the dashboards' roll-up statement (30 days or a year) that plan can be far
+    worse (the dashboards' cold page went from 40 to 159 ms at 5M hazards), so those stay
+    unprepared."""
     connection = connections[using]
     if not prepares(using) or "create_cursor" in vars(connection):
         yield

@@ -13,6 +13,7 @@ statements turned off (`DB_PREPARED_STATEMENTS=false`) each pair goes in one rou
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership
@@ -21,12 +22,14 @@ from hazardloop.core.prepared import prepares
 from hazardloop.hazards.choices import Status
 from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.tests.helpers import hazard, photo
+from hazardloop.hazards.unit_risk import _counts_one
 from hazardloop.notifications.models import Notification
 from hazardloop.notifications.services import notify_unit_members
 from hazardloop.testing import (
     IMMEDIATE_TASKS,
     api_client,
     held_prepared,
+    make_unit,
     make_user,
     prepared_statements,
 )
@@ -224,11 +227,6 @@ def test_the_units_count_keeps_one_plan(cast):
     it holds prepared (settings.py), which are all rows by key and inserts."""
     if not prepares():
         pytest.skip("DB_PREPARED_STATEMENTS=false")
-    from django.utils import timezone
-
-    from hazardloop.hazards.unit_risk import _counts_one
-    from hazardloop.testing import make_unit
-
     units = [cast.unit, *(make_unit(cast.unit.region_id) for _ in range(8))]
     first = hazard(cast)
     ids = ",".join(str(u.pk) for u in units)
