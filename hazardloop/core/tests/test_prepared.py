@@ -162,3 +162,57 @@ def test_a_preparing_connection_keeps_one_plan_per_statement(url_options, prepar
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == repr(expected)
+
+
+def _psycopg_cursor(wrapper):
+    """The psycopg cursor behind Django's wrapper of a `prepared_cursor`."""
+    inner = wrapper.cursor
+    kept = getattr(inner, "_kept", None)  # a lent kept cursor, else a cursor of its own
+    return kept.cursor if kept is not None else inner
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_one_cursor_is_kept_and_lent_to_one_block_at_a_time():
+    """Blocks one after another run on the same psycopg cursor; a block opened inside another
+    gets its own, and neither disturbs the other's rows; a wrapper given back reads as
+    closed and gives nothing back a second time."""
+    with prepared_statements(True):
+        with prepared_cursor() as first:
+            first.execute("SELECT %s::int", [1])
+            assert first.fetchone() == (1,)
+            kept = _psycopg_cursor(first)
+        with prepared_cursor() as second:
+            second.execute("SELECT %s::int", [2])
+            assert _psycopg_cursor(second) is kept
+            with prepared_cursor() as inner:
+                inner.execute("SELECT %s::int", [3])
+                assert _psycopg_cursor(inner) is not kept
+                assert inner.fetchone() == (3,)
+            assert second.fetchone() == (2,)  # the outer block's rows are still its own
+            with pytest.raises(Exception, match="closed"):
+                first.execute("SELECT 1")  # given back: as a closed cursor
+            first.close()  # a second time: the kept cursor stays lent to `second`
+            with prepared_cursor() as third:
+                assert _psycopg_cursor(third) is not kept
+        with prepared_cursor() as again:
+            again.execute("SELECT %s::int", [4])
+            assert again.fetchone() == (4,) and _psycopg_cursor(again) is kept
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_kept_cursor_survives_an_error_and_not_a_new_connection():
+    """A statement that fails gives the cursor back like any other; a new connection gets a
+    cursor of its own (the kept one belonged to the closed one)."""
+    with prepared_statements(True):
+        with pytest.raises(Exception, match="division by zero"), prepared_cursor() as failing:
+            kept = _psycopg_cursor(failing)
+            failing.execute("SELECT 1 / %s::int", [0])
+        with prepared_cursor() as after:
+            after.execute("SELECT %s::int", [5])
+            assert after.fetchone() == (5,) and _psycopg_cursor(after) is kept
+    connection.close()
+    with prepared_statements(True), prepared_cursor() as fresh:
+        fresh.execute("SELECT %s::int", [6])
+        assert fresh.fetchone() == (6,) and _psycopg_cursor(fresh) is not kept
