@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if "--code" in sys.argv:
     ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # bench/gauge.py
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hazardloop_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -34,6 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.test.utils import setup_test_environment  # noqa: E402
+from gauge import reading  # noqa: E402
 
 # Lets the test client expose the template context (the rows and the next-page cursor).
 setup_test_environment()
@@ -268,6 +270,7 @@ def http_main() -> None:
             raise
         except OSError:
             time.sleep(0.2)
+    gauge = reading()
     load_before = os.getloadavg()
     client: dict[str, list[float]] = {}
     due = (timezone.now() + dt.timedelta(days=10)).isoformat()
@@ -327,6 +330,7 @@ def http_main() -> None:
     print(f"code: {args.code}")
     print(f"hazards: {total:,}; rounds: {args.rounds}; one gunicorn sync worker on loopback")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)")
+    print(gauge)
     print(
         f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7} "
         f"{'server CPU mean':>15}"

@@ -70,6 +70,10 @@ def main() -> None:
         settings.HAZARD_EXPORT_MAX_ROWS = args.limit
     user = province_regulator()
     print(f"hazards: {Hazard.objects.count():,}; export cap {settings.HAZARD_EXPORT_MAX_ROWS:,}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from gauge import reading
+
+    print(reading())
     samples = []
     real = sheets.progress_of
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # bench/gauge.py
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
@@ -43,6 +44,7 @@ from django.db import connection  # noqa: E402
 from django.test.client import RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from gauge import reading  # noqa: E402
 
 from hazardloop.accounts.choices import Role  # noqa: E402
 from hazardloop.accounts.models import Membership, User  # noqa: E402
@@ -174,6 +176,7 @@ def main() -> None:
         call("verify", "POST", path, {"action": "verify", "reason": ""})
         call("page", "GET", "/api/v1/hazards?limit=20")
     print(f"hazards: {Hazard.objects.count():,}; rounds: {args.rounds}; in-process")
+    print(reading())
     print(f"{'request':10} {'CPU p50':>8} {'CPU mean':>9} {'wall p50':>9} {'statements':>11}")
     for label in cpu:
         print(

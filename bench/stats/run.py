@@ -258,7 +258,11 @@ def main() -> None:
         ("county 30 d", "bench-county", "220102", today - dt.timedelta(days=29), today),
         ("county 1 y", "bench-county", "220102", today - dt.timedelta(days=364), today),
     ]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from gauge import reading
+
     print(f"load before: {loadavg()}")
+    print(reading())
     if not args.no_rebuild:
         t = time.perf_counter()
         aggregates.refresh(full=True)

@@ -366,6 +366,10 @@ def main() -> None:
     if args.cmd == "generate":
         generate(args.units)
     elif args.cmd == "import":
+        sys.path.insert(0, str(ROOT / "bench"))
+        from gauge import reading
+
+        print(reading())
         bench_import(
             args.rows,
             args.seed,
