@@ -61,7 +61,7 @@ def prepared_cursor(using: str = "default"):
     Use it as `with prepared_cursor() as cursor:` and read the rows inside the block: each
     connection keeps one such cursor and lends it to one block at a time (closing the wrapper
     gives it back). A new psycopg cursor spends its first statement finding a dumper for each
-    value's type; the kept one has found them already (24–41 µs less a statement, measured
+    value's type; the kept one has found them already (15–41 µs less a statement, measured
     on a 7-value statement: docs/performance.md). A block opened while the kept cursor is
     lent gets a cursor of its own."""
     connection = connections[using]
