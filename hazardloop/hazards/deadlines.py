@@ -38,6 +38,7 @@ from django.utils.translation import gettext_noop
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import User
+from hazardloop.core.prepared import Prepared
 from hazardloop.hazards.choices import ClockKind, ClockRung, Grade, Status
 from hazardloop.hazards.models import DeadlinePolicy, Hazard, HolidayYear
 from hazardloop.lib.workdays import WorkCalendar, parse_year
@@ -47,10 +48,14 @@ LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
 log = logging.getLogger("hazardloop.hazards")
 
 
+# Compiled once (core/prepared.py): every new hazard's default deadline reads the calendars.
+_HOLIDAY_YEARS = Prepared(lambda: HolidayYear.objects.all())
+
+
 def work_calendar(strict: bool = True) -> WorkCalendar:
     """The holiday calendars loaded with `manage.py load_holidays` (one small query)."""
     calendar = WorkCalendar(strict=strict)
-    for row in HolidayYear.objects.all():
+    for row in _HOLIDAY_YEARS():
         calendar.add(parse_year(row.document))
     return calendar
 
