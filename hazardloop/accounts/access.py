@@ -185,6 +185,23 @@ def get_in_scope_or_404(
     raise Http404(_("Not found."))
 
 
+def in_scope_or_404(user, row, *, perm: str, region_attr="region_code", unit_attr="unit_id"):
+    """`row`, already read by its key (None if there is none), if the user may see it with
+    `perm`; Http404 otherwise. The same rule as `get_in_scope_or_404` checked on the row
+    (Scope.covers is Scope.q's rule), for hot paths that read the row with a query compiled
+    once: an attempt on a row outside the scope is audited and answered like a missing one."""
+    if row is not None:
+        if scope_for(user, perm).covers(getattr(row, region_attr), getattr(row, unit_attr)):
+            return row
+        record_event(
+            "access.out_of_scope",
+            actor=user,
+            obj=row,
+            message=f"{perm} refused: outside the user's scope",
+        )
+    raise Http404(_("Not found."))
+
+
 def require(user, perm: str, *, region_code: str | None, unit_id: int | None = None, obj=None):
     """Raise PermissionDenied (and audit it) unless a membership grants perm over the object."""
     if can(user, perm, region_code=region_code, unit_id=unit_id):

@@ -40,7 +40,6 @@ plan than the round trip it saves is slower, as the token's memberships were
 import functools
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections
@@ -54,7 +53,11 @@ def prepared_cursor(using: str = "default"):
     a four-table join: 0.30 ms a run client-side, 0.06 ms prepared). The values are bound
     server-side, so each parameter needs a type PostgreSQL can infer (a column it is compared
     with or assigned to, or a cast); one statement per call. Only for statements whose best
-    plan does not depend on the values (rows by their key, inserts; see `preparing`).
+    plan does not depend on the values (rows by their key, inserts): PostgreSQL keeps one
+    generic plan for every value (settings.py sets `plan_cache_mode=force_generic_plan`), and
+    for the ledger's page (a province's prefix or a township's) or the dashboards' roll-up
+    statement (30 days or a year) that plan can be far worse (the dashboards' cold page went
+    from 40 to 159 ms at 5M hazards), so those stay unprepared.
     Elsewhere — SQLite, or `DB_PREPARED_STATEMENTS=false` (settings.py) — an ordinary
     cursor.
 
@@ -168,37 +171,6 @@ def _preparing_cursor():
             return super()._send_query_prepared(name, pgq, binary=binary)
 
     return PreparingCursor
-
-
-@contextmanager
-def preparing(using: str = "default"):
-    """Inside it, the ORM's own queries on this connection run on prepared cursors too (a
-    queryset whose shape repeats on a hot path: the create's unit, by its id). Only around
-    querysets that bind values PostgreSQL can type (compared with or assigned to a column)
-    and whose best plan is the same whatever the values — a row by its key. PostgreSQL keeps
-    one generic plan for every value of a prepared statement (settings.py sets
-    `plan_cache_mode=force_generic_plan`): for the ledger's page (a province's prefix or a
-    township's) or the dashboards' roll-up statement (30 days or a year) that plan can be far
-    worse (the dashboards' cold page went from 40 to 159 ms at 5M hazards), so those stay
-    unprepared."""
-    connection = connections[using]
-    if not prepares(using) or "create_cursor" in vars(connection):
-        yield
-        return
-    ordinary = connection.create_cursor
-
-    def create_cursor(name=None):
-        if name:  # a server-side (named) cursor: as Django makes it
-            return ordinary(name)
-        cursor = _preparing_cursor()(connection.connection)
-        _same_time_zone(connection, cursor)
-        return cursor
-
-    connection.create_cursor = create_cursor
-    try:
-        yield
-    finally:
-        del connection.create_cursor
 
 
 def prepares(using: str = "default") -> bool:

@@ -1,11 +1,7 @@
 """The one way to fetch a hazard for a person: in their scope, or 404 (out of scope looks
 exactly like missing, and the attempt is audited as `get_in_scope_or_404` does)."""
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
-from hazardloop.accounts.access import get_in_scope_or_404, scope_for
-from hazardloop.audit.services import record_event
+from hazardloop.accounts.access import get_in_scope_or_404, in_scope_or_404
 from hazardloop.core.prepared import Prepared, run_together
 from hazardloop.hazards.models import Hazard, HazardEvent
 
@@ -49,13 +45,4 @@ def access_hazard(
     hazard = rows[0] if rows else None
     if hazard is not None and events:
         hazard.known_events = known
-    if hazard is not None and scope_for(user, perm).covers(hazard.region_code, hazard.unit_id):
-        return hazard
-    if hazard is not None:
-        record_event(
-            "access.out_of_scope",
-            actor=user,
-            obj=hazard,
-            message=f"{perm} refused: outside the user's scope",
-        )
-    raise Http404(_("Not found."))
+    return in_scope_or_404(user, hazard, perm=perm)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 from pydantic import BaseModel, Field
 
-from hazardloop.accounts.access import get_in_scope_or_404, has_perm_anywhere, require
+from hazardloop.accounts.access import has_perm_anywhere, in_scope_or_404, require
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
-from hazardloop.core.prepared import preparing
+from hazardloop.core.prepared import Prepared
 from hazardloop.hazards import bulk, schemas, services, workflow
 from hazardloop.hazards.access import EVENTS, access_hazard
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source
@@ -198,6 +198,9 @@ def _hazard(request, hazard_id: Id) -> Hazard:
 
 
 _NO_FILTERS: dict = {}
+# The unit a new hazard is recorded at, by its id, compiled once; the scope is checked on the
+# row (`in_scope_or_404`).
+_UNIT = Prepared(lambda pk: Unit.objects.filter(pk=pk))
 
 
 def _cleaned(raw: dict) -> dict:
@@ -302,10 +305,14 @@ def get_hazard(request, hazard_id: Id):
 def create(request, payload: HazardIn):
     """Record a hazard at a unit in the caller's scope."""
     user = request.auth
-    with preparing():  # the same shape for every create by this user's scope
-        unit = get_in_scope_or_404(
-            user, Unit.objects.all(), perm="hazard.view", unit_field="pk", pk=payload.unit_id
-        )
+    found = _UNIT(payload.unit_id)
+    unit = in_scope_or_404(
+        user,
+        found[0] if found else None,
+        perm="hazard.view",
+        region_attr="region_id",
+        unit_attr="pk",
+    )
     require(user, "hazard.create", region_code=unit.region_id, unit_id=unit.pk, obj=unit)
     hazard = services.create_hazard(
         unit,
