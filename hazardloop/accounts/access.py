@@ -170,19 +170,13 @@ def get_in_scope_or_404(
         return scope.filter(queryset, region_field, unit_field).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         pass
+    other = None
     if not scope.everything:
         try:
             other = queryset.model._default_manager.filter(**lookup).first()
         except (ValueError, TypeError):
             other = None
-        if other is not None:
-            record_event(
-                "access.out_of_scope",
-                actor=user,
-                obj=other,
-                message=f"{perm} refused: outside the user's scope",
-            )
-    raise Http404(_("Not found."))
+    raise not_found(user, other, perm)
 
 
 def in_scope_or_404(user, row, *, perm: str, region_attr="region_code", unit_attr="unit_id"):
@@ -190,16 +184,25 @@ def in_scope_or_404(user, row, *, perm: str, region_attr="region_code", unit_att
     `perm`; Http404 otherwise. The same rule as `get_in_scope_or_404` checked on the row
     (Scope.covers is Scope.q's rule), for hot paths that read the row with a query compiled
     once: an attempt on a row outside the scope is audited and answered like a missing one."""
+    if row is not None and scope_for(user, perm).covers(
+        getattr(row, region_attr), getattr(row, unit_attr)
+    ):
+        return row
+    raise not_found(user, row, perm)
+
+
+def not_found(user, row, perm: str) -> Http404:
+    """The 404 for a row the user may not see with `perm`, to raise: an attempt on one that
+    exists (`row`; None when there is none) is audited as `access.out_of_scope`, and the
+    answer is the same as for a missing row."""
     if row is not None:
-        if scope_for(user, perm).covers(getattr(row, region_attr), getattr(row, unit_attr)):
-            return row
         record_event(
             "access.out_of_scope",
             actor=user,
             obj=row,
             message=f"{perm} refused: outside the user's scope",
         )
-    raise Http404(_("Not found."))
+    return Http404(_("Not found."))
 
 
 def require(user, perm: str, *, region_code: str | None, unit_id: int | None = None, obj=None):

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hazardloop.accounts.access import memberships_of, scope_for
+from hazardloop.accounts.access import memberships_of, not_found, scope_for
 from hazardloop.accounts.choices import UNIT_ROLES, Role
 from hazardloop.accounts.models import Membership, User
 from hazardloop.accounts.permissions import may_grant_role, role_has
@@ -97,14 +96,7 @@ def access_person(user, pk) -> User:
     person = people_visible_to(user).filter(pk=pk).first()
     if person is None:
         other = User.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-        if other is not None:
-            record_event(
-                "access.out_of_scope",
-                actor=user,
-                obj=other,
-                message=f"{MANAGE} refused: outside the user's scope",
-            )
-        raise Http404(_("Not found."))
+        raise not_found(user, other, MANAGE)
     return person
 
 

@@ -3,8 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hazardloop.accounts.access import Scope, scope_for
-from hazardloop.audit.services import record_event
+from hazardloop.accounts.access import Scope, not_found, scope_for
 from hazardloop.campaigns.models import Campaign
 
 
@@ -23,15 +22,7 @@ def access_campaign(user, pk, *, perm: str = "campaign.view") -> Campaign:
     )
     if found is not None:
         return found
-    other = Campaign.objects.filter(pk=pk).first()
-    if other is not None:
-        record_event(
-            "access.out_of_scope",
-            actor=user,
-            obj=other,
-            message=f"{perm} refused: outside the user's scope",
-        )
-    raise Http404(_("Not found."))
+    raise not_found(user, Campaign.objects.filter(pk=pk).first(), perm)
 
 
 def plan_scope(user, perm: str = "campaign.view") -> Scope:
