@@ -308,6 +308,22 @@ def _run_one(query, args, using: str) -> list:
 _insert_sql: dict[tuple[str, type], tuple[str, list]] = {}
 
 
+def insert_fields(model, *, leave_out=()) -> list:
+    """The columns a new row of `model` is inserted with: every concrete field but its primary
+    key, generated ones and those named in `leave_out` (which the statement fills itself)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False) and f.name not in leave_out
+    ]
+
+
+def insert_values(obj, fields, connection) -> list:
+    """What `obj.save(force_insert=True)` would write for `fields`: each field's `pre_save`
+    (`auto_now_add`, defaults) and `get_db_prep_save` (relations, JSON, time zones)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
 def insert_one(obj, using: str = "default"):
     """`obj.save(force_insert=True)` for a new row on a hot path: the INSERT … RETURNING id is
     built once per model and database instead of compiled on every call. The values are what
@@ -320,11 +336,7 @@ def insert_one(obj, using: str = "default"):
     built = _insert_sql.get(key)
     if built is None:
         meta = model._meta
-        fields = [
-            f
-            for f in meta.concrete_fields
-            if not f.primary_key and not getattr(f, "generated", False)
-        ]
+        fields = insert_fields(model)
         if any(f.has_db_default() for f in fields) or not meta.pk.db_returning:
             obj.save(force_insert=True, using=using)
             return obj
@@ -336,7 +348,7 @@ def insert_one(obj, using: str = "default"):
         )
         built = _insert_sql[key] = (sql, fields)
     sql, fields = built
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params = insert_values(obj, fields, connection)
     with prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
         (pk,) = cursor.fetchone()

@@ -27,7 +27,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.core.errors import Conflict, DomainError
-from hazardloop.core.prepared import prepared_cursor
+from hazardloop.core.prepared import insert_fields, insert_values, prepared_cursor
 from hazardloop.hazards import schemas, unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import clock_changes
@@ -451,16 +451,6 @@ _EVENT_COLUMNS = ("kind", "from_status", "to_status", "actor", "at", "reason", "
 _swap_sql: dict[tuple, str] = {}
 
 
-def _record_fields(model) -> list:
-    """The columns a `record` row of `model` is inserted with: every concrete one but its id
-    and its event (which the statement takes from the event it inserts)."""
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.name != "event" and not getattr(f, "generated", False)
-    ]
-
-
 def _swap_sql_for(columns: tuple[str, ...], record_model=None) -> str:
     """The compare-and-swap UPDATE of these extra columns and the event's INSERT as one
     statement (PostgreSQL), with the record's INSERT when there is one; built once per set of
@@ -487,7 +477,7 @@ def _swap_sql_for(columns: tuple[str, ...], record_model=None) -> str:
             sql = moved + append
         else:
             meta = record_model._meta
-            fields = _record_fields(record_model)
+            fields = insert_fields(record_model, leave_out=("event",))
             event_column = quote(meta.get_field("event").column)
             sql = (
                 f"{moved}, appended AS ({append}) "  # noqa: S608
@@ -523,11 +513,10 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event, reco
     ]
     record_model = type(record) if record is not None else None
     if record is not None:
-        # What save() would write for each column (defaults, auto_now_add, relations).
-        params += [
-            f.get_db_prep_save(f.pre_save(record, True), connection)
-            for f in _record_fields(record_model)
-        ]
+        # Its event comes from the event the statement inserts.
+        params += insert_values(
+            record, insert_fields(record_model, leave_out=("event",)), connection
+        )
     with prepared_cursor() as cursor:
         cursor.execute(_swap_sql_for(columns, record_model), params)
         row = cursor.fetchone()
