@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hazardloop.hazards.choices import DeterminationMethod, Grade
@@ -254,26 +253,85 @@ def edition_of(code: str, doc: dict) -> str:
     return match.group(1) if match else ""
 
 
+class Lookups:
+    """The rule sets and a unit's exclusions as grading reads them, each read from the database
+    once.
+
+    Grading a unit's open hazards again (`redetermine_unit`, after every inspection with a
+    failed fire item) determines each of them with the same rule sets and exclusions: with one
+    `Lookups` that is one query for the rule sets of the families named and one for the unit's
+    exclusions, however many hazards the unit has (three or four queries per hazard before).
+    A family has few rule sets (one row per edition and version): they are read whole and
+    chosen here. Rule sets and exclusions do not change while one Lookups serves a change.
+    """
+
+    def __init__(self):
+        self._families: dict[str, list[RuleSet]] = {}
+        self._exclusions: dict[tuple[int, dt.date], list[GradingExclusion]] = {}
+
+    def rule_sets(self, families) -> dict[str, list[RuleSet]]:
+        """family → its rule sets, oldest first (by `valid_from`)."""
+        families = list(families)
+        missing = sorted(set(families) - set(self._families))
+        if missing:
+            for family in missing:
+                self._families[family] = []
+            for row in RuleSet.objects.filter(family__in=missing).order_by("valid_from", "id"):
+                self._families[row.family].append(row)
+        return {family: self._families[family] for family in families}
+
+    def in_force(self, families, on_date: dt.date) -> dict[str, RuleSet]:
+        """The rule set in force on on_date for each family (the newest one starting by then)."""
+        chosen: dict[str, RuleSet] = {}
+        for family, rows in self.rule_sets(families).items():
+            for row in rows:
+                if row.valid_from <= on_date and (row.valid_to is None or row.valid_to >= on_date):
+                    chosen[family] = row
+        return chosen
+
+    def last_known(self, family: str, on_date: dt.date) -> RuleSet | None:
+        """The family's rule set in force on on_date, else the newest one that began before
+        it."""
+        rows = [r for r in self.rule_sets([family])[family] if r.valid_from <= on_date]
+        in_force = [r for r in rows if r.valid_to is None or r.valid_to >= on_date]
+        pool = in_force or rows
+        return max(pool, key=lambda r: r.valid_from) if pool else None
+
+    def editions(self, family: str) -> dict[str, RuleSet]:
+        """The family's rule sets by edition (the newest version of each)."""
+        return {row.edition: row for row in self.rule_sets([family])[family]}
+
+    def exclusions(self, unit, families, on_date: dt.date) -> list[GradingExclusion]:
+        """The unit's exclusions of these families in effect on on_date: each excuses one
+        element (and location)."""
+        key = (unit.pk, on_date)
+        rows = self._exclusions.get(key)
+        if rows is None:
+            rows = self._exclusions[key] = list(
+                GradingExclusion.objects.filter(
+                    unit_id=unit.pk,
+                    ended_at__isnull=True,
+                    valid_from__lte=on_date,
+                    valid_until__gte=on_date,
+                )
+                .exclude(element="")
+                .order_by("pk")
+            )
+        wanted = set(families)
+        return [e for e in rows if e.family in wanted]
+
+
 def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
     """The rule set in force on on_date for each family (the newest one starting by then)."""
-    rows = RuleSet.objects.filter(family__in=list(families), valid_from__lte=on_date).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)
-    )
-    chosen: dict[str, RuleSet] = {}
-    for row in sorted(rows, key=lambda r: r.valid_from):
-        chosen[row.family] = row
-    return chosen
+    return Lookups().in_force(families, on_date)
 
 
 def last_known(family: str, on_date: dt.date) -> RuleSet | None:
     """The family's rule set in force on on_date, else the newest one that began before it."""
-    rows = list(RuleSet.objects.filter(family=family, valid_from__lte=on_date))
-    in_force = [r for r in rows if r.valid_to is None or r.valid_to >= on_date]
-    pool = in_force or rows
-    return max(pool, key=lambda r: r.valid_from) if pool else None
+    return Lookups().last_known(family, on_date)
 
 
-def qualify_refs(refs, on_date: dt.date) -> list[str]:
+def qualify_refs(refs, on_date: dt.date, lookups: Lookups | None = None) -> list[str]:
     """The references with their edition named.
 
     An edition-less "gb35181:7.3.10" (an old checklist copy, an API client) is read as the
@@ -281,6 +339,7 @@ def qualify_refs(refs, on_date: dt.date) -> list[str]:
     it: the one whose numbering the reference was written against. Unknown families and
     unreadable references are kept as they are (they grade nothing).
     """
+    lookups = lookups or Lookups()
     out, known = [], {}
     for text in refs or ():
         ref = parse_ref(text)
@@ -288,7 +347,7 @@ def qualify_refs(refs, on_date: dt.date) -> list[str]:
             out.append(str(ref) if ref else str(text).strip())
             continue
         if ref.family not in known:
-            known[ref.family] = last_known(ref.family, on_date)
+            known[ref.family] = lookups.last_known(ref.family, on_date)
         rule_set = known[ref.family]
         out.append(format_ref(ref.family, rule_set.edition, ref.element) if rule_set else str(ref))
     return out
@@ -337,14 +396,6 @@ def label_of(rule_set: RuleSet) -> str:
     return (rule_set.data or {}).get("label") or rule_set.code
 
 
-def _edition_sets(family: str) -> dict[str, RuleSet]:
-    """The family's rule sets by edition (the newest version of each)."""
-    out: dict[str, RuleSet] = {}
-    for row in RuleSet.objects.filter(family=family).order_by("valid_from"):
-        out[row.edition] = row
-    return out
-
-
 @dataclass
 class _Resolved:
     """A family's references read against the rule set in force."""
@@ -354,7 +405,9 @@ class _Resolved:
     unknown: list[Ref]  # elements no rule set of the family knows
 
 
-def _resolve(refs: list[Ref], family: str, rule_set, on_date, cache: dict) -> _Resolved:
+def _resolve(
+    refs: list[Ref], family: str, rule_set, on_date, cache: dict, lookups: Lookups
+) -> _Resolved:
     """Which of the family's references the rule set in force (or None) decides.
 
     An edition-less reference is read as the edition in force on the date, else the last one
@@ -362,8 +415,8 @@ def _resolve(refs: list[Ref], family: str, rule_set, on_date, cache: dict) -> _R
     ("maps": {"gb35181-2017:7.3.10": "6.3.4"}); otherwise it is stale: a person determines it.
     """
     if "editions" not in cache:
-        cache["editions"] = _edition_sets(family)
-        cache["last"] = rule_set or last_known(family, on_date)
+        cache["editions"] = lookups.editions(family)
+        cache["last"] = rule_set or lookups.last_known(family, on_date)
     editions, last = cache["editions"], cache["last"]
     out = _Resolved([], [], [])
     data = rule_set.data if rule_set is not None else {}
@@ -392,24 +445,13 @@ def _resolve(refs: list[Ref], family: str, rule_set, on_date, cache: dict) -> _R
     return out
 
 
-def elements_under(rule_set: RuleSet, refs, on_date: dt.date) -> set[str]:
+def elements_under(
+    rule_set: RuleSet, refs, on_date: dt.date, lookups: Lookups | None = None
+) -> set[str]:
     """The elements of `rule_set` that `refs` name: of its edition, or mapped to it."""
     parsed = [r for r in (parse_ref(x) for x in refs or ()) if r and r.family == rule_set.family]
-    resolved = _resolve(parsed, rule_set.family, rule_set, on_date, {})
+    resolved = _resolve(parsed, rule_set.family, rule_set, on_date, {}, lookups or Lookups())
     return {element for element, _written in resolved.current}
-
-
-def exclusions_for(unit, families, on_date: dt.date) -> list[GradingExclusion]:
-    """The unit's exclusions in effect on on_date: each excuses one element (and location)."""
-    return list(
-        GradingExclusion.objects.filter(
-            unit_id=unit.pk,
-            family__in=list(families),
-            ended_at__isnull=True,
-            valid_from__lte=on_date,
-            valid_until__gte=on_date,
-        ).exclude(element="")
-    )
 
 
 def _excused(exclusions, *refs: str) -> GradingExclusion | None:
@@ -423,6 +465,7 @@ def determine(
     on_date: dt.date,
     default_grade: str = Grade.GENERAL,
     unresolved=(),
+    lookups: Lookups | None = None,
 ) -> Determination:
     """The grade of a finding with rule references `refs` at `unit` on `on_date`.
 
@@ -435,20 +478,24 @@ def determine(
     2025-11-01 while no 2025 rule set covers the date, or one the 2025 set does not map) make
     the finding a possible major hazard pending a person's determination — never a silent
     checklist default. A recorded exclusion excuses only the element it names.
+
+    `lookups`: the rule sets and exclusions already read for other determinations of the same
+    change (`Lookups`), else read now.
     """
     parsed = [r for r in (parse_ref(x) for x in refs or ()) if r is not None]
     if not parsed:
         return _default(default_grade)
+    lookups = lookups or Lookups()
     families = sorted({r.family for r in parsed})
-    sets = rule_sets_in_force(families, on_date)
-    exclusions = exclusions_for(unit, families, on_date)
+    sets = lookups.in_force(families, on_date)
+    exclusions = lookups.exclusions(unit, families, on_date)
     below = pending = excused = None
     missing = []
     for family in families:
         rule_set = sets.get(family)
         cache: dict = {}
         resolved = _resolve(
-            [r for r in parsed if r.family == family], family, rule_set, on_date, cache
+            [r for r in parsed if r.family == family], family, rule_set, on_date, cache, lookups
         )
         hit = None
         current = []
@@ -496,7 +543,8 @@ def determine(
             theirs = [
                 r for r in (parse_ref(x) for x in other_refs or ()) if r and r.family == family
             ]
-            for element, written in _resolve(theirs, family, rule_set, on_date, cache).current:
+            resolved = _resolve(theirs, family, rule_set, on_date, cache, lookups)
+            for element, written in resolved.current:
                 if element in comprehensive and not _excused(
                     exclusions, written, format_ref(family, rule_set.edition, element)
                 ):

@@ -128,7 +128,10 @@ def create_hazard(
         )
     with transaction.atomic(), audit_batch():
         found_on = timezone.localtime(found_at).date()
-        refs = grading.qualify_refs([r for r in rule_refs or () if str(r).strip()], found_on)
+        lookups = grading.Lookups()  # the rule sets and exclusions, read once for this finding
+        refs = grading.qualify_refs(
+            [r for r in rule_refs or () if str(r).strip()], found_on, lookups
+        )
         # Only the elements that apply at this unit (its sector, its place types), one per
         # rule family: regulations.md §12.1, §12.2 (hazards.applicability).
         refs = applicable_refs(unit, refs, found_on)
@@ -138,6 +141,7 @@ def create_hazard(
             on_date=found_on,
             default_grade=default_grade,
             unresolved=lambda: unresolved_findings(unit),
+            lookups=lookups,
         )
         if fixed_on_spot and result.grade == Grade.MAJOR:
             raise ValidationError(
@@ -213,13 +217,23 @@ def create_hazard(
             after={"grade": hazard.grade, "status": hazard.status, "source": source},
         )
         if result.counted:
-            _upgrade_counted(unit, result, on_date=found_on, actor=actor, now=now, skip=hazard.pk)
+            _upgrade_counted(
+                unit,
+                result,
+                on_date=found_on,
+                actor=actor,
+                now=now,
+                skip=hazard.pk,
+                lookups=lookups,
+            )
         if hazard.is_open:
             unit_risk.refresh_units([unit.pk], actor=actor, now=now, read_first=False)
     return hazard
 
 
-def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -> list[Hazard]:
+def _upgrade_counted(
+    unit, result, *, on_date: dt.date, actor, now, skip=None, lookups=None
+) -> list[Hazard]:
     """Make the unit's other open general hazards carrying the counted elements major.
 
     Only hazards found by `on_date` while the deciding rule set was in force: a later finding,
@@ -240,9 +254,11 @@ def _upgrade_counted(unit, result, *, on_date: dt.date, actor, now, skip=None) -
         .exclude(pk=skip)
         .exclude(determination=DeterminationState.DETERMINED)
     )
+    lookups = lookups or grading.Lookups()
     for other in candidates:
         found_on = timezone.localtime(other.found_at).date()
-        if not grading.elements_under(rule_set, other.rule_refs, found_on) & result.counted:
+        under = grading.elements_under(rule_set, other.rule_refs, found_on, lookups)
+        if not under & result.counted:
             continue  # its elements (of this edition, or mapped to it) were not counted
         apply(
             other,
@@ -287,9 +303,20 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
         )
         found_on = {h.pk: timezone.localtime(h.found_at).date() for h in hazards}
         sets = {r.code: r for r in grading.RuleSet.objects.all()}
+        # Every hazard is determined with the same rule sets and exclusions: read them once.
+        lookups = grading.Lookups()
+        findings = [(h.pk, found_on[h.pk], h.rule_refs) for h in hazards]
         for hazard in hazards:
-            others = [(found_on[h.pk], h.rule_refs) for h in hazards if h.pk != hazard.pk]
-            result = grading.determine(unit, hazard.rule_refs, on_date=on_date, unresolved=others)
+            result = grading.determine(
+                unit,
+                hazard.rule_refs,
+                on_date=on_date,
+                # The others, listed only when a comprehensive element needs counting.
+                unresolved=lambda pk=hazard.pk: [
+                    (day, refs) for other, day, refs in findings if other != pk
+                ],
+                lookups=lookups,
+            )
             downgrade = result.basis.get("kind") == "excluded" and (
                 hazard.grade == Grade.MAJOR or hazard.determination == DeterminationState.PENDING
             )
@@ -332,6 +359,7 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
     """
     now = timezone.now()
     changed = []
+    lookups = grading.Lookups()  # rule sets and exclusions, read once for every hazard
     with transaction.atomic():
         pending = list(
             Hazard.objects.filter(
@@ -355,6 +383,7 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
                 on_date=found_on,
                 default_grade=hazard.grade_basis.get("provisional", hazard.grade),
                 unresolved=lambda h=hazard: unresolved_findings(h.unit, exclude_pk=h.pk),
+                lookups=lookups,
             )
             if result.pending:
                 continue
@@ -362,6 +391,12 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
             changed.append(hazard)
             if result.counted:
                 _upgrade_counted(
-                    hazard.unit, result, on_date=found_on, actor=actor, now=now, skip=hazard.pk
+                    hazard.unit,
+                    result,
+                    on_date=found_on,
+                    actor=actor,
+                    now=now,
+                    skip=hazard.pk,
+                    lookups=lookups,
                 )
     return changed

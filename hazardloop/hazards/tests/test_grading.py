@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hazardloop.hazards import services
@@ -220,3 +222,23 @@ def test_redetermination_at_a_date_leaves_later_and_other_set_findings(cast, cro
         crowded, actor=cast.regulator, on_date=(IN_2022 + dt.timedelta(days=30)).date()
     )
     assert {h.pk for h in changed} == {a.pk, b.pk, later.pk}
+
+
+@pytest.mark.django_db
+def test_redetermination_reads_rule_sets_and_exclusions_once_however_many_hazards(cast, plain):
+    """Grading a unit's open hazards again (what every inspection with a failed fire item
+    does) reads the rule sets and the unit's exclusions once, not once per hazard: a unit with
+    many open hazards costs no more queries than one with two."""
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            changed = services.redetermine_unit(plain, actor=cast.regulator, on_date=IN_2022.date())
+        assert changed == []  # three distinct elements: below an ordinary place's six
+        return len(ctx.captured_queries)
+
+    for element in ("7.3.1", "7.3.3"):
+        hazard(cast, unit=plain, rule_refs=[f"gb35181:{element}"], found_at=IN_2022)
+    with_two = queries()
+    for _n in range(10):
+        hazard(cast, unit=plain, rule_refs=["gb35181:7.1.1"], found_at=IN_2022)
+    assert queries() == with_two
