@@ -370,50 +370,183 @@ def _writer(args) -> tuple[int, float]:
     return len(hazards) - 1, time.time()
 
 
+def _inspection_bench():
+    """bench/inspections/bench.py (its data and payload), loaded under a name of its own."""
+    import importlib.util
+
+    module = sys.modules.get("inspection_bench")
+    if module is None:
+        path = Path(__file__).resolve().parents[1] / "inspections" / "bench.py"
+        spec = importlib.util.spec_from_file_location("inspection_bench", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["inspection_bench"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+def _small_jpeg(seed: int) -> bytes:
+    """A distinct 64×48 JPEG (the writers' photos are stored before the clock starts)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (seed % 256, (seed // 256) % 256, 90))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _inspection_setup(writers: int) -> tuple[int, list[tuple[int, list[int]]]]:
+    """The inspection writers' checklist version and, for each writer, a unit of its own with
+    two photos stored for it (bench/inspections/bench.py's units, inspector and 30-item
+    checklist; a photo may back many inspections, so each unit's two serve all of them)."""
+    import io
+
+    from hazardloop.evidence.models import Photo
+    from hazardloop.evidence.services import store_photo
+
+    inspections = _inspection_bench()
+    _token, unit_ids, version_id = inspections.setup(writers)
+    actor = User.objects.get(username=f"{inspections.PREFIX}-inspector")
+    out = []
+    for n, unit_id in enumerate(unit_ids[:writers]):
+        unit = Unit.objects.get(pk=unit_id)
+        photos = list(
+            Photo.objects.filter(unit_id=unit_id, uploaded_by=actor)
+            .order_by("id")
+            .values_list("pk", flat=True)[:2]
+        )
+        for k in range(len(photos), 2):
+            data = io.BytesIO(_small_jpeg(n * 2 + k))
+            data.name = "p.jpg"
+            photos.append(
+                store_photo(data, actor=actor, region_code=unit.region_id, unit_id=unit_id).pk
+            )
+        out.append((unit_id, photos))
+    return version_id, out
+
+
+def _inspection_writer(args) -> tuple[int, float]:
+    """One writer process: submit whole inspections (30 answers, one failed: a hazard raised,
+    its unit's risk counted again, the audit events of the inspection, the photo claims and
+    the hazard) for its own unit through the service, one by one."""
+    chains, (version_id, unit_id, photo_ids, count), start_at = args
+    from django.conf import settings as _settings
+
+    if chains:
+        _settings.AUDIT_CHAINS = chains
+    from hazardloop.checklists.models import ChecklistVersion
+    from hazardloop.inspections.services import submit_inspection
+
+    inspections = _inspection_bench()
+    actor = User.objects.get(username=f"{inspections.PREFIX}-inspector")
+    unit = Unit.objects.get(pk=unit_id)
+    version = ChecklistVersion.objects.get(pk=version_id)
+
+    def submit():
+        payload = inspections.inspection_payload(unit_id, version_id, photo_ids)
+        _inspection, created = submit_inspection(payload, actor=actor, unit=unit, version=version)
+        assert created
+
+    submit()  # warms the process up (imports, catalogues, compiled SQL): not counted
+    time.sleep(max(0.0, start_at - time.time()))
+    for _n in range(count):
+        submit()
+    return count, time.time()
+
+
 def writers_main() -> None:
-    """Workflow steps per second with 1, 8 and 32 concurrent writers (processes, each with its
-    own connection, each ordering its own hazards through the service: compare-and-swap, event,
-    audit, notification), with one audit chain and with AUDIT_CHAINS chains.
+    """Audited writes per second with 1, 8 and 32 concurrent writers (processes, each with its
+    own connection), with one audit chain and with AUDIT_CHAINS chains. `--kinds`: `steps`
+    (each writer orders its own hazards through the service: compare-and-swap, event, audit,
+    notification), `inspections` (each writer submits whole inspections for a unit of its
+    own: answers, photo claims, a hazard raised, the unit's risk, audit), `mixed` (half the
+    writers of each kind; with one writer, a step writer).
 
         flock /tmp/hazardloop-bench.lock .venv/bin/python bench/hazards/bench.py writers \\
-            [--steps 20] [--writers 1,8,32] [--chains 1,32]
+            [--steps 20] [--writers 1,8,32] [--chains 1,32] [--kinds steps,inspections,mixed]
     """
     import multiprocessing
 
     parser = argparse.ArgumentParser()
     parser.add_argument("mode")
-    parser.add_argument("--steps", type=int, default=20, help="steps per writer")
+    parser.add_argument("--steps", type=int, default=20, help="writes per writer")
     parser.add_argument("--writers", default="1,8,32")
     parser.add_argument("--chains", default="1,32")
+    parser.add_argument("--kinds", default="steps", help="steps, inspections, mixed")
     parser.add_argument("--code", default=str(ROOT))
     args = parser.parse_args()
+    kinds = args.kinds.split(",")
+    if not set(kinds) <= {"steps", "inspections", "mixed"}:
+        parser.error("--kinds takes steps, inspections and mixed")
     ensure_reference_data()
     inspector = bench_user("bench-county", "220102", Role.INSPECTOR)
     units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:40])
     _unit_people(units)
+    most = max(int(w) for w in args.writers.split(","))
+    version_id, inspection_units = (
+        _inspection_setup(most) if {"inspections", "mixed"} & set(kinds) else (0, [])
+    )
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores)")
-    print(f"{'chains':>6} {'writers':>7} {'steps':>6} {'steps/s':>8}")
-    for chains in [int(c) for c in args.chains.split(",")]:
-        for writers in [int(w) for w in args.writers.split(",")]:
-            pks = []
-            for i in range(writers * (args.steps + 1)):
-                h = services.create_hazard(
-                    units[i % len(units)],
-                    actor=inspector,
-                    source="inspection",
-                    description="基准：并发",
-                    source_ref=f"bench-writers:{i}",
+    print(
+        f"{'kind':>11} {'chains':>6} {'writers':>7} {'writes':>6} {'writes/s':>8} "
+        f"{'steps/s':>8} {'inspections/s':>13}"
+    )
+    for kind in kinds:
+        for chains in [int(c) for c in args.chains.split(",")]:
+            for writers in [int(w) for w in args.writers.split(",")]:
+                inspecting = {
+                    "steps": 0,
+                    "inspections": writers,
+                    "mixed": writers // 2,
+                }[kind]
+                stepping = writers - inspecting
+                pks = []
+                for i in range(stepping * (args.steps + 1)):
+                    h = services.create_hazard(
+                        units[i % len(units)],
+                        actor=inspector,
+                        source="inspection",
+                        description="基准：并发",
+                        source_ref=f"bench-writers:{i}",
+                    )
+                    pks.append(h.pk)
+                connection.close()
+                start_at = time.time() + 5 + writers * 0.5  # after every process is warm
+                jobs = [(_writer, (chains, pks[w::stepping], start_at)) for w in range(stepping)]
+                jobs += [
+                    (
+                        _inspection_writer,
+                        (chains, (version_id, unit_id, photos, args.steps), start_at),
+                    )
+                    for unit_id, photos in inspection_units[:inspecting]
+                ]
+                with multiprocessing.get_context("fork").Pool(writers) as pool:
+                    done = pool.map(_run_writer, jobs)
+                wall = max(end for _, _n, end in done) - start_at
+                writes = sum(n for _, n, _end in done)
+                # Each kind's rate over its own writers' time (a kind's writers end together).
+                by_kind = {
+                    name: sum(n for _of, n, _end in rows)
+                    / (max(end for _of, _n, end in rows) - start_at)
+                    if rows
+                    else 0.0
+                    for name in ("steps", "inspections")
+                    for rows in [[r for r in done if r[0] == name]]
+                }
+                print(
+                    f"{kind:>11} {chains:6} {writers:7} {writes:6} {writes / wall:8.1f} "
+                    f"{by_kind['steps']:8.1f} {by_kind['inspections']:13.1f}",
+                    flush=True,
                 )
-                pks.append(h.pk)
-            connection.close()
-            start_at = time.time() + 5 + writers * 0.5  # after every process is warm
-            jobs = [(chains, pks[w::writers], start_at) for w in range(writers)]
-            with multiprocessing.get_context("fork").Pool(writers) as pool:
-                done = pool.map(_writer, jobs)
-            wall = max(end for _, end in done) - start_at
-            steps = sum(n for n, _ in done)
-            print(f"{chains:6} {writers:7} {steps:6} {steps / wall:8.1f}", flush=True)
-            Hazard.objects.filter(pk__in=pks).update(source_ref="bench-done")
+                Hazard.objects.filter(pk__in=pks).update(source_ref="bench-done")
+
+
+def _run_writer(job) -> tuple[str, int, float]:
+    """(kind, writes, when the last ended) of one writer process."""
+    function, args = job
+    count, end = function(args)
+    return ("steps" if function is _writer else "inspections"), count, end
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from hazardloop.accounts.choices import Role  # noqa: E402
 from hazardloop.accounts.services import create_api_token  # noqa: E402
 from hazardloop.checklists.models import ChecklistTemplate  # noqa: E402
 from hazardloop.checklists.services import create_template  # noqa: E402
+from hazardloop.lib import uscc  # noqa: E402
 from hazardloop.testing import ensure_reference_data, make_unit, make_user  # noqa: E402
 from hazardloop.units.models import Unit  # noqa: E402
 
@@ -60,8 +61,12 @@ def setup(n_units: int):
     if user is None:
         user = make_user(f"{PREFIX}-inspector", Role.INSPECTOR, region=REGION)
     units = list(Unit.objects.filter(name__startswith=PREFIX).values_list("pk", flat=True))
+    # Codes from the system's randomness: make_unit's own sequence starts again in every
+    # process and would repeat a code an earlier run stored.
+    rng = random.Random()
     for n in range(len(units), n_units):
-        units.append(make_unit(REGION, name=f"{PREFIX}-饭店{n}").pk)
+        code = uscc.generate(REGION, rng)
+        units.append(make_unit(REGION, name=f"{PREFIX}-饭店{n}", uscc=code).pk)
     template = ChecklistTemplate.objects.filter(code=PREFIX, region_code="").first()
     if template is None:
         items = [

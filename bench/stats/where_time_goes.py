@@ -3,10 +3,12 @@ profile's top entries (PostgreSQL; the users of bench/stats/run.py).
 
     .venv/bin/python bench/stats/where_time_goes.py --db hazardloop_bench_dash \
         --url "/api/v1/stats/regions?parent=220000&from=2025-12-06&to=2026-12-05" \
-        [--user bench-province] [--explain]
+        [--user bench-province] [--explain] [--cold]
 
 One warm-up request, then one request with the queries captured (with `--explain`, each SELECT
 again under EXPLAIN ANALYZE: planning + execution time on the server), then one under cProfile.
+With `--cold`, the figures kept between refreshes (reports/kept.py) are dropped before the
+captured request and before the profiled one, so both count as after a refresh.
 """
 
 import argparse
@@ -32,9 +34,13 @@ def main() -> None:
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE each SELECT: server time"
     )
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the kept figures first (a cold request)"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -44,6 +50,8 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username=args.user))
     assert client.get(args.url).status_code == 200
+    if args.cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         t = time.perf_counter()
         response = client.get(args.url)
@@ -57,12 +65,14 @@ def main() -> None:
         print("server time (EXPLAIN ANALYZE):")
         with connection.cursor() as cur:
             for q in ctx.captured_queries:
-                if not q["sql"].startswith("SELECT"):
-                    continue
+                if not q["sql"].startswith("SELECT") or "$1" in q["sql"]:
+                    continue  # not a SELECT, or a prepared statement (its values are not in it)
                 cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
                 plan = cur.fetchone()[0][0]
                 took = plan["Execution Time"] + plan["Planning Time"]
                 print(f"{took:8.2f} ms  {q['sql'][:150]}")
+    if args.cold:
+        cache.clear()
     profile = cProfile.Profile()
     profile.enable()
     client.get(args.url)
