@@ -7,7 +7,7 @@ PORT ?= 8000
 # pytest workers; CI machines have 2 cores
 PYTEST_WORKERS ?= 2
 
-.PHONY: run dev worker test lint gate pytest install assets messages migrate demo clean bench-help
+.PHONY: run dev worker test lint gate pytest install assets messages migrate demo clean
 
 run: install assets messages migrate demo staticfiles/staticfiles.json ## install, migrate, load the demo province, serve on HOST:PORT
 	HAZARDLOOP_STATIC_MANIFEST=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m hazardloop.serve
