@@ -525,7 +525,7 @@ def writers_main() -> None:
                     done = pool.map(_run_writer, jobs)
                 wall = max(end for _, _n, end in done) - start_at
                 writes = sum(n for _, n, _end in done)
-                # Each kind's rate over its own writers' time (a kind's writers end together).
+                # Each kind's rate over its own time: until the last of its writers ended.
                 by_kind = {
                     name: sum(n for _of, n, _end in rows)
                     / (max(end for _of, _n, end in rows) - start_at)
