@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hazardloop.hazards.choices import DeterminationMethod, Grade
 from hazardloop.hazards.models import GradingExclusion, RuleSet
+from hazardloop.hazards.rule_sets import GradingLookups
 
 RULESET_DIR = Path(__file__).resolve().parent / "data" / "rulesets"
 
@@ -253,85 +254,7 @@ def edition_of(code: str, doc: dict) -> str:
     return match.group(1) if match else ""
 
 
-class Lookups:
-    """The rule sets and a unit's exclusions as grading reads them, each read from the database
-    once.
-
-    Grading a unit's open hazards again (`redetermine_unit`, after every inspection with a
-    failed fire item) determines each of them with the same rule sets and exclusions: with one
-    `Lookups` that is one query for the rule sets of the families named and one for the unit's
-    exclusions, however many hazards the unit has (three or four queries per hazard before).
-    A family has few rule sets (one row per edition and version): they are read whole and
-    chosen here. Rule sets and exclusions do not change while one Lookups serves a change.
-    """
-
-    def __init__(self):
-        self._families: dict[str, list[RuleSet]] = {}
-        self._exclusions: dict[tuple[int, dt.date], list[GradingExclusion]] = {}
-
-    def rule_sets(self, families) -> dict[str, list[RuleSet]]:
-        """family → its rule sets, oldest first (by `valid_from`)."""
-        families = list(families)
-        missing = sorted(set(families) - set(self._families))
-        if missing:
-            for family in missing:
-                self._families[family] = []
-            for row in RuleSet.objects.filter(family__in=missing).order_by("valid_from", "id"):
-                self._families[row.family].append(row)
-        return {family: self._families[family] for family in families}
-
-    def in_force(self, families, on_date: dt.date) -> dict[str, RuleSet]:
-        """The rule set in force on on_date for each family (the newest one starting by then)."""
-        chosen: dict[str, RuleSet] = {}
-        for family, rows in self.rule_sets(families).items():
-            for row in rows:
-                if row.valid_from <= on_date and (row.valid_to is None or row.valid_to >= on_date):
-                    chosen[family] = row
-        return chosen
-
-    def last_known(self, family: str, on_date: dt.date) -> RuleSet | None:
-        """The family's rule set in force on on_date, else the newest one that began before
-        it."""
-        rows = [r for r in self.rule_sets([family])[family] if r.valid_from <= on_date]
-        in_force = [r for r in rows if r.valid_to is None or r.valid_to >= on_date]
-        pool = in_force or rows
-        return max(pool, key=lambda r: r.valid_from) if pool else None
-
-    def editions(self, family: str) -> dict[str, RuleSet]:
-        """The family's rule sets by edition (the newest version of each)."""
-        return {row.edition: row for row in self.rule_sets([family])[family]}
-
-    def exclusions(self, unit, families, on_date: dt.date) -> list[GradingExclusion]:
-        """The unit's exclusions of these families in effect on on_date: each excuses one
-        element (and location)."""
-        key = (unit.pk, on_date)
-        rows = self._exclusions.get(key)
-        if rows is None:
-            rows = self._exclusions[key] = list(
-                GradingExclusion.objects.filter(
-                    unit_id=unit.pk,
-                    ended_at__isnull=True,
-                    valid_from__lte=on_date,
-                    valid_until__gte=on_date,
-                )
-                .exclude(element="")
-                .order_by("pk")
-            )
-        wanted = set(families)
-        return [e for e in rows if e.family in wanted]
-
-
-def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
-    """The rule set in force on on_date for each family (the newest one starting by then)."""
-    return Lookups().in_force(families, on_date)
-
-
-def last_known(family: str, on_date: dt.date) -> RuleSet | None:
-    """The family's rule set in force on on_date, else the newest one that began before it."""
-    return Lookups().last_known(family, on_date)
-
-
-def qualify_refs(refs, on_date: dt.date, lookups: Lookups | None = None) -> list[str]:
+def qualify_refs(refs, on_date: dt.date, lookups: GradingLookups | None = None) -> list[str]:
     """The references with their edition named.
 
     An edition-less "gb35181:7.3.10" (an old checklist copy, an API client) is read as the
@@ -339,7 +262,7 @@ def qualify_refs(refs, on_date: dt.date, lookups: Lookups | None = None) -> list
     it: the one whose numbering the reference was written against. Unknown families and
     unreadable references are kept as they are (they grade nothing).
     """
-    lookups = lookups or Lookups()
+    lookups = lookups or GradingLookups()
     out, known = [], {}
     for text in refs or ():
         ref = parse_ref(text)
@@ -406,7 +329,7 @@ class _Resolved:
 
 
 def _resolve(
-    refs: list[Ref], family: str, rule_set, on_date, cache: dict, lookups: Lookups
+    refs: list[Ref], family: str, rule_set, on_date, cache: dict, lookups: GradingLookups
 ) -> _Resolved:
     """Which of the family's references the rule set in force (or None) decides.
 
@@ -446,11 +369,11 @@ def _resolve(
 
 
 def elements_under(
-    rule_set: RuleSet, refs, on_date: dt.date, lookups: Lookups | None = None
+    rule_set: RuleSet, refs, on_date: dt.date, lookups: GradingLookups | None = None
 ) -> set[str]:
     """The elements of `rule_set` that `refs` name: of its edition, or mapped to it."""
     parsed = [r for r in (parse_ref(x) for x in refs or ()) if r and r.family == rule_set.family]
-    resolved = _resolve(parsed, rule_set.family, rule_set, on_date, {}, lookups or Lookups())
+    resolved = _resolve(parsed, rule_set.family, rule_set, on_date, {}, lookups or GradingLookups())
     return {element for element, _written in resolved.current}
 
 
@@ -465,7 +388,7 @@ def determine(
     on_date: dt.date,
     default_grade: str = Grade.GENERAL,
     unresolved=(),
-    lookups: Lookups | None = None,
+    lookups: GradingLookups | None = None,
 ) -> Determination:
     """The grade of a finding with rule references `refs` at `unit` on `on_date`.
 
@@ -480,12 +403,12 @@ def determine(
     checklist default. A recorded exclusion excuses only the element it names.
 
     `lookups`: the rule sets and exclusions already read for other determinations of the same
-    change (`Lookups`), else read now.
+    change (`GradingLookups`), else read now.
     """
     parsed = [r for r in (parse_ref(x) for x in refs or ()) if r is not None]
     if not parsed:
         return _default(default_grade)
-    lookups = lookups or Lookups()
+    lookups = lookups or GradingLookups()
     families = sorted({r.family for r in parsed})
     sets = lookups.in_force(families, on_date)
     exclusions = lookups.exclusions(unit, families, on_date)

@@ -36,6 +36,7 @@ from hazardloop.hazards.models import (
     HazardEvent,
     HazardPhoto,
 )
+from hazardloop.hazards.rule_sets import GradingLookups
 from hazardloop.hazards.workflow import HazardChanged, NotAllowedNow, apply
 
 __all__ = ["HazardChanged", "NotAllowedNow"]
@@ -128,7 +129,7 @@ def create_hazard(
         )
     with transaction.atomic(), audit_batch():
         found_on = timezone.localtime(found_at).date()
-        lookups = grading.Lookups()  # the rule sets and exclusions, read once for this finding
+        lookups = GradingLookups()  # the rule sets and exclusions, read once for this finding
         refs = grading.qualify_refs(
             [r for r in rule_refs or () if str(r).strip()], found_on, lookups
         )
@@ -254,7 +255,7 @@ def _upgrade_counted(
         .exclude(pk=skip)
         .exclude(determination=DeterminationState.DETERMINED)
     )
-    lookups = lookups or grading.Lookups()
+    lookups = lookups or GradingLookups()
     for other in candidates:
         found_on = timezone.localtime(other.found_at).date()
         under = grading.elements_under(rule_set, other.rule_refs, found_on, lookups)
@@ -304,7 +305,7 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
         found_on = {h.pk: timezone.localtime(h.found_at).date() for h in hazards}
         sets = {r.code: r for r in grading.RuleSet.objects.all()}
         # Every hazard is determined with the same rule sets and exclusions: read them once.
-        lookups = grading.Lookups()
+        lookups = GradingLookups()
         findings = [(h.pk, found_on[h.pk], h.rule_refs) for h in hazards]
         for hazard in hazards:
             result = grading.determine(
@@ -359,7 +360,7 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
     """
     now = timezone.now()
     changed = []
-    lookups = grading.Lookups()  # rule sets and exclusions, read once for every hazard
+    lookups = GradingLookups()  # rule sets and exclusions, read once for every hazard
     with transaction.atomic():
         pending = list(
             Hazard.objects.filter(
