@@ -74,13 +74,3 @@ class GradingLookups:
             )
         wanted = set(families)
         return [e for e in rows if e.family in wanted]
-
-
-def rule_sets_in_force(families, on_date: dt.date) -> dict[str, RuleSet]:
-    """The rule set in force on on_date for each family (the newest one starting by then)."""
-    return GradingLookups().in_force(families, on_date)
-
-
-def last_known(family: str, on_date: dt.date) -> RuleSet | None:
-    """The family's rule set in force on on_date, else the newest one that began before it."""
-    return GradingLookups().last_known(family, on_date)

@@ -38,7 +38,7 @@ from hazardloop.hazards.models import (
     RuleSet,
     RuleSetVersion,
 )
-from hazardloop.hazards.rule_sets import last_known, rule_sets_in_force
+from hazardloop.hazards.rule_sets import GradingLookups
 from hazardloop.hazards.services.create import redetermine_unit, resolve_pending
 from hazardloop.hazards.workflow import NotAllowedNow, apply
 from hazardloop.regions.models import Region
@@ -87,8 +87,9 @@ def answers_tally(unit, refs, on_date: dt.date, unresolved) -> dict:
     """What an inspector's failed answers add up to at `unit` on `on_date` (the form's note):
     the GB 35181 edition in force, and the grade the failures with the unit's unresolved
     findings would give, in words ("general: 2 of 3 comprehensive elements at 人员密集场所")."""
-    in_force = rule_sets_in_force(["gb35181"], on_date).get("gb35181")
-    last = in_force or last_known("gb35181", on_date)
+    lookups = GradingLookups()  # the rule sets and exclusions, read once for the whole note
+    in_force = lookups.in_force(["gb35181"], on_date).get("gb35181")
+    last = in_force or lookups.last_known("gb35181", on_date)
     out = {
         "on": on_date.isoformat(),
         "edition": grading.label_of(in_force) if in_force else "",
@@ -97,9 +98,11 @@ def answers_tally(unit, refs, on_date: dt.date, unresolved) -> dict:
         "pending": False,
         "text": "",
     }
-    qualified = grading.qualify_refs(list(refs or ()), on_date)
+    qualified = grading.qualify_refs(list(refs or ()), on_date, lookups)
     if qualified:
-        result = grading.determine(unit, qualified, on_date=on_date, unresolved=unresolved)
+        result = grading.determine(
+            unit, qualified, on_date=on_date, unresolved=unresolved, lookups=lookups
+        )
         shown = Hazard(grade=result.grade, grade_reason=result.reason, grade_basis=result.basis)
         out.update(grade=result.grade, pending=result.pending, text=grading.describe(shown))
     return out
