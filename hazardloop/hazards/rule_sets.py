@@ -56,6 +56,17 @@ class GradingLookups:
         """The family's rule sets by edition (the newest version of each)."""
         return {row.edition: row for row in self.rule_sets([family])[family]}
 
+    def by_code(self, code: str) -> RuleSet | None:
+        """The rule set with this code: one already read (the set a determination named),
+        else read now; None for no code."""
+        if not code:
+            return None
+        for rows in self._families.values():
+            for row in rows:
+                if row.code == code:
+                    return row
+        return RuleSet.objects.filter(code=code).first()
+
     def exclusions(self, unit, families, on_date: dt.date) -> list[GradingExclusion]:
         """The unit's exclusions of these families in effect on on_date: each excuses one
         element (and location)."""

@@ -219,43 +219,36 @@ def create_hazard(
         )
         if result.counted:
             _upgrade_counted(
-                unit,
-                result,
-                on_date=found_on,
-                actor=actor,
-                now=now,
-                skip=hazard.pk,
-                lookups=lookups,
+                hazard, result, on_date=found_on, actor=actor, now=now, lookups=lookups
             )
         if hazard.is_open:
             unit_risk.refresh_units([unit.pk], actor=actor, now=now, read_first=False)
     return hazard
 
 
-def _upgrade_counted(
-    unit, result, *, on_date: dt.date, actor, now, skip=None, lookups=None
-) -> list[Hazard]:
-    """Make the unit's other open general hazards carrying the counted elements major.
+def _upgrade_counted(hazard, result, *, on_date: dt.date, actor, now, lookups=None) -> list[Hazard]:
+    """Make the other open general hazards of `hazard`'s unit that carry the elements its
+    determination `result` counted major.
 
     Only hazards found by `on_date` while the deciding rule set was in force: a later finding,
     or one judged under another rule set of the family, keeps its grade.
     """
-    rule_set = grading.RuleSet.objects.get(code=result.rule_set)
+    lookups = lookups or GradingLookups()
+    rule_set = lookups.by_code(result.rule_set)
     last_day = min(on_date, rule_set.valid_to) if rule_set.valid_to else on_date
     changed = []
     candidates = (
         Hazard.objects.filter(
-            unit=unit,
+            unit_id=hazard.unit_id,
             status__in=OPEN_STATUSES,
             grade=Grade.GENERAL,
             grade_overridden=False,
             found_at__gte=_local_day_end(rule_set.valid_from - dt.timedelta(days=1)),
             found_at__lt=_local_day_end(last_day),
         )
-        .exclude(pk=skip)
+        .exclude(pk=hazard.pk)
         .exclude(determination=DeterminationState.DETERMINED)
     )
-    lookups = lookups or GradingLookups()
     for other in candidates:
         found_on = timezone.localtime(other.found_at).date()
         under = grading.elements_under(rule_set, other.rule_refs, found_on, lookups)
@@ -303,7 +296,6 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
             .order_by("id")
         )
         found_on = {h.pk: timezone.localtime(h.found_at).date() for h in hazards}
-        sets = {r.code: r for r in grading.RuleSet.objects.all()}
         # Every hazard is determined with the same rule sets and exclusions: read them once.
         lookups = GradingLookups()
         findings = [(h.pk, found_on[h.pk], h.rule_refs) for h in hazards]
@@ -322,7 +314,7 @@ def redetermine_unit(unit, *, actor, on_date: dt.date) -> list[Hazard]:
                 hazard.grade == Grade.MAJOR or hazard.determination == DeterminationState.PENDING
             )
             upgrade = result.grade == Grade.MAJOR and hazard.grade == Grade.GENERAL
-            rule_set = sets.get(result.rule_set)
+            rule_set = lookups.by_code(result.rule_set)
             if upgrade and not (
                 rule_set and grading.in_window(rule_set, found_on[hazard.pk], on_date)
             ):
@@ -392,12 +384,6 @@ def resolve_pending(family: str, *, actor) -> list[Hazard]:
             changed.append(hazard)
             if result.counted:
                 _upgrade_counted(
-                    hazard.unit,
-                    result,
-                    on_date=found_on,
-                    actor=actor,
-                    now=now,
-                    skip=hazard.pk,
-                    lookups=lookups,
+                    hazard, result, on_date=found_on, actor=actor, now=now, lookups=lookups
                 )
     return changed
