@@ -384,26 +384,11 @@ def _inspection_bench():
     return module
 
 
-def _small_jpeg(seed: int) -> bytes:
-    """A distinct 64×48 JPEG (the writers' photos are stored before the clock starts)."""
-    import io
-
-    from PIL import Image
-
-    image = Image.new("RGB", (64, 48), (seed % 256, (seed // 256) % 256, 90))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return buffer.getvalue()
-
-
 def _inspection_setup(writers: int) -> tuple[int, list[tuple[int, list[int]]]]:
     """The inspection writers' checklist version and, for each writer, a unit of its own with
     two photos stored for it (bench/inspections/bench.py's units, inspector and 30-item
     checklist; a photo may back many inspections, so each unit's two serve all of them)."""
-    import io
-
     from hazardloop.evidence.models import Photo
-    from hazardloop.evidence.services import store_photo
 
     inspections = _inspection_bench()
     _token, unit_ids, version_id = inspections.setup(writers)
@@ -417,11 +402,7 @@ def _inspection_setup(writers: int) -> tuple[int, list[tuple[int, list[int]]]]:
             .values_list("pk", flat=True)[:2]
         )
         for k in range(len(photos), 2):
-            data = io.BytesIO(_small_jpeg(n * 2 + k))
-            data.name = "p.jpg"
-            photos.append(
-                store_photo(data, actor=actor, region_code=unit.region_id, unit_id=unit_id).pk
-            )
+            photos.append(inspections.small_photo(actor, unit, n * 2 + k))
         out.append((unit_id, photos))
     return version_id, out
 

@@ -108,6 +108,20 @@ def photos(count: int, rng: random.Random) -> list[bytes]:
     return out
 
 
+def small_photo(actor, unit, seed: int) -> int:
+    """Store a distinct 64×48 JPEG for `unit` as `actor`; its id. For benchmarks that time
+    what comes after the upload (bench/hazards/bench.py writers, open_hazards.py): the
+    photos are stored before the clock starts, and small ones decode fast."""
+    from hazardloop.evidence.services import store_photo
+
+    image = Image.new("RGB", (64, 48), (seed % 256, (seed // 256) % 256, 90))
+    data = io.BytesIO()
+    image.save(data, "JPEG", quality=80)
+    data.seek(0)
+    data.name = "p.jpg"
+    return store_photo(data, actor=actor, region_code=unit.region_id, unit_id=unit.pk).pk
+
+
 def multipart(fields: dict, file_bytes: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = []

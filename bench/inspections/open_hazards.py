@@ -44,25 +44,11 @@ from gauge import reading  # noqa: E402
 import bench  # noqa: E402  (bench/inspections/bench.py: the units, inspector and checklist)
 from hazardloop.accounts.models import User  # noqa: E402
 from hazardloop.checklists.models import ChecklistVersion  # noqa: E402
-from hazardloop.evidence.services import store_photo  # noqa: E402
 from hazardloop.hazards.choices import OPEN_STATUSES  # noqa: E402
 from hazardloop.hazards.models import Hazard  # noqa: E402
 from hazardloop.inspections.services import submit_inspection  # noqa: E402
 from hazardloop.lib import uscc  # noqa: E402
 from hazardloop.testing import make_unit  # noqa: E402
-
-
-def _photo(actor, unit, seed: int) -> int:
-    import io
-
-    from PIL import Image
-
-    image = Image.new("RGB", (64, 48), (seed % 256, (seed // 256) % 256, 40))
-    data = io.BytesIO()
-    image.save(data, "JPEG", quality=80)
-    data.seek(0)
-    data.name = "p.jpg"
-    return store_photo(data, actor=actor, region_code=unit.region_id, unit_id=unit.pk).pk
 
 
 def main() -> None:
@@ -90,7 +76,7 @@ def main() -> None:
             name=f"{bench.PREFIX}-open-{count}-{rng.randrange(10**6)}",
             uscc=uscc.generate(bench.REGION, rng),
         )
-        photos = [_photo(actor, unit, rng.randrange(65536)) for _n in range(2)]
+        photos = [bench.small_photo(actor, unit, rng.randrange(65536)) for _n in range(2)]
 
         def submit(unit=unit, photos=photos):
             payload = bench.inspection_payload(unit.pk, version_id, photos)

@@ -107,8 +107,8 @@ _PERIOD = (
 )
 
 
-def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> list[tuple]:
-    """(tag, prefix, numbers…) rows of the roll-ups at `depth` under `parent` in the period."""
+def statement(parent, depth: int, start: dt.date, end: dt.date, today: dt.date):
+    """The roll-up statement of `parent`'s children at `depth` in the period: (SQL, parameters)."""
     sql = _sql.get(connection.vendor)
     if sql is None:
         sql = _sql[connection.vendor] = _build()
@@ -126,6 +126,12 @@ def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> li
         *key, *period, date(today),  # waiting
         *key, *period,  # documents
     ]  # fmt: skip
+    return sql, params
+
+
+def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> list[tuple]:
+    """(tag, prefix, numbers…) rows of the roll-ups at `depth` under `parent` in the period."""
+    sql, params = statement(parent, depth, start, end, today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
