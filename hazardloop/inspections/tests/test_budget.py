@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 # (with the answers' after-photos). Later the failed item's hazard read rule sets more often
 # (edition-qualified refs, the determination path, whether the rule applies at the unit): 55.
 # Now the rule sets and the unit's exclusions are read once for the hazard and once for the
-# grading again (hazards.rule_sets.GradingLookups): 46, and the grading again no longer adds
+# grading again (hazards.rule_sets.GradingLookups): 45, and the grading again no longer adds
 # queries per open hazard of the unit (hazards/tests/test_grading.py). Whatever the number of
 # answers, only failed items add queries.
 BUDGET = 50
