@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from hazardloop.lib.env import ConfigError, env_bool, env_int, env_list, env_str
+from hazardloop.lib.env import ConfigError, env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -239,6 +239,10 @@ SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
 # Statistics read maintained aggregates (reports/aggregates.py); a reader refreshes them first
 # when the last refresh is older than this.
 STATS_MAX_AGE_SECONDS = env_int("STATS_MAX_AGE_SECONDS", 300)
+# After a refresh that changed the aggregates, the sweep answers the dashboards' usual question
+# (a region's children, no campaign) ahead for the periods of the last N days ending today, for
+# every region with children (reports/ahead.py): the first request after the refresh reads it.
+STATS_AHEAD_DAYS = env_int_list("STATS_AHEAD_DAYS", [30, 365])
 # The workbench's figures (overdue by rung, a region at a glance) that count more hazards than
 # this are kept a minute for the same scope and say when they were counted (a province's).
 WORKBENCH_FIGURES_KEEP_ABOVE = env_int("WORKBENCH_FIGURES_KEEP_ABOVE", 10_000)
@@ -308,6 +312,7 @@ SWEEP_STEPS = [
     "hazardloop.training.certificates_jobs.remind_certificates_once",
     "hazardloop.duty.jobs.delete_old_export_files_once",
     "hazardloop.reports.aggregates.refresh_once",
+    "hazardloop.reports.ahead.answer_ahead_once",
     "hazardloop.reports.scheduling.send_daily_reports_once",
     "hazardloop.notifications.services.retry_emails_once",
 ]

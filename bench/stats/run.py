@@ -19,7 +19,11 @@ hand-written SQL plus the page's own (hazards found and rectified per day, by se
 `HAND_PAGE_SQL`). Those loops time warm requests (what reports/kept.py keeps between refreshes is
 read from the cache after the first); then "cold" requests are timed (API and page), each after a
 new refresh token, as the first request after a refresh that changed something, and compared with
-the hand-written SQL times of the warm loop.
+the hand-written SQL times of the warm loop: "cold" before the sweep answered the question ahead
+(or for a period it does not answer), "ahead" after its step (reports/ahead.py) did, with that
+step's own time (every region with children, every period of settings.STATS_AHEAD_DAYS ending
+today). The data ends on bench/province.py's `--now`, not today, so the case's own question (its
+period, today's date) is then answered the same way (`ahead.answer`) before the request.
 """
 
 import argparse
@@ -221,6 +225,7 @@ def main() -> None:
 
         os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     setup()
+    from django.conf import settings
     from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
@@ -237,6 +242,12 @@ def main() -> None:
     # warm requests (the second and later after a refresh); the cold ones are timed after a new
     # token each time, as after a refresh that changed something.
     kept = any(f.name == "generation" for f in StatsRefresh._meta.fields)
+    try:  # the answers stored by the sweep (reports/ahead.py), where the code has them
+        from hazardloop.reports import ahead
+
+        answered_ahead = True
+    except ImportError:
+        answered_ahead = False
 
     load_departments()
     for username, region, kind in [
@@ -348,17 +359,38 @@ def main() -> None:
                 hand_times.append(hand * 1000)
         report(name, "page", page_times, hand_times)
         if kept:  # the first request after a refresh that changed the aggregates
-            for what, target, hand_ms in (("API", url, sql_times), ("page", page, hand_times)):
-                cold = []
-                for i in range(args.repeat + 1):
-                    StatsRefresh.objects.filter(pk=1).update(generation=uuid.uuid4().hex)
-                    t = time.perf_counter()
-                    response = client.get(target)
-                    took = time.perf_counter() - t
-                    assert response.status_code == 200, response.content[:300]
-                    if i:
-                        cold.append(took * 1000)
-                report(name, f"{what} cold", cold, hand_ms)
+            # First not answered ahead (another period, or before the sweep answered), then
+            # after the sweep's step (reports/ahead.py) answered the usual questions.
+            steps = [("cold", False)]
+            if answered_ahead and (end - start).days + 1 in settings.STATS_AHEAD_DAYS:
+                steps.append(("ahead", True))
+            for label, answer in steps:
+                for what, target, hand_ms in (("API", url, sql_times), ("page", page, hand_times)):
+                    cold, sweep = [], []
+                    for i in range(args.repeat + 1):
+                        StatsRefresh.objects.filter(pk=1).update(generation=uuid.uuid4().hex)
+                        if answer:  # the sweep's step, then the case's own question
+                            t = time.perf_counter()
+                            ahead.answer_ahead_once()
+                            sweep.append(time.perf_counter() - t)
+                            ahead.answer(
+                                StatsRefresh.objects.get(pk=1).generation,
+                                [(parent, length, start, end)],
+                                timezone.localdate(),
+                            )
+                        t = time.perf_counter()
+                        response = client.get(target)
+                        took = time.perf_counter() - t
+                        assert response.status_code == 200, response.content[:300]
+                        if i:
+                            cold.append(took * 1000)
+                    report(name, f"{what} {label}", cold, hand_ms)
+                    if sweep:
+                        print(
+                            f"{'':15} the sweep's step answering ahead: p50 "
+                            f"{statistics.median(sweep):.2f} s",
+                            flush=True,
+                        )
     print(f"load after: {loadavg()}")
 
 

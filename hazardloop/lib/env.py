@@ -50,6 +50,18 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers ("30,365")."""
+    items = env_list(name, [str(n) for n in default])
+    try:
+        return [int(item) for item in items]
+    except ValueError:
+        raise ConfigError(
+            f"Environment variable {name} must be whole numbers separated by commas, "
+            f"not {os.environ.get(name)!r}."
+        ) from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:

@@ -433,3 +433,18 @@ class StatsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"refreshed {self.refreshed_at}"
+
+
+class AnsweredAhead(models.Model):
+    """A dashboard question the sweep answered ahead after a refresh that changed the
+    aggregates (ahead.py): the roll-up rows of a region's children for a common period, under
+    the refresh token they were counted at (`generation`), so that the first request after the
+    refresh, in any web process, reads one row instead of counting."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the question, token included
+    generation = models.CharField(max_length=32, db_index=True)
+    value = models.JSONField()
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -54,7 +54,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import accident_counts, aggregates, duty_counts, kept, rollups, together
+from hazardloop.reports import accident_counts, aggregates, ahead, duty_counts, kept, rollups
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -277,7 +277,7 @@ def _count_from_aggregates(q: "_Query", fresh) -> bool:
 
     def compute():
         if q.rolled and q.campaign is None:
-            return _count_together(q, today)
+            return _count_together(q, today, fresh)
         _count_units(q)
         units_live = q.campaign is None and _count_inspections(q)
         _count_hazards(q)
@@ -289,10 +289,11 @@ def _count_from_aggregates(q: "_Query", fresh) -> bool:
     return units_live
 
 
-def _count_together(q: "_Query", today) -> tuple[dict, bool]:
+def _count_together(q: "_Query", today, fresh) -> tuple[dict, bool]:
     """What `_count_units`, `_count_inspections`, `_count_hazards` and `_count_documents` count
-    from the roll-ups, in one statement (together.py): the usual dashboard, without a campaign."""
-    found = together.rows(q.parent, q.length, q.start, q.end, today)
+    from the roll-ups, in one statement (together.py), or from its answer stored by the sweep
+    (ahead.py): the usual dashboard, without a campaign."""
+    found = ahead.rows(fresh, q.parent, q.length, q.start, q.end, today)
     probes = next(r for r in found if r[0] == "x")
     units_live = bool(probes[2] or probes[3])  # an inspection after the period; a unit split
     for tag, key, *n in found:

@@ -1,0 +1,124 @@
+"""The dashboards' usual question answered ahead, once for every web process.
+
+What the statistics read from the aggregates is kept per web process between refreshes
+(kept.py), so the first request of each scope in each process after a refresh that changed
+something counts again: the roll-up statement of together.py, 10–13 ms for a province at
+5,000,000 hazards. During a campaign day the sweep refreshes every minute, so that first request
+is the common one.
+
+So after each such refresh the sweep (`answer_ahead_once`, after `aggregates.refresh_once` in
+settings.SWEEP_STEPS) runs that statement for every region with children, without a campaign,
+for the periods of the last N days ending today (settings.STATS_AHEAD_DAYS, 30 and 365 by
+default: the dashboard's default period and a year), and stores the rows under the refresh
+token (`AnsweredAhead`). `rows()` reads them with one indexed SELECT and counts only a question
+not answered ahead (another period, or a refresh the sweep has not answered yet).
+
+The answer is a function of the aggregates alone (the region, the children's depth, the
+period, today), not of who asks: `stats.region_stats` asks only when the roll-ups can answer
+for the caller's scope (`rollups.rolls_answer`: the scope covers the whole region). A token that
+changes makes the older answers unreachable; the next sweep deletes them.
+"""
+
+import datetime as dt
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from hazardloop.regions.models import Region
+from hazardloop.reports import together
+from hazardloop.reports.models import AnsweredAhead
+from hazardloop.reports.rollups import state
+
+_read_sql: dict[str, str] = {}
+
+
+def question_key(generation: str, parent_code: str, depth: int, start, end, today) -> str:
+    raw = repr(("together", generation, parent_code, depth, str(start), str(end), str(today)))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _read(key: str):
+    sql = _read_sql.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        table, column = AnsweredAhead._meta.db_table, AnsweredAhead._meta.get_field("value").column
+        sql = _read_sql[connection.vendor] = (
+            f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote('key')} = %s"  # noqa: S608
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    value = found[0]
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def rows(fresh, parent: Region, depth: int, start: dt.date, end: dt.date, today: dt.date):
+    """`together.rows(parent, depth, start, end, today)`, read from the answer the sweep stored
+    for the refresh token of `fresh` when there is one."""
+    generation = getattr(fresh, "generation", "")
+    if generation:
+        found = _read(question_key(generation, parent.code, depth, start, end, today))
+        if found is not None:
+            return found
+    return together.rows(parent, depth, start, end, today)
+
+
+def _plain(row) -> list:
+    """A statement row as JSON keeps it: the sums as whole numbers (PostgreSQL gives a numeric
+    for SUM of a bigint)."""
+    return [v if v is None or isinstance(v, str) else int(v) for v in row]
+
+
+def questions(today: dt.date, built: list[int]) -> list[tuple]:
+    """(region, depth, start, end) for every region with children at a built depth, and every
+    period of settings.STATS_AHEAD_DAYS ending `today`."""
+    children: dict[str, int] = {}
+    for parent_code, prefix in Region.objects.filter(parent__isnull=False).values_list(
+        "parent_id", "prefix"
+    ):
+        children[parent_code] = max(children.get(parent_code, 0), len(prefix))
+    parents = Region.objects.in_bulk([code for code, depth in children.items() if depth in built])
+    periods = [
+        (today - dt.timedelta(days=n - 1), today) for n in sorted(set(settings.STATS_AHEAD_DAYS))
+    ]
+    return [
+        (parents[code], children[code], start, end)
+        for code in sorted(parents)
+        for start, end in periods
+    ]
+
+
+def answer_ahead_once(now=None) -> int:
+    """The sweep step: answer the usual questions for the current refresh token and today
+    that are not answered yet, and delete the answers of older tokens; returns the number
+    answered. Running it again answers nothing."""
+    row = state()
+    if row is None or not row.generation or not row.depths:
+        return 0
+    AnsweredAhead.objects.exclude(generation=row.generation).delete()
+    today = timezone.localdate(now)
+    built = [int(d) for d in row.depths.split(",")]
+    return answer(row.generation, questions(today, built), today)
+
+
+def answer(generation: str, asked: list[tuple], today: dt.date) -> int:
+    """Store the answers to the questions `asked` ((region, depth, start, end) each) under the
+    token `generation`, but for those already stored; returns the number stored."""
+    wanted = {question_key(generation, q[0].code, q[1], q[2], q[3], today): q for q in asked}
+    have = set(AnsweredAhead.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    made = [
+        AnsweredAhead(
+            key=key,
+            generation=generation,
+            value=[_plain(r) for r in together.rows(parent, depth, start, end, today)],
+        )
+        for key, (parent, depth, start, end) in wanted.items()
+        if key not in have
+    ]
+    AnsweredAhead.objects.bulk_create(made, batch_size=200, ignore_conflicts=True)
+    return len(made)

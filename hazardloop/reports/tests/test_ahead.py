@@ -1,0 +1,118 @@
+"""The dashboards' usual question answered ahead by the sweep (reports/ahead.py): the first read
+after a refresh takes the stored answer instead of the roll-up statement, with the same figures
+as the statement and as the live count; another period still counts; a refresh that changes
+something makes the older answers unused, and the next sweep deletes them; the sweep step is
+idempotent."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hazardloop.accounts.access import Scope, scope_for
+from hazardloop.regions.models import Region
+from hazardloop.reports import aggregates, ahead
+from hazardloop.reports.models import AnsweredAhead, HazardRoll
+from hazardloop.reports.stats import region_stats
+from hazardloop.reports.tests.test_aggregates import NOW, World, at
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate(NOW)
+MONTH = (TODAY - dt.timedelta(days=29), TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _no_refresh_on_read(settings):
+    settings.STATS_MAX_AGE_SECONDS = 10**9
+
+
+def read(scope, parent, start, end, *, live=False):
+    """(figures, whether the roll-up statement ran, whether an answer was looked up)."""
+    region = Region.objects.get(code=parent)
+    with CaptureQueriesContext(connection) as ctx:
+        stats = region_stats(scope, region, start=start, end=end, now=NOW, live=live)
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    return (
+        (stats.row_dicts(), stats.total.as_dict()),
+        HazardRoll._meta.db_table in sql,
+        AnsweredAhead._meta.db_table in sql,
+    )
+
+
+def test_the_sweep_answers_every_region_with_children_for_each_period(cast):
+    World(cast)
+    aggregates.refresh()
+    made = ahead.answer_ahead_once(NOW)
+    # The province, the city, the county and the township with children (PARENTS), × 2.
+    parents = set(Region.objects.filter(children__isnull=False).values_list("code", flat=True))
+    assert made == len(parents) * len(settings.STATS_AHEAD_DAYS) > 0
+    assert ahead.answer_ahead_once(NOW) == 0  # idempotent
+    assert AnsweredAhead.objects.count() == made
+
+
+@pytest.mark.parametrize("parent", ["220000", "220100", "220102"])
+def test_the_first_read_after_the_refresh_takes_the_answer_with_the_same_figures(cast, parent):
+    World(cast)
+    aggregates.refresh()
+    ahead.answer_ahead_once(NOW)
+    everything = Scope(everything=True)
+    answered, counted, looked = read(everything, parent, *MONTH)
+    assert looked and not counted
+    assert answered == read(everything, parent, *MONTH, live=True)[0]
+    # The same question through the statement, as before the sweep answered it.
+    AnsweredAhead.objects.all().delete()
+    aggregates.refresh(full=True)  # a new token: nothing kept in this process either
+    statement, counted, _ = read(everything, parent, *MONTH)
+    assert counted and statement == answered
+
+
+def test_a_region_scope_reads_the_answer_of_its_own_region_only(cast):
+    world = World(cast)
+    aggregates.refresh()
+    ahead.answer_ahead_once(NOW)
+    city = scope_for(world.cast.city_regulator, "stats.view")
+    answered, counted, looked = read(city, "220100", *MONTH)
+    assert looked and not counted
+    assert answered == read(city, "220100", *MONTH, live=True)[0]
+    # The province's children are not all the city's: the roll-ups do not answer, nor does
+    # the province's stored answer.
+    _figures, counted, looked = read(city, "220000", *MONTH)
+    assert not looked
+
+
+def test_another_period_is_counted(cast):
+    World(cast)
+    aggregates.refresh()
+    ahead.answer_ahead_once(NOW)
+    week = (TODAY - dt.timedelta(days=6), TODAY)
+    figures, counted, looked = read(Scope(everything=True), "220000", *week)
+    assert looked and counted
+    assert figures == read(Scope(everything=True), "220000", *week, live=True)[0]
+
+
+def test_a_refresh_that_changes_something_leaves_the_older_answers_unused(cast):
+    world = World(cast)
+    aggregates.refresh()
+    ahead.answer_ahead_once(NOW)
+    everything = Scope(everything=True)
+    before, _counted, _looked = read(everything, "220000", *MONTH)
+    old = set(AnsweredAhead.objects.values_list("generation", flat=True))
+    world.hazard(world.units[4], found=at(10, 2), status="ordered", due=at(10, 5))
+    aggregates.refresh()
+    after, counted, looked = read(everything, "220000", *MONTH)
+    assert looked and counted  # the new token has no answer yet
+    assert after != before
+    assert after == read(everything, "220000", *MONTH, live=True)[0]
+    assert ahead.answer_ahead_once(NOW) > 0
+    assert not AnsweredAhead.objects.filter(generation__in=old).exists()
+    aggregates.refresh(full=True)  # nothing kept in this process, the answers of the old token
+    assert read(everything, "220000", *MONTH)[0] == after
+
+
+def test_nothing_is_answered_before_the_aggregates_are_built(cast):
+    World(cast)
+    assert ahead.answer_ahead_once(NOW) == 0
+    assert not AnsweredAhead.objects.exists()
