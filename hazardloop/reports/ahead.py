@@ -83,9 +83,8 @@ def questions(today: dt.date, built: list[int]) -> list[tuple]:
     ):
         children[parent_code] = max(children.get(parent_code, 0), len(prefix))
     parents = Region.objects.in_bulk([code for code, depth in children.items() if depth in built])
-    periods = [
-        (today - dt.timedelta(days=n - 1), today) for n in sorted(set(settings.STATS_AHEAD_DAYS))
-    ]
+    days = sorted({n for n in settings.STATS_AHEAD_DAYS if n > 0})
+    periods = [(today - dt.timedelta(days=n - 1), today) for n in days]
     return [
         (parents[code], children[code], start, end)
         for code in sorted(parents)

@@ -1,6 +1,6 @@
 import pytest
 
-from hazardloop.lib.env import ConfigError, env_bool, env_int, env_list, env_str
+from hazardloop.lib.env import ConfigError, env_bool, env_int, env_int_list, env_list, env_str
 
 
 def test_env_helpers_read_and_default(monkeypatch):
@@ -23,3 +23,14 @@ def test_env_helpers_fail_loudly(monkeypatch):
         env_int("HL_T_INT", 0)
     with pytest.raises(ConfigError, match="HL_T_REQUIRED"):
         env_str("HL_T_REQUIRED")
+
+
+def test_a_list_of_whole_numbers(monkeypatch):
+    assert env_int_list("HL_T_NUMBERS", [30, 365]) == [30, 365]
+    monkeypatch.setenv("HL_T_NUMBERS", "7, 30")
+    assert env_int_list("HL_T_NUMBERS", []) == [7, 30]
+    monkeypatch.setenv("HL_T_NUMBERS", "")
+    assert env_int_list("HL_T_NUMBERS", [30]) == []  # set empty: none
+    monkeypatch.setenv("HL_T_NUMBERS", "30,a year")
+    with pytest.raises(ConfigError, match="HL_T_NUMBERS"):
+        env_int_list("HL_T_NUMBERS", [])

@@ -116,3 +116,16 @@ def test_nothing_is_answered_before_the_aggregates_are_built(cast):
     World(cast)
     assert ahead.answer_ahead_once(NOW) == 0
     assert not AnsweredAhead.objects.exists()
+
+
+def test_the_periods_are_a_setting(cast, settings):
+    World(cast)
+    aggregates.refresh()
+    settings.STATS_AHEAD_DAYS = [7, 0, -3, 7]  # no period of zero or fewer days; one of 7
+    week = (TODAY - dt.timedelta(days=6), TODAY)
+    parents = Region.objects.filter(children__isnull=False).distinct().count()
+    assert ahead.answer_ahead_once(NOW) == parents
+    assert read(Scope(everything=True), "220000", *week)[1:] == (False, True)
+    settings.STATS_AHEAD_DAYS = []  # turned off
+    aggregates.refresh(full=True)
+    assert ahead.answer_ahead_once(NOW) == 0
