@@ -23,7 +23,9 @@ the hand-written SQL times of the warm loop: "cold" before the sweep answered th
 (or for a period it does not answer), "ahead" after its step (reports/ahead.py) did, with that
 step's own time (every region with children, every period of settings.STATS_AHEAD_DAYS ending
 today). The data ends on bench/province.py's `--now`, not today, so the case's own question (its
-period, today's date) is then answered the same way (`ahead.answer`) before the request.
+period, today's date) is then answered the same way (`ahead.answer`) before the request. The
+untimed first request of each kind checks that it did what its label says (cold: ran the roll-up
+statement; ahead: did not).
 """
 
 import argparse
@@ -228,6 +230,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from hazardloop.accounts.choices import Role
@@ -368,22 +371,29 @@ def main() -> None:
                 for what, target, hand_ms in (("API", url, sql_times), ("page", page, hand_times)):
                     cold, sweep = [], []
                     for i in range(args.repeat + 1):
-                        StatsRefresh.objects.filter(pk=1).update(generation=uuid.uuid4().hex)
+                        token = uuid.uuid4().hex
+                        StatsRefresh.objects.filter(pk=1).update(generation=token)
                         if answer:  # the sweep's step, then the case's own question
                             t = time.perf_counter()
                             ahead.answer_ahead_once()
                             sweep.append(time.perf_counter() - t)
                             ahead.answer(
-                                StatsRefresh.objects.get(pk=1).generation,
+                                token,
                                 [(parent, length, start, end)],
                                 timezone.localdate(),
                             )
+                        if not i:  # the warm-up, untimed: it reads what this step says
+                            with CaptureQueriesContext(connection) as seen:
+                                response = client.get(target)
+                            assert response.status_code == 200, response.content[:300]
+                            sql = " ".join(q["sql"] for q in seen.captured_queries)
+                            assert ("UNION ALL" not in sql) == answer, (name, what, label)
+                            continue
                         t = time.perf_counter()
                         response = client.get(target)
                         took = time.perf_counter() - t
                         assert response.status_code == 200, response.content[:300]
-                        if i:
-                            cold.append(took * 1000)
+                        cold.append(took * 1000)
                     report(name, f"{what} {label}", cold, hand_ms)
                     if sweep:
                         print(

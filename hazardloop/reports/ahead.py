@@ -59,10 +59,10 @@ def _read(key: str):
 
 def rows(fresh, parent: Region, depth: int, start: dt.date, end: dt.date, today: dt.date):
     """`together.rows(parent, depth, start, end, today)`, read from the answer the sweep stored
-    for the refresh token of `fresh` when there is one (looked up only for a period the sweep
-    answers: the last N days ending today)."""
+    for the refresh token of `fresh` when there is one (looked up only for a period as long as
+    one the sweep answers)."""
     generation = getattr(fresh, "generation", "")
-    if generation and end == today and (end - start).days + 1 in settings.STATS_AHEAD_DAYS:
+    if generation and (end - start).days + 1 in settings.STATS_AHEAD_DAYS:
         found = _read(question_key(generation, parent.code, depth, start, end, today))
         if found is not None:
             return found
