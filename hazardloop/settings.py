@@ -135,6 +135,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that reads the socket instead of sending
+    # `SELECT 1` on every request (core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "hazardloop.core.postgresql"
     # The hot paths' statements run on cursors that PostgreSQL keeps prepared per connection
     # (core/prepared.py `prepared_cursor`) from their second run on: planning them was most
     # of their cost. Every other query binds its values client-side, unprepared, as Django
@@ -146,9 +149,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a custom one at every run, which it did for the unit's hazard count (0.25 ms of a
     # verify). Only they carry parameters: Django's cursors send their values inline, and a
     # statement without parameters is planned for what it says, whatever this setting.
-    # Django's backend with a health check that reads the socket instead of sending
-    # `SELECT 1` on every request (core/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "hazardloop.core.postgresql"
     prepared = env_bool("DB_PREPARED_STATEMENTS", True)
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["prepare_threshold"] = 1 if prepared else None
