@@ -30,7 +30,7 @@ from django.utils import timezone
 from hazardloop.regions.models import Region
 from hazardloop.reports import together
 from hazardloop.reports.models import AnsweredAhead
-from hazardloop.reports.rollups import state
+from hazardloop.reports.rollups import key_length, state
 
 _read_sql: dict[str, str] = {}
 
@@ -78,17 +78,19 @@ def _plain(row) -> list:
 def questions(today: dt.date, built: list[int]) -> list[tuple]:
     """(region, depth, start, end) for every region with children at a built depth, and every
     period of settings.STATS_AHEAD_DAYS ending `today`."""
-    children: dict[str, int] = {}
+    prefixes: dict[str, list[str]] = {}
     for parent_code, prefix in Region.objects.filter(parent__isnull=False).values_list(
         "parent_id", "prefix"
     ):
-        children[parent_code] = max(children.get(parent_code, 0), len(prefix))
-    parents = Region.objects.in_bulk([code for code, depth in children.items() if depth in built])
+        prefixes.setdefault(parent_code, []).append(prefix)
+    parents = Region.objects.in_bulk(list(prefixes))
+    depths = {code: key_length(prefixes[code], p.prefix) for code, p in parents.items()}
     days = sorted({n for n in settings.STATS_AHEAD_DAYS if n > 0})
     periods = [(today - dt.timedelta(days=n - 1), today) for n in days]
     return [
-        (parents[code], children[code], start, end)
+        (parents[code], depths[code], start, end)
         for code in sorted(parents)
+        if depths[code] in built
         for start, end in periods
     ]
 

@@ -102,6 +102,13 @@ ROLLS = (
 ROLLUPS = (*(r.model for r in ROLLS), UnitRoll)
 
 
+def key_length(child_prefixes, parent_prefix: str) -> int:
+    """The depth a region's rows are counted at: its children's longest prefix (its own
+    prefix's length when it has none). The statistics and the answers ahead (ahead.py) ask
+    the roll-ups at this depth."""
+    return max((len(p) for p in child_prefixes), default=len(parent_prefix))
+
+
 def state() -> StatsRefresh | None:
     return StatsRefresh.objects.filter(pk=1).first()
 

@@ -197,11 +197,6 @@ def children_of(parent: Region) -> list[Region]:
     return list(Region.objects.filter(parent=parent).order_by("code"))
 
 
-def _key_length(children: list[Region], parent: Region) -> int:
-    lengths = {len(c.prefix) for c in children}
-    return max(lengths) if lengths else len(parent.prefix)
-
-
 def region_stats(
     scope,
     parent: Region,
@@ -329,7 +324,7 @@ class _Query:
         self.start, self.end = start, end
         self.lo, self.hi = period_bounds(start, end)
         children = children_of(parent)
-        self.length = _key_length(children, parent)
+        self.length = rollups.key_length([c.prefix for c in children], parent.prefix)
         self.rows = {c.prefix: Row(c.code, c.name, c.level) for c in children}
         self.own = Row(parent.code, parent.own_label, parent.level, own=True)
         self._prefix_lengths = sorted({len(p) for p in self.rows}, reverse=True)
