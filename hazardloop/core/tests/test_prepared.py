@@ -34,11 +34,11 @@ def test_the_rows_are_the_orms(cast):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "unprepared"])
-def test_run_together_gives_each_querys_rows(cast, prepared):
-    """On PostgreSQL one after another when the statements are prepared (planning, not the
-    round trip, was their cost), in one round trip when they are not; one after another
-    elsewhere."""
+def test_run_together_gives_each_querys_rows(cast, prepared, monkeypatch):
+    """On PostgreSQL in one round trip: the prepared statements in one pipeline (each logged),
+    the unprepared ones as one string of statements; one after another elsewhere."""
     raw = (f"SELECT COUNT(*) FROM {Unit._meta.db_table} WHERE id <= %s", [cast.unit.pk])
+    pipelines = _count_pipelines(monkeypatch)
     with prepared_statements(prepared), CaptureQueriesContext(connection) as queries:
         memberships, units, none, counted = run_together(
             (MEMBERSHIPS, (cast.unit_manager.pk,)),
@@ -46,8 +46,9 @@ def test_run_together_gives_each_querys_rows(cast, prepared):
             (UNIT, (0,)),
             raw,
         )
-    expected = 1 if connection.vendor == "postgresql" and not prepared else 4
-    assert len(queries) == expected
+    postgres = connection.vendor == "postgresql"
+    assert len(queries) == (1 if postgres and not prepared else 4)
+    assert pipelines == ([1] if postgres and prepared else [])
     assert [m.user_id for m in memberships] == [cast.unit_manager.pk]
     assert [u.pk for u in units] == [cast.unit.pk] and units[0].name == cast.unit.name
     assert none == []
@@ -80,6 +81,37 @@ def test_prepared_cursors_are_planned_once_and_answer_like_the_orm(cast):
         with prepared_cursor() as cursor:
             cursor.execute("SELECT 1")
             assert cursor.fetchone() == (1,)
+
+
+def _count_pipelines(monkeypatch) -> list[int]:
+    """One entry per psycopg pipeline opened on this database's connection."""
+    opened: list[int] = []
+    if connection.vendor != "postgresql":
+        return opened
+    connection.ensure_connection()
+    kind = type(connection.connection)
+    pipeline = kind.pipeline
+
+    def counted(self, *args, **kwargs):
+        opened.append(1)
+        return pipeline(self, *args, **kwargs)
+
+    monkeypatch.setattr(kind, "pipeline", counted)
+    return opened
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips")
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "unprepared"])
+def test_run_together_raises_a_failed_statement_as_djangos_error(cast, prepared):
+    from django.db import DataError, transaction
+
+    with prepared_statements(prepared):
+        with pytest.raises(DataError), transaction.atomic():
+            run_together((UNIT, (cast.unit.pk,)), ("SELECT 1 / (%s::int - 1)", [1]))
+        # The connection goes on: the failed statement's transaction was rolled back.
+        [units], [(one,)] = run_together((UNIT, (cast.unit.pk,)), ("SELECT %s::int", [1]))
+    assert units.pk == cast.unit.pk and one == 1
 
 
 @pytest.mark.django_db

@@ -5,10 +5,10 @@ On PostgreSQL the statements a step sends are counted exactly: a new statement o
 is a deliberate change to this file. The hazard moves and its event (and a verify's record of
 the check) are written in one statement, the unit's people are read by the notification's
 INSERT, and the audit events are written with the chain head's move. The hot statements are
-kept prepared (`core.prepared.prepared_cursor`), so the hazard and its events, and the unit's
-lock and its hazard count, are two statements each, one after the other; with prepared
-statements turned off (`DB_PREPARED_STATEMENTS=false`) each pair goes in one round trip
-(`core.prepared.run_together`)."""
+kept prepared (`core.prepared.prepared_cursor`); the hazard and its events, and the unit's
+lock and its hazard count, are two statements each, sent in one round trip
+(`core.prepared.run_together`: pipelined when prepared, one string of statements when
+prepared statements are turned off, `DB_PREPARED_STATEMENTS=false`)."""
 
 import pytest
 from django.db import connection
