@@ -27,7 +27,9 @@ touched buckets, finest depth first, and their months.
 by hand (`--full` to rebuild). `ensure_fresh` is called on read: when the aggregates were never
 built or are older than `settings.STATS_MAX_AGE_SECONDS` (default 300 s), the reader refreshes
 them first. A refresh that changed anything gives `StatsRefresh.generation` a new random token:
-what the statistics keep between refreshes (kept.py) is keyed by it.
+what the statistics keep between refreshes (kept.py) is keyed by it, and the refresh records
+the token before it and the region codes it rebuilt (`previous`, `touched`: ahead.py carries
+the answers of the other regions forward).
 """
 
 import datetime as dt
@@ -505,6 +507,16 @@ def refresh(*, full: bool = False) -> dict:
         gaps["units"] = _units_recent(marks["units_mark"])
         seconds = time.monotonic() - started
         changed = full or count > 0 or units_rebuilt or not row.generation
+        since = {}
+        if changed:
+            since["previous"] = row.generation
+            since["touched"] = (
+                None
+                if full or units_rebuilt or not row.generation
+                else _touched_codes(
+                    hazard_buckets, rectified, inspection_buckets, document_buckets, last_days
+                )
+            )
         StatsRefresh.objects.filter(pk=1).update(
             generation=uuid.uuid4().hex if changed else row.generation,
             refreshed_at=wall,
@@ -514,8 +526,26 @@ def refresh(*, full: bool = False) -> dict:
             depths=depth_text,
             gaps=gaps,
             **marks,
+            **since,
         )
     return {"full": full, "buckets": count, "seconds": round(seconds, 3)}
+
+
+# More region codes than this in one refresh are recorded as "possibly any region".
+TOUCHED_MAX = 2000
+
+
+def _touched_codes(*bucket_sets) -> list[str] | None:
+    """The region codes of the buckets a refresh rebuilt (each set's keys begin with the
+    code), sorted; None when a set is None (all of them) or there are more than TOUCHED_MAX."""
+    codes: set[str] = set()
+    for buckets in bucket_sets:
+        if buckets is None:
+            return None
+        codes.update(key[0] for key in buckets)
+        if len(codes) > TOUCHED_MAX:
+            return None
+    return sorted(codes)
 
 
 def refresh_once(now=None) -> int:

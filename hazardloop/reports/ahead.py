@@ -13,6 +13,11 @@ default: the dashboard's default period and a year), and stores the rows under t
 token (`AnsweredAhead`). `rows()` reads them with one indexed SELECT and counts only a question
 not answered ahead (another period, or a refresh the sweep has not answered yet).
 
+A refresh records the region codes whose buckets it rebuilt (`StatsRefresh.touched`). The
+answers about the other regions did not change: the step copies them forward from the token
+before (`carry_forward`) and counts only the regions the refresh touched, with the province
+and their ancestors: a minute of a campaign day touches a few counties, not every region.
+
 The answer is a function of the aggregates alone (the region, the children's depth, the
 period, today), not of who asks: `stats.region_stats` asks only when the roll-ups can answer
 for the caller's scope (`rollups.rolls_answer`: the scope covers the whole region). A token that
@@ -102,10 +107,36 @@ def answer_ahead_once(now=None) -> int:
     row = state()
     if row is None or not row.generation or not row.depths:
         return 0
-    AnsweredAhead.objects.exclude(generation=row.generation).delete()
     today = timezone.localdate(now)
     built = [int(d) for d in row.depths.split(",")]
-    return answer(row.generation, questions(today, built), today)
+    asked = questions(today, built)
+    carried = carry_forward(row, asked, today)
+    AnsweredAhead.objects.exclude(generation=row.generation).delete()
+    return carried + answer(row.generation, asked, today)
+
+
+def carry_forward(row, asked: list[tuple], today: dt.date) -> int:
+    """Store under the current token, unchanged, the answers of the token before it to the
+    questions about regions whose buckets the refresh did not rebuild (`row.touched`: none of
+    its codes begins with the region's prefix); returns the number stored. Nothing when the
+    refresh may have changed any region, or when the answers stored are of another token."""
+    if not row.previous or row.touched is None:
+        return 0
+    touched = {code[:n] for code in row.touched for n in range(1, len(code) + 1)}
+    new_key = {}
+    for parent, depth, start, end in asked:
+        if parent.prefix not in touched:
+            old = question_key(row.previous, parent.code, depth, start, end, today)
+            new_key[old] = question_key(row.generation, parent.code, depth, start, end, today)
+    if not new_key:
+        return 0
+    found = AnsweredAhead.objects.filter(key__in=list(new_key)).values_list("key", "value")
+    made = [
+        AnsweredAhead(key=new_key[key], generation=row.generation, value=value)
+        for key, value in found
+    ]
+    AnsweredAhead.objects.bulk_create(made, batch_size=200, ignore_conflicts=True)
+    return len(made)
 
 
 def answer(generation: str, asked: list[tuple], today: dt.date) -> int:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from hazardloop.accounts.access import Scope, scope_for
 from hazardloop.regions.models import Region
 from hazardloop.reports import aggregates, ahead
-from hazardloop.reports.models import AnsweredAhead, HazardRoll
+from hazardloop.reports.models import AnsweredAhead, HazardRoll, StatsRefresh
 from hazardloop.reports.stats import region_stats
 from hazardloop.reports.tests.test_aggregates import NOW, World, at
 
@@ -129,3 +129,61 @@ def test_the_periods_are_a_setting(cast, settings):
     settings.STATS_AHEAD_DAYS = []  # turned off
     aggregates.refresh(full=True)
     assert ahead.answer_ahead_once(NOW) == 0
+
+
+def _counted_parents(monkeypatch) -> list[str]:
+    """The parents whose answers the sweep counts (not carried), as it counts them."""
+    counted: list[str] = []
+    count = ahead.together.rows
+
+    def counting(parent, *args):
+        counted.append(parent.code)
+        return count(parent, *args)
+
+    monkeypatch.setattr(ahead.together, "rows", counting)
+    return counted
+
+
+def test_a_refresh_that_touched_one_county_counts_only_its_ancestors_again(cast, monkeypatch):
+    world = World(cast)
+    aggregates.refresh()
+    first = ahead.answer_ahead_once(NOW)
+    counted = _counted_parents(monkeypatch)
+    world.hazard(world.units[7], found=at(10, 2), status="ordered", due=at(10, 5))  # in 220202
+    aggregates.refresh()
+    assert StatsRefresh.objects.get().touched == ["220202"]
+    assert ahead.answer_ahead_once(NOW) == first  # every question answered again
+    periods = len(settings.STATS_AHEAD_DAYS)
+    assert sorted(counted) == sorted(["220000", "220200"] * periods)  # the others carried
+    assert ahead.answer_ahead_once(NOW) == 0
+    # Carried or counted, every answer is the live figure, and is read instead of counting.
+    everything = Scope(everything=True)
+    for parent in Region.objects.filter(children__isnull=False).distinct():
+        answered, rolled, looked = read(everything, parent.code, *MONTH)
+        assert looked and not rolled
+        assert answered == read(everything, parent.code, *MONTH, live=True)[0]
+
+
+def test_nothing_is_carried_over_a_full_refresh_or_a_token_the_sweep_did_not_answer(
+    cast, monkeypatch
+):
+    world = World(cast)
+    aggregates.refresh()
+    first = ahead.answer_ahead_once(NOW)
+    counted = _counted_parents(monkeypatch)
+    aggregates.refresh(full=True)
+    assert StatsRefresh.objects.get().touched is None
+    assert ahead.answer_ahead_once(NOW) == first == len(counted)
+    # Two refreshes that changed something, the sweep answering after the second only: the
+    # stored answers are not of the token before the current one.
+    counted.clear()
+    world.hazard(world.units[7], found=at(10, 2), status="ordered", due=at(10, 5))
+    aggregates.refresh()
+    world.hazard(world.units[7], found=at(10, 3), status="ordered", due=at(10, 6))
+    aggregates.refresh()
+    assert ahead.answer_ahead_once(NOW) == first == len(counted)
+    # A new day: yesterday's answers are not today's.
+    counted.clear()
+    world.hazard(world.units[7], found=at(10, 4), status="ordered", due=at(10, 7))
+    aggregates.refresh()
+    assert ahead.answer_ahead_once(NOW + dt.timedelta(days=1)) == first == len(counted)
