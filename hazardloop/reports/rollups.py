@@ -160,6 +160,31 @@ def _keys_q(keys, prefix_field: str, day_field: str = "day") -> Q:
     return reduce(or_, [Q(**{day_field: d, f"{prefix_field}__in": p}) for d, p in by_day.items()])
 
 
+def _under_q(keys, field: str, depth: int, day_field: str = "day") -> Q:
+    """The source rows of the (prefix, day) keys of `depth`: those whose `field` cut to `depth`
+    is the prefix, written so that the indexes serve it: `field` begins with a full-length
+    prefix (LIKE 'p%'), or is a shorter one (a code shorter than the depth is its own key).
+    Grouped by day or by prefix as `_keys_q` is."""
+    if not keys:
+        return Q(pk__in=[])
+
+    def under(prefix: str) -> Q:
+        return Q(**{f"{field}__startswith" if len(prefix) >= depth else field: prefix})
+
+    by_day = _by_day(keys)
+    by_prefix: dict[str, set[dt.date]] = {}
+    for prefix, day in keys:
+        by_prefix.setdefault(prefix, set()).add(day)
+    if len(by_prefix) < len(by_day):
+        return reduce(
+            or_,
+            [under(p) & Q(**{f"{day_field}__in": sorted(d)}) for p, d in sorted(by_prefix.items())],
+        )
+    return reduce(
+        or_, [Q(**{day_field: d}) & reduce(or_, map(under, p)) for d, p in by_day.items()]
+    )
+
+
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -198,7 +223,7 @@ def _roll_depth(roll: Roll, depth: int, finer: int | None, keys) -> None:
         dims = list(roll.dims)
         variants = [("campaign_id", {})]
     if keys is not None:
-        qs = qs.filter(_keys_q(keys, "roll_prefix"))
+        qs = qs.filter(_under_q(keys, "region_code" if finer is None else "prefix", depth))
     for campaign, where in variants:
         group = ["roll_prefix", "day", *dims]
         if not isinstance(campaign, Value):

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hazardloop.accounts.access import Scope, scope_for
@@ -24,7 +26,15 @@ from hazardloop.inspections.models import Inspection
 from hazardloop.regions.models import Region
 from hazardloop.reports import aggregates, rollups
 from hazardloop.reports.charts import breakdowns, daily_trend
-from hazardloop.reports.models import HazardDay, HazardRoll, InspectionDay, InspectionRoll, UnitLast
+from hazardloop.reports.models import (
+    HazardDay,
+    HazardRoll,
+    InspectionDay,
+    InspectionRoll,
+    UnitCount,
+    UnitLast,
+    UnitRoll,
+)
 from hazardloop.reports.stats import region_stats
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.testing import make_department, make_unit
@@ -515,3 +525,34 @@ def test_roll_ups_equal_raw_counts_on_random_data_across_months_and_years(cast, 
     incremental = snapshot()
     aggregates.refresh(full=True)
     assert snapshot() == incremental
+
+
+def test_an_incremental_refresh_finds_its_rows_by_what_it_knows_not_by_cutting_every_code(
+    cast,
+):
+    """A refresh knows the (prefix, day) rows it rebuilds. It finds them with conditions an
+    index serves: every roll-up has an index that begins with its depth, month and day (the
+    dashboards' begins with the campaign, which a refresh does not fix), and the source rows
+    of a prefix are those whose code begins with it (LIKE 'prefix%'), never those whose code,
+    cut to the depth, equals it. At 5M hazards each of those statements read its whole table,
+    once per roll-up, depth and kind of row (session 17: docs/performance.md)."""
+    for model in rollups.ROLLUPS:
+        if model is not UnitRoll:  # recounted whole when the units change
+            assert any(i.fields[:3] == ["depth", "month", "day"] for i in model._meta.indexes)
+    world = World(cast)
+    aggregates.refresh()
+    world.inspect(world.units[0], "patrol", at(10, 6))
+    hazard_services.close_hazard(
+        next(h for h in world.hazards if h.status == "verified"), actor=cast.inspector, now=NOW
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert aggregates.refresh()["buckets"] > 0
+    tables = [m._meta.db_table for m in TABLES if m not in (UnitCount, UnitRoll)]
+    asked = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(("DELETE", "INSERT")) and any(f'"{t}"' in q["sql"] for t in tables)
+    ]
+    assert len(asked) > 20
+    cut = [sql[:160] for sql in asked if "SUBSTR" in sql.upper().partition(" WHERE ")[2]]
+    assert cut == []
