@@ -4,46 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0010_stats_touched'),
+        ("reports", "0010_stats_touched"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='categoryroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_categoryroll_refresh'),
+            model_name="categoryroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_categoryroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='clockroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_clockroll_refresh'),
+            model_name="clockroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_clockroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='documentroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_documentroll_refresh'),
+            model_name="documentroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_documentroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hazardroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_hazardroll_refresh'),
+            model_name="hazardroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_hazardroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='inspectionroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_inspectionroll_refresh'),
+            model_name="inspectionroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_inspectionroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='openroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_openroll_refresh'),
+            model_name="openroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_openroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectifiedroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_rectifiedroll_refresh'),
+            model_name="rectifiedroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_rectifiedroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sectorroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_sectorroll_refresh'),
+            model_name="sectorroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_sectorroll_refresh"
+            ),
         ),
         migrations.AddIndex(
-            model_name='unitlastroll',
-            index=models.Index(fields=['depth', 'month', 'day', 'prefix'], name='stats_unitlastroll_refresh'),
+            model_name="unitlastroll",
+            index=models.Index(
+                fields=["depth", "month", "day", "prefix"], name="stats_unitlastroll_refresh"
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from hazardloop.reports.models import (
 from hazardloop.reports.stats import region_stats
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.testing import make_department, make_unit
+from hazardloop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -556,3 +558,32 @@ def test_an_incremental_refresh_finds_its_rows_by_what_it_knows_not_by_cutting_e
     assert len(asked) > 20
     cut = [sql[:160] for sql in asked if "SUBSTR" in sql.upper().partition(" WHERE ")[2]]
     assert cut == []
+
+
+def test_a_unit_edit_committed_late_is_caught_and_an_old_mark_is_not_fingerprinted(
+    cast, monkeypatch
+):
+    """Within `UNIT_LAG` of the latest unit edit counted, an edit stamped before it but
+    committed after the refresh is caught by the window's fingerprint; once the mark is
+    older than that, no refresh reads the window again (it cannot change any more)."""
+    world = World(cast)
+    aggregates.refresh()
+    mark = aggregates.state().units_mark
+    assert aggregates.state().gaps["units"]  # the window is fresh: fingerprinted
+    unit = world.units[3]
+    Unit.objects.filter(pk=unit.pk).update(
+        is_fire_key_unit=True, updated_at=mark - dt.timedelta(seconds=30)
+    )
+    aggregates.refresh()
+    assert UnitCount.objects.filter(is_fire_key_unit=True, region=unit.region_id).exists()
+    # The mark grows old: the window is neither fingerprinted nor compared again.
+    Unit.objects.update(updated_at=F("updated_at") - aggregates.UNIT_LAG * 2)
+    aggregates.refresh(full=True)
+    assert aggregates.state().gaps["units"] == ""
+    taken = []
+    fingerprint = aggregates._units_recent
+    monkeypatch.setattr(
+        aggregates, "_units_recent", lambda mark: taken.append(mark) or fingerprint(mark)
+    )
+    assert aggregates.refresh()["buckets"] == 0
+    assert taken == []
