@@ -2,7 +2,9 @@
 PostgreSQL; not part of the tests).
 
 Each round writes a note event on one hazard in each of `--counties` counties picked at random
-(the refresh counts a hazard with a new event as touched, as it does a step), refreshes the
+(the refresh counts a hazard with a new event as touched, as it does a step) and stamps that
+hazard's unit as edited now (a step that opens or closes a hazard recounts its unit's risk:
+the refresh then counts the units again; `--no-unit-edits` leaves the units), refreshes the
 aggregates, and times `answer_ahead_once`: the questions about the regions the refresh did not
 touch carried forward from the token before, the others counted. Then, for the same token, it
 deletes those answers and times `ahead.answer` over every question: what the step cost when it
@@ -35,6 +37,7 @@ def main() -> None:
     parser.add_argument("--counties", type=int, default=3, help="counties changed per round")
     parser.add_argument("--now", default="2026-11-28T10:00+08:00", help="the generator's --now")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--no-unit-edits", action="store_true")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hazardloop.settings")
@@ -51,6 +54,7 @@ def main() -> None:
     from hazardloop.reports import aggregates, ahead
     from hazardloop.reports.models import AnsweredAhead
     from hazardloop.reports.rollups import state
+    from hazardloop.units.models import Unit
 
     now = dt.datetime.fromisoformat(args.now)
     today = timezone.localdate(now)
@@ -76,8 +80,10 @@ def main() -> None:
             hazard = (
                 Hazard.objects.filter(region_code__startswith=prefix)
                 .order_by("-pk")
-                .values_list("pk", "status")[rng.randrange(50)]
+                .values_list("pk", "status", "unit_id")[rng.randrange(50)]
             )
+            if not args.no_unit_edits:
+                Unit.objects.filter(pk=hazard[2]).update(updated_at=timezone.now())
             HazardEvent.objects.create(
                 hazard_id=hazard[0],
                 kind=EventKind.NOTE,
@@ -107,7 +113,9 @@ def main() -> None:
     print(reading())
     print(
         f"{args.db}: {Hazard.objects.count():,} hazards; {args.rounds} rounds of "
-        f"{args.counties} counties changed; questions per token {statistics.median(asked_n):.0f}"
+        f"{args.counties} counties changed"
+        f"{'' if args.no_unit_edits else ', their units edited'}; "
+        f"questions per token {statistics.median(asked_n):.0f}"
     )
     print(f"refresh (incremental)          p50 {p50(refresh_s):8.1f} ms")
     print(

@@ -65,6 +65,7 @@ from hazardloop.reports.models import (
     UnitCount,
     UnitLast,
     UnitLastDay,
+    UnitRoll,
 )
 from hazardloop.reports.rollups import (
     HAZARD_COUNTS,
@@ -500,10 +501,19 @@ def refresh(*, full: bool = False) -> dict:
         units_rebuilt = (
             full or _units_changed(row, marks) or marks["duties_mark"] != row.duties_mark
         )
+        unit_prefixes: set = set()
         if units_rebuilt:
+            before = None if full else _unit_roll_rows()
             _rebuild_unit_counts()
             rebuild_unit_roll(levels)
             marks["units_mark"] = units_mark
+            if before is not None:
+                after = _unit_roll_rows()
+                unit_prefixes = {
+                    (key[1],)
+                    for key in before.keys() | after.keys()
+                    if before.get(key) != after.get(key)
+                }
         else:
             marks["units_mark"] = row.units_mark
         if full and connection.vendor == "postgresql":
@@ -521,9 +531,14 @@ def refresh(*, full: bool = False) -> dict:
             since["previous"] = row.generation
             since["touched"] = (
                 None
-                if full or units_rebuilt or not row.generation
+                if full or not row.generation
                 else _touched_codes(
-                    hazard_buckets, rectified, inspection_buckets, document_buckets, last_days
+                    hazard_buckets,
+                    rectified,
+                    inspection_buckets,
+                    document_buckets,
+                    last_days,
+                    unit_prefixes,
                 )
             )
         StatsRefresh.objects.filter(pk=1).update(
@@ -540,13 +555,27 @@ def refresh(*, full: bool = False) -> dict:
     return {"full": full, "buckets": count, "seconds": round(seconds, 3)}
 
 
+def _unit_roll_rows() -> dict:
+    """`UnitRoll` as {(depth, prefix, sector): its counts}: a few rows per region and sector
+    (9,000 at the finest depth of a province's 989 townships), compared before and after the
+    units' recount to find the regions whose units' figures moved. A unit's risk changes at
+    most steps (its counts of open hazards), which changes no row here."""
+    return {
+        (depth, prefix, sector): counts
+        for depth, prefix, sector, *counts in UnitRoll.objects.values_list(
+            "depth", "prefix", "sector", "n", "lapsed_units", "lapsed"
+        )
+    }
+
+
 # More region codes than this in one refresh are recorded as "possibly any region".
 TOUCHED_MAX = 2000
 
 
 def _touched_codes(*bucket_sets) -> list[str] | None:
-    """The region codes of the buckets a refresh rebuilt (each set's keys begin with the
-    code), sorted; None when a set is None (all of them) or there are more than TOUCHED_MAX."""
+    """The region codes of the buckets a refresh rebuilt and the prefixes of the units' roll-up
+    rows that moved (each set's keys begin with the code or prefix), sorted; None when a set is
+    None (all of them) or there are more than TOUCHED_MAX."""
     codes: set[str] = set()
     for buckets in bucket_sets:
         if buckets is None:

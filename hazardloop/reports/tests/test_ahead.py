@@ -18,6 +18,8 @@ from hazardloop.reports import aggregates, ahead
 from hazardloop.reports.models import AnsweredAhead, HazardRoll, StatsRefresh
 from hazardloop.reports.stats import region_stats
 from hazardloop.reports.tests.test_aggregates import NOW, World, at
+from hazardloop.testing import make_unit
+from hazardloop.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate(NOW)
@@ -150,6 +152,9 @@ def test_a_refresh_that_touched_one_county_counts_only_its_ancestors_again(cast,
     first = ahead.answer_ahead_once(NOW)
     counted = _counted_parents(monkeypatch)
     world.hazard(world.units[7], found=at(10, 2), status="ordered", due=at(10, 5))  # in 220202
+    # A unit's risk moves at most steps: the units are counted again, and no region's units'
+    # figures move.
+    Unit.objects.filter(pk=world.units[7].pk).update(risk_level="high", updated_at=timezone.now())
     aggregates.refresh()
     assert StatsRefresh.objects.get().touched == ["220202"]
     assert ahead.answer_ahead_once(NOW) == first  # every question answered again
@@ -162,6 +167,24 @@ def test_a_refresh_that_touched_one_county_counts_only_its_ancestors_again(cast,
         answered, rolled, looked = read(everything, parent.code, *MONTH)
         assert looked and not rolled
         assert answered == read(everything, parent.code, *MONTH, live=True)[0]
+
+
+def test_a_unit_added_touches_its_region(cast, monkeypatch):
+    World(cast)
+    aggregates.refresh()
+    first = ahead.answer_ahead_once(NOW)
+    counted = _counted_parents(monkeypatch)
+    make_unit("220202", sector="lodging")
+    aggregates.refresh()
+    # The units' roll-up rows that moved: the county's, its prefecture's, the province's.
+    assert StatsRefresh.objects.get().touched == ["22", "2202", "220202"]
+    assert ahead.answer_ahead_once(NOW) == first
+    assert sorted(counted) == sorted(["220000", "220200"] * len(settings.STATS_AHEAD_DAYS))
+    everything = Scope(everything=True)
+    for parent in ("220000", "220200", "220100"):
+        answered, rolled, looked = read(everything, parent, *MONTH)
+        assert looked and not rolled
+        assert answered == read(everything, parent, *MONTH, live=True)[0]
 
 
 def test_nothing_is_carried_over_a_full_refresh_or_a_token_the_sweep_did_not_answer(
