@@ -558,8 +558,8 @@ def refresh(*, full: bool = False) -> dict:
 def _unit_roll_rows() -> dict:
     """`UnitRoll` as {(depth, prefix, sector): its counts}: a few rows per region and sector
     (9,000 at the finest depth of a province's 989 townships), compared before and after the
-    units' recount to find the regions whose units' figures moved. A unit's risk changes at
-    most steps (its counts of open hazards), which changes no row here."""
+    units' recount to find the regions whose units' figures moved. Most steps change their
+    unit's risk (its counts of open hazards), which moves no row here."""
     return {
         (depth, prefix, sector): counts
         for depth, prefix, sector, *counts in UnitRoll.objects.values_list(

@@ -13,8 +13,9 @@ default: the dashboard's default period and a year), and stores the rows under t
 token (`AnsweredAhead`). `rows()` reads them with one indexed SELECT and counts only a question
 not answered ahead (another period, or a refresh the sweep has not answered yet).
 
-A refresh records the region codes whose buckets it rebuilt (`StatsRefresh.touched`). The
-answers about the other regions did not change: the step copies them forward from the token
+A refresh records the region codes whose buckets it rebuilt, with the prefixes of the units'
+roll-up rows that moved (`StatsRefresh.touched`). The answers about the other regions did not
+change: the step copies them forward from the token
 before (`carry_forward`) and counts only the regions the refresh touched, with the province
 and their ancestors: a minute of a campaign day touches a few counties, not every region.
 

@@ -140,36 +140,26 @@ def _by_day(keys) -> dict[dt.date, list[str]]:
     return {d: sorted(p) for d, p in out.items()}
 
 
-def _keys_q(keys, prefix_field: str, day_field: str = "day") -> Q:
+def _keys_q(keys, prefix_field: str, day_field: str = "day", *, under: int | None = None) -> Q:
     """Exactly the (prefix, day) keys: one term per day or one per prefix, whichever is fewer
-    (a day's changes touch many days of few prefixes at the top, few days of many below)."""
-    if not keys:
-        return Q(pk__in=[])
-    by_day = _by_day(keys)
-    by_prefix: dict[str, set[dt.date]] = {}
-    for prefix, day in keys:
-        by_prefix.setdefault(prefix, set()).add(day)
-    if len(by_prefix) < len(by_day):
-        return reduce(
-            or_,
-            [
-                Q(**{prefix_field: p, f"{day_field}__in": sorted(d)})
-                for p, d in sorted(by_prefix.items())
-            ],
-        )
-    return reduce(or_, [Q(**{day_field: d, f"{prefix_field}__in": p}) for d, p in by_day.items()])
+    (a day's changes touch many days of few prefixes at the top, few days of many below).
 
-
-def _under_q(keys, field: str, depth: int, day_field: str = "day") -> Q:
-    """The source rows of the (prefix, day) keys of `depth`: those whose `field` cut to `depth`
-    is the prefix, written so that the indexes serve it: `field` begins with a full-length
-    prefix (LIKE 'p%'), or is a shorter one (a code shorter than the depth is its own key).
-    Grouped by day or by prefix as `_keys_q` is."""
+    With `under=depth`, the source rows of the keys of that depth instead: those whose
+    `prefix_field` cut to the depth is the prefix, written so that an index serves it — the
+    field begins with a full-length prefix (LIKE 'p%'), or is a shorter one (a code shorter
+    than the depth is its own key)."""
     if not keys:
         return Q(pk__in=[])
 
-    def under(prefix: str) -> Q:
-        return Q(**{f"{field}__startswith" if len(prefix) >= depth else field: prefix})
+    def one(prefix: str) -> Q:
+        if under is not None and len(prefix) >= under:
+            return Q(**{f"{prefix_field}__startswith": prefix})
+        return Q(**{prefix_field: prefix})
+
+    def some(prefixes: list[str]) -> Q:
+        if under is None:
+            return Q(**{f"{prefix_field}__in": prefixes})
+        return reduce(or_, map(one, prefixes))
 
     by_day = _by_day(keys)
     by_prefix: dict[str, set[dt.date]] = {}
@@ -178,11 +168,9 @@ def _under_q(keys, field: str, depth: int, day_field: str = "day") -> Q:
     if len(by_prefix) < len(by_day):
         return reduce(
             or_,
-            [under(p) & Q(**{f"{day_field}__in": sorted(d)}) for p, d in sorted(by_prefix.items())],
+            [one(p) & Q(**{f"{day_field}__in": sorted(d)}) for p, d in sorted(by_prefix.items())],
         )
-    return reduce(
-        or_, [Q(**{day_field: d}) & reduce(or_, map(under, p)) for d, p in by_day.items()]
-    )
+    return reduce(or_, [Q(**{day_field: d}) & some(p) for d, p in by_day.items()])
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -223,7 +211,8 @@ def _roll_depth(roll: Roll, depth: int, finer: int | None, keys) -> None:
         dims = list(roll.dims)
         variants = [("campaign_id", {})]
     if keys is not None:
-        qs = qs.filter(_under_q(keys, "region_code" if finer is None else "prefix", depth))
+        source = "region_code" if finer is None else "prefix"
+        qs = qs.filter(_keys_q(keys, source, under=depth))
     for campaign, where in variants:
         group = ["roll_prefix", "day", *dims]
         if not isinstance(campaign, Value):
