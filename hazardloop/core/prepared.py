@@ -319,8 +319,8 @@ def sent_together(using: str = "default"):
 def _run_pipelined(queries, using: str) -> list[list]:
     """Prepared statements in psycopg's pipeline mode: each is bound and run prepared as
     `_run_one` would, but they are sent together and their results read after one wait
-    (measured 0.51–0.67 against 0.64–0.87 ms for a hazard and its events one after another:
-    docs/performance.md, session 17)."""
+    (a hazard and its events: 0.41–0.52 against 0.53–0.65 ms one after another with a round
+    trip of 80 µs, bench/hazards/run_together.py; docs/performance.md, session 17)."""
     compiled = [
         (query._compiled.get(using) or query._compile(args, using))
         if isinstance(query, Prepared)
