@@ -38,7 +38,6 @@ plan than the round trip it saves is slower, as the token's memberships were
 (docs/performance.md).
 """
 
-import contextlib
 import functools
 import threading
 from collections.abc import Callable
@@ -300,27 +299,13 @@ def run_together(*queries: tuple, using: str = "default") -> list[list]:
     return results
 
 
-@contextlib.contextmanager
-def sent_together(using: str = "default"):
-    """Inside the block, statements on a prepared cursor are queued and sent together when
-    it ends (psycopg's pipeline mode): read their rows after the block. (A transaction's
-    BEGIN is no cheaper in a pipeline: psycopg waits for it before going on.) Where
-    `prepared_cursor` does not prepare, an ordinary block: each statement is sent when it
-    runs. A database error of any statement is raised when the block ends, as Django's
-    error."""
-    if not prepares(using):
-        yield
-        return
-    connection = connections[using]
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        yield
-
-
 def _run_pipelined(queries, using: str) -> list[list]:
     """Prepared statements in psycopg's pipeline mode: each is bound and run prepared as
     `_run_one` would, but they are sent together and their results read after one wait
     (a hazard and its events: 0.41–0.52 against 0.53–0.65 ms one after another with a round
-    trip of 80 µs, bench/hazards/run_together.py; docs/performance.md, session 17)."""
+    trip of 80 µs, bench/hazards/run_together.py; docs/performance.md, session 17). A database
+    error of any of them is raised when the pipeline ends, as Django's error. (A transaction's
+    BEGIN is no cheaper in a pipeline: psycopg waits for it before going on.)"""
     compiled = [
         (query._compiled.get(using) or query._compile(args, using))
         if isinstance(query, Prepared)
@@ -329,7 +314,8 @@ def _run_pipelined(queries, using: str) -> list[list]:
     ]
     cursors = []
     try:
-        with sent_together(using):
+        connection = connections[using]
+        with connection.wrap_database_errors, connection.connection.pipeline():
             for c, (query, args) in zip(compiled, queries, strict=True):
                 cursor = prepared_cursor(using)
                 cursors.append(cursor)

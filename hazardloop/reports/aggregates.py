@@ -556,10 +556,11 @@ def refresh(*, full: bool = False) -> dict:
 
 
 def _unit_roll_rows() -> dict:
-    """`UnitRoll` as {(depth, prefix, sector): its counts}: a few rows per region and sector
-    (9,000 at the finest depth of a province's 989 townships), compared before and after the
-    units' recount to find the regions whose units' figures moved. Most steps change their
-    unit's risk (its counts of open hazards), which moves no row here."""
+    """`UnitRoll` as {(depth, prefix, sector): its counts}: one row per region and sector with
+    units (at most 9 sectors × 989 townships at the benchmark province's finest depth),
+    compared before and after the units' recount to find the regions whose units' figures
+    moved. Most steps change their unit's risk (its counts of open hazards), which moves no
+    row here."""
     return {
         (depth, prefix, sector): counts
         for depth, prefix, sector, *counts in UnitRoll.objects.values_list(

@@ -15,9 +15,9 @@ not answered ahead (another period, or a refresh the sweep has not answered yet)
 
 A refresh records the region codes whose buckets it rebuilt, with the prefixes of the units'
 roll-up rows that moved (`StatsRefresh.touched`). The answers about the other regions did not
-change: the step copies them forward from the token
-before (`carry_forward`) and counts only the regions the refresh touched, with the province
-and their ancestors: a minute of a campaign day touches a few counties, not every region.
+change: the step copies them forward from the token before (`carry_forward`) and counts only
+the regions that contain a touched code (those regions, their ancestors, the province): a
+minute of a campaign day touches a few counties, not every region.
 
 The answer is a function of the aggregates alone (the region, the children's depth, the
 period, today), not of who asks: `stats.region_stats` asks only when the roll-ups can answer

@@ -442,8 +442,9 @@ class StatsRefresh(models.Model):
     # find nothing new): what the statistics kept between refreshes are keyed by (kept.py).
     generation = models.CharField(max_length=32, blank=True, default="", db_default="")
     # The token before it, and the region codes whose buckets the refresh that made the new
-    # token rebuilt (null: possibly any region — a full refresh, the units' counts, too many):
-    # what the sweep's answers ahead may carry forward unchanged (ahead.py).
+    # token rebuilt, with the prefixes of the units' roll-up rows that moved (null: possibly
+    # any region — a full refresh, or too many): what the sweep's answers ahead may carry
+    # forward unchanged (ahead.py).
     previous = models.CharField(max_length=32, blank=True, default="", db_default="")
     touched = models.JSONField(null=True, blank=True, default=None)
 

@@ -556,7 +556,8 @@ def test_an_incremental_refresh_finds_its_rows_by_what_it_knows_not_by_cutting_e
         if q["sql"].startswith(("DELETE", "INSERT")) and any(f'"{t}"' in q["sql"] for t in tables)
     ]
     assert len(asked) > 20
-    cut = [sql[:160] for sql in asked if "SUBSTR" in sql.upper().partition(" WHERE ")[2]]
+    where = [sql.upper().partition(" WHERE ")[2].partition(" GROUP BY ")[0] for sql in asked]
+    cut = [sql[:160] for sql, clause in zip(asked, where, strict=True) if "SUBSTR" in clause]
     assert cut == []
 
 
