@@ -82,6 +82,22 @@ def memberships_of(user) -> list[Membership]:
     return cached
 
 
+def memberships_query(user) -> tuple | None:
+    """The query of `user`'s memberships as `core.prepared.run_together` takes it, when they
+    are still to be read this request (else None), so that a caller about to read something
+    else anyway can ask for both in one round trip; give the rows to `remember_memberships`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if getattr(user, "_hl_memberships", None) is not None:
+        return None
+    return (_ACTIVE_MEMBERSHIPS, (user.pk,))
+
+
+def remember_memberships(user, rows: list[Membership]) -> None:
+    """Keep the memberships read with `memberships_query` for `memberships_of`."""
+    user._hl_memberships = rows
+
+
 def roles_of(user) -> set[str]:
     roles = {m.role for m in memberships_of(user)}
     if getattr(user, "is_superuser", False):

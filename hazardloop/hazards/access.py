@@ -1,7 +1,12 @@
 """The one way to fetch a hazard for a person: in their scope, or 404 (out of scope looks
 exactly like missing, and the attempt is audited as `get_in_scope_or_404` does)."""
 
-from hazardloop.accounts.access import get_in_scope_or_404, in_scope_or_404
+from hazardloop.accounts.access import (
+    get_in_scope_or_404,
+    in_scope_or_404,
+    memberships_query,
+    remember_memberships,
+)
 from hazardloop.core.prepared import Prepared, run_together
 from hazardloop.hazards.models import Hazard, HazardEvent
 
@@ -22,7 +27,8 @@ def access_hazard(
 
     `events=True` also reads its events (with their actors) in the same round trip, as
     `hazard.known_events`; a workflow step (`workflow.apply`) adds the event it writes, so
-    the answer after a step needs no second read."""
+    the answer after a step needs no second read. The person's memberships go in that round
+    trip too when the request has not read them yet."""
     if tuple(related) != ("unit",):
         return get_in_scope_or_404(
             user,
@@ -38,10 +44,19 @@ def access_hazard(
         pk = 0
     if not 0 < pk < 2**63:
         rows, known = [], []
-    elif events:
-        rows, known = run_together((_WITH_UNIT, (pk,)), (EVENTS, (pk,)))
     else:
-        rows, known = _WITH_UNIT(pk), []
+        # The person's memberships, which the scope check below needs, go in the same round
+        # trip when they are still to be read this request.
+        queries = [(_WITH_UNIT, (pk,))]
+        if events:
+            queries.append((EVENTS, (pk,)))
+        memberships = memberships_query(user)
+        if memberships is not None:
+            queries.append(memberships)
+        results = run_together(*queries)
+        rows, known = results[0], results[1] if events else []
+        if memberships is not None:
+            remember_memberships(user, results[-1])
     hazard = rows[0] if rows else None
     if hazard is not None and events:
         hazard.known_events = known

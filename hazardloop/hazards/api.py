@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 from pydantic import BaseModel, Field
 
-from hazardloop.accounts.access import has_perm_anywhere, in_scope_or_404, require
+from hazardloop.accounts.access import (
+    has_perm_anywhere,
+    in_scope_or_404,
+    memberships_query,
+    remember_memberships,
+    require,
+)
 from hazardloop.core.api import ApiError, Code, Day, Id, RegionCode, Text, When
-from hazardloop.core.prepared import Prepared
+from hazardloop.core.prepared import Prepared, run_together
 from hazardloop.hazards import bulk, schemas, services, workflow
 from hazardloop.hazards.access import EVENTS, access_hazard
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade, Source
@@ -305,7 +311,14 @@ def get_hazard(request, hazard_id: Id):
 def create(request, payload: HazardIn):
     """Record a hazard at a unit in the caller's scope."""
     user = request.auth
-    found = _UNIT(payload.unit_id)
+    # The unit, and the caller's memberships for the scope check when still to be read, in
+    # one round trip.
+    memberships = memberships_query(user)
+    if memberships is None:
+        found = _UNIT(payload.unit_id)
+    else:
+        found, rows = run_together((_UNIT, (payload.unit_id,)), memberships)
+        remember_memberships(user, rows)
     unit = in_scope_or_404(
         user,
         found[0] if found else None,

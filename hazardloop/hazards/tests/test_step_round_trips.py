@@ -5,10 +5,10 @@ On PostgreSQL the statements a step sends are counted exactly: a new statement o
 is a deliberate change to this file. The hazard moves and its event (and a verify's record of
 the check) are written in one statement, the unit's people are read by the notification's
 INSERT, and the audit events are written with the chain head's move. The hot statements are
-kept prepared (`core.prepared.prepared_cursor`); the hazard and its events, and the unit's
-lock and its hazard count, are two statements each, sent in one round trip
-(`core.prepared.run_together`: pipelined when prepared, one string of statements when
-prepared statements are turned off, `DB_PREPARED_STATEMENTS=false`)."""
+kept prepared (`core.prepared.prepared_cursor`); the hazard, its events and the caller's
+memberships, the unit and the memberships (a create), and the unit's lock and its hazard count
+are sent in one round trip each (`core.prepared.run_together`: pipelined when prepared, one
+string of statements when prepared statements are turned off, `DB_PREPARED_STATEMENTS=false`)."""
 
 import pytest
 from django.db import connection
@@ -39,7 +39,7 @@ POSTGRES = connection.vendor == "postgresql"
 # PostgreSQL's statements (BEGIN and COMMIT counted), with prepared statements and without;
 # elsewhere a ceiling.
 PREPARED_COUNTS = (10, 13, 13)
-BATCHED_COUNTS = (9, 11, 12)
+BATCHED_COUNTS = (8, 10, 11)
 ELSEWHERE = (12, 16, 15)
 
 
@@ -258,3 +258,53 @@ def test_the_units_count_keeps_one_plan(cast):
         )
         ((generic, custom),) = cursor.fetchall()
     assert generic >= 1 and custom <= 5, (generic, custom)
+
+
+@pytest.mark.django_db
+def test_the_hazard_read_brings_the_callers_memberships(cast, monkeypatch):
+    """`access_hazard` asks for the caller's memberships with the hazard (one round trip on
+    PostgreSQL) when the request has not read them yet: the scope check then reads nothing
+    more, and someone out of scope still gets the 404 that a missing hazard gets."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from hazardloop.accounts import access as accounts_access
+    from hazardloop.accounts.access import memberships_of
+    from hazardloop.accounts.models import User
+    from hazardloop.hazards import access as hazards_access
+    from hazardloop.hazards.access import access_hazard
+
+    sent = []
+    together = hazards_access.run_together
+
+    def recorded(*queries, **options):
+        sent.append([query for query, _args in queries])
+        return together(*queries, **options)
+
+    monkeypatch.setattr(hazards_access, "run_together", recorded)
+    found = hazard(cast)
+    reader = User.objects.get(pk=cast.inspector.pk)  # a fresh object: nothing read yet
+    with CaptureQueriesContext(connection) as queries:
+        got = access_hazard(reader, found.pk, events=True)
+        kept = memberships_of(reader)
+    assert kept == list(Membership.objects.filter(user=cast.inspector, is_active=True))
+    assert got.pk == found.pk
+    # Sent with the hazard and its events, not after them.
+    assert sent == [
+        [hazards_access._WITH_UNIT, hazards_access.EVENTS, accounts_access._ACTIVE_MEMBERSHIPS]
+    ]
+    # Pipelined (each statement counted) when prepared; one string of statements when not.
+    joined = POSTGRES and not prepares()
+    assert len(queries) == (1 if joined else 3), [q["sql"][:60] for q in queries]
+    assert "accounts_membership" in queries[-1]["sql"]
+    with CaptureQueriesContext(connection) as again:  # read once per request (user object)
+        access_hazard(reader, found.pk, events=True)
+    assert len(again) == (1 if joined else 2)
+    assert not any("accounts_membership" in q["sql"] for q in again)
+    assert sent[-1] == [hazards_access._WITH_UNIT, hazards_access.EVENTS]
+
+    stranger = make_user("out-of-scope", region="220104", role=Role.INSPECTOR)
+    with pytest.raises(Http404):
+        access_hazard(User.objects.get(pk=stranger.pk), found.pk)
+    with pytest.raises(Http404):
+        access_hazard(AnonymousUser(), found.pk)
