@@ -176,16 +176,44 @@ def _unit_people(units) -> None:
             )
 
 
+# The tables a round writes (bench.py http): their dead rows are cleared before a run.
+WRITTEN = (
+    "hazards_hazard", "hazards_hazardevent", "hazards_verification", "units_unit",
+    "audit_auditevent", "audit_auditchainhead", "notifications_notification",
+    "accounts_apitoken",
+)  # fmt: skip
+
+
+def _vacuum_written() -> None:
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        for table in WRITTEN:
+            cur.execute(f"VACUUM (ANALYZE) {table}")
+    print(f"vacuumed the tables a round writes in {time.perf_counter() - t:.1f} s")
+
+
 def http_main() -> None:
     """Time the API over HTTP against one gunicorn process (sync worker) on loopback.
 
         flock /tmp/hazardloop-bench.lock .venv/bin/python bench/hazards/bench.py http \\
-            [--rounds 200] [--code /path/to/other/checkout]
+            [--rounds 200] [--code /path/to/other/checkout [--code /path/to/another]]
 
     Each round: create a hazard (POST /api/v1/hazards), order it and, once a unit has
     submitted it (set in SQL), verify it (POST …/transitions), then read the first 20-row page,
     a filtered page (county, open) and a jump by date. Client time = the whole request seen by
     the client (connect included); server time = gunicorn's own measure (%(D)s) per request.
+
+    With `--code` given twice or more, one gunicorn per checkout runs on the same database and
+    the rounds alternate between them (A B, then B A, …): a machine whose speed moves by 10–50 %
+    from one minute to the next moves both alike, so a difference of a few tenths of a
+    millisecond between two versions can be read from one run, which two runs one after
+    the other could not show.
+
+    On PostgreSQL the tables the rounds write are vacuumed first (`--no-vacuum` leaves them):
+    every run rewrites the same 20 units' rows and the audit chains' heads, and the dead rows
+    that earlier runs leave (thousands, which autovacuum would have cleared long before on
+    a real day: a unit is written a few times a day) made the same code 0.6–1.3 ms slower
+    per request (verify 7.2 against 5.9 ms after a VACUUM), so that of two runs the later lost.
     """
     import json
     import subprocess
@@ -196,152 +224,179 @@ def http_main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode")
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--code", default=str(ROOT))
+    parser.add_argument("--code", action="append", help="default: this checkout")
+    parser.add_argument("--no-vacuum", action="store_true")
     args = parser.parse_args()
+    codes = args.code or [str(ROOT)]
     ensure_reference_data()
     if not RuleSet.objects.exists():
         load_shipped(RuleSet, HolidayYear)
     with connection.cursor() as cur:
         cur.execute("select count(*) from hazards_hazard")
         total = cur.fetchone()[0]
+    if connection.vendor == "postgresql" and not args.no_vacuum:
+        _vacuum_written()
     _inspector, token = _bench_token("bench-http-insp", "220102", Role.INSPECTOR)
     units = list(Unit.objects.filter(region__code__startswith="220102").order_by("id")[:20])
     _unit_people(units)
     unit_user = User.objects.get(username=f"bench-unit-{units[0].pk}")
-    if not args.port:
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
-    log = Path(tempfile.mkdtemp()) / "access.log"
-    env = {
-        **os.environ,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": args.code,
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "hazardloop.wsgi:application",
-            "--bind", f"127.0.0.1:{args.port}", "--workers", "1",
-            "--access-logfile", str(log), "--access-logformat", "%(U)s %(s)s %(D)s",
-        ],
-        cwd=args.code, env=env, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{args.port}/api/v1"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def worker_cpu() -> float:
-        """CPU seconds (user + system) of the gunicorn worker so far (/proc, in ticks)."""
-        try:
-            proc = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-            pid = proc.read_text().split()[0]
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError):
-            return 0.0
+    class Server:
+        """One gunicorn (one sync worker) serving one checkout, with its own access log."""
 
-    cpu: dict[str, float] = {}
+        def __init__(self, code: str):
+            import socket
 
-    def call(method, path, body=None, label=None):
-        if label:
-            before = worker_cpu()
-            out = call(method, path, body)
-            cpu[label] = cpu.get(label, 0.0) + worker_cpu() - before
-            return out
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(  # noqa: S310 (loopback)
-            base + path, data=data, method=method, headers=headers
-        )
-        t = time.perf_counter()
-        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
-            payload = json.loads(response.read())
-        return (time.perf_counter() - t) * 1000, payload
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+            self.code = code
+            self.log = Path(tempfile.mkdtemp()) / "access.log"
+            env = {
+                **os.environ,
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "LOG_LEVEL": "WARNING",
+                "PYTHONPATH": code,
+            }
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "hazardloop.wsgi:application",
+                    "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+                    "--access-logfile", str(self.log),
+                    "--access-logformat", "%(U)s %(s)s %(D)s",
+                ],
+                cwd=code, env=env, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            self.base = f"http://127.0.0.1:{self.port}/api/v1"
+            self.cpu: dict[str, float] = {}
+            self.client: dict[str, list[float]] = {}
 
-    for _ in range(150):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}): is port {args.port} free?")
-        try:
-            call("GET", "/hazards?limit=1")
-            break
-        except urllib.error.HTTPError:
-            raise
-        except OSError:
-            time.sleep(0.2)
-    gauge = reading()
-    load_before = os.getloadavg()
-    client: dict[str, list[float]] = {}
-    due = (timezone.now() + dt.timedelta(days=10)).isoformat()
-    try:
-        for _ in range(10):  # warm-up (not counted)
-            call("GET", "/hazards?limit=20")
-        log.write_text("")
-        for i in range(args.rounds):
-            ms, made = call(
-                "POST",
-                "/hazards",
-                {
-                    "unit_id": units[i % len(units)].pk,
-                    "source": "inspection",
-                    "description": "基准：安全出口堵塞",
-                    "source_ref": f"bench-http:{i}",
-                },
-                label="create",
+        def worker_cpu(self) -> float:
+            """CPU seconds (user + system) of the gunicorn worker so far (/proc, in ticks)."""
+            try:
+                pid = self.process.pid
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0]
+                fields = Path(f"/proc/{children}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError):
+                return 0.0
+
+        def call(self, method, path, body=None, label=None):
+            if label:
+                before = self.worker_cpu()
+                ms, out = self.call(method, path, body)
+                self.cpu[label] = self.cpu.get(label, 0.0) + self.worker_cpu() - before
+                self.client.setdefault(label, []).append(ms)
+                return ms, out
+            data = json.dumps(body).encode() if body is not None else None
+            request = urllib.request.Request(  # noqa: S310 (loopback)
+                self.base + path, data=data, method=method, headers=headers
             )
-            client.setdefault("create", []).append(ms)
-            pk = made["id"]
-            path = f"/hazards/{pk}/transitions"
-            ms, _ = call("POST", path, {"action": "order", "due_at": due}, label="step: order")
-            client.setdefault("step: order", []).append(ms)
-            with connection.cursor() as cur:
-                cur.execute(
-                    "update hazards_hazard set status = 'submitted', submitted_at = now(), "
-                    "submitted_by_id = %s, clock = 'verify', version = version + 1 where id = %s",
-                    [unit_user.pk, pk],
-                )
-            ms, _ = call("POST", path, {"action": "verify", "reason": ""}, label="step: verify")
-            client.setdefault("step: verify", []).append(ms)
-            for label, query in (
-                ("list: first page (20)", "/hazards?limit=20"),
-                ("list: county + open (20)", "/hazards?limit=20&region=220102&status=open"),
-                ("list: jump by date (20)", "/hazards?limit=20&on_or_before=2025-06-01"),
-            ):
-                ms, _ = call("GET", query, label=label)
-                client.setdefault(label, []).append(ms)
+            t = time.perf_counter()
+            with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
+                payload = json.loads(response.read())
+            return (time.perf_counter() - t) * 1000, payload
+
+        def wait_ready(self) -> None:
+            for _ in range(150):
+                if self.process.poll() is not None:
+                    raise SystemExit(f"gunicorn exited ({self.process.returncode})")
+                try:
+                    self.call("GET", "/hazards?limit=1")
+                    return
+                except urllib.error.HTTPError:
+                    raise
+                except OSError:
+                    time.sleep(0.2)
+
+        def server_ms(self) -> dict[str, list[float]]:
+            """Server times from the access log, by path and status (a round's order is fixed)."""
+            lines = [ln.split() for ln in self.log.read_text().splitlines() if ln.strip()]
+            ok = [ln for ln in lines if ln[0].startswith("/api/v1/hazards")]
+            creates = [
+                int(ln[2]) / 1000 for ln in ok if ln[0] == "/api/v1/hazards" and ln[1] == "201"
+            ]
+            steps = [int(ln[2]) / 1000 for ln in ok if ln[0].endswith("/transitions")]
+            reads = [
+                int(ln[2]) / 1000 for ln in ok if ln[0] == "/api/v1/hazards" and ln[1] == "200"
+            ]
+            return {
+                "create": creates,
+                "step: order": steps[0::2],
+                "step: verify": steps[1::2],
+                "list: first page (20)": reads[0::3],
+                "list: county + open (20)": reads[1::3],
+                "list: jump by date (20)": reads[2::3],
+            }
+
+    due = (timezone.now() + dt.timedelta(days=10)).isoformat()
+
+    def one_round(server: Server, i: int) -> None:
+        _ms, made = server.call(
+            "POST",
+            "/hazards",
+            {
+                "unit_id": units[i % len(units)].pk,
+                "source": "inspection",
+                "description": "基准：安全出口堵塞",
+                "source_ref": f"bench-http:{i}",
+            },
+            label="create",
+        )
+        path = f"/hazards/{made['id']}/transitions"
+        server.call("POST", path, {"action": "order", "due_at": due}, label="step: order")
+        with connection.cursor() as cur:
+            cur.execute(
+                "update hazards_hazard set status = 'submitted', submitted_at = now(), "
+                "submitted_by_id = %s, clock = 'verify', version = version + 1 where id = %s",
+                [unit_user.pk, made["id"]],
+            )
+        server.call("POST", path, {"action": "verify", "reason": ""}, label="step: verify")
+        for label, query in (
+            ("list: first page (20)", "/hazards?limit=20"),
+            ("list: county + open (20)", "/hazards?limit=20&region=220102&status=open"),
+            ("list: jump by date (20)", "/hazards?limit=20&on_or_before=2025-06-01"),
+        ):
+            server.call("GET", query, label=label)
+
+    servers = [Server(code) for code in codes]
+    try:
+        for server in servers:
+            server.wait_ready()
+        gauge = reading()
+        load_before = os.getloadavg()
+        for server in servers:
+            for _ in range(10):  # warm-up (not counted)
+                server.call("GET", "/hazards?limit=20")
+            server.log.write_text("")
+        for i in range(args.rounds):
+            # A B, then B A: neither checkout always runs right after the other's writes.
+            for server in servers if i % 2 == 0 else servers[::-1]:
+                one_round(server, i)
     finally:
-        server.terminate()
-        server.wait()
+        for server in servers:
+            server.process.terminate()
+            server.process.wait()
     load_after = os.getloadavg()
-    # Server times from the access log, by path and status (the order in a round is fixed).
-    lines = [ln.split() for ln in log.read_text().splitlines() if ln.strip()]
-    creates = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "201"]
-    steps = [int(ln[2]) / 1000 for ln in lines if ln[0].endswith("/transitions")]
-    reads = [int(ln[2]) / 1000 for ln in lines if ln[0] == "/api/v1/hazards" and ln[1] == "200"]
-    server_ms = {
-        "create": creates,
-        "step: order": steps[0::2],
-        "step: verify": steps[1::2],
-        "list: first page (20)": reads[0::3],
-        "list: county + open (20)": reads[1::3],
-        "list: jump by date (20)": reads[2::3],
-    }
-    print(f"code: {args.code}")
+    alternating = " (rounds alternating between the checkouts)" if len(servers) > 1 else ""
     print(f"hazards: {total:,}; rounds: {args.rounds}; one gunicorn sync worker on loopback")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)")
     print(gauge)
-    print(
-        f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7} "
-        f"{'server CPU mean':>15}"
-    )
-    for label, times in client.items():
-        srv = server_ms.get(label) or [0.0]
+    for server in servers:
+        print(f"code: {server.code}{alternating}")
         print(
-            f"{label:28} {pct(times, 50):10.1f} {pct(times, 95):7.1f} "
-            f"{pct(srv, 50):10.1f} {pct(srv, 95):7.1f} "
-            f"{cpu.get(label, 0) * 1000 / len(times):15.1f}"
+            f"{'operation':28} {'client p50':>10} {'p95':>7} {'server p50':>10} {'p95':>7} "
+            f"{'server CPU mean':>15}"
         )
+        server_ms = server.server_ms()
+        for label, times in server.client.items():
+            srv = server_ms.get(label) or [0.0]
+            print(
+                f"{label:28} {pct(times, 50):10.1f} {pct(times, 95):7.1f} "
+                f"{pct(srv, 50):10.1f} {pct(srv, 95):7.1f} "
+                f"{server.cpu.get(label, 0) * 1000 / len(times):15.1f}"
+            )
     Hazard.objects.filter(source_ref__startswith="bench-http:").update(source_ref="bench-done")
 
 
