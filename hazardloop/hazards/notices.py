@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
-from hazardloop.notifications.services import notify, notify_unit_members
+from hazardloop.notifications.services import Notice, notify, notify_unit_members, unit_notice
 from hazardloop.regions import codes as region_codes
 
 MESSAGES = {
@@ -95,6 +95,20 @@ def link(hazard) -> str:
 def notify_unit(hazard, *, key: str, message: str, params: dict | None = None):
     """Notify the unit's people once about event `key` (message: a gettext_noop string)."""
     return notify_unit_members(
+        hazard.unit_id,
+        key=f"hazard:{hazard.pk}:{key}",
+        message=message,
+        params=params if params is not None else hazard_params(hazard),
+        link=link(hazard),
+        obj=hazard,
+    )
+
+
+def to_unit(hazard, *, key: str, message: str, params: dict | None = None) -> Notice:
+    """`notify_unit` built but not yet written, for a workflow step to send with its
+    compare-and-swap (`workflow.apply(notice=…)`): read from the hazard as the step leaves
+    it."""
+    return unit_notice(
         hazard.unit_id,
         key=f"hazard:{hazard.pk}:{key}",
         message=message,

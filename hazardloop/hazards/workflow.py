@@ -27,7 +27,7 @@ from hazardloop.accounts.choices import Role
 from hazardloop.accounts.permissions import role_has
 from hazardloop.audit.services import record_event, record_events
 from hazardloop.core.errors import Conflict, DomainError
-from hazardloop.core.prepared import insert_fields, insert_values, prepared_cursor
+from hazardloop.core.prepared import insert_fields, insert_values, prepared_cursor, run_together
 from hazardloop.hazards import schemas, unit_risk
 from hazardloop.hazards.choices import OPEN_STATUSES, EventKind, Grade, Source, Status
 from hazardloop.hazards.deadlines import clock_changes
@@ -382,14 +382,18 @@ def apply(
     data: dict | None = None,
     changes: dict | None = None,
     record: models.Model | None = None,
+    notice=None,
 ) -> HazardEvent:
     """Compare-and-swap the hazard from its current (version, status) and append the event.
 
     Call inside the service's transaction. `changes` are extra column values to write in the
     same UPDATE. `record` is a new row that belongs to the event (its `event` field is set to
-    it: a verification record), inserted in the same statement on PostgreSQL. Raises
-    NotAllowedNow for a wrong status and HazardChanged when the row moved on since it was
-    read; in both cases nothing is written.
+    it: a verification record), inserted in the same statement on PostgreSQL. `notice`, a
+    function of the hazard as the step leaves it that gives a `notifications.Notice` (e.g.
+    `notices.to_unit`), is the step's notification, sent in the same round trip as the
+    compare-and-swap on PostgreSQL. Raises NotAllowedNow for a wrong status and
+    HazardChanged when the row moved on since it was read: nothing is written then (the
+    notification, sent with it, rolls back with the service's transaction).
     """
     spec = ACTIONS[action]
     if hazard.status not in spec.sources:
@@ -413,11 +417,22 @@ def apply(
         reason=reason,
         data=data or {},
     )
+    version = hazard.version
+    kept = {name: getattr(hazard, name) for name in changes}
+    if notice is not None:
+        # The notification reads the hazard as the step leaves it (a deadline just set).
+        _moved(hazard, changes, after)
+        notice = notice(hazard)
+        _moved(hazard, kept, before, version)
     if connection.vendor == "postgresql":
-        if not _swap_and_append(hazard, before, after, changes, event, record):
+        swapped, notified = _swap_and_append(
+            hazard, before, after, changes, event, record, notice=notice
+        )
+        if not swapped:
             raise HazardChanged(hazard)
     else:
-        updated = Hazard.objects.filter(pk=hazard.pk, version=hazard.version, status=before).update(
+        updated = Hazard.objects.filter(pk=hazard.pk, version=version, status=before)
+        updated = updated.update(
             status=after, version=F("version") + 1, updated_at=timezone.now(), **changes
         )
         if not updated:
@@ -426,10 +441,12 @@ def apply(
         if record is not None:
             record.event = event
             record.save(force_insert=True)
-    for name, value in changes.items():
-        setattr(hazard, name, value)
-    hazard.status = after
-    hazard.version += 1
+        notified = None
+        if notice is not None:
+            with prepared_cursor() as cursor:
+                cursor.execute(notice.sql, notice.params)
+                notified = cursor.fetchall()
+    _moved(hazard, changes, after)
     known = getattr(hazard, "known_events", None)
     if known is not None:  # read with the hazard (access_hazard(events=True)): keep it whole
         known.append(event)
@@ -444,7 +461,18 @@ def apply(
     )
     if feeds_risk:
         unit_risk.refresh_units([hazard.unit_id], actor=actor, read_first=False)
+    if notice is not None:
+        notice.sent(notified)
     return event
+
+
+def _moved(hazard: Hazard, values: dict, status: str, version: int | None = None) -> None:
+    """Set the hazard's columns as a step leaves them (`version` None: one more than now),
+    or back as they were (`version` given)."""
+    for name, value in values.items():
+        setattr(hazard, name, value)
+    hazard.status = status
+    hazard.version = version if version is not None else hazard.version + 1
 
 
 _EVENT_COLUMNS = ("kind", "from_status", "to_status", "actor", "at", "reason", "data")
@@ -497,10 +525,14 @@ def _prep(model, name: str, value):
     return field.get_db_prep_save(value, connection)
 
 
-def _swap_and_append(hazard, before: str, after: str, changes: dict, event, record=None) -> bool:
+def _swap_and_append(
+    hazard, before: str, after: str, changes: dict, event, record=None, notice=None
+) -> tuple[bool, list | None]:
     """PostgreSQL: move the hazard from (version, `before`), insert its event and the record
-    that belongs to it, in one round trip; False (nothing written) when the row moved on
-    since it was read."""
+    that belongs to it, in one statement, with the notification's INSERT (`notice`) in the
+    same round trip; (False, …) when the row moved on since it was read (nothing written but
+    the notification, which the caller's transaction rolls back). The second value: the
+    notification statement's rows (None without one)."""
     columns = tuple(sorted(changes))
     params = [
         _prep(Hazard, "status", after),
@@ -517,11 +549,16 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event, reco
         params += insert_values(
             record, insert_fields(record_model, leave_out=("event",)), connection
         )
-    with prepared_cursor() as cursor:
-        cursor.execute(_swap_sql_for(columns, record_model), params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
+    sql = _swap_sql_for(columns, record_model)
+    if notice is None:
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            rows, notified = cursor.fetchall(), None
+    else:
+        rows, notified = run_together((sql, params), (notice.sql, notice.params))
+    if not rows:
+        return False, notified
+    row = rows[0]
     event.pk = row[0]
     event._state.adding = False
     event._state.db = connection.alias
@@ -530,7 +567,7 @@ def _swap_and_append(hazard, before: str, after: str, changes: dict, event, reco
         record.pk = row[1]
         record._state.adding = False
         record._state.db = connection.alias
-    return True
+    return True, notified
 
 
 @dataclass

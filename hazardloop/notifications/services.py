@@ -10,6 +10,7 @@ NOTIFICATION_EMAIL_ATTEMPTS tries per notification, within NOTIFICATION_EMAIL_RE
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -68,7 +69,72 @@ def notify_unit_members(unit_id: int, **options) -> list[Notification]:
     return _notify(unit_id, **options)
 
 
-def _notify(
+@dataclass
+class Notice:
+    """A notification built before it is written, so that its one statement can go in the
+    same round trip as the change it tells of (`unit_notice`; the hazard workflow sends it
+    with its compare-and-swap): run `sql` with `params` inside the change's transaction, then
+    give its rows to `sent`, which does what `notify` does after its INSERT (the audit event,
+    the e-mail after the commit) and returns the notifications written. If the change does
+    not happen, its transaction must roll the notification back with it."""
+
+    sql: str
+    params: list
+    values: dict
+    key: str
+    obj: object
+    object_type: str
+    object_id: str
+    region_code: str
+    email: bool
+
+    def sent(self, rows) -> list[Notification]:
+        created = []
+        for pk, recipient_id, has_email in sorted(rows):
+            row = Notification(pk=pk, recipient_id=recipient_id, **self.values)
+            row._state.adding = False
+            row._state.db = connection.alias
+            row.has_email = bool(has_email)
+            created.append(row)
+        if created:
+            record_event(
+                "notification.sent",
+                obj=self.obj,
+                object_type=self.object_type or "notifications.notification",
+                object_id=self.object_id or str(created[0].pk),
+                region_code=self.region_code,
+                message=f"{self.key} → {len(created)} recipient(s)",
+            )
+        ids = [n.pk for n in created if n.has_email]
+        if self.email and ids:
+            # robust: a queue that cannot be written must not fail a change already committed;
+            # the retry sweep finds these notifications unsent.
+            transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
+        return created
+
+
+def unit_notice(unit_id: int, **options) -> Notice:
+    """`notify_unit_members` (the same keyword options) built but not yet written: see
+    `Notice`."""
+    return _notice(unit_id, **options)
+
+
+def _notify(recipients: list[int] | int, **options) -> list[Notification]:
+    """`recipients`: the users' ids, or a unit's id (its members, read by the INSERT)."""
+    notice = _notice(recipients, **options)
+    # No savepoint inside the caller's transaction: nothing here is expected to fail on its
+    # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
+    with transaction.atomic(savepoint=False):
+        # One statement: INSERT … ON CONFLICT DO NOTHING RETURNING gives exactly the rows
+        # written; a recipient who already has this key (or a concurrent sender of the same
+        # event, the unique recipient+key) gets nothing new, and is e-mailed at most once.
+        with prepared_cursor() as cursor:
+            cursor.execute(notice.sql, notice.params)
+            rows = cursor.fetchall()
+        return notice.sent(rows)
+
+
+def _notice(
     recipients: list[int] | int,
     *,
     key: str,
@@ -78,44 +144,33 @@ def _notify(
     obj=None,
     region_code: str = "",
     email: bool = True,
-) -> list[Notification]:
-    """`recipients`: the users' ids, or a unit's id (its members, read by the INSERT)."""
+) -> Notice:
     params = {k: str(v) for k, v in (params or {}).items()}
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     if obj is not None and not region_code:
         region_code = str(getattr(obj, "region_code", "") or "")
-    # No savepoint inside the caller's transaction: nothing here is expected to fail on its
-    # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
-    with transaction.atomic(savepoint=False):
-        # One statement: INSERT … ON CONFLICT DO NOTHING RETURNING gives exactly the rows
-        # written; a recipient who already has this key (or a concurrent sender of the same
-        # event, the unique recipient+key) gets nothing new, and is e-mailed at most once.
-        created = _insert_new(
-            recipients,
-            key=key[:120],
-            message=message[:300],
-            params=params,
-            link=link[:300],
-            object_type=object_type,
-            object_id=object_id,
-            region_code=region_code[:12],
-        )
-        if created:
-            record_event(
-                "notification.sent",
-                obj=obj,
-                object_type=object_type or "notifications.notification",
-                object_id=object_id or str(created[0].pk),
-                region_code=region_code,
-                message=f"{key} → {len(created)} recipient(s)",
-            )
-    ids = [n.pk for n in created if n.has_email]
-    if email and ids:
-        # robust: a queue that cannot be written must not fail a change already committed;
-        # the retry sweep finds these notifications unsent.
-        transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
-    return created
+    sql, values, statement_params = _insert_new(
+        recipients,
+        key=key[:120],
+        message=message[:300],
+        params=params,
+        link=link[:300],
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code[:12],
+    )
+    return Notice(
+        sql=sql,
+        params=statement_params,
+        values=values,
+        key=key,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        email=email,
+    )
 
 
 _INSERT_FIELDS = (
@@ -161,10 +216,11 @@ def _insert_head(members: bool) -> str:
     return sql
 
 
-def _insert_new(recipients: list[int] | int, **fields) -> list[Notification]:
-    """Insert one notification per recipient that has none with this key; returns those
-    written, in id order, each with `has_email` (PostgreSQL and SQLite: ON CONFLICT DO NOTHING
-    RETURNING). `recipients`: user ids, or a unit's id for its active members."""
+def _insert_new(recipients: list[int] | int, **fields) -> tuple[str, dict, list]:
+    """The INSERT of one notification per recipient that has none with this key (ON CONFLICT
+    DO NOTHING; its RETURNING gives those written, with whether the recipient has an address:
+    `Notice.sent`), the row's values, and the statement's parameters. `recipients`: user
+    ids, or a unit's id for its active members."""
     meta = Notification._meta
     now = timezone.now()
     values = {**fields, "created_at": now, "email_attempts": 0}
@@ -183,17 +239,7 @@ def _insert_new(recipients: list[int] | int, **fields) -> list[Notification]:
         sql = sql.replace("{rows}", ", ".join([one] * len(recipients)), 1)
         for pk in recipients:
             params.extend(pk if f == "recipient_id" else prepared[f] for f in _INSERT_FIELDS)
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = sorted(cursor.fetchall())
-    out = []
-    for pk, recipient_id, has_email in rows:
-        row = Notification(pk=pk, recipient_id=recipient_id, **values)
-        row._state.adding = False
-        row._state.db = connection.alias
-        row.has_email = bool(has_email)
-        out.append(row)
-    return out
+    return sql, values, params
 
 
 @task()

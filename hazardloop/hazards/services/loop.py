@@ -87,8 +87,8 @@ def order_hazard(
             reason=reason,
             data=data,
             changes=changes,
+            notice=lambda h: notices.to_unit(h, key="ordered", message=notices.MESSAGES["ordered"]),
         )
-        notices.notify_unit(hazard, key="ordered", message=notices.MESSAGES["ordered"])
     return hazard
 
 
@@ -218,6 +218,19 @@ def verify_hazard(
     requested_at = hazard.submitted_at or now
     due_by = requested_at + dt.timedelta(days=settings.HAZARD_ACCEPTANCE_DAYS) if major else None
     changes = {"verified_at": now} if passed else {}
+
+    def notice(h):
+        # Keyed by the version the check leaves: one notification per check.
+        key = f"verification:v{h.version}"
+        if passed:
+            return notices.to_unit(h, key=key, message=notices.MESSAGES["verified"])
+        return notices.to_unit(
+            h,
+            key=key,
+            message=notices.MESSAGES["rejected"],
+            params=notices.hazard_params(h, reason=reason),
+        )
+
     with transaction.atomic(), audit.batch():
         event = apply(
             hazard,
@@ -240,19 +253,10 @@ def verify_hazard(
                 team=team,
                 note=reason,
             ),
+            notice=notice,
         )
         if photo_ids:
             _attach_photos(hazard, event, photo_ids, PhotoRole.AFTER, actor=actor)
-        key = f"verification:{event.pk}"
-        if passed:
-            notices.notify_unit(hazard, key=key, message=notices.MESSAGES["verified"])
-        else:
-            notices.notify_unit(
-                hazard,
-                key=key,
-                message=notices.MESSAGES["rejected"],
-                params=notices.hazard_params(hazard, reason=reason),
-            )
         if passed and close:
             apply(hazard, "close", actor=actor, now=now, changes={"closed_at": now})
     return hazard

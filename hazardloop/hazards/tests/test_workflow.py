@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from hazardloop.accounts.choices import Role
-from hazardloop.hazards import services, workflow
+from hazardloop.audit.models import AuditEvent
+from hazardloop.hazards import notices, services, workflow
 from hazardloop.hazards.choices import Grade, Status
 from hazardloop.hazards.models import ExpertAssignment, Hazard, HazardEvent, Verification
 from hazardloop.hazards.tests.helpers import hazard, photo
+from hazardloop.notifications.models import Notification
 from hazardloop.testing import IMMEDIATE_TASKS, make_user
 
 # What each role may do, whatever the status (written out, not derived from the code).
@@ -217,9 +219,41 @@ def test_a_stale_verify_writes_no_verification_record(cast):
         photo_ids=[photo(cast.unit_manager, cast.unit).pk],
     )
     events, checks = HazardEvent.objects.count(), Verification.objects.count()
+    notes, audited = Notification.objects.count(), AuditEvent.objects.count()
+    read = (stale.status, stale.version, stale.verified_at)
     with pytest.raises(services.HazardChanged):
         services.verify_hazard(stale, actor=cast.inspector, passed=True)
     assert (HazardEvent.objects.count(), Verification.objects.count()) == (events, checks)
+    # The unit's notification went with the swap (one round trip on PostgreSQL): it rolled
+    # back with it, and the object reads as it did before the attempt.
+    assert (Notification.objects.count(), AuditEvent.objects.count()) == (notes, audited)
+    assert (stale.status, stale.version, stale.verified_at) == read
+
+
+@pytest.mark.django_db
+def test_a_step_tells_the_unit_once_with_the_deadline_it_sets(cast):
+    """The order's notification is built from the hazard as the order leaves it (its new
+    deadline), and a verify's and a reject's each reach the unit's people once."""
+    h = hazard(cast)
+    due = timezone.now() + dt.timedelta(days=3)
+    services.order_hazard(h, actor=cast.inspector, due_at=due)
+    ordered = Notification.objects.get(recipient=cast.unit_manager, key=f"hazard:{h.pk}:ordered")
+    assert ordered.params["due"] == timezone.localtime(due).strftime("%Y-%m-%d")
+    assert AuditEvent.objects.filter(action="notification.sent", object_id=str(h.pk)).count() == 1
+    services.start_rectification(h, actor=cast.unit_manager)
+    for passed in (False, True):
+        services.submit_rectification(
+            h,
+            actor=cast.unit_manager,
+            note="已清理",
+            photo_ids=[photo(cast.unit_manager, cast.unit).pk],
+        )
+        services.verify_hazard(h, actor=cast.inspector, passed=passed, reason="仍有杂物")
+    told = Notification.objects.filter(recipient=cast.unit_manager, key__contains=":verification:")
+    assert sorted(n.message for n in told) == sorted(
+        [notices.MESSAGES["rejected"], notices.MESSAGES["verified"]]
+    )
+    assert "仍有杂物" in next(n for n in told if n.message == notices.MESSAGES["rejected"]).text
 
 
 @pytest.mark.django_db
