@@ -20,7 +20,7 @@ from hazardloop.core.prepared import prepared_cursor
 from hazardloop.hazards.choices import OPEN_STATUSES, Grade
 from hazardloop.hazards.models import Hazard
 from hazardloop.units.models import Unit
-from hazardloop.units.services import RISK_COUNT_FIELDS, recompute_risk_many
+from hazardloop.units.services import RISK_COUNT_FIELDS, lock_query, recompute_risk_many
 
 BATCH = 2000
 
@@ -72,6 +72,25 @@ class _Counts:
 
     def one_statement(self, unit_id: int):
         return _one_statement(unit_id, self.now)
+
+
+class Recount:
+    """One unit's recount after a hazard step, read in the step's own round trip: `queries`
+    (the unit's lock, then its count) go after the step's compare-and-swap
+    (`workflow.apply`), and `done(results)` feeds what they read into the unit's risk
+    (`recompute_risk_many`, one audit event if it changed), as `refresh_units` would with
+    `read_first=False`. The count sees the step's own change (a later statement of its
+    transaction) and what was committed before the lock was granted."""
+
+    def __init__(self, unit_id: int, *, actor=None, now=None):
+        self.actor = actor
+        sql, params, self._read = _one_statement(unit_id, now or timezone.now())
+        self.queries = [lock_query(unit_id), (sql, params)]
+
+    def done(self, results) -> int:
+        units, rows = results
+        counts = {unit.pk: self._read(rows) for unit in units}
+        return len(recompute_risk_many(counts, actor=self.actor, locked=units))
 
 
 def counts_for(unit_ids, now) -> dict[int, tuple[int, int, int]]:

@@ -424,9 +424,14 @@ def apply(
         _moved(hazard, changes, after)
         notice = notice(hazard)
         _moved(hazard, kept, before, version)
+    recount = None
     if connection.vendor == "postgresql":
-        swapped, notified = _swap_and_append(
-            hazard, before, after, changes, event, record, notice=notice
+        # The unit's lock and count go after the swap and the notification, in their round
+        # trip (the lock is asked only once the swap is done, as it was one statement later).
+        if feeds_risk:
+            recount = unit_risk.Recount(hazard.unit_id, actor=actor)
+        swapped, notified, counted = _swap_and_append(
+            hazard, before, after, changes, event, record, notice=notice, recount=recount
         )
         if not swapped:
             raise HazardChanged(hazard)
@@ -459,7 +464,9 @@ def apply(
         before={"status": before},
         after={"status": after, **{k: _plain(v) for k, v in changes.items()}},
     )
-    if feeds_risk:
+    if recount is not None:
+        recount.done(counted)
+    elif feeds_risk:
         unit_risk.refresh_units([hazard.unit_id], actor=actor, read_first=False)
     if notice is not None:
         notice.sent(notified)
@@ -526,13 +533,14 @@ def _prep(model, name: str, value):
 
 
 def _swap_and_append(
-    hazard, before: str, after: str, changes: dict, event, record=None, notice=None
-) -> tuple[bool, list | None]:
+    hazard, before: str, after: str, changes: dict, event, record=None, notice=None, recount=None
+) -> tuple[bool, list | None, list | None]:
     """PostgreSQL: move the hazard from (version, `before`), insert its event and the record
-    that belongs to it, in one statement, with the notification's INSERT (`notice`) in the
-    same round trip; (False, …) when the row moved on since it was read (nothing written but
-    the notification, which the caller's transaction rolls back). The second value: the
-    notification statement's rows (None without one)."""
+    that belongs to it, in one statement, with the notification's INSERT (`notice`) and the
+    unit's lock and count (`recount`) after it in the same round trip; (False, …) when the
+    row moved on since it was read (nothing written but the notification, which the
+    caller's transaction rolls back with the lock). The other values: the notification
+    statement's rows, and what the recount's queries read (None without them)."""
     columns = tuple(sorted(changes))
     params = [
         _prep(Hazard, "status", after),
@@ -550,14 +558,25 @@ def _swap_and_append(
             record, insert_fields(record_model, leave_out=("event",)), connection
         )
     sql = _swap_sql_for(columns, record_model)
-    if notice is None:
+    notified = counted = None
+    if notice is None and recount is None:
         with prepared_cursor() as cursor:
             cursor.execute(sql, params)
-            rows, notified = cursor.fetchall(), None
+            rows = cursor.fetchall()
     else:
-        rows, notified = run_together((sql, params), (notice.sql, notice.params))
+        queries = [(sql, params)]
+        if notice is not None:
+            queries.append((notice.sql, notice.params))
+        if recount is not None:
+            queries.extend(recount.queries)
+        results = run_together(*queries)
+        rows = results[0]
+        if notice is not None:
+            notified = results[1]
+        if recount is not None:
+            counted = results[-2:]
     if not rows:
-        return False, notified
+        return False, notified, counted
     row = rows[0]
     event.pk = row[0]
     event._state.adding = False
@@ -567,7 +586,7 @@ def _swap_and_append(
         record.pk = row[1]
         record._state.adding = False
         record._state.db = connection.alias
-    return True, notified
+    return True, notified, counted
 
 
 @dataclass

@@ -287,7 +287,15 @@ def _update_risk_one(unit: Unit) -> None:
         cursor.execute(sql, [*params, unit.pk])
 
 
-def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
+def lock_query(unit_id: int) -> tuple:
+    """One unit's lock (SELECT … FOR UPDATE of its row) as `core.prepared.run_together` takes
+    it, for a caller that sends it in a round trip of its own making (a hazard step sends it
+    after its compare-and-swap, with the count); give the units it reads to
+    `recompute_risk_many(…, locked=…)`."""
+    return (_LOCK_ONE, (unit_id,))
+
+
+def recompute_risk_many(counts, *, actor=None, unit_ids=None, locked=None) -> list[Unit]:
     """Feed the hazard counts of many units into their risk levels (called by the hazards app).
 
     `counts` maps a unit id to (open hazards, open major hazards, overdue hazards), or is a
@@ -298,7 +306,9 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     rows) is asked in the same round trip as the lock. The units are locked in id order;
     those whose counts differ get their risk columns recomputed (the override, if any,
     still decides the level), one bulk UPDATE, and one audit event each. Units whose counts
-    are unchanged are not written. Returns the units that changed.
+    are unchanged are not written. Returns the units that changed. `locked`: the units as
+    `lock_query` read them, locked already by the caller in its transaction, with `counts`
+    (a mapping) counted after the lock.
     """
     ids = sorted(set(unit_ids if callable(counts) else counts or ()))
     if not ids:
@@ -308,7 +318,9 @@ def recompute_risk_many(counts, *, actor=None, unit_ids=None) -> list[Unit]:
     # units cannot be written, the hazard change must not commit either.
     with transaction.atomic(savepoint=False):
         one_count = getattr(counts, "one_statement", None) if len(ids) == 1 else None
-        if one_count is not None:
+        if locked is not None:
+            units = locked
+        elif one_count is not None:
             # A hazard step: the lock, then the count, sent together (the count is its own
             # statement after the lock, so it sees what was committed before the lock).
             sql, params, read = one_count(ids[0])

@@ -106,3 +106,52 @@ def test_a_step_waiting_for_its_hazard_holds_no_audit_chain(cast):
         assert free == chain_count()
     step.join(30)
     assert outcomes == ["won"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_steps_at_one_unit_at_once_leave_its_counts_right(cast):
+    """Two verifies of different hazards of one unit at the same moment: each step's lock on
+    the unit and its count go in the round trip of its compare-and-swap, and the second
+    count, asked once the first step has committed, sees both. The unit ends with the
+    counts a fresh count gives."""
+    from hazardloop.hazards.choices import OPEN_STATUSES
+    from hazardloop.units.models import Unit
+
+    second = make_user("t-insp-3", Role.INSPECTOR, region="220102")
+    submitted = []
+    for _ in range(3):
+        h = hazard(cast)
+        Hazard.objects.filter(pk=h.pk).update(status="rectifying")
+        h.refresh_from_db()
+        services.submit_rectification(
+            h,
+            actor=cast.unit_manager,
+            note="ok",
+            photo_ids=[photo(cast.unit_manager, cast.unit).pk],
+        )
+        submitted.append(h.pk)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def verify(user, pk):
+        try:
+            mine = Hazard.objects.get(pk=pk)
+            barrier.wait()
+            services.verify_hazard(mine, actor=user, passed=True)
+            outcomes.append("won")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=verify, args=(cast.inspector, submitted[0])),
+        threading.Thread(target=verify, args=(second, submitted[1])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert outcomes == ["won", "won"]
+    unit = Unit.objects.get(pk=cast.unit.pk)
+    still_open = Hazard.objects.filter(unit=cast.unit, status__in=OPEN_STATUSES).count()
+    assert unit.open_hazards == still_open
+    assert Hazard.objects.get(pk=submitted[2]).status in OPEN_STATUSES

@@ -39,7 +39,7 @@ POSTGRES = connection.vendor == "postgresql"
 # PostgreSQL's statements (BEGIN and COMMIT counted), with prepared statements and without;
 # elsewhere a ceiling.
 PREPARED_COUNTS = (10, 13, 13)
-BATCHED_COUNTS = (7, 9, 11)
+BATCHED_COUNTS = (7, 8, 11)
 ELSEWHERE = (12, 16, 15)
 
 
