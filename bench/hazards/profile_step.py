@@ -11,7 +11,9 @@ the machine's load does not inflate), the wall time and the statements per reque
 `--profile`, cProfile (CPU clock; the wall clock with `PROFILE_WALL=1`, to see the waits on
 the database) of that request over the rounds after the first five, sorted by own time
 and by cumulative time (`PROFILE_CALLERS=<name>` also prints who calls the functions
-matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances). With
+matching it, e.g. `PROFILE_CALLERS=base.py:462` for model instances; `PROFILE_CALLEES=<name>`
+what the matching functions call; `PROFILE_FILTER=hazardloop` keeps the cumulative list to the
+project's own functions). With
 `--statements`, each statement's wall time in the request (p50 over the rounds after the first
 five; the client's whole round trip: binding, network, PostgreSQL's parse, plan and run).
 """
@@ -192,7 +194,9 @@ def main() -> None:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("tottime").print_stats(args.top)
-        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), args.top)
+        if os.environ.get("PROFILE_CALLEES"):
+            stats.print_callees(os.environ["PROFILE_CALLEES"])
         if os.environ.get("PROFILE_CALLERS"):
             stats.print_callers(os.environ["PROFILE_CALLERS"])
         print(out.getvalue())

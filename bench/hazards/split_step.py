@@ -39,9 +39,9 @@ PARTS = [
     ("hazardloop.accounts.services", "user_for_token", "the bearer token"),
     ("hazardloop.hazards.api", "_hazard", "the hazard, its events, the memberships"),
     ("hazardloop.hazards.workflow", "perform", "the step (perform)"),
-    ("hazardloop.hazards.workflow", "_swap_and_append", "  compare-and-swap with its event"),
-    ("hazardloop.hazards.unit_risk", "refresh_units", "  the unit's risk recount"),
-    ("hazardloop.hazards.services.loop", "notices.notify_unit", "  the unit's notification"),
+    ("hazardloop.hazards.workflow", "_swap_and_append", "  swap, event, notice, unit lock+count"),
+    ("hazardloop.hazards.unit_risk", "Recount.done", "  the unit's risk from its count"),
+    ("hazardloop.notifications.services", "Notice.sent", "  the notification's audit, e-mail"),
     ("hazardloop.audit.services", "_append", "  the audit chain"),
     ("hazardloop.hazards.api", "hazard_detail", "the answer"),
 ]
