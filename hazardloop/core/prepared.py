@@ -30,10 +30,12 @@ cost; Django's own queries stay client-side bound and unprepared.
 order, in one round trip on PostgreSQL: prepared, in psycopg's pipeline mode (each statement
 bound and run prepared, all sent before the first result is read); when prepared statements
 are turned off, as one string of statements with one result set each (psycopg's client-side
-binding allows it); one after another elsewhere. The hazard API reads a hazard and
-its events this way; a unit's lock goes with its count. Never send a lock that others may
+binding allows it); one after another elsewhere. The hazard API reads a hazard, its
+events and the caller's memberships this way; a step sends its compare-and-swap, then its
+notification's INSERT, then its unit's lock and count. Never send a lock that others may
 wait for ahead of a statement that may itself wait: a step that claimed its audit chain with
-its compare-and-swap deadlocked (ADR 0003). Not every pair gains: a join that is dearer to
+its compare-and-swap deadlocked (ADR 0003). Statements in one round trip still run one after
+the other, so a lock sent after the swap is asked for only once the swap is done. Not every pair gains: a join that is dearer to
 plan than the round trip it saves is slower, as the token's memberships were
 (docs/performance.md).
 """
