@@ -422,8 +422,10 @@ def apply(
     if notice is not None:
         # The notification reads the hazard as the step leaves it (a deadline just set).
         _moved(hazard, changes, after)
-        notice = notice(hazard)
-        _moved(hazard, kept, before, version)
+        try:
+            notice = notice(hazard)
+        finally:
+            _moved(hazard, kept, before, version)
     recount = None
     if connection.vendor == "postgresql":
         # The unit's lock and count go after the swap and the notification, in their round
