@@ -35,9 +35,9 @@ events and the caller's memberships this way; a step sends its compare-and-swap,
 notification's INSERT, then its unit's lock and count. Never send a lock that others may
 wait for ahead of a statement that may itself wait: a step that claimed its audit chain with
 its compare-and-swap deadlocked (ADR 0003). Statements in one round trip still run one after
-the other, so a lock sent after the swap is asked for only once the swap is done. Not every pair gains: a join that is dearer to
-plan than the round trip it saves is slower, as the token's memberships were
-(docs/performance.md).
+the other, so a lock sent after the swap is asked for only once the swap is done. Not every
+pair gains: a join that is dearer to plan than the round trip it saves is slower, as the
+token's memberships were (docs/performance.md).
 """
 
 import functools
