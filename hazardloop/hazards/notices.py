@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from hazardloop.accounts.choices import Role
 from hazardloop.accounts.models import Membership, User
-from hazardloop.notifications.services import Notice, notify, notify_unit_members, unit_notice
+from hazardloop.notifications.services import Notice, notify, send, unit_notice
 from hazardloop.regions import codes as region_codes
 
 MESSAGES = {
@@ -94,14 +94,7 @@ def link(hazard) -> str:
 
 def notify_unit(hazard, *, key: str, message: str, params: dict | None = None):
     """Notify the unit's people once about event `key` (message: a gettext_noop string)."""
-    return notify_unit_members(
-        hazard.unit_id,
-        key=f"hazard:{hazard.pk}:{key}",
-        message=message,
-        params=params if params is not None else hazard_params(hazard),
-        link=link(hazard),
-        obj=hazard,
-    )
+    return send(to_unit(hazard, key=key, message=message, params=params))
 
 
 def to_unit(hazard, *, key: str, message: str, params: dict | None = None) -> Notice:

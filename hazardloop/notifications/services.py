@@ -121,7 +121,11 @@ def unit_notice(unit_id: int, **options) -> Notice:
 
 def _notify(recipients: list[int] | int, **options) -> list[Notification]:
     """`recipients`: the users' ids, or a unit's id (its members, read by the INSERT)."""
-    notice = _notice(recipients, **options)
+    return send(_notice(recipients, **options))
+
+
+def send(notice: Notice) -> list[Notification]:
+    """Write a built notification now, on its own (as `notify` does)."""
     # No savepoint inside the caller's transaction: nothing here is expected to fail on its
     # own (conflicts are ignored), and the notification belongs to the caller's change anyway.
     with transaction.atomic(savepoint=False):
