@@ -576,7 +576,7 @@ def _swap_and_append(
         if notice is not None:
             notified = results[1]
         if recount is not None:
-            counted = results[-2:]
+            counted = results[len(results) - len(recount.queries) :]
     if not rows:
         return False, notified, counted
     row = rows[0]

@@ -62,13 +62,6 @@ def notify(
     )
 
 
-def notify_unit_members(unit_id: int, **options) -> list[Notification]:
-    """`notify` (the same keyword options) to the active people with an active membership of
-    unit `unit_id`, read by the INSERT itself (one statement: the step that tells a unit does
-    not read its people first)."""
-    return _notify(unit_id, **options)
-
-
 @dataclass
 class Notice:
     """A notification built before it is written, so that its one statement can go in the
@@ -114,8 +107,10 @@ class Notice:
 
 
 def unit_notice(unit_id: int, **options) -> Notice:
-    """`notify_unit_members` (the same keyword options) built but not yet written: see
-    `Notice`."""
+    """A notification (`notify`'s keyword options) to the active people with an active
+    membership of unit `unit_id`, read by the INSERT itself (one statement: the step that tells
+    a unit does not read its people first), built but not yet written: see `Notice`; `send`
+    writes it on its own."""
     return _notice(unit_id, **options)
 
 

@@ -24,7 +24,7 @@ from hazardloop.hazards.models import Hazard
 from hazardloop.hazards.tests.helpers import hazard, photo
 from hazardloop.hazards.unit_risk import _counts_one
 from hazardloop.notifications.models import Notification
-from hazardloop.notifications.services import notify_unit_members
+from hazardloop.notifications.services import send, unit_notice
 from hazardloop.testing import (
     IMMEDIATE_TASKS,
     api_client,
@@ -211,10 +211,10 @@ def test_the_unit_is_told_through_its_active_members_only(
     assert [m.to for m in mailoutbox] == [["boss@example.cn"]]
     # The same event again: nobody is told twice, nothing is audited.
     audit = AuditEvent.objects.count()
-    again = notify_unit_members(cast.unit.pk, key=f"hazard:{h.pk}:ordered", message="x", obj=h)
+    again = send(unit_notice(cast.unit.pk, key=f"hazard:{h.pk}:ordered", message="x", obj=h))
     assert again == [] and AuditEvent.objects.count() == audit
     # A unit nobody holds a role in: nothing written, no error.
-    assert notify_unit_members(cast.neighbour_unit.pk, key="t:none", message="x") == []
+    assert send(unit_notice(cast.neighbour_unit.pk, key="t:none", message="x")) == []
 
 
 @pytest.mark.django_db
