@@ -185,6 +185,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "hazardloop.accounts.bootstrap.KnownDefaultPasswordValidator"},
 ]
+# A web worker's collector (core/worker.py): how many new objects start a pass of each of its
+# three generations, set once the worker has loaded what it serves and frozen that out of the
+# passes. Empty (the default): Python's own, 700,10,10 (docs/performance.md, "Session 19").
+GC_THRESHOLD = env_int_list("WEB_GC_THRESHOLD", [])
+if GC_THRESHOLD and (len(GC_THRESHOLD) != 3 or min(GC_THRESHOLD) < 1):
+    raise ConfigError(
+        "Environment variable WEB_GC_THRESHOLD must be three whole numbers above 0 "
+        f"separated by commas (e.g. 10000,10,10), or empty, not {GC_THRESHOLD!r}."
+    )
 # Sign-in throttle (accounts/throttle.py): this many failures in a row from one address lock
 # that address out of the username for LOGIN_LOCK_MINUTES; LOGIN_SLOWDOWN_AFTER failures of a
 # username from anywhere within that time allow it one attempt per LOGIN_SLOWDOWN_SECONDS;

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_step_bench \\
         .venv/bin/python bench/hazards/profile_step.py [--rounds 200] \\
-        [--profile order|verify|create|page] [--sql] [--statements]
+        [--profile order|verify|create|page] [--sql] [--statements] [--settle]
 
 The same round as `bench.py http` (create, order, submitted in SQL, verify, first page),
 through Django's whole request handler (middleware, URL resolution, ninja, the view) with a
@@ -16,11 +16,15 @@ what the matching functions call; `PROFILE_FILTER=hazardloop` keeps the cumulati
 project's own functions). With
 `--statements`, each statement's wall time in the request (p50 over the rounds after the first
 five; the client's whole round trip: binding, network, PostgreSQL's parse, plan and run).
+It also prints the garbage collector's passes during the requests (their time per request and
+the share of requests that ran one); `--settle` first settles the heap as a web worker does
+(core/worker.py: what is loaded frozen out of the passes, settings.GC_THRESHOLD).
 """
 
 import argparse
 import cProfile
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -80,6 +84,9 @@ def main() -> None:
         action="store_true",
         help="each statement's wall time (p50 over the rounds, BEGIN and COMMIT not included)",
     )
+    parser.add_argument(
+        "--settle", action="store_true", help="settle the heap first, as a web worker does"
+    )
     args = parser.parse_args()
     ensure_reference_data()
     if not RuleSet.objects.exists():
@@ -105,6 +112,24 @@ def main() -> None:
     )
 
     warm = {"on": False}  # the first five rounds are not profiled (first compiles, caches)
+    if args.settle:
+        from hazardloop.core.worker import settle
+
+        settle()
+    # The collector's passes inside the measured requests: [passes by generation, seconds],
+    # and how many requests ran at least one.
+    passes = {"in": False, "started": 0.0, "seconds": 0.0, "by_gen": [0, 0, 0], "hit": 0}
+
+    def collector(phase, info):
+        if not passes["in"]:
+            return
+        if phase == "start":
+            passes["started"] = time.perf_counter()
+        else:
+            passes["seconds"] += time.perf_counter() - passes["started"]
+            passes["by_gen"][info["generation"]] += 1
+
+    gc.callbacks.append(collector)
 
     def call(label, method, path, body=None):
         if method == "GET":
@@ -131,9 +156,13 @@ def main() -> None:
         with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timing):
             if profiler and label == args.profile and warm["on"]:
                 profiler.enable()
+            before = sum(passes["by_gen"])
+            passes["in"] = warm["on"]
             c, w = time.process_time(), time.perf_counter()
             body_out = b"".join(handler(environ, start_response))
             c, w = time.process_time() - c, time.perf_counter() - w
+            passes["in"] = False
+            passes["hit"] += sum(passes["by_gen"]) > before
             if profiler and label == args.profile and warm["on"]:
                 profiler.disable()
         if warm["on"]:
@@ -185,6 +214,13 @@ def main() -> None:
             f"{label:10} {statistics.median(cpu[label]):8.2f} {statistics.mean(cpu[label]):9.2f} "
             f"{statistics.median(wall[label]):9.2f} {statements[label]:11}"
         )
+    requests = sum(len(times) for times in cpu.values())
+    print(
+        f"collector ({'settled' if args.settle else 'as Python leaves it'}, thresholds "
+        f"{gc.get_threshold()}, {gc.get_freeze_count():,} objects frozen): passes by "
+        f"generation {passes['by_gen']}, {passes['seconds'] * 1000 / requests:.3f} ms per "
+        f"request, in {passes['hit'] * 100 / requests:.1f} % of the {requests} requests"
+    )
     if args.statements:
         print(f"\n{'request':10} {'#':>2} {'p50 ms':>7}  statement")
         for (label, position), (text, times) in sorted(per_statement.items()):
