@@ -16,7 +16,9 @@ import datetime as dt
 
 from django.db import connection
 
-from hazardloop.hazards.choices import ClockKind
+from hazardloop.accidents.models import Accident
+from hazardloop.hazards.choices import OPEN_STATUSES, ClockKind
+from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import subtree_bounds
 from hazardloop.reports.models import (
     ClockRoll,
@@ -132,6 +134,87 @@ def statement(parent, depth: int, start: dt.date, end: dt.date, today: dt.date):
 def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> list[tuple]:
     """(tag, prefix, numbers…) rows of the roll-ups at `depth` under `parent` in the period."""
     sql, params = statement(parent, depth, start, end, today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# What the roll-ups leave to the moment of the request, in one statement too: the open hazards
+# due today before now ('n'), the regulator's time limits passed today before now ('k'), and
+# the accidents of the period and of the same period a year before ('a', the six
+# `accident_counts.COUNTS` in order). Through the ORM these were three querysets built and
+# compiled on every request, even when everything else was kept (reports/kept.py). The
+# statuses and clocks are written into the SQL, not bound: the partial indexes on open hazards
+# (`hazard_open_due`, `hazard_regulator_clock`) serve only a query that names them.
+_now_sql: dict[str, str] = {}
+
+
+def _build_now() -> str:
+    quote = connection.ops.quote_name
+    hazards = quote(Hazard._meta.db_table)
+    accidents = quote(Accident._meta.db_table)
+    key = "SUBSTR(region_code, 1, %s)"
+    region = "region_code >= %s AND region_code <= %s"
+    found = "found_at >= %s AND found_at < %s"
+    open_ = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
+    order, verify = f"'{ClockKind.ORDER.value}'", f"'{ClockKind.VERIFY.value}'"
+
+    def cells(sums):
+        return ", ".join([*sums, *[NULL] * (ACCIDENT_WIDTH - len(sums))])
+
+    period = "occurred_at >= %s AND occurred_at < %s"
+    accident_sums = [
+        f"SUM(CASE WHEN {period} THEN {value} ELSE 0 END)"
+        for _year in ("this", "last")
+        for value in ("1", "deaths", "serious_injuries")
+    ]
+    return " UNION ALL ".join(
+        [
+            f"SELECT 'n', {key}, {cells(['COUNT(*)'])} FROM {hazards} "  # noqa: S608
+            f"WHERE {region} AND {found} AND {open_} AND due_at >= %s AND due_at < %s "
+            "GROUP BY 2",
+            f"SELECT 'k', {key}, "  # noqa: S608
+            + cells(
+                [
+                    f"SUM(CASE WHEN clock = {order} THEN 1 ELSE 0 END)",
+                    f"SUM(CASE WHEN clock = {verify} THEN 1 ELSE 0 END)",
+                ]
+            )
+            + f" FROM {hazards} WHERE {region} AND {found} AND {open_} "
+            f"AND clock IN ({order}, {verify}) AND clock_due_at >= %s AND clock_due_at < %s "
+            "GROUP BY 2",
+            f"SELECT 'a', {key}, {cells(accident_sums)} FROM {accidents} "  # noqa: S608
+            f"WHERE {region} AND (({period}) OR ({period})) GROUP BY 2",
+        ]
+    )
+
+
+ACCIDENT_WIDTH = 6
+
+
+def now_statement(parent, depth: int, lo, hi, since, now, last_lo, last_hi):
+    """The statement of what is counted at the moment for `parent`'s children at `depth`:
+    hazards found in [lo, hi), the deadlines and time limits in [since, now), accidents in
+    [lo, hi) and [last_lo, last_hi). (SQL, parameters)."""
+    sql = _now_sql.get(connection.vendor)
+    if sql is None:
+        sql = _now_sql[connection.vendor] = _build_now()
+    moment = connection.ops.adapt_datetimefield_value
+    low, high = subtree_bounds(parent.prefix)
+    lo, hi, since, now = moment(lo), moment(hi), moment(since), moment(now)
+    last_lo, last_hi = moment(last_lo), moment(last_hi)
+    this, last = [lo, hi], [last_lo, last_hi]
+    params = [
+        depth, low, high, lo, hi, since, now,  # due today before now
+        depth, low, high, lo, hi, since, now,  # time limits passed today before now
+        depth, *this * 3, *last * 3, low, high, *this, *last,  # accidents
+    ]  # fmt: skip
+    return sql, params
+
+
+def now_rows(parent, depth: int, lo, hi, since, now, last_lo, last_hi) -> list[tuple]:
+    """(tag, prefix, numbers…) rows of `now_statement`."""
+    sql, params = now_statement(parent, depth, lo, hi, since, now, last_lo, last_hi)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -86,3 +86,41 @@ def test_the_api_the_dashboard_and_the_daily_report_show_them(cast):
     with translation.override("zh-hans"):
         lines = summary_lines(stats.rows)
     assert any("事故 1 起（去年同期 3 起）" in line and "实现双下降" in line for line in lines)
+
+
+def test_the_dashboards_usual_question_counts_them_as_the_live_figures_do(cast, monkeypatch):
+    """With the roll-ups built, the accidents (with the hazards due today before now) are
+    counted in one statement with the moment's other figures (reports/together.py): the same
+    numbers, region by region, as the live computation."""
+    from hazardloop.reports import aggregates, together
+
+    _accidents(cast)
+    make_accident(
+        cast.regulator, region_code="220102", occurred_at=T0, deaths=2, serious_injuries=3
+    )
+    aggregates.refresh()
+    asked = []
+    now_rows = together.now_rows
+    monkeypatch.setattr(together, "now_rows", lambda *a: asked.append(a) or now_rows(*a))
+    province = Region.objects.get(code="220000")
+    for scope, parent in (
+        (scope_for(cast.city_regulator, "stats.view"), Region.objects.get(code=CITY)),
+        (scope_for(cast.regulator, "stats.view"), Region.objects.get(code="220102")),
+        (scope_for(cast.province_regulator, "stats.view"), province),
+    ):
+        now = T0 + dt.timedelta(hours=2)
+        rolled = region_stats(scope, parent, start=DAY, end=DAY, now=now)
+        live = region_stats(scope, parent, start=DAY, end=DAY, now=now, live=True)
+        assert rolled.row_dicts() == live.row_dicts()
+        assert rolled.total.as_dict() == live.total.as_dict()
+    assert len(asked) == 3  # each read the moment's figures in the one statement
+    city = region_stats(
+        scope_for(cast.city_regulator, "stats.view"),
+        Region.objects.get(code=CITY),
+        start=DAY,
+        end=DAY,
+    )
+    counts = {r.code: r.counts for r in city.rows}["220102"]
+    assert (counts["accidents"], counts["accident_deaths"]) == (2, 3)
+    assert counts["accident_serious_injuries"] == 3
+    assert (counts["accidents_last_year"], counts["accident_deaths_last_year"]) == (3, 3)
