@@ -387,7 +387,9 @@ def main() -> None:
                                 response = client.get(target)
                             assert response.status_code == 200, response.content[:300]
                             sql = " ".join(q["sql"] for q in seen.captured_queries)
-                            assert ("UNION ALL" not in sql) == answer, (name, what, label)
+                            # The roll-up statement of together.py (its probes' part).
+                            rolled_up = "SELECT 'x', NULL" in sql
+                            assert rolled_up != answer, (name, what, label)
                             continue
                         t = time.perf_counter()
                         response = client.get(target)
