@@ -10,6 +10,10 @@ after them from day rows are always three ranges, empty ones included
 (`rollups.period_ranges`, which `rollups.period_q` reads too). Each part is a row tag, the
 child prefix and up to `WIDTH` numbers. The same SQL runs on SQLite and PostgreSQL; tests
 compare it with the live figures (test_aggregates.py).
+
+`now_rows` does the same for what is counted at the moment of the request (never kept, never
+answered ahead): the open hazards due today before now, the time limits passed today before
+now, and the accidents (test_accident_figures.py compares them with the live figures).
 """
 
 import datetime as dt
