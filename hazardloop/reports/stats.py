@@ -246,12 +246,12 @@ def region_stats(
         elif units_live:
             _count_units_inspected_live(q)
         if q.rolled and campaign is None:  # the usual dashboard: one statement (together.py)
-            _count_now_together(q)
+            _count_now_together(q)  # with the accidents
         else:
             _count_hazards_now(q)
             if not q.rolled:  # the roll-ups count them with the hazards
                 _add_clock_lapses(q)
-    if live or not q.rolled or campaign is not None:
+    if live or not (q.rolled and campaign is None):
         accident_counts.count(q, period_bounds)
     ordered = list(q.rows.values())
     if not ordered or not q.own.is_empty():
