@@ -42,7 +42,6 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from hazardloop.accidents.stats import year_before
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.campaigns.sources import inspection_fields, inspections
@@ -55,15 +54,7 @@ from hazardloop.hazards.choices import (
 )
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import Region, subtree_filter
-from hazardloop.reports import (
-    accident_counts,
-    aggregates,
-    ahead,
-    duty_counts,
-    kept,
-    rollups,
-    together,
-)
+from hazardloop.reports import accident_counts, aggregates, ahead, duty_counts, kept, rollups
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentDay,
@@ -80,6 +71,7 @@ from hazardloop.reports.models import (
     UnitRoll,
 )
 from hazardloop.reports.ranking import rank_rows
+from hazardloop.reports.together import count_now
 from hazardloop.supervision.models import EnforcementDocument
 from hazardloop.units.models import Unit
 
@@ -246,7 +238,7 @@ def region_stats(
         elif units_live:
             _count_units_inspected_live(q)
         if q.rolled and campaign is None:  # the usual dashboard: one statement (together.py)
-            _count_now_together(q)  # with the accidents
+            count_now(q, period_bounds)  # with the accidents
         else:
             _count_hazards_now(q)
             if not q.rolled:  # the roll-ups count them with the hazards
@@ -604,23 +596,6 @@ def _count_hazards_now(q: _Query) -> None:
         return
     # Two index range reads (the covering partial indexes of reports/0007), a few rows each.
     _add_clock_lapses(q, since=midnight)
-
-
-def _count_now_together(q: _Query) -> None:
-    """`_count_hazards_now` and `accident_counts.count` for the roll-ups' usual question (no
-    campaign, a scope covering the whole parent), in one statement (`together.now_rows`)."""
-    midnight, _ = aggregates.day_bounds(timezone.localdate(q.now))
-    last_lo, last_hi = period_bounds(year_before(q.start), year_before(q.end))
-    rows = together.now_rows(q.parent, q.length, q.lo, q.hi, midnight, q.now, last_lo, last_hi)
-    for tag, key, *n in rows:
-        if tag == "n":
-            q.add(key, "overdue", n[0])
-        elif tag == "k":
-            q.add(key, "order_lapsed", n[0])
-            q.add(key, "verify_lapsed", n[1])
-        else:
-            for name, value in zip(accident_counts.COUNTS, n, strict=True):
-                q.add(key, name, value)
 
 
 def _count_hazards_days(q: _Query, today) -> None:

@@ -19,11 +19,15 @@ now, and the accidents (test_accident_figures.py compares them with the live fig
 import datetime as dt
 
 from django.db import connection
+from django.utils import timezone
 
 from hazardloop.accidents.models import Accident
+from hazardloop.accidents.stats import year_before
 from hazardloop.hazards.choices import OPEN_STATUSES, ClockKind
 from hazardloop.hazards.models import Hazard
 from hazardloop.regions.models import subtree_bounds
+from hazardloop.reports import accident_counts
+from hazardloop.reports.aggregates import day_bounds
 from hazardloop.reports.models import (
     ClockRoll,
     DocumentRoll,
@@ -222,3 +226,20 @@ def now_rows(parent, depth: int, lo, hi, since, now, last_lo, last_hi) -> list[t
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def count_now(q, period_bounds) -> None:
+    """Add `now_rows` to the rows of `q` (reports.stats._Query) as `stats._count_hazards_now`
+    and `accident_counts.count` would: the roll-ups' usual question (no campaign, a scope
+    covering the whole parent)."""
+    midnight, _ = day_bounds(timezone.localdate(q.now))
+    last_lo, last_hi = period_bounds(year_before(q.start), year_before(q.end))
+    for tag, key, *n in now_rows(q.parent, q.length, q.lo, q.hi, midnight, q.now, last_lo, last_hi):
+        if tag == "n":
+            q.add(key, "overdue", n[0])
+        elif tag == "k":
+            q.add(key, "order_lapsed", n[0])
+            q.add(key, "verify_lapsed", n[1])
+        else:
+            for name, value in zip(accident_counts.COUNTS, n, strict=True):
+                q.add(key, name, value)
