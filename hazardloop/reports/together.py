@@ -155,6 +155,7 @@ def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> li
 # statuses and clocks are written into the SQL, not bound: the partial indexes on open hazards
 # (`hazard_open_due`, `hazard_regulator_clock`) serve only a query that names them.
 _now_sql: dict[str, str] = {}
+ACCIDENT_WIDTH = len(("accidents", "deaths", "serious injuries")) * 2  # this period, a year before
 
 
 def _build_now() -> str:
@@ -171,10 +172,10 @@ def _build_now() -> str:
         return ", ".join([*sums, *[NULL] * (ACCIDENT_WIDTH - len(sums))])
 
     period = "occurred_at >= %s AND occurred_at < %s"
+    # Three sums over the period, then the same three over the period a year before.
     accident_sums = [
         f"SUM(CASE WHEN {period} THEN {value} ELSE 0 END)"
-        for _year in ("this", "last")
-        for value in ("1", "deaths", "serious_injuries")
+        for value in ("1", "deaths", "serious_injuries") * 2
     ]
     return " UNION ALL ".join(
         [
@@ -195,9 +196,6 @@ def _build_now() -> str:
             f"WHERE {region} AND (({period}) OR ({period})) GROUP BY 2",
         ]
     )
-
-
-ACCIDENT_WIDTH = 6
 
 
 def now_statement(parent, depth: int, lo, hi, since, now, last_lo, last_hi):
