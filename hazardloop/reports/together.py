@@ -155,7 +155,7 @@ def rows(parent, depth: int, start: dt.date, end: dt.date, today: dt.date) -> li
 # statuses and clocks are written into the SQL, not bound: the partial indexes on open hazards
 # (`hazard_open_due`, `hazard_regulator_clock`) serve only a query that names them.
 _now_sql: dict[str, str] = {}
-ACCIDENT_WIDTH = len(("accidents", "deaths", "serious injuries")) * 2  # this period, a year before
+ACCIDENT_WIDTH = len(accident_counts.COUNTS)  # three figures, this period and a year before
 
 
 def _build_now() -> str:
