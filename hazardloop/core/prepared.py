@@ -93,7 +93,8 @@ def prepared_cursor(using: str = "default"):
 def _new_cursor(connection):
     with connection.wrap_database_errors:
         cursor = _preparing_cursor()(connection.connection)
-    _same_time_zone(connection, cursor)
+    # Timestamps in the connection's time zone, as its own cursors read them.
+    connection.match_time_zone(cursor)
     return cursor
 
 
@@ -148,16 +149,6 @@ def _closed_error():
     import psycopg
 
     return psycopg.InterfaceError("the cursor is closed")
-
-
-def _same_time_zone(connection, cursor) -> None:
-    """What Django's `create_cursor` does for its own cursors: read timestamps in the
-    connection's time zone where the connection's loaders disagree with it."""
-    from django.db.backends.postgresql import base
-
-    loader = connection.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
-    if connection.timezone != loader.timezone:
-        base.register_tzloader(connection.timezone, cursor)
 
 
 @functools.cache
