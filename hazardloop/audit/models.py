@@ -38,7 +38,9 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
-    object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
+    # Asked only with its object's id: audit_object serves it (the two indexes of its own,
+    # equality and prefix, were two more to write at every audited change).
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=12, blank=True, db_index=True)

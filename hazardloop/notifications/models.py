@@ -13,8 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
+    # No index of its own: notification_inbox and notification_once lead with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     key = models.CharField(_("event key"), max_length=120)
     message = models.CharField(_("message"), max_length=300)

@@ -4,7 +4,7 @@ the migration is reversed, and nothing at all elsewhere."""
 import pytest
 from django.db import connection
 
-from hazardloop.core.indexes import CreateIndexesConcurrently
+from hazardloop.core.indexes import CreateIndexesConcurrently, DropIndexes
 
 NAME = "hl_test_concurrent_index"
 OPERATION = CreateIndexesConcurrently(
@@ -46,3 +46,82 @@ def test_it_describes_itself_and_deconstructs_for_the_migration_writer():
     name, args, kwargs = OPERATION.deconstruct()
     assert name == "CreateIndexesConcurrently" and kwargs == {}
     assert CreateIndexesConcurrently(*args).indexes == OPERATION.indexes
+
+
+# The tables every workflow step, inspection, notification and audited change writes: each
+# index is written with every row, so none may be one that another index makes redundant.
+WRITTEN_EVERY_STEP = (
+    "hazards_hazard",
+    "hazards_hazardevent",
+    "notifications_notification",
+    "audit_auditevent",
+    "inspections_inspection",
+)
+# Known and left: three indexes on the open hazards' deadline, each read by a different
+# figure, two of them covering (INCLUDE) different columns. Merging them means building one
+# covering index concurrently in place of the three.
+KNOWN = frozenset({"hazard_open_due", "hazard_overdue_rung", "stats_hazard_due_live"})
+REDUNDANT = """
+WITH ix AS (
+  SELECT i.indexrelid, i.indrelid, c.relname AS name, t.relname AS tbl, i.indnkeyatts AS n,
+         (i.indkey::int2[])[0:i.indnkeyatts - 1] AS keys,
+         (i.indclass::oid[])[0:i.indnkeyatts - 1] AS classes,
+         coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS pred,
+         i.indisunique AS is_unique, i.indexprs IS NOT NULL AS has_expressions, am.amname AS am
+  FROM pg_index i
+  JOIN pg_class c ON c.oid = i.indexrelid
+  JOIN pg_class t ON t.oid = i.indrelid
+  JOIN pg_am am ON am.oid = c.relam
+  WHERE t.relname = ANY(%s))
+SELECT a.tbl, a.name, b.name
+FROM ix a JOIN ix b ON a.indrelid = b.indrelid AND a.indexrelid <> b.indexrelid
+WHERE a.am = 'btree' AND b.am = 'btree' AND NOT a.is_unique
+  AND NOT a.has_expressions AND NOT b.has_expressions
+  AND a.n <= b.n AND b.keys[1:a.n] = a.keys AND b.classes[1:a.n] = a.classes
+  AND a.pred = b.pred
+ORDER BY 1, 2, 3
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's catalogue")
+def test_no_index_of_a_table_every_step_writes_is_led_the_same_way_by_another():
+    """A plain index whose columns lead another index (same order, operator classes and
+    condition) serves nothing the other does not: on these tables it is only a cost."""
+    with connection.cursor() as cursor:
+        cursor.execute(REDUNDANT, [list(WRITTEN_EVERY_STEP)])
+        found = [row for row in cursor.fetchall() if not {row[1], row[2]} <= KNOWN]
+    assert found == [], f"redundant indexes (table, index, led the same way by): {found}"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's catalogue")
+def test_the_dropped_indexes_left_the_foreign_keys_constraints():
+    """Dropping an index that another covers keeps the foreign key's constraint
+    (DropIndexes, not Django's AlterField, which drops and re-checks it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, a.attname FROM pg_constraint k "
+            "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+            "WHERE k.contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [list(WRITTEN_EVERY_STEP)],
+        )
+        keys = set(cursor.fetchall())
+    for table, column in (
+        ("hazards_hazard", "unit_id"),
+        ("hazards_hazardevent", "hazard_id"),
+        ("notifications_notification", "recipient_id"),
+        ("inspections_inspection", "unit_id"),
+        ("inspections_inspection", "inspector_id"),
+        ("inspections_inspection", "leader_id"),
+    ):
+        assert (table, column) in keys
+
+
+def test_drop_indexes_describes_itself_and_deconstructs_for_the_migration_writer():
+    drop = DropIndexes("t", {"t_a": "(a)"}, postgresql={"t_a_like": "(a varchar_pattern_ops)"})
+    assert drop.describe() == "Drop t_a, t_a_like from t, covered by other indexes"
+    name, args, kwargs = drop.deconstruct()
+    assert name == "DropIndexes"
+    again = DropIndexes(*args, **kwargs)
+    assert (again.indexes, again.postgresql) == (drop.indexes, drop.postgresql)
