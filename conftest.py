@@ -3,15 +3,6 @@ import pytest
 from hazardloop.testing import build_cast, ensure_reference_data
 
 
-def pytest_collection_modifyitems(config, items):
-    """The tests marked `slow` (half a minute or more each: every page in both languages, the API
-    fuzzing, the longest browser walk) run first. pytest-xdist hands the first tests out to
-    its workers in turn, so they start at once on different workers; left where they were
-    collected, one of them could start last and keep one worker busy minutes after the other
-    had finished."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is slow by design; tests that check hashing itself read PASSWORD_HASHERS directly.

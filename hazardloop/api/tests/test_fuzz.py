@@ -65,7 +65,6 @@ def run_schemathesis(base_url: str, token: str, workdir) -> subprocess.Completed
     )
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("role", ["admin", "regulator"])
 def test_no_server_error_or_schema_violation_under_fuzzing(
     live_server, transactional_db, tmp_path, role

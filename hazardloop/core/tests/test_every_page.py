@@ -156,7 +156,6 @@ def _render_case(cast: Cast, case, viewers, data, found) -> int:
         transaction.savepoint_rollback(point)
 
 
-@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_page_speaks_the_users_language(cast):
     from hazardloop.accounts.models import User

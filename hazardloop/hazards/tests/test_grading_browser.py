@@ -71,7 +71,6 @@ def _walk(page, cast, h, other, language: str, size: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.slow
 def test_grading_pages(browser_page, phone_page):
     SHOTS.mkdir(exist_ok=True)
     cast = build_cast()

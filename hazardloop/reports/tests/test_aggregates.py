@@ -237,7 +237,6 @@ def differences(world, now=NOW, every=False):
     return out
 
 
-@pytest.mark.slow
 def test_aggregates_equal_the_live_figures_through_changes(cast, monkeypatch):
     world = World(cast)
     # Only the rows that changed are looked at again (the overlap is tested separately).
