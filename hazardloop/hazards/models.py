@@ -33,8 +33,8 @@ from hazardloop.hazards.querysets import HazardQuerySet
 
 
 class Hazard(models.Model):
-    # No index of its own: hazard_unit_status leads with it (one index fewer to write at each
-    # step, which moves the status every index of this table holds).
+    # No index of its own: hazard_unit_status leads with it. One index fewer to write at each
+    # step: a step moves the status, so the row is written again in every index of this table.
     unit = models.ForeignKey(
         "units.Unit",
         on_delete=models.PROTECT,
