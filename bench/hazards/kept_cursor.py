@@ -12,7 +12,6 @@ and off in turn, in one process, so that the machine's drift falls on both alike
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,6 @@ import django
 
 django.setup()
 
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from hazardloop.core import prepared  # noqa: E402
@@ -59,33 +57,12 @@ def per_statement(n: int) -> None:
 
 
 def api_rounds(rounds: int) -> None:
-    handle = WSGIHandler.__call__
-    times: dict[tuple[str, bool], list[float]] = {}
-    pages = {"n": 0}
-
-    def timed(self, environ, start_response):
-        started = time.process_time()
-        out = handle(self, environ, start_response)
-        cpu = (time.process_time() - started) * 1000
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        label = "page" if method == "GET" else "create" if path.endswith("hazards") else "step"
-        times.setdefault((label, KEPT["on"]), []).append(cpu)
-        if label == "page":  # the next round the other way
-            pages["n"] += 1
-            KEPT["on"] = pages["n"] % 2 == 0
-        return out
-
-    WSGIHandler.__call__ = timed
-    sys.argv = ["profile_step.py", "--rounds", str(rounds)]
     import profile_step
 
-    profile_step.main()
-    for label in ("create", "step", "page"):
-        kept, new = times[(label, True)], times[(label, False)]
-        print(
-            f"{label:7} CPU p50: kept {statistics.median(kept):.2f} ms (n {len(kept)}), "
-            f"new each time {statistics.median(new):.2f} ms (n {len(new)})"
-        )
+    def switch(on: bool) -> None:
+        KEPT["on"] = on
+
+    profile_step.rounds_in_turn(rounds, switch, ("kept", "new each time"))
 
 
 def main() -> None:
@@ -94,7 +71,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=800)
     args = parser.parse_args()
     per_statement(args.statements)
-    KEPT["on"] = True
     api_rounds(args.rounds)
 
 

@@ -242,5 +242,48 @@ def main() -> None:
         print(out.getvalue())
 
 
+def rounds_in_turn(rounds: int, switch, names: tuple[str, str]) -> None:
+    """This module's round (`main`), each round run one way and the next the other: `switch(on)`
+    is called with True for the first round and then in turn, between rounds (after each first
+    page). Prints the CPU p50 of create, the steps and the page both ways, `names` naming the
+    two ways (on, off). For the benchmarks that compare two ways in one process (the machine's
+    drift falls on both alike): kept_cursor.py, timestamps.py."""
+    handle = WSGIHandler.__call__
+    times: dict[tuple[str, bool], list[float]] = {}
+    state = {"on": True, "pages": 0}
+    switch(True)
+
+    def timed(self, environ, start_response):
+        started = time.process_time()
+        out = handle(self, environ, start_response)
+        took = (time.process_time() - started) * 1000
+        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+        if method == "GET":
+            label = "page"
+        elif path.endswith("hazards"):
+            label = "create"
+        else:
+            label = "step"
+        times.setdefault((label, state["on"]), []).append(took)
+        if label == "page":  # the next round the other way
+            state["pages"] += 1
+            state["on"] = state["pages"] % 2 == 0
+            switch(state["on"])
+        return out
+
+    WSGIHandler.__call__ = timed
+    try:
+        sys.argv = ["profile_step.py", "--rounds", str(rounds)]
+        main()
+    finally:
+        WSGIHandler.__call__ = handle
+    for label in ("create", "step", "page"):
+        on, off = times[(label, True)], times[(label, False)]
+        print(
+            f"{label:7} CPU p50: {names[0]} {statistics.median(on):.2f} ms (n {len(on)}), "
+            f"{names[1]} {statistics.median(off):.2f} ms (n {len(off)})"
+        )
+
+
 if __name__ == "__main__":
     main()

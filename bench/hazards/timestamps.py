@@ -16,7 +16,6 @@ machine's drift falls on both alike.
 import argparse
 import datetime
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,6 @@ import django
 
 django.setup()
 
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.backends.postgresql import base as django_base  # noqa: E402
 
@@ -76,39 +74,9 @@ def per_value(values: int) -> None:
 
 
 def api_rounds(rounds: int) -> None:
-    handle = WSGIHandler.__call__
-    times: dict[tuple[str, bool], list[float]] = {}
-    pages = {"n": 0}
-
-    def timed(self, environ, start_response):
-        started = time.process_time()
-        out = handle(self, environ, start_response)
-        cpu = (time.process_time() - started) * 1000
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        if method == "GET":
-            label = "page"
-        elif path.endswith("hazards"):
-            label = "create"
-        else:
-            label = "step"
-        times.setdefault((label, MODE["native"]), []).append(cpu)
-        if label == "page":  # the next round the other way
-            pages["n"] += 1
-            _switch(pages["n"] % 2 == 0)
-        return out
-
-    WSGIHandler.__call__ = timed
-    sys.argv = ["profile_step.py", "--rounds", str(rounds)]
     import profile_step
 
-    profile_step.main()
-    for label in ("create", "step", "page"):
-        native, djangos = times[(label, True)], times[(label, False)]
-        print(
-            f"{label:7} CPU p50: {_name(True)} {statistics.median(native):.2f} ms "
-            f"(n {len(native)}), {_name(False)} {statistics.median(djangos):.2f} ms "
-            f"(n {len(djangos)})"
-        )
+    profile_step.rounds_in_turn(rounds, _switch, (_name(True), _name(False)))
 
 
 def main() -> None:
@@ -117,7 +85,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=800)
     args = parser.parse_args()
     per_value(args.values)
-    _switch(True)
     api_rounds(args.rounds)
 
 
