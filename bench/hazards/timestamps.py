@@ -34,7 +34,6 @@ from django.db.backends.postgresql import base as django_base  # noqa: E402
 
 from hazardloop.core.postgresql.base import NATIVE_TIMESTAMPTZ_LOADER  # noqa: E402
 
-MODE = {"native": True}
 # Django's own loader, as its backend registers it on every connection (a Python subclass of
 # psycopg's, for UTC); its cursors then find the connection agreeing with them and add nothing.
 DJANGOS = django_base.get_adapters_template(True, datetime.UTC).get_loader(
@@ -44,7 +43,6 @@ DJANGOS = django_base.get_adapters_template(True, datetime.UTC).get_loader(
 
 def _switch(native: bool) -> None:
     """Read timestamps on the connection with one loader or the other from now on."""
-    MODE["native"] = native
     connection.ensure_connection()
     loader = NATIVE_TIMESTAMPTZ_LOADER if native else DJANGOS
     connection.connection.adapters.register_loader(django_base.TIMESTAMPTZ_OID, loader)

@@ -118,6 +118,47 @@ def test_the_dropped_indexes_left_the_foreign_keys_constraints():
         assert (table, column) in keys
 
 
+DROPPED = "hl_test_dropped_index"
+DROP = DropIndexes(
+    "regions_region",
+    {DROPPED: '("level")'},
+    postgresql={f"{DROPPED}_like": '("name_zh" varchar_pattern_ops)'},
+)
+
+
+def _indexes_named(prefix: str) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", [f"{prefix}%"]
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE %s",
+                [f"{prefix}%"],
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)  # CONCURRENTLY runs outside a transaction
+def test_drop_indexes_drops_them_and_builds_them_again_when_reversed():
+    """Forwards drops the indexes (PostgreSQL's own ones too, there); backwards builds them
+    again, and a second drop of what is gone is no error."""
+    here = {DROPPED, f"{DROPPED}_like"} if connection.vendor == "postgresql" else {DROPPED}
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            DROP.database_backwards("core", editor, None, None)
+        assert _indexes_named(DROPPED) == here
+        for _ in range(2):
+            with connection.schema_editor(atomic=False) as editor:
+                DROP.database_forwards("core", editor, None, None)
+            assert _indexes_named(DROPPED) == set()
+    finally:
+        with connection.cursor() as cursor:
+            for name in here:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 def test_drop_indexes_describes_itself_and_deconstructs_for_the_migration_writer():
     drop = DropIndexes("t", {"t_a": "(a)"}, postgresql={"t_a_like": "(a varchar_pattern_ops)"})
     assert drop.describe() == "Drop t_a, t_a_like from t, covered by other indexes"

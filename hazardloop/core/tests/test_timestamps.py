@@ -7,7 +7,7 @@ Django's own backend reads them."""
 import datetime
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.backends.postgresql import base as django_base
 from django.test import override_settings
 from django.utils import timezone
@@ -95,5 +95,3 @@ def test_with_use_tz_off_timestamps_are_naive_local_times_as_djangos_backend_rea
     with prepared_statements(True), prepared_cursor() as cursor:
         cursor.execute(SQL, [WRITTEN])
         assert cursor.fetchone()[0].tzinfo is datetime.UTC
-    for alias in connections:
-        connections[alias].close()
