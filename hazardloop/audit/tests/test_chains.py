@@ -273,3 +273,132 @@ def test_a_writer_still_without_a_chain_after_its_patience_queues_for_one(
     assert waiting == 1
     assert done and done[0] in (1, 2)
     assert verify_chain()[1] is None
+
+
+def _statements(write) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    return [q["sql"] for q in captured.captured_queries if "audit_" in q["sql"]]
+
+
+def _in_thread(work):
+    """Run `work` on its own connection, in its own transaction, and wait for it."""
+    errors = []
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert not errors, errors
+
+
+@pytest.fixture
+def kept(transactional_db, reference_data, settings):
+    """Four chains; this connection has written once, so it keeps its chain's head."""
+    settings.AUDIT_CHAINS = 4
+    ensure_chains()
+    connection._hl_audit_kept = None
+    first = record_event("unit.viewed", object_id="first")
+    return first
+
+
+@needs_postgres
+def test_a_connection_that_keeps_its_chain_head_writes_in_one_statement(kept):
+    """The second write of a connection goes in one statement (the insert moves the head it
+    left), the first of them claimed a chain and inserted (two); the log verifies."""
+    connection._hl_audit_kept = None
+    assert len(_statements(lambda: record_event("unit.viewed", object_id="a"))) == 2
+    statements = _statements(lambda: record_event("unit.viewed", object_id="b"))
+    assert len(statements) == 1 and "SKIP LOCKED" in statements[0]
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.object_id for e in events] == ["first", "a", "b"]
+    assert events[2].chain == events[1].chain
+    assert events[2].chain_seq == events[1].chain_seq + 1
+    assert verify_chain() == (3, None, "")
+
+
+@needs_postgres
+def test_a_kept_head_another_writer_moved_on_is_not_written_to(kept, monkeypatch):
+    """Another connection writes to the chain this one kept: the next write finds the head
+    moved, writes nothing on it, claims a chain and links to the chain's real head."""
+    from hazardloop.audit import services as audit
+
+    chain = kept.chain
+    # The other writer prefers the same chain (it is free): its event follows ours in it.
+    monkeypatch.setattr(audit.random, "randint", lambda a, b: chain)
+    _in_thread(lambda: record_event("unit.viewed", object_id="other"))
+    other = AuditEvent.objects.get(object_id="other")
+    assert other.chain == chain and other.prev_hash == kept.hash
+    statements = _statements(lambda: record_event("unit.viewed", object_id="mine"))
+    assert len(statements) == 3  # the kept head refused, a claim, the insert
+    mine = AuditEvent.objects.get(object_id="mine")
+    # It claims the chain it used last (free again): after the other writer's event.
+    assert (mine.chain, mine.chain_seq, mine.prev_hash) == (chain, 3, other.hash)
+    assert mine.seq > other.seq
+    assert verify_chain() == (3, None, "")
+
+
+@needs_postgres
+def test_a_rolled_back_write_on_the_kept_head_leaves_the_next_one_right(kept):
+    """A write on the kept head whose transaction rolls back: the connection's next write does
+    not link to the event that was never committed."""
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        record_event("unit.viewed", object_id="undone")
+        raise Undo
+    after = record_event("unit.viewed", object_id="after")
+    assert not AuditEvent.objects.filter(object_id="undone").exists()
+    assert (after.chain, after.chain_seq, after.prev_hash) == (
+        kept.chain,
+        kept.chain_seq + 1,
+        kept.hash,
+    )
+    assert verify_chain() == (2, None, "")
+
+
+@needs_postgres
+def test_numbers_drawn_long_ago_are_not_used(kept, monkeypatch):
+    """Numbers drawn ahead are used only while fresh (the trail lists events by number): past
+    SPARE_SECONDS the write claims a chain and draws its numbers then."""
+    from hazardloop.audit import services as audit
+
+    monkeypatch.setattr(audit, "SPARE_SECONDS", 0.0)
+    statements = _statements(lambda: record_event("unit.viewed", object_id="late"))
+    assert len(statements) == 2 and "SKIP LOCKED" not in statements[1]
+    assert verify_chain() == (2, None, "")
+
+
+@needs_postgres
+def test_a_kept_chain_held_by_another_transaction_is_not_waited_for(kept):
+    """Another transaction holds the chain this connection kept: the write does not wait for
+    its lock (SKIP LOCKED) but takes another chain."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        _sql("SELECT id FROM audit_auditchainhead WHERE id = %s FOR UPDATE", [kept.chain])
+        holding.set()
+        release.wait(30)
+
+    thread = threading.Thread(target=lambda: _in_thread(hold))
+    thread.start()
+    assert holding.wait(30)
+    try:
+        event = record_event("unit.viewed", object_id="elsewhere")
+    finally:
+        release.set()
+        thread.join(30)
+    assert event.chain != kept.chain
+    assert verify_chain() == (2, None, "")
