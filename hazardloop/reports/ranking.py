@@ -19,18 +19,17 @@ def rank_rows(rows: list, indicator: str) -> None:
     """Rank by a normalised indicator (best first, ties share a rank); rows without a value
     (no units in scope, nothing to measure) are left unranked."""
     higher_better = RANKABLE[indicator]
-    valued = [r for r in rows if not r.own and r.rates[indicator] is not None]
-    valued.sort(
-        key=lambda r: (-r.rates[indicator] if higher_better else r.rates[indicator], r.code)
-    )
+    # Each row's value worked out once (a row's rates are computed from its counts on demand).
+    values = [(row, None if row.own else row.rates[indicator]) for row in rows]
+    valued = [(row, value) for row, value in values if value is not None]
+    valued.sort(key=lambda rv: (-rv[1] if higher_better else rv[1], rv[0].code))
     previous, rank = None, 0
-    for i, row in enumerate(valued, start=1):
-        value = row.rates[indicator]
+    for i, (row, value) in enumerate(valued, start=1):
         if value != previous:
             rank, previous = i, value
         row.rank = rank
-    for row in rows:
-        if row.own or row.rates[indicator] is None:
+    for row, value in values:
+        if value is None:
             row.rank = None
 
 

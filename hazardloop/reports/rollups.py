@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 
+from hazardloop.core.prepared import Prepared
 from hazardloop.hazards.choices import ClockKind
 from hazardloop.inspections.choices import Mode
 from hazardloop.regions.models import subtree_filter
@@ -109,8 +110,13 @@ def key_length(child_prefixes, parent_prefix: str) -> int:
     return max((len(p) for p in child_prefixes), default=len(parent_prefix))
 
 
+_STATE = Prepared(lambda pk: StatsRefresh.objects.filter(pk=pk))
+
+
 def state() -> StatsRefresh | None:
-    return StatsRefresh.objects.filter(pk=1).first()
+    """The refresh's one row (read on every statistics request: its SQL compiled once)."""
+    rows = _STATE(1)
+    return rows[0] if rows else None
 
 
 def _insert_picked(model, picked: list[tuple[str, object]], qs) -> None:

@@ -45,6 +45,7 @@ from django.utils import timezone
 from hazardloop.campaigns.models import Campaign
 from hazardloop.campaigns.scoping import effective_scope
 from hazardloop.campaigns.sources import inspection_fields, inspections
+from hazardloop.core.prepared import Prepared
 from hazardloop.hazards.choices import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -194,8 +195,12 @@ def campaign_tree_ids(campaign: Campaign) -> list[int]:
     )
 
 
+_CHILDREN = Prepared(lambda code: Region.objects.filter(parent_id=code).order_by("code"))
+
+
 def children_of(parent: Region) -> list[Region]:
-    return list(Region.objects.filter(parent=parent).order_by("code"))
+    """The region's children in code order (on every statistics request: compiled once)."""
+    return _CHILDREN(parent.code)
 
 
 def region_stats(
