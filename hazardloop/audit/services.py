@@ -3,7 +3,6 @@
 import contextlib
 import contextvars
 import datetime as dt
-import functools
 import json
 import random
 import time
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from hazardloop.audit import insert
 from hazardloop.audit.chain import (
     HASHED_FIELDS,
     Canonical,
@@ -21,6 +21,7 @@ from hazardloop.audit.chain import (
     normalise_json,
 )
 from hazardloop.audit.chain import digest as chain_digest
+from hazardloop.audit.insert import SEQUENCE
 from hazardloop.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from hazardloop.core.prepared import prepared_cursor
 from hazardloop.core.request_context import current_request_meta
@@ -28,10 +29,6 @@ from hazardloop.core.request_context import current_request_meta
 
 def _utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-# The events' numbers on PostgreSQL (created by migration 0004); SQLite numbers them by chain 1.
-SEQUENCE = "audit_event_seq"
 
 
 def chain_count() -> int:
@@ -215,9 +212,6 @@ def _values(
     }
 
 
-_INSERT_COLUMNS = [*HASHED_FIELDS, "hash", "chain", "chain_seq"]
-
-
 # The events of a batch (`batch()`): written together when the batch ends, else None.
 _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "audit_pending", default=None
@@ -257,29 +251,29 @@ def batch():
 
 def _append(rows: list[dict], events: list[AuditEvent] | None = None) -> list[AuditEvent]:
     """Chain and insert already-built rows in order: on PostgreSQL one round trip when this
-    connection still holds the head it left (`_kept`), else 2 (claim; insert and move the head
+    connection still holds the head it left (`insert.kept`), else 2 (claim; insert and move the head
     in one statement); 3 elsewhere, whatever their number. `events`: unsaved instances to fill
     in (a batch's), else new ones."""
     # No savepoint inside the caller's transaction (two round trips per event): if the audit
     # row cannot be written, the change it records must not commit either.
     with transaction.atomic(savepoint=False):
         at = timezone.now()
-        kept = _kept(len(rows)) if len(rows) <= 100 else None
+        kept = insert.kept(len(rows), chain_count()) if len(rows) <= 100 else None
         if kept is not None:
             chain, last, prev_hash, numbers = kept
             filled = _fill(rows, events, chain, last + 1, prev_hash, numbers, at)
-            if _insert_on_kept_head(filled, chain, last, prev_hash):
+            if insert.insert_on_kept_head(filled, chain, last, prev_hash):
                 return filled
             # Another writer moved the chain on since (or this connection's write of it was
             # rolled back): claim one as if nothing were kept.
         chain, first, prev_hash, numbers = _claim(len(rows))
         filled = _fill(rows, events, chain, first, prev_hash, numbers, at)
         if connection.vendor == "postgresql" and len(filled) <= 100:
-            _insert_and_move_head(filled, chain)
+            insert.insert_and_move_head(filled, chain)
         else:
             AuditEvent.objects.bulk_create(filled, batch_size=1000)
             AuditChainHead.objects.filter(pk=chain).update(last_hash=filled[-1].hash)
-            connection._hl_audit_kept = None  # no numbers drawn ahead: claim next time
+            insert.forget()  # no numbers drawn ahead: claim next time
     return filled
 
 
@@ -306,147 +300,6 @@ def _fill(rows, events, chain, first, prev_hash, numbers, at) -> list[AuditEvent
             filled.append(event)
         prev_hash = digest
     return filled
-
-
-# The numbers a PostgreSQL connection draws ahead, under its chain's lock, for its next write.
-SPARE_NUMBERS = 4
-# How long they stay usable (seconds): the trail lists events by number, so a number drawn
-# long before its event is written would list that event among older ones.
-SPARE_SECONDS = 1.0
-
-
-def _kept(count: int) -> tuple[int, int, str, list[int]] | None:
-    """The head this connection left on its chain at its last write, with numbers it drew
-    then, when enough of them are fresh: (chain, its length, its hash, `count` numbers), else
-    None.
-
-    The numbers were drawn while this connection held the chain, so they are above every
-    number in it. They can be used only in the state they were drawn for: the statement that
-    uses them (`_insert_on_kept_head`) moves the head only if it is still that length and hash,
-    and nobody holds it. If another writer has written to the chain since, its numbers were
-    drawn later (higher) but the head has moved, so these are discarded and a chain is claimed;
-    a gap in `seq` is no evidence of anything (docs/adr/0003-audit-chain.md)."""
-    if connection.vendor != "postgresql":
-        return None
-    kept = getattr(connection, "_hl_audit_kept", None)
-    if kept is None:
-        return None
-    chain, last, last_hash, spare = kept
-    if len(spare) < count or chain > chain_count():
-        return None
-    if time.monotonic() - spare[0][1] > SPARE_SECONDS:  # the oldest is used first
-        return None
-    return chain, last, last_hash, [number for number, _drawn in spare[:count]]
-
-
-def _keep(chain: int, last: int, last_hash: str, left: list, drawn: list[int] | None) -> None:
-    """Remember the head this connection leaves, and the numbers it holds for its next write:
-    those `left` from before (with when they were drawn) and those it just `drawn`."""
-    now = time.monotonic()
-    spare = [*left, *((number, now) for number in sorted(drawn or ()))]
-    connection._hl_audit_kept = (chain, last, last_hash, spare)
-
-
-def _array_type(name: str) -> str:
-    """The array type a column's values are sent as: text for character columns (the INSERT's
-    assignment then refuses a value too long, as it would one by one: a cast to varchar(n)
-    would cut it silently), the column's own type otherwise."""
-    db_type = AuditEvent._meta.get_field(name).db_type(connection)
-    return "text[]" if db_type.startswith("varchar") else f"{db_type}[]"
-
-
-def _columns_sql() -> tuple[str, str]:
-    """The events' column names and their arrays (unnest) for an INSERT … SELECT."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(AuditEvent._meta.get_field(c).column) for c in _INSERT_COLUMNS)
-    arrays = ", ".join(f"%b::{_array_type(c)}" for c in _INSERT_COLUMNS)  # binary: no escaping
-    return names, arrays
-
-
-# Drawn with the head's move, while the chain is held: numbers for the connection's next writes.
-_SPARE = f"ARRAY(SELECT nextval('{SEQUENCE}') FROM generate_series(1, %s))"  # noqa: S608
-
-
-@functools.cache
-def _insert_sql() -> str:
-    table = AuditEvent._meta.db_table
-    head = AuditChainHead._meta.db_table
-    names, arrays = _columns_sql()
-    return (
-        f"WITH head AS (UPDATE {head} SET last_hash = %s WHERE id = %s "  # noqa: S608
-        f"RETURNING {_SPARE} AS spare) "
-        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
-        "RETURNING id, seq, (SELECT spare FROM head)"
-    )
-
-
-@functools.cache
-def _kept_insert_sql() -> str:
-    """The events' INSERT and the head's move in one statement, on the head as this connection
-    left it: nothing is written unless the chain still has that length and hash and no other
-    transaction holds it (SKIP LOCKED: a writer never waits for a chain's lock)."""
-    table = AuditEvent._meta.db_table
-    head = AuditChainHead._meta.db_table
-    names, arrays = _columns_sql()
-    return (
-        f"WITH head AS (UPDATE {head} SET seq = seq + %s, last_hash = %s "  # noqa: S608
-        f"WHERE id = (SELECT id FROM {head} WHERE id = %s AND seq = %s AND last_hash = %s "
-        f"FOR UPDATE SKIP LOCKED) RETURNING {_SPARE} AS spare) "
-        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
-        "WHERE EXISTS (SELECT FROM head) RETURNING id, seq, (SELECT spare FROM head)"
-    )
-
-
-def _event_columns(events: list[AuditEvent]) -> list[list]:
-    columns: list[list] = [[] for _name in _INSERT_COLUMNS]
-    for event in events:
-        for values, name in zip(columns, _INSERT_COLUMNS, strict=True):
-            value = getattr(event, name)
-            if name in ("before", "after") and value is not None:
-                value = canonical(value)
-            values.append(value)
-    return columns
-
-
-def _saved(events: list[AuditEvent], rows: list[tuple]) -> list | None:
-    """Give the events the ids the INSERT returned; the numbers drawn ahead (or None)."""
-    by_seq = {event.seq: event for event in events}
-    for pk, seq, _spare in rows:
-        event = by_seq[seq]
-        event.pk = pk
-        event._state.adding = False
-        event._state.db = connection.alias
-    return rows[-1][2] if rows else None
-
-
-def _insert_and_move_head(events: list[AuditEvent], chain: int) -> None:
-    """PostgreSQL: INSERT the events and set the chain head's hash in one statement. Each
-    column's values go as one array (unnest), so the statement is the same for one event or
-    a hundred: psycopg converts its text once per process (it would not cache a statement of
-    over 50 parameters: three events of 18 columns) and the server prepares it once per
-    connection."""
-    with prepared_cursor() as cursor:
-        params = [events[-1].hash, chain, SPARE_NUMBERS, *_event_columns(events)]
-        cursor.execute(_insert_sql(), params)
-        drawn = _saved(events, cursor.fetchall())
-    _keep(chain, events[-1].chain_seq, events[-1].hash, [], drawn)
-
-
-def _insert_on_kept_head(events: list[AuditEvent], chain: int, last: int, last_hash: str) -> bool:
-    """PostgreSQL: the events' INSERT and the head's move in one round trip, if the chain is
-    still as this connection left it (`_kept`); False, with nothing written, if not."""
-    count = len(events)
-    # As many numbers drawn as are used, so that one writer's numbers stay consecutive.
-    params = [count, events[-1].hash, chain, last, last_hash, count, *_event_columns(events)]
-    with prepared_cursor() as cursor:
-        cursor.execute(_kept_insert_sql(), params)
-        rows = cursor.fetchall()
-    if not rows:
-        connection._hl_audit_kept = None
-        return False
-    left = connection._hl_audit_kept[3][count:]
-    _keep(chain, events[-1].chain_seq, events[-1].hash, left, _saved(events, rows))
-    return True
 
 
 def record_event(action: str, **fields) -> AuditEvent:
@@ -565,7 +418,7 @@ def record_many(entries: list[tuple[str, dict]]) -> int:
                 )
                 prev_hash = digest
         AuditChainHead.objects.filter(pk=chain).update(last_hash=prev_hash)
-        connection._hl_audit_kept = None  # no numbers drawn ahead: claim next time
+        insert.forget()  # no numbers drawn ahead: claim next time
     return len(entries)
 
 

@@ -375,7 +375,7 @@ def test_numbers_drawn_long_ago_are_not_used(kept, monkeypatch):
     SPARE_SECONDS the write claims a chain and draws its numbers then."""
     from hazardloop.audit import services as audit
 
-    monkeypatch.setattr(audit, "SPARE_SECONDS", 0.0)
+    monkeypatch.setattr(audit.insert, "SPARE_SECONDS", 0.0)
     statements = _statements(lambda: record_event("unit.viewed", object_id="late"))
     assert len(statements) == 2 and "SKIP LOCKED" not in statements[1]
     assert verify_chain() == (2, None, "")

@@ -5,7 +5,7 @@ On PostgreSQL the statements a step sends are counted exactly: a new statement o
 is a deliberate change to this file. The hazard moves and its event (and a verify's record of
 the check) are written in one statement, the unit's people are read by the notification's
 INSERT, and the audit events are written with the chain head's move (in one statement on
-the head a connection kept from its last write, numbers drawn then: `audit.services._kept`,
+the head a connection kept from its last write, numbers drawn then: `audit.insert.kept`,
 two with a claim first when it kept none). The hot statements are
 kept prepared (`core.prepared.prepared_cursor`); the hazard, its events and the caller's
 memberships, the unit and the memberships (a create), and the unit's lock and its hazard count
@@ -76,7 +76,7 @@ def test_order_verify_and_create_keep_their_statement_counts(cast, counts, monke
 
     # The connection has written to the audit log (numbers drawn ahead stay usable here
     # however slowly the test runs); its steps' events then go in one statement.
-    monkeypatch.setattr(audit, "SPARE_SECONDS", 3600.0)
+    monkeypatch.setattr(audit.insert, "SPARE_SECONDS", 3600.0)
     audit.record_event("test.started", object_id="0")
     inspector = api_client(cast.inspector)
     inspector.get("/api/v1/auth/me")  # the token's first use writes last_used_at
