@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from hazardloop.audit import insert
 from hazardloop.audit.models import AuditChainHead, AuditEvent
 from hazardloop.audit.services import (
     chain_head,
@@ -307,7 +308,7 @@ def kept(transactional_db, reference_data, settings):
     """Four chains; this connection has written once, so it keeps its chain's head."""
     settings.AUDIT_CHAINS = 4
     ensure_chains()
-    connection._hl_audit_kept = None
+    insert.forget()
     first = record_event("unit.viewed", object_id="first")
     return first
 
@@ -316,7 +317,7 @@ def kept(transactional_db, reference_data, settings):
 def test_a_connection_that_keeps_its_chain_head_writes_in_one_statement(kept):
     """The second write of a connection goes in one statement (the insert moves the head it
     left), the first of them claimed a chain and inserted (two); the log verifies."""
-    connection._hl_audit_kept = None
+    insert.forget()
     assert len(_statements(lambda: record_event("unit.viewed", object_id="a"))) == 2
     statements = _statements(lambda: record_event("unit.viewed", object_id="b"))
     assert len(statements) == 1 and "SKIP LOCKED" in statements[0]
@@ -373,9 +374,7 @@ def test_a_rolled_back_write_on_the_kept_head_leaves_the_next_one_right(kept):
 def test_numbers_drawn_long_ago_are_not_used(kept, monkeypatch):
     """Numbers drawn ahead are used only while fresh (the trail lists events by number): past
     SPARE_SECONDS the write claims a chain and draws its numbers then."""
-    from hazardloop.audit import services as audit
-
-    monkeypatch.setattr(audit.insert, "SPARE_SECONDS", 0.0)
+    monkeypatch.setattr(insert, "SPARE_SECONDS", 0.0)
     statements = _statements(lambda: record_event("unit.viewed", object_id="late"))
     assert len(statements) == 2 and "SKIP LOCKED" not in statements[1]
     assert verify_chain() == (2, None, "")

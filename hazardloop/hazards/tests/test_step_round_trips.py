@@ -72,12 +72,13 @@ def _fresh(client, pk) -> dict:
 @pytest.mark.django_db
 def test_order_verify_and_create_keep_their_statement_counts(cast, counts, monkeypatch):
     ORDER, VERIFY, CREATE = counts
-    from hazardloop.audit import services as audit
+    from hazardloop.audit import insert
+    from hazardloop.audit.services import record_event
 
     # The connection has written to the audit log (numbers drawn ahead stay usable here
     # however slowly the test runs); its steps' events then go in one statement.
-    monkeypatch.setattr(audit.insert, "SPARE_SECONDS", 3600.0)
-    audit.record_event("test.started", object_id="0")
+    monkeypatch.setattr(insert, "SPARE_SECONDS", 3600.0)
+    record_event("test.started", object_id="0")
     inspector = api_client(cast.inspector)
     inspector.get("/api/v1/auth/me")  # the token's first use writes last_used_at
 
